@@ -1,0 +1,3 @@
+using PolyStream.Cli;
+
+return await PolyStreamCli.RunAsync(args, new System.CommandLine.InvocationConfiguration()).ConfigureAwait(false);

@@ -1,0 +1,66 @@
+using System.Collections.Immutable;
+using PolyStream.Protocol;
+
+namespace PolyStream.Books;
+
+/// <summary>An immutable copy of one token's book with every field the venue hashes, safe to hand to any thread.</summary>
+public sealed record BookSummary
+{
+    /// <summary>The market's condition id.</summary>
+    public required string Market { get; init; }
+
+    /// <summary>The token id.</summary>
+    public required string AssetId { get; init; }
+
+    /// <summary>Unix milliseconds of the book's last change; <see langword="null"/> renders as <c>""</c>.</summary>
+    public long? Timestamp { get; init; }
+
+    /// <summary>The venue's hash for this state, when one was received.</summary>
+    public BookHash Hash { get; init; }
+
+    /// <summary>Bids ascending: best bid last, as on the wire.</summary>
+    public ImmutableArray<PriceLevel> Bids { get; init; } = [];
+
+    /// <summary>Asks descending: best ask last, as on the wire.</summary>
+    public ImmutableArray<PriceLevel> Asks { get; init; } = [];
+
+    /// <summary>The minimum order size.</summary>
+    public ExactDecimal MinOrderSize { get; init; }
+
+    /// <summary>The minimum tick.</summary>
+    public ExactDecimal TickSize { get; init; }
+
+    /// <summary>Whether the market is neg-risk.</summary>
+    public bool NegRisk { get; init; }
+
+    /// <summary>The last trade price in the venue's 3-decimal rendering, or <see langword="null"/> before any trade.</summary>
+    public ExactDecimal? LastTradePrice { get; init; }
+
+    /// <summary>Computes the venue's hash of this summary.</summary>
+    public BookHash ComputeHash(BookHashVersion version = BookHashVersion.Current)
+    {
+        var fields = new SummaryFields
+        {
+            Market = Market,
+            AssetId = AssetId,
+            Timestamp = Timestamp,
+            Bids = Bids.AsSpan(),
+            Asks = Asks.AsSpan(),
+            MinOrderSize = MinOrderSize,
+            TickSize = TickSize,
+            NegRisk = NegRisk,
+            LastTradePrice = LastTradePrice,
+        };
+        return BookHasher.Compute(fields, version);
+    }
+
+    /// <summary>Whether both summaries hold the same levels and hashed fields (the received hash is not compared).</summary>
+    public bool HasSameContent(BookSummary other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Market == other.Market && AssetId == other.AssetId && Timestamp == other.Timestamp
+            && Bids.AsSpan().SequenceEqual(other.Bids.AsSpan()) && Asks.AsSpan().SequenceEqual(other.Asks.AsSpan())
+            && MinOrderSize == other.MinOrderSize && TickSize == other.TickSize && NegRisk == other.NegRisk
+            && LastTradePrice == other.LastTradePrice;
+    }
+}

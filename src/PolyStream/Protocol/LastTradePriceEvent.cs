@@ -1,0 +1,32 @@
+namespace PolyStream.Protocol;
+
+/// <summary>A match on one token (<c>last_trade_price</c>); the book change itself arrives separately.</summary>
+public sealed record LastTradePriceEvent : WireEvent
+{
+    /// <inheritdoc />
+    public override WireEventKind Kind => WireEventKind.LastTradePrice;
+
+    /// <summary>The market's condition id.</summary>
+    public required string Market { get; init; }
+
+    /// <summary>The token id.</summary>
+    public required string AssetId { get; init; }
+
+    /// <summary>The trade price as sent.</summary>
+    public ExactDecimal Price { get; init; }
+
+    /// <summary>The traded size.</summary>
+    public ExactDecimal Size { get; init; }
+
+    /// <summary>The taker's side.</summary>
+    public Side Side { get; init; }
+
+    /// <summary>The fee rate in basis points as sent (may be empty).</summary>
+    public string FeeRateBps { get; init; } = string.Empty;
+
+    /// <summary>The settlement transaction hash, or empty when not known yet.</summary>
+    public string TransactionHash { get; init; } = string.Empty;
+
+    /// <summary>Unix milliseconds of the trade.</summary>
+    public long? Timestamp { get; init; }
+}
