@@ -33,6 +33,17 @@ internal static class EventTypes
         _ => EventType.Unknown,
     };
 
+    /// <summary>
+    /// Infers a user event from its <c>type</c> field, for payloads that omit <c>event_type</c>
+    /// (seen in venue-cancel captures): order types, or <c>TRADE</c>.
+    /// </summary>
+    public static EventType FromUserType(ReadOnlySpan<byte> type) => type switch
+    {
+        _ when type.SequenceEqual("PLACEMENT"u8) || type.SequenceEqual("UPDATE"u8) || type.SequenceEqual("CANCELLATION"u8) => EventType.Order,
+        _ when type.SequenceEqual("TRADE"u8) => EventType.Trade,
+        _ => EventType.None,
+    };
+
     /// <summary>Whether the event is built from the one-pass field reading (the frequent market events).</summary>
     public static bool IsReadInOnePass(EventType type) =>
         type is EventType.Book or EventType.PriceChange or EventType.LastTradePrice

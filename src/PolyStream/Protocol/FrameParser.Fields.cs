@@ -83,6 +83,9 @@ public sealed partial class FrameParser
             case MarketField.TransactionHash:
                 _fields.TransactionHash = ReadText(ref reader);
                 break;
+            case MarketField.Type:
+                _fields.UserEventType = reader.TokenType == JsonTokenType.String ? EventTypes.FromUserType(reader.ValueSpan) : EventType.None;
+                break;
             default:
                 reader.Skip();
                 break;
@@ -371,6 +374,7 @@ public sealed partial class FrameParser
         public ExactDecimal? NewTickSize;
         public string? FeeRateBps;
         public string? TransactionHash;
+        public EventType UserEventType;
         public InvalidFrameException? DeferredError;
     }
 }

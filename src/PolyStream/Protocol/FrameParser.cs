@@ -193,6 +193,11 @@ public sealed partial class FrameParser
             }
         }
 
+        if (eventType is EventType.None)
+        {
+            eventType = _fields.UserEventType;
+        }
+
         var objectBytes = frame[objectStart..(int)reader.BytesConsumed];
         events.Add(eventType switch
         {

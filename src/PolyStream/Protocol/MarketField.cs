@@ -27,6 +27,7 @@ internal enum MarketField
     NewTickSize,
     FeeRateBps,
     TransactionHash,
+    Type,
 }
 
 /// <summary>Maps a UTF-8 property name to a <see cref="MarketField"/> without allocating.</summary>
@@ -39,6 +40,7 @@ internal static class MarketFieldNames
         4 when name.SequenceEqual("side"u8) => MarketField.Side,
         4 when name.SequenceEqual("bids"u8) => MarketField.Bids,
         4 when name.SequenceEqual("asks"u8) => MarketField.Asks,
+        4 when name.SequenceEqual("type"u8) => MarketField.Type,
         5 when name.SequenceEqual("price"u8) => MarketField.Price,
         6 when name.SequenceEqual("market"u8) => MarketField.Market,
         6 when name.SequenceEqual("spread"u8) => MarketField.Spread,
