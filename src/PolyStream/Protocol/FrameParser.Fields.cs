@@ -28,11 +28,11 @@ public sealed partial class FrameParser
                 ReadLevels(ref reader, _asks, "asks");
                 break;
             case MarketField.PriceChanges:
-                ReadPriceChanges(ref reader);
+                ReadChanges(ref reader, "price_changes", entriesNameTheirAsset: true);
                 _fields.HasPriceChanges = true;
                 break;
             case MarketField.Changes:
-                ReadLegacyChanges(ref reader);
+                ReadChanges(ref reader, "changes", entriesNameTheirAsset: false);
                 _fields.HasLegacyChanges = true;
                 break;
             case MarketField.TickSize:
@@ -84,7 +84,7 @@ public sealed partial class FrameParser
                 _fields.TransactionHash = ReadText(ref reader);
                 break;
             case MarketField.Type:
-                _fields.UserEventType = reader.TokenType == JsonTokenType.String ? EventTypes.FromUserType(reader.ValueSpan) : EventType.None;
+                _fields.UserEventType = reader.TokenType == JsonTokenType.String ? EventTypes.FromUserType(reader.ValueSpan) : null;
                 break;
             default:
                 reader.Skip();
@@ -139,12 +139,16 @@ public sealed partial class FrameParser
         }
     }
 
-    private void ReadPriceChanges(ref Utf8JsonReader reader)
+    /// <summary>
+    /// Reads <c>price_changes</c> (current shape) or <c>changes</c> (legacy shape, whose entries lack
+    /// the asset and hash: the event builder fills them in from the top level).
+    /// </summary>
+    private void ReadChanges(ref Utf8JsonReader reader, string name, bool entriesNameTheirAsset)
     {
-        ExpectToken(ref reader, JsonTokenType.StartArray, "price_changes");
+        ExpectToken(ref reader, JsonTokenType.StartArray, name);
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            ExpectToken(ref reader, JsonTokenType.StartObject, "price_changes");
+            ExpectToken(ref reader, JsonTokenType.StartObject, name);
             string? assetId = null;
             ExactDecimal? price = null;
             ExactDecimal? size = null;
@@ -185,52 +189,12 @@ public sealed partial class FrameParser
                 }
             }
 
-            if (assetId is null || price is null || size is null || side is null)
+            if ((entriesNameTheirAsset && assetId is null) || price is null || size is null || side is null)
             {
-                throw InvalidFrameException.Event("a price_changes entry lacks asset_id, price, size or side");
+                throw InvalidFrameException.Event($"an entry of {name} lacks {(entriesNameTheirAsset ? "asset_id, " : string.Empty)}price, size or side");
             }
 
-            AddChange(new PriceChange(assetId, price.Value, size.Value, side.Value, hash, bestBid, bestAsk));
-        }
-    }
-
-    private void ReadLegacyChanges(ref Utf8JsonReader reader)
-    {
-        ExpectToken(ref reader, JsonTokenType.StartArray, "changes");
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-        {
-            ExpectToken(ref reader, JsonTokenType.StartObject, "changes");
-            ExactDecimal? price = null;
-            ExactDecimal? size = null;
-            Side? side = null;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var field = reader.ValueIsEscaped ? MarketField.Other : MarketFieldNames.Lookup(reader.ValueSpan);
-                reader.Read();
-                switch (field)
-                {
-                    case MarketField.Price:
-                        price = ReadPrice(ref reader, "price");
-                        break;
-                    case MarketField.Size:
-                        size = ReadDecimal(ref reader, "size");
-                        break;
-                    case MarketField.Side:
-                        side = ReadSide(ref reader);
-                        break;
-                    default:
-                        reader.Skip();
-                        break;
-                }
-            }
-
-            if (price is null || size is null || side is null)
-            {
-                throw InvalidFrameException.Event("a changes entry lacks price, size or side");
-            }
-
-            // The asset and hash sit at the top level in this shape; they are filled in when the event is built.
-            AddChange(new PriceChange(string.Empty, price.Value, size.Value, side.Value, default, null, null));
+            AddChange(new PriceChange(assetId ?? string.Empty, price.Value, size.Value, side.Value, hash, bestBid, bestAsk));
         }
     }
 
@@ -374,7 +338,7 @@ public sealed partial class FrameParser
         public ExactDecimal? NewTickSize;
         public string? FeeRateBps;
         public string? TransactionHash;
-        public EventType UserEventType;
+        public WireEventKind? UserEventType;
         public InvalidFrameException? DeferredError;
     }
 }

@@ -152,7 +152,7 @@ public sealed partial class FrameParser
         _bids.Clear();
         _asks.Clear();
         _changes.Clear();
-        var eventType = EventType.None;
+        WireEventKind? eventType = null;
         Range eventTypeText = default;
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -171,7 +171,7 @@ public sealed partial class FrameParser
             {
                 ReadMarketField(ref reader, field);
             }
-            else if (eventType is EventType.None)
+            else if (eventType is null)
             {
                 // The type is not known yet: a field a rare or unknown event uses differently must not
                 // fail the frame, so the error is kept and raised only if the event turns out to need it.
@@ -193,21 +193,18 @@ public sealed partial class FrameParser
             }
         }
 
-        if (eventType is EventType.None)
-        {
-            eventType = _fields.UserEventType;
-        }
+        eventType ??= _fields.UserEventType;
 
         var objectBytes = frame[objectStart..(int)reader.BytesConsumed];
         events.Add(eventType switch
         {
-            EventType.Book => BuildBook(),
-            EventType.PriceChange => BuildPriceChange(),
-            EventType.LastTradePrice => BuildLastTradePrice(),
-            EventType.TickSizeChange => BuildTickSizeChange(),
-            EventType.BestBidAsk => BuildBestBidAsk(),
-            EventType.NewMarket or EventType.MarketResolved or EventType.Order or EventType.Trade =>
-                RareEventReader.Read(eventType, objectBytes),
+            WireEventKind.Book => BuildBook(),
+            WireEventKind.PriceChange => BuildPriceChange(),
+            WireEventKind.LastTradePrice => BuildLastTradePrice(),
+            WireEventKind.TickSizeChange => BuildTickSizeChange(),
+            WireEventKind.BestBidAsk => BuildBestBidAsk(),
+            WireEventKind.NewMarket or WireEventKind.MarketResolved or WireEventKind.Order or WireEventKind.Trade =>
+                RareEventReader.Read(eventType.Value, objectBytes),
             _ => new UnknownEvent
             {
                 EventType = Encoding.UTF8.GetString(frame[eventTypeText]),

@@ -11,7 +11,7 @@ namespace PolyStream.Protocol;
 /// </summary>
 internal static class RareEventReader
 {
-    public static WireEvent Read(EventType type, ReadOnlySpan<byte> json)
+    public static WireEvent Read(WireEventKind type, ReadOnlySpan<byte> json)
     {
         using var document = JsonDocument.Parse(json.ToArray());
         var root = document.RootElement;
@@ -19,10 +19,10 @@ internal static class RareEventReader
         {
             return type switch
             {
-                EventType.NewMarket => ReadNewMarket(root),
-                EventType.MarketResolved => ReadMarketResolved(root),
-                EventType.Order => ReadOrder(root),
-                EventType.Trade => ReadTrade(root),
+                WireEventKind.NewMarket => ReadNewMarket(root),
+                WireEventKind.MarketResolved => ReadMarketResolved(root),
+                WireEventKind.Order => ReadOrder(root),
+                WireEventKind.Trade => ReadTrade(root),
                 _ => throw new ArgumentOutOfRangeException(nameof(type), type, "not a rare event type"),
             };
         }
