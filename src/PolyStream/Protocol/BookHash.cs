@@ -50,17 +50,11 @@ public readonly struct BookHash : IEquatable<BookHash>
             return false;
         }
 
+        // The runtime's hex decoder is vectorised and accepts either case.
         Span<byte> digest = stackalloc byte[ByteLength];
-        for (var i = 0; i < ByteLength; i++)
+        if (Convert.FromHexString(utf8Hex, digest, out _, out var written) != System.Buffers.OperationStatus.Done || written != ByteLength)
         {
-            var high = HexValue(utf8Hex[2 * i]);
-            var low = HexValue(utf8Hex[(2 * i) + 1]);
-            if ((high | low) < 0)
-            {
-                return false;
-            }
-
-            digest[i] = (byte)((high << 4) | low);
+            return false;
         }
 
         hash = new BookHash(digest);
@@ -117,12 +111,4 @@ public readonly struct BookHash : IEquatable<BookHash>
 
     /// <summary>Whether the digests differ.</summary>
     public static bool operator !=(BookHash left, BookHash right) => !left.Equals(right);
-
-    private static int HexValue(byte c) => c switch
-    {
-        >= (byte)'0' and <= (byte)'9' => c - '0',
-        >= (byte)'a' and <= (byte)'f' => c - 'a' + 10,
-        >= (byte)'A' and <= (byte)'F' => c - 'A' + 10,
-        _ => -1,
-    };
 }

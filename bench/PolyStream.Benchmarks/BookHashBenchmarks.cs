@@ -1,0 +1,47 @@
+using System.Security.Cryptography;
+using BenchmarkDotNet.Attributes;
+using PolyStream.Books;
+
+namespace PolyStream.Benchmarks;
+
+/// <summary>The summary hash of a 2x50-level book against SHA-1 alone over the same bytes.</summary>
+[MemoryDiagnoser]
+public class BookHashBenchmarks
+{
+    private readonly byte[] _digest = new byte[20];
+    private OrderBook _book = null!;
+    private byte[] _serialized = [];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        (_book, _) = MarketFrames.Books(50);
+        var summary = _book.Summary();
+        var buffer = new byte[16 * 1024];
+        var length = BookHasher.Write(
+            new SummaryFields
+            {
+                Market = summary.Market,
+                AssetId = summary.AssetId,
+                Timestamp = summary.Timestamp,
+                Bids = summary.Bids.AsSpan(),
+                Asks = summary.Asks.AsSpan(),
+                MinOrderSize = summary.MinOrderSize,
+                TickSize = summary.TickSize,
+                NegRisk = summary.NegRisk,
+                LastTradePrice = summary.LastTradePrice,
+            },
+            BookHashVersion.Current,
+            buffer);
+        _serialized = buffer[..length];
+    }
+
+    [Benchmark(Baseline = true, Description = "SHA-1 over the serialized bytes")]
+    public int Sha1Only() => SHA1.HashData(_serialized, _digest);
+
+    [Benchmark(Description = "OrderBook.ComputeHash (serialize + SHA-1)")]
+    public bool ComputeHash() => _book.ComputeHash().HasValue;
+
+    [Benchmark(Description = "OrderBook.Summary()")]
+    public int Summary() => _book.Summary().Bids.Length;
+}
