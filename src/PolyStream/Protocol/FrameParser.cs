@@ -24,6 +24,7 @@ public sealed partial class FrameParser
     private readonly ScratchBuffer<PriceLevel> _asks = new();
     private readonly ScratchBuffer<PriceChange> _changes = new();
     private MarketFields _fields;
+    private WireEventKind? _assumedKind;
 
     /// <summary>Creates a parser with the given limits, or <see cref="FrameParserOptions.Default"/>.</summary>
     public FrameParser(FrameParserOptions? options = null)
@@ -58,6 +59,23 @@ public sealed partial class FrameParser
 
         events.RemoveRange(start, events.Count - start);
         return false;
+    }
+
+    /// <summary>
+    /// Parses a REST order-book summary (<c>/book</c>) or an array of them (<c>/books</c>): the same
+    /// fields as a WebSocket <c>book</c>, without <c>event_type</c>.
+    /// </summary>
+    internal bool TryParseBookSummaries(ReadOnlySpan<byte> json, List<WireEvent> events, [NotNullWhen(false)] out FrameParseError? error)
+    {
+        _assumedKind = WireEventKind.Book;
+        try
+        {
+            return TryParse(json, events, out error);
+        }
+        finally
+        {
+            _assumedKind = null;
+        }
     }
 
     private FrameParseError? ParseFrame(ReadOnlySpan<byte> frame, List<WireEvent> events)
@@ -152,7 +170,7 @@ public sealed partial class FrameParser
         _bids.Clear();
         _asks.Clear();
         _changes.Clear();
-        WireEventKind? eventType = null;
+        var eventType = _assumedKind;
         Range eventTypeText = default;
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
