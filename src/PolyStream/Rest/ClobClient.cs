@@ -16,10 +16,8 @@ namespace PolyStream.Rest;
 /// </summary>
 public sealed partial class ClobClient : IDisposable
 {
-    private readonly HttpClient _http;
-    private readonly bool _ownsHttp;
     private readonly ClobClientOptions _options;
-    private readonly RateLimits? _limits;
+    private readonly RestTransport _transport;
 
     /// <summary>Creates a client.</summary>
     /// <param name="options">Host, timeouts, retries and clock; defaults to the production host.</param>
@@ -29,16 +27,14 @@ public sealed partial class ClobClient : IDisposable
     {
         _options = options ?? new ClobClientOptions();
         Credentials = credentials;
-        _ownsHttp = httpClient is null;
-        _http = httpClient ?? new HttpClient(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.All });
-        _limits = _options.EnforceRateLimits ? new RateLimits(_options.TimeProvider) : null;
+        _transport = new RestTransport(_options, RateLimits.Clob(_options.TimeProvider), httpClient);
     }
 
     /// <summary>The credentials authenticated calls use, if any.</summary>
     public ClobCredentials? Credentials { get; }
 
     /// <summary>Requests left now in the bucket of <paramref name="path"/> (e.g. <c>/books</c>); infinite when limits are off.</summary>
-    public double RateBudget(string path) => _limits?.Available(path) ?? double.PositiveInfinity;
+    public double RateBudget(string path) => _transport.Available(path);
 
     /// <summary>Whether the host answers <c>GET /</c>.</summary>
     public async Task<bool> IsReachableAsync(CancellationToken cancellationToken = default)
@@ -141,13 +137,7 @@ public sealed partial class ClobClient : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        if (_ownsHttp)
-        {
-            _http.Dispose();
-        }
-    }
+    public void Dispose() => _transport.Dispose();
 
     private async Task<ExactDecimal> GetFieldAsync(string path, string query, string field, CancellationToken cancellationToken)
     {
@@ -236,11 +226,13 @@ public sealed partial class ClobClient : IDisposable
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
+    private Task<byte[]> SendAsync(HttpMethod method, string path, string? query, string? body, RequestAuth auth, CancellationToken cancellationToken) =>
+        _transport.SendAsync(method, path, () => CreateRequest(method, path, query, body, auth), cancellationToken);
+
     private HttpRequestMessage CreateRequest(HttpMethod method, string path, string? query, string? body, RequestAuth auth)
     {
         var uri = new Uri(_options.Host, query is null ? path : $"{path}?{query}");
         var request = new HttpRequestMessage(method, uri);
-        request.Headers.UserAgent.ParseAdd(_options.UserAgent);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("*/*"));
         if (body is not null)
         {

@@ -4,7 +4,7 @@ using PolyStream.Protocol;
 
 namespace PolyStream.Rest;
 
-/// <summary>Reads an <see cref="ExactDecimal"/> from a decimal string (the venue's usual form) or a JSON number (e.g. <c>minimum_tick_size</c>), keeping its text.</summary>
+/// <summary>Reads an <see cref="ExactDecimal"/> from a decimal string (the venue's usual form, kept exactly) or a JSON number (e.g. <c>minimum_tick_size</c>).</summary>
 internal sealed class ExactDecimalJsonConverter : JsonConverter<ExactDecimal>
 {
     public override ExactDecimal Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
@@ -20,8 +20,14 @@ internal sealed class ExactDecimalJsonConverter : JsonConverter<ExactDecimal>
             return ExactDecimal.Zero;
         }
 
-        return ExactDecimal.TryParse(text, out var value)
-            ? value
+        if (ExactDecimal.TryParse(text, out var value))
+        {
+            return value;
+        }
+
+        // A JSON number may use an exponent (Gamma's floats do); strings must be the venue's plain form.
+        return reader.TokenType == JsonTokenType.Number && reader.TryGetDecimal(out var number) && number >= 0
+            ? ExactDecimal.FromDecimal(number)
             : throw new JsonException($"'{System.Text.Encoding.UTF8.GetString(text)}' is not a plain non-negative decimal.");
     }
 

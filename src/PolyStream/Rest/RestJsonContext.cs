@@ -19,6 +19,10 @@ namespace PolyStream.Rest;
 [JsonSerializable(typeof(Dictionary<string, bool>))]
 [JsonSerializable(typeof(ImmutableArray<LastTradeBody>))]
 [JsonSerializable(typeof(LastTradeBody))]
+[JsonSerializable(typeof(GammaMarket))]
+[JsonSerializable(typeof(GammaMarket[]))]
+[JsonSerializable(typeof(GammaEvent))]
+[JsonSerializable(typeof(string[]))]
 internal sealed partial class RestJsonContext : JsonSerializerContext;
 
 /// <summary>The venue's error body, <c>{"error": "…"}</c>.</summary>

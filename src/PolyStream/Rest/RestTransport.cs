@@ -3,13 +3,34 @@ using System.Text.Json;
 
 namespace PolyStream.Rest;
 
-public sealed partial class ClobClient
+/// <summary>
+/// Sends REST calls for <see cref="ClobClient"/> and <see cref="GammaClient"/>: paces them to the
+/// rate limits and retries a 429, a 5xx or an unanswered attempt with exponential backoff and full
+/// jitter, or the venue's <c>Retry-After</c>. Failures become <see cref="ClobApiException"/>.
+/// </summary>
+internal sealed class RestTransport : IDisposable
 {
-    /// <summary>
-    /// Sends one call under the rate limits, retrying a 429, a 5xx or an unanswered attempt with
-    /// exponential backoff and full jitter (or the venue's <c>Retry-After</c>), and returns the body.
-    /// </summary>
-    private async Task<byte[]> SendAsync(HttpMethod method, string path, string? query, string? body, RequestAuth auth, CancellationToken cancellationToken)
+    private readonly HttpClient _http;
+    private readonly bool _ownsHttp;
+    private readonly ClobClientOptions _options;
+    private readonly RateLimits? _limits;
+
+    public RestTransport(ClobClientOptions options, RateLimits limits, HttpClient? httpClient)
+    {
+        _options = options;
+        _ownsHttp = httpClient is null;
+        _http = httpClient ?? new HttpClient(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.All });
+        _limits = options.EnforceRateLimits ? limits : null;
+    }
+
+    public double Available(string path) => _limits?.Available(path) ?? double.PositiveInfinity;
+
+    /// <summary>Sends one call and returns the body of its successful answer.</summary>
+    /// <param name="method">The HTTP method.</param>
+    /// <param name="path">The path, for the rate-limit family and the error's endpoint name.</param>
+    /// <param name="createRequest">Builds a fresh request per attempt (signed headers carry a timestamp).</param>
+    /// <param name="cancellationToken">Cancels the call and its waits.</param>
+    public async Task<byte[]> SendAsync(HttpMethod method, string path, Func<HttpRequestMessage> createRequest, CancellationToken cancellationToken)
     {
         var endpoint = $"{method.Method} {path}";
         for (var attempt = 0; ; attempt++)
@@ -28,8 +49,8 @@ public sealed partial class ClobClient
                 attemptTimeout.CancelAfter(_options.RequestTimeout);
                 try
                 {
-                    // Signed headers carry a timestamp, so every attempt builds a fresh request.
-                    using var request = CreateRequest(method, path, query, body, auth);
+                    using var request = createRequest();
+                    request.Headers.UserAgent.ParseAdd(_options.UserAgent);
                     using var response = await _http.SendAsync(request, attemptTimeout.Token).ConfigureAwait(false);
                     var content = await response.Content.ReadAsByteArrayAsync(attemptTimeout.Token).ConfigureAwait(false);
                     if (response.IsSuccessStatusCode)
@@ -54,6 +75,14 @@ public sealed partial class ClobClient
             }
 
             await Task.Delay(Backoff(attempt, retryAfter), _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_ownsHttp)
+        {
+            _http.Dispose();
         }
     }
 

@@ -1,0 +1,24 @@
+using System.Collections.Immutable;
+using System.Text.Json.Serialization;
+
+namespace PolyStream.Rest;
+
+/// <summary>A Gamma event: a group of related markets under one slug.</summary>
+public sealed record GammaEvent
+{
+    /// <summary>Gamma's event id.</summary>
+    [JsonPropertyName("id")]
+    public string Id { get; init; } = string.Empty;
+
+    /// <summary>The event's slug.</summary>
+    [JsonPropertyName("slug")]
+    public string Slug { get; init; } = string.Empty;
+
+    /// <summary>The event's title.</summary>
+    [JsonPropertyName("title")]
+    public string Title { get; init; } = string.Empty;
+
+    /// <summary>The event's markets.</summary>
+    [JsonPropertyName("markets")]
+    public ImmutableArray<GammaMarket> Markets { get; init; } = [];
+}

@@ -1,0 +1,91 @@
+using PolyStream.Auth;
+
+namespace PolyStream.Tests.Auth;
+
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class CredentialStoreTests : IDisposable
+{
+    private const string Secret = "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3I=";
+    private const string Passphrase = "0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9";
+    private const string PrivateKey = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+
+    private readonly string _root = Directory.CreateTempSubdirectory("polystream-creds-").FullName;
+
+    private static StoredCredentials Sample(string? privateKey = null) => new()
+    {
+        Address = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266",
+        Api = new ApiCredentials("5d1f0c4e-1111-2222-3333-444455556666", Secret, Passphrase),
+        Host = "http://127.0.0.1:8081/",
+        PrivateKey = privateKey,
+    };
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public void Save_NewFile_IsOwnerOnlyAndRoundTrips()
+    {
+        var store = new CredentialStore(DataPaths.Under(Path.Combine(_root, "cfg")));
+
+        store.Save(Sample());
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(store.FilePath));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(store.FilePath)!));
+        Assert.Equal(Sample(), store.Load());
+        Assert.False(File.Exists(store.FilePath + ".tmp"));
+    }
+
+    [Fact]
+    public void Load_FileReadableByOthers_IsRefusedWithTheFix()
+    {
+        var store = new CredentialStore(DataPaths.Under(_root));
+        store.Save(Sample());
+        File.SetUnixFileMode(store.FilePath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+
+        var error = Assert.Throws<CredentialFileException>(store.Load);
+
+        Assert.Contains("chmod 600", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_Missing_SaysToRunAuthInit()
+    {
+        var error = Assert.Throws<CredentialFileException>(new CredentialStore(DataPaths.Under(_root)).Load);
+
+        Assert.Contains("polystream auth init", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_Malformed_NeverQuotesTheFile()
+    {
+        var store = new CredentialStore(DataPaths.Under(_root));
+        store.Save(Sample());
+        File.WriteAllText(store.FilePath, $"{{\"address\":\"0x1\",\"api\":{{\"secret\":\"{Secret}\",");
+
+        var error = Assert.Throws<CredentialFileException>(store.Load);
+
+        Assert.DoesNotContain(Secret, error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ToString_StoredWithPrivateKey_ShowsNoSecret()
+    {
+        var text = Sample(PrivateKey).ToString();
+
+        Assert.DoesNotContain(Secret, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(Passphrase, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(PrivateKey[2..], text, StringComparison.Ordinal);
+        Assert.Contains("0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CreateAuthenticatedClient_StoredKey_SignsWithIt()
+    {
+        var store = new CredentialStore(DataPaths.Under(_root));
+        store.Save(Sample(PrivateKey));
+
+        using var client = store.CreateAuthenticatedClient();
+
+        Assert.Equal("0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266", client.Credentials!.Signer!.Address);
+        Assert.Equal(Sample().Api, client.Credentials.Api);
+    }
+}
