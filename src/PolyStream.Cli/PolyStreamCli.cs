@@ -12,8 +12,12 @@ internal static class PolyStreamCli
             "polystream: exact, hash-verified Polymarket order books.\n\n"
             + "Examples:\n"
             + "  polystream verify capture.ndjson\n"
-            + "  polystream verify old.ndjson --hash-version v9 --tick-size 0.01");
+            + "  polystream verify old.ndjson --hash-version v9 --tick-size 0.01\n"
+            + "  polystream markets search bitcoin\n"
+            + "  polystream auth init");
         root.Subcommands.Add(VerifyCommand.Create());
+        root.Subcommands.Add(AuthCommand.Create());
+        root.Subcommands.Add(MarketsCommand.Create());
         return root;
     }
 

@@ -1,0 +1,58 @@
+using System.CommandLine;
+using PolyStream.Rest;
+
+namespace PolyStream.Cli.Commands;
+
+/// <summary><c>polystream markets search TEXT</c>: find open markets and their token ids through Gamma.</summary>
+internal static class MarketsCommand
+{
+    public static Command Create()
+    {
+        var command = new Command(
+            "markets",
+            "Discover markets and their CLOB token ids.\n\n"
+            + "Examples:\n"
+            + "  polystream markets search bitcoin\n"
+            + "  polystream markets search \"fed rate\" --gamma-host http://127.0.0.1:8081");
+        command.Subcommands.Add(CreateSearch());
+        return command;
+    }
+
+    private static Command CreateSearch()
+    {
+        var text = new Argument<string>("TEXT") { Description = "Text to find in a market's question or slug (case-insensitive)." };
+        var gammaHost = CommonOptions.GammaHost();
+        var maxPages = new Option<int>("--max-pages")
+        {
+            Description = "Stop after this many pages of 500 open markets.",
+            DefaultValueFactory = _ => 40,
+        };
+        var command = new Command("search", "Search open markets by text; prints slug, question and the token ids to stream.") { text, gammaHost, maxPages };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var output = result.InvocationConfiguration.Output;
+            var error = result.InvocationConfiguration.Error;
+            using var gamma = new GammaClient(new GammaClientOptions { Host = result.GetRequiredValue(gammaHost) });
+            try
+            {
+                var progress = new InlineProgress<int>(pages => error.Write($"\rsearching… {pages} page(s) read"));
+                var markets = await gamma.SearchMarketsAsync(result.GetRequiredValue(text), progress, result.GetValue(maxPages), cancellationToken).ConfigureAwait(false);
+                await error.WriteLineAsync().ConfigureAwait(false);
+                foreach (var market in markets)
+                {
+                    var tokens = string.Join(' ', market.ClobTokenIds.Zip(market.Outcomes, (id, outcome) => $"{outcome}={id}"));
+                    await output.WriteLineAsync($"{market.Slug}\t{market.Question}\t{tokens}").ConfigureAwait(false);
+                }
+
+                await error.WriteLineAsync($"{markets.Count} market(s) found.").ConfigureAwait(false);
+                return ExitCodes.Ok;
+            }
+            catch (ClobApiException ex)
+            {
+                await error.WriteLineAsync($"\npolystream markets search: {ex.Message}").ConfigureAwait(false);
+                return ExitCodes.Failure;
+            }
+        });
+        return command;
+    }
+}

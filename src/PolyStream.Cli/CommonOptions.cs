@@ -1,0 +1,54 @@
+using System.CommandLine;
+using PolyStream.Rest;
+
+namespace PolyStream.Cli;
+
+/// <summary>Options several verbs share, with defaults from the environment so scripts and the daemon can set them once.</summary>
+internal static class CommonOptions
+{
+    /// <summary>The CLOB REST host; default <c>POLYSTREAM_CLOB_HOST</c>, else production.</summary>
+    public const string ClobHostVariable = "POLYSTREAM_CLOB_HOST";
+
+    /// <summary>The Gamma host; default <c>POLYSTREAM_GAMMA_HOST</c>, else production.</summary>
+    public const string GammaHostVariable = "POLYSTREAM_GAMMA_HOST";
+
+    /// <summary>The wallet key <c>auth init</c> reads instead of prompting.</summary>
+    public const string PrivateKeyVariable = "POLYSTREAM_PRIVATE_KEY";
+
+    public static Option<Uri> ClobHost() => new("--host")
+    {
+        Description = $"CLOB REST host (env {ClobHostVariable}; default {ClobClientOptions.ProductionHost}).",
+        DefaultValueFactory = _ => FromEnvironment(ClobHostVariable) ?? ClobClientOptions.ProductionHost,
+        CustomParser = ParseHost,
+    };
+
+    public static Option<Uri> GammaHost() => new("--gamma-host")
+    {
+        Description = $"Gamma host (env {GammaHostVariable}; default {GammaClientOptions.ProductionHost}).",
+        DefaultValueFactory = _ => FromEnvironment(GammaHostVariable) ?? GammaClientOptions.ProductionHost,
+        CustomParser = ParseHost,
+    };
+
+    public static Option<string?> DataDir() => new("--data-dir")
+    {
+        Description = $"Folder for credentials and data (env {DataPaths.HomeVariable}; default: XDG config and data folders).",
+    };
+
+    private static Uri? FromEnvironment(string variable) =>
+        Environment.GetEnvironmentVariable(variable) is { Length: > 0 } text && Uri.TryCreate(WithSlash(text), UriKind.Absolute, out var uri) ? uri : null;
+
+    private static Uri ParseHost(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+        if (Uri.TryCreate(WithSlash(text), UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+        {
+            return uri;
+        }
+
+        result.AddError($"'{text}' is not an http(s) URL such as http://127.0.0.1:8081.");
+        return ClobClientOptions.ProductionHost;
+    }
+
+    // Relative paths resolve against the host only when its path ends with a slash.
+    private static string WithSlash(string text) => text.EndsWith('/') ? text : text + "/";
+}
