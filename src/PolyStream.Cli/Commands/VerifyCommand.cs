@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using System.Text;
 using PolyStream.Books;
 using PolyStream.Protocol;
+using PolyStream.Recording;
 
 namespace PolyStream.Cli.Commands;
 
@@ -13,7 +14,7 @@ internal static class VerifyCommand
     {
         var file = new Argument<FileInfo>("FILE")
         {
-            Description = "A capture with one raw market-channel frame per line, exactly as received (object or array).",
+            Description = "A recording (folder or .psrec segment), or a capture with one raw market-channel frame per line, exactly as received.",
         };
         var minOrderSize = new Option<ExactDecimal>("--min-order-size")
         {
@@ -46,7 +47,8 @@ internal static class VerifyCommand
             + "Examples:\n"
             + "  polystream verify capture.ndjson\n"
             + "  polystream verify capture-2025-10.ndjson --hash-version v9\n"
-            + "  polystream verify capture.ndjson --min-order-size 15 --neg-risk true")
+            + "  polystream verify capture.ndjson --min-order-size 15 --neg-risk true\n"
+            + "  polystream verify ~/.local/share/polystream/recordings/2026-11-24")
         {
             file, minOrderSize, negRisk, tickSize, hashVersion,
         };
@@ -80,20 +82,38 @@ internal static class VerifyCommand
 
         try
         {
-            long lineNumber = 0;
-            foreach (var line in File.ReadLines(file.FullName, Encoding.UTF8))
+            if (RecordingReader.IsRecording(file.FullName))
             {
-                lineNumber++;
-                if (!string.IsNullOrWhiteSpace(line))
+                var recording = RecordingReader.Open(file.FullName);
+                long frameNumber = 0;
+                foreach (var frame in recording.ReadFrames())
                 {
-                    auditor.Audit(Encoding.UTF8.GetBytes(line), lineNumber);
+                    auditor.Audit(frame.Bytes.Span, ++frameNumber);
+                }
+
+                foreach (var torn in recording.Report.TornSegments)
+                {
+                    // A torn tail is what a crash leaves; everything before it was checked.
+                    error.WriteLine($"note: {torn}");
+                }
+            }
+            else
+            {
+                long lineNumber = 0;
+                foreach (var line in File.ReadLines(file.FullName, Encoding.UTF8))
+                {
+                    lineNumber++;
+                    if (!string.IsNullOrWhiteSpace(line))
+                    {
+                        auditor.Audit(Encoding.UTF8.GetBytes(line), lineNumber);
+                    }
                 }
             }
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
         {
             error.WriteLine($"polystream verify: cannot read '{file.FullName}': {ex.Message}");
-            error.WriteLine("Check the path and permissions; FILE holds one raw market-channel frame per line.");
+            error.WriteLine("Check the path and permissions; FILE is a recording (folder or .psrec segment) or holds one raw market-channel frame per line.");
             return ExitCodes.Usage;
         }
 

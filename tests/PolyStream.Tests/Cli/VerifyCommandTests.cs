@@ -47,6 +47,24 @@ public sealed class VerifyCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Verify_Recording_ChecksItsFramesLikeACapture()
+    {
+        var recording = Path.Combine(_directory, "rec");
+        await using (var writer = PolyStream.Recording.RecordingWriter.Start(new() { Directory = recording }))
+        {
+            foreach (var line in File.ReadLines(Fixture.PathOf("captures/polypy_2025-10_v9.ndjson")))
+            {
+                writer.Append(Fixture.Utf8(line), 0, 0);
+            }
+        }
+
+        var (exitCode, output, _) = await CliRunner.RunAsync("verify", recording, "--hash-version", "v9");
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal("frames=3 books=1 hashes_checked=3 matched=3 mismatched=0 untracked=2", output.Trim());
+    }
+
+    [Fact]
     public async Task Verify_MissingFile_ExitsTwoWithAHint()
     {
         var (exitCode, _, error) = await CliRunner.RunAsync("verify", Path.Combine(_directory, "missing.ndjson"));

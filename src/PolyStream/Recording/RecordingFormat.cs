@@ -1,0 +1,44 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+
+namespace PolyStream.Recording;
+
+/// <summary>
+/// The on-disk layout of a recording segment (see docs/recording-format.md): a checksummed JSON
+/// header, then independently compressed, checksummed blocks of frame records. Each block stands
+/// alone, so a crash can tear at most the block being written, and the reader stops cleanly there.
+/// </summary>
+internal static class RecordingFormat
+{
+    public const int Version = 1;
+    public const string SegmentExtension = ".psrec";
+    public const uint BlockMagic = 0x4B4C4250; // "PBLK"
+    public const int BlockHeaderBytes = 20;
+    public const int RecordHeaderBytes = 14;
+
+    /// <summary>The first eight bytes of every segment.</summary>
+    public static ReadOnlySpan<byte> FileMagic => "PSREC001"u8;
+
+    /// <summary>The largest block payload accepted on read, so a corrupt length cannot allocate gigabytes.</summary>
+    public const int MaxBlockBytes = 64 * 1024 * 1024;
+
+    public static uint Crc(ReadOnlySpan<byte> data) => Crc32.HashToUInt32(data);
+
+    public static void WriteBlockHeader(Span<byte> destination, int compressedLength, int uncompressedLength, int frames, uint crc)
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(destination, BlockMagic);
+        BinaryPrimitives.WriteInt32LittleEndian(destination[4..], compressedLength);
+        BinaryPrimitives.WriteInt32LittleEndian(destination[8..], uncompressedLength);
+        BinaryPrimitives.WriteInt32LittleEndian(destination[12..], frames);
+        BinaryPrimitives.WriteUInt32LittleEndian(destination[16..], crc);
+    }
+
+    public static void WriteRecordHeader(Span<byte> destination, long receivedAtMicros, ushort connectionId, int length)
+    {
+        BinaryPrimitives.WriteInt64LittleEndian(destination, receivedAtMicros);
+        BinaryPrimitives.WriteUInt16LittleEndian(destination[8..], connectionId);
+        BinaryPrimitives.WriteInt32LittleEndian(destination[10..], length);
+    }
+
+    public static string SegmentName(int number) => $"{number:D6}{SegmentExtension}";
+}

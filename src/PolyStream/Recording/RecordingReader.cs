@@ -1,0 +1,192 @@
+using System.Buffers.Binary;
+using System.Collections.Immutable;
+using System.IO.Compression;
+using System.Text.Json;
+
+namespace PolyStream.Recording;
+
+/// <summary>
+/// Reads the frames of a recording (a folder of segments, or one segment file) in order. A torn
+/// block at a segment's end (a crash mid-write) is detected by its length or checksum, reported in
+/// <see cref="Report"/>, and skipped; every block before it is read.
+/// </summary>
+public sealed class RecordingReader
+{
+    private readonly string[] _segments;
+    private readonly List<string> _torn = [];
+    private long _blocks;
+    private long _frames;
+
+    private RecordingReader(string[] segments) => _segments = segments;
+
+    /// <summary>What has been read so far; complete once <see cref="ReadFrames"/> has been enumerated to its end.</summary>
+    public RecordingReadReport Report => new()
+    {
+        Segments = _segments.Length,
+        Blocks = _blocks,
+        Frames = _frames,
+        TornSegments = [.. _torn],
+    };
+
+    /// <summary>Whether a path is a recording: a folder with segments, or a file starting with the segment magic.</summary>
+    public static bool IsRecording(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            return Directory.EnumerateFiles(path, "*" + RecordingFormat.SegmentExtension).Any();
+        }
+
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+
+        Span<byte> magic = stackalloc byte[8];
+        using var file = File.OpenRead(path);
+        return file.ReadAtLeast(magic, magic.Length, throwOnEndOfStream: false) == magic.Length && magic.SequenceEqual(RecordingFormat.FileMagic);
+    }
+
+    /// <summary>Opens a recording folder (its segments in number order) or a single segment file.</summary>
+    /// <exception cref="FileNotFoundException">The path holds no recording.</exception>
+    public static RecordingReader Open(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string[] segments = Directory.Exists(path)
+            ? [.. Directory.EnumerateFiles(path, "*" + RecordingFormat.SegmentExtension).Order(StringComparer.Ordinal)]
+            : File.Exists(path) ? [path] : [];
+        return segments.Length == 0
+            ? throw new FileNotFoundException($"No recording at '{path}': expected a folder of {RecordingFormat.SegmentExtension} segments or one segment file.", path)
+            : new RecordingReader(segments);
+    }
+
+    /// <summary>The header of every segment, in order.</summary>
+    /// <exception cref="InvalidDataException">A segment's header is damaged or from a newer format.</exception>
+    public ImmutableArray<RecordingHeader> ReadHeaders()
+    {
+        var headers = ImmutableArray.CreateBuilder<RecordingHeader>(_segments.Length);
+        foreach (var segment in _segments)
+        {
+            using var stream = File.OpenRead(segment);
+            headers.Add(ReadHeader(stream, segment));
+        }
+
+        return headers.MoveToImmutable();
+    }
+
+    /// <summary>Every intact frame of every segment, in recorded order.</summary>
+    /// <exception cref="InvalidDataException">A segment's header is damaged or from a newer format.</exception>
+    public IEnumerable<RecordedFrame> ReadFrames()
+    {
+        foreach (var segment in _segments)
+        {
+            using var stream = new FileStream(segment, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16);
+            ReadHeader(stream, segment);
+            while (TryReadBlock(stream, segment, out var records, out var count))
+            {
+                _blocks++;
+                foreach (var frame in Records(records, count, segment))
+                {
+                    _frames++;
+                    yield return frame;
+                }
+            }
+        }
+    }
+
+    private static RecordingHeader ReadHeader(Stream stream, string segment)
+    {
+        Span<byte> prefix = stackalloc byte[12];
+        if (stream.ReadAtLeast(prefix, prefix.Length, throwOnEndOfStream: false) < prefix.Length || !prefix[..8].SequenceEqual(RecordingFormat.FileMagic))
+        {
+            throw new InvalidDataException($"{segment} is not a PolyStream recording segment.");
+        }
+
+        var length = BinaryPrimitives.ReadInt32LittleEndian(prefix[8..]);
+        if (length is <= 0 or > 1 << 20)
+        {
+            throw new InvalidDataException($"{segment} has a damaged header.");
+        }
+
+        var header = new byte[length + 4];
+        if (stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) < header.Length
+            || BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(length)) != RecordingFormat.Crc(header.AsSpan(0, length)))
+        {
+            throw new InvalidDataException($"{segment} has a damaged header.");
+        }
+
+        var parsed = JsonSerializer.Deserialize(header.AsSpan(0, length), RecordingJsonContext.Default.RecordingHeader)
+            ?? throw new InvalidDataException($"{segment} has an empty header.");
+        return parsed.Format > RecordingFormat.Version
+            ? throw new InvalidDataException($"{segment} uses recording format {parsed.Format}; this version reads up to {RecordingFormat.Version}. Upgrade PolyStream.")
+            : parsed;
+    }
+
+    private bool TryReadBlock(Stream stream, string segment, out byte[] records, out int count)
+    {
+        records = [];
+        count = 0;
+        Span<byte> header = stackalloc byte[RecordingFormat.BlockHeaderBytes];
+        var read = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+        if (read == 0)
+        {
+            return false;
+        }
+
+        var compressed = BinaryPrimitives.ReadInt32LittleEndian(header[4..]);
+        var uncompressed = BinaryPrimitives.ReadInt32LittleEndian(header[8..]);
+        count = BinaryPrimitives.ReadInt32LittleEndian(header[12..]);
+        if (read < header.Length
+            || BinaryPrimitives.ReadUInt32LittleEndian(header) != RecordingFormat.BlockMagic
+            || compressed is <= 0 or > RecordingFormat.MaxBlockBytes
+            || uncompressed is <= 0 or > RecordingFormat.MaxBlockBytes
+            || count <= 0)
+        {
+            return Torn(segment, stream, "a block header is cut short or damaged");
+        }
+
+        var payload = new byte[compressed];
+        if (stream.ReadAtLeast(payload, compressed, throwOnEndOfStream: false) < compressed)
+        {
+            return Torn(segment, stream, "the last block is cut short");
+        }
+
+        if (RecordingFormat.Crc(payload) != BinaryPrimitives.ReadUInt32LittleEndian(header[16..]))
+        {
+            return Torn(segment, stream, "a block fails its checksum");
+        }
+
+        records = new byte[uncompressed];
+        if (!BrotliDecoder.TryDecompress(payload, records, out var written) || written != uncompressed)
+        {
+            return Torn(segment, stream, "a block does not decompress");
+        }
+
+        return true;
+    }
+
+    private bool Torn(string segment, Stream stream, string reason)
+    {
+        _torn.Add($"{Path.GetFileName(segment)} at byte {stream.Position}: {reason}; the rest of this segment was skipped");
+        return false;
+    }
+
+    private static IEnumerable<RecordedFrame> Records(byte[] records, int count, string segment)
+    {
+        var offset = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var header = records.AsSpan(offset, RecordingFormat.RecordHeaderBytes);
+            var receivedAt = BinaryPrimitives.ReadInt64LittleEndian(header);
+            var connection = BinaryPrimitives.ReadUInt16LittleEndian(header[8..]);
+            var length = BinaryPrimitives.ReadInt32LittleEndian(header[10..]);
+            offset += RecordingFormat.RecordHeaderBytes;
+            if (length < 0 || offset + length > records.Length)
+            {
+                throw new InvalidDataException($"{segment} has a block whose records overrun it, although its checksum held.");
+            }
+
+            yield return new RecordedFrame(records.AsMemory(offset, length), receivedAt, connection);
+            offset += length;
+        }
+    }
+}
