@@ -125,6 +125,11 @@ public sealed partial class FrameParser
         {
             return new FrameParseError(ex.Kind, ex.Message, reader.BytesConsumed);
         }
+        catch (InvalidOperationException ex)
+        {
+            // Utf8JsonReader validates structure, not UTF-8 inside strings; decoding such a string throws this.
+            return new FrameParseError(FrameErrorKind.InvalidEvent, ex.Message, reader.BytesConsumed);
+        }
     }
 
     private void ParseArray(ref Utf8JsonReader reader, ReadOnlySpan<byte> frame, List<WireEvent> events)

@@ -24,13 +24,23 @@ internal static class RecordingFormat
 
     public static uint Crc(ReadOnlySpan<byte> data) => Crc32.HashToUInt32(data);
 
-    public static void WriteBlockHeader(Span<byte> destination, int compressedLength, int uncompressedLength, int frames, uint crc)
+    /// <summary>The block checksum covers the lengths and count as well as the payload, so a damaged length is caught before it is trusted.</summary>
+    public static uint BlockCrc(ReadOnlySpan<byte> blockHeader, ReadOnlySpan<byte> payload)
+    {
+        var crc = new Crc32();
+        crc.Append(blockHeader[4..16]);
+        crc.Append(payload);
+        return crc.GetCurrentHashAsUInt32();
+    }
+
+    /// <summary>Writes a block header before <paramref name="payload"/>, which follows it in the same buffer.</summary>
+    public static void WriteBlockHeader(Span<byte> destination, int uncompressedLength, int frames, ReadOnlySpan<byte> payload)
     {
         BinaryPrimitives.WriteUInt32LittleEndian(destination, BlockMagic);
-        BinaryPrimitives.WriteInt32LittleEndian(destination[4..], compressedLength);
+        BinaryPrimitives.WriteInt32LittleEndian(destination[4..], payload.Length);
         BinaryPrimitives.WriteInt32LittleEndian(destination[8..], uncompressedLength);
         BinaryPrimitives.WriteInt32LittleEndian(destination[12..], frames);
-        BinaryPrimitives.WriteUInt32LittleEndian(destination[16..], crc);
+        BinaryPrimitives.WriteUInt32LittleEndian(destination[16..], BlockCrc(destination, payload));
     }
 
     public static void WriteRecordHeader(Span<byte> destination, long receivedAtMicros, ushort connectionId, int length)

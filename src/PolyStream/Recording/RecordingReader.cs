@@ -80,15 +80,30 @@ public sealed class RecordingReader
         foreach (var segment in _segments)
         {
             using var stream = new FileStream(segment, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16);
-            ReadHeader(stream, segment);
-            while (TryReadBlock(stream, segment, out var records, out var count))
+            foreach (var frame in ReadSegment(stream, segment))
             {
-                _blocks++;
-                foreach (var frame in Records(records, count, segment))
-                {
-                    _frames++;
-                    yield return frame;
-                }
+                yield return frame;
+            }
+        }
+    }
+
+    /// <summary>Reads one segment from a stream; for tests and fuzzing, which need no files.</summary>
+    internal static IEnumerable<RecordedFrame> ReadSegment(Stream stream, out RecordingReader report)
+    {
+        report = new RecordingReader(["stream"]);
+        return report.ReadSegment(stream, "stream");
+    }
+
+    private IEnumerable<RecordedFrame> ReadSegment(Stream stream, string segment)
+    {
+        ReadHeader(stream, segment);
+        while (TryReadBlock(stream, segment, out var records, out var count))
+        {
+            _blocks++;
+            foreach (var frame in Records(records, count, segment))
+            {
+                _frames++;
+                yield return frame;
             }
         }
     }
@@ -144,13 +159,19 @@ public sealed class RecordingReader
             return Torn(segment, stream, "a block header is cut short or damaged");
         }
 
+        // A damaged length must not allocate more than the file could hold.
+        if (stream.CanSeek && compressed > stream.Length - stream.Position)
+        {
+            return Torn(segment, stream, "the last block is cut short");
+        }
+
         var payload = new byte[compressed];
         if (stream.ReadAtLeast(payload, compressed, throwOnEndOfStream: false) < compressed)
         {
             return Torn(segment, stream, "the last block is cut short");
         }
 
-        if (RecordingFormat.Crc(payload) != BinaryPrimitives.ReadUInt32LittleEndian(header[16..]))
+        if (RecordingFormat.BlockCrc(header, payload) != BinaryPrimitives.ReadUInt32LittleEndian(header[16..]))
         {
             return Torn(segment, stream, "a block fails its checksum");
         }

@@ -304,7 +304,7 @@ public sealed class RecordingWriter : IAsyncDisposable
                     throw new IOException("A recording block could not be compressed.");
                 }
 
-                RecordingFormat.WriteBlockHeader(output, compressed, Length, Frames, RecordingFormat.Crc(payload[..compressed]));
+                RecordingFormat.WriteBlockHeader(output, Length, Frames, payload[..compressed]);
                 var total = RecordingFormat.BlockHeaderBytes + compressed;
                 destination.Write(output, 0, total);
                 return total;

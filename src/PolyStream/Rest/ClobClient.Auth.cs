@@ -9,14 +9,14 @@ public sealed partial class ClobClient
     public async Task<ApiCredentials> CreateApiKeyAsync(long nonce = 0, CancellationToken cancellationToken = default)
     {
         var body = await SendAsync(HttpMethod.Post, "/auth/api-key", null, null, RequestAuth.L1(nonce), cancellationToken).ConfigureAwait(false);
-        return Deserialize(body, RestJsonContext.Default.ApiCredentials, "POST /auth/api-key");
+        return RestBodies.Deserialize(body, RestJsonContext.Default.ApiCredentials, "POST /auth/api-key");
     }
 
     /// <summary>Returns the credentials that already exist for the signer and nonce (<c>GET /auth/derive-api-key</c>, L1).</summary>
     public async Task<ApiCredentials> DeriveApiKeyAsync(long nonce = 0, CancellationToken cancellationToken = default)
     {
         var body = await SendAsync(HttpMethod.Get, "/auth/derive-api-key", null, null, RequestAuth.L1(nonce), cancellationToken).ConfigureAwait(false);
-        return Deserialize(body, RestJsonContext.Default.ApiCredentials, "GET /auth/derive-api-key");
+        return RestBodies.Deserialize(body, RestJsonContext.Default.ApiCredentials, "GET /auth/derive-api-key");
     }
 
     /// <summary>Creates credentials, or derives the existing ones when creation fails (as every SDK does).</summary>
@@ -36,7 +36,7 @@ public sealed partial class ClobClient
     public async Task<IReadOnlyList<string>> GetApiKeysAsync(CancellationToken cancellationToken = default)
     {
         var body = await SendAsync(HttpMethod.Get, "/auth/api-keys", null, null, RequestAuth.L2, cancellationToken).ConfigureAwait(false);
-        return Deserialize(body, RestJsonContext.Default.ApiKeyList, "GET /auth/api-keys").ApiKeys;
+        return RestBodies.Deserialize(body, RestJsonContext.Default.ApiKeyList, "GET /auth/api-keys").ApiKeys;
     }
 
     /// <summary>Revokes the credentials in use (<c>DELETE /auth/api-key</c>, L2).</summary>

@@ -27,7 +27,7 @@ public sealed partial class ClobClient
         ArgumentException.ThrowIfNullOrEmpty(conditionId);
         var path = "/markets/" + Uri.EscapeDataString(conditionId);
         var body = await SendAsync(HttpMethod.Get, path, null, null, RequestAuth.None, cancellationToken).ConfigureAwait(false);
-        return Deserialize(body, RestJsonContext.Default.ClobMarket, "GET /markets/{condition_id}");
+        return RestBodies.Deserialize(body, RestJsonContext.Default.ClobMarket, "GET /markets/{condition_id}");
     }
 
     private async IAsyncEnumerable<T> PagesAsync<T>(string path, JsonTypeInfo<MarketsPage<T>> type, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -55,6 +55,6 @@ public sealed partial class ClobClient
     private async Task<MarketsPage<T>> GetPageAsync<T>(string path, string cursor, JsonTypeInfo<MarketsPage<T>> type, CancellationToken cancellationToken)
     {
         var body = await SendAsync(HttpMethod.Get, path, "next_cursor=" + Uri.EscapeDataString(cursor), null, RequestAuth.None, cancellationToken).ConfigureAwait(false);
-        return Deserialize(body, type, $"GET {path}");
+        return RestBodies.Deserialize(body, type, $"GET {path}");
     }
 }

@@ -56,21 +56,21 @@ public sealed partial class ClobClient : IDisposable
         var body = await SendAsync(HttpMethod.Get, "/time", null, null, RequestAuth.None, cancellationToken).ConfigureAwait(false);
         return long.TryParse(Encoding.UTF8.GetString(body).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
             ? seconds
-            : throw Malformed("GET /time", "a bare integer");
+            : throw RestBodies.Malformed("GET /time", "a bare integer");
     }
 
     /// <summary>One token's order-book summary (<c>GET /book</c>), with <c>min_order_size</c> and <c>neg_risk</c>.</summary>
     public async Task<BookEvent> GetBookAsync(string tokenId, CancellationToken cancellationToken = default)
     {
         var body = await SendAsync(HttpMethod.Get, "/book", TokenQuery(tokenId), null, RequestAuth.None, cancellationToken).ConfigureAwait(false);
-        return ParseBooks(body, "GET /book") is [var book] ? book : throw Malformed("GET /book", "one book summary");
+        return RestBodies.Books(body, "GET /book") is [var book] ? book : throw RestBodies.Malformed("GET /book", "one book summary");
     }
 
     /// <summary>Several tokens' summaries in one call (<c>POST /books</c>), in the venue's order.</summary>
     public async Task<IReadOnlyList<BookEvent>> GetBooksAsync(IEnumerable<string> tokenIds, CancellationToken cancellationToken = default)
     {
         var body = await SendAsync(HttpMethod.Post, "/books", null, TokenArray(tokenIds, side: null), RequestAuth.None, cancellationToken).ConfigureAwait(false);
-        return ParseBooks(body, "POST /books");
+        return RestBodies.Books(body, "POST /books");
     }
 
     /// <summary>The price one side would trade at (<c>GET /price</c>): <see cref="Side.Buy"/> is the best bid, <see cref="Side.Sell"/> the best ask.</summary>
@@ -85,7 +85,7 @@ public sealed partial class ClobClient : IDisposable
     {
         ArgumentNullException.ThrowIfNull(requests);
         var body = await SendAsync(HttpMethod.Post, "/prices", null, TokenSideArray(requests), RequestAuth.None, cancellationToken).ConfigureAwait(false);
-        var prices = Deserialize(body, RestJsonContext.Default.DictionaryStringDictionaryStringExactDecimal, "POST /prices");
+        var prices = RestBodies.Deserialize(body, RestJsonContext.Default.DictionaryStringDictionaryStringExactDecimal, "POST /prices");
         return prices.ToDictionary(
             p => p.Key,
             p => new TokenPrices(p.Value.TryGetValue("BUY", out var buy) ? buy : null, p.Value.TryGetValue("SELL", out var sell) ? sell : null),
@@ -112,14 +112,14 @@ public sealed partial class ClobClient : IDisposable
     public async Task<LastTrade> GetLastTradePriceAsync(string tokenId, CancellationToken cancellationToken = default)
     {
         var body = await SendAsync(HttpMethod.Get, "/last-trade-price", TokenQuery(tokenId), null, RequestAuth.None, cancellationToken).ConfigureAwait(false);
-        return ToLastTrade(tokenId, Deserialize(body, RestJsonContext.Default.LastTradeBody, "GET /last-trade-price"));
+        return ToLastTrade(tokenId, RestBodies.Deserialize(body, RestJsonContext.Default.LastTradeBody, "GET /last-trade-price"));
     }
 
     /// <summary>Last trades for several tokens (<c>POST /last-trades-prices</c>).</summary>
     public async Task<IReadOnlyList<LastTrade>> GetLastTradesPricesAsync(IEnumerable<string> tokenIds, CancellationToken cancellationToken = default)
     {
         var body = await SendAsync(HttpMethod.Post, "/last-trades-prices", null, TokenArray(tokenIds, side: null), RequestAuth.None, cancellationToken).ConfigureAwait(false);
-        var trades = Deserialize(body, RestJsonContext.Default.ImmutableArrayLastTradeBody, "POST /last-trades-prices");
+        var trades = RestBodies.Deserialize(body, RestJsonContext.Default.ImmutableArrayLastTradeBody, "POST /last-trades-prices");
         return [.. trades.Select(t => ToLastTrade(t.TokenId ?? string.Empty, t))];
     }
 
@@ -131,9 +131,9 @@ public sealed partial class ClobClient : IDisposable
     public async Task<bool> GetNegRiskAsync(string tokenId, CancellationToken cancellationToken = default)
     {
         var body = await SendAsync(HttpMethod.Get, "/neg-risk", TokenQuery(tokenId), null, RequestAuth.None, cancellationToken).ConfigureAwait(false);
-        return Deserialize(body, RestJsonContext.Default.DictionaryStringBoolean, "GET /neg-risk").TryGetValue("neg_risk", out var negRisk)
+        return RestBodies.Deserialize(body, RestJsonContext.Default.DictionaryStringBoolean, "GET /neg-risk").TryGetValue("neg_risk", out var negRisk)
             ? negRisk
-            : throw Malformed("GET /neg-risk", "a neg_risk field");
+            : throw RestBodies.Malformed("GET /neg-risk", "a neg_risk field");
     }
 
     /// <inheritdoc />
@@ -142,47 +142,21 @@ public sealed partial class ClobClient : IDisposable
     private async Task<ExactDecimal> GetFieldAsync(string path, string query, string field, CancellationToken cancellationToken)
     {
         var body = await SendAsync(HttpMethod.Get, path, query, null, RequestAuth.None, cancellationToken).ConfigureAwait(false);
-        return Deserialize(body, RestJsonContext.Default.DictionaryStringExactDecimal, $"GET {path}").TryGetValue(field, out var value)
+        return RestBodies.Deserialize(body, RestJsonContext.Default.DictionaryStringExactDecimal, $"GET {path}").TryGetValue(field, out var value)
             ? value
-            : throw Malformed($"GET {path}", $"a {field} field");
+            : throw RestBodies.Malformed($"GET {path}", $"a {field} field");
     }
 
     private async Task<IReadOnlyDictionary<string, ExactDecimal>> GetPerTokenAsync(string path, IEnumerable<string> tokenIds, CancellationToken cancellationToken)
     {
         var body = await SendAsync(HttpMethod.Post, path, null, TokenArray(tokenIds, side: null), RequestAuth.None, cancellationToken).ConfigureAwait(false);
-        return Deserialize(body, RestJsonContext.Default.DictionaryStringExactDecimal, $"POST {path}");
-    }
-
-    private static List<BookEvent> ParseBooks(byte[] body, string endpoint)
-    {
-        var events = new List<WireEvent>();
-        if (!new FrameParser().TryParseBookSummaries(body, events, out var error))
-        {
-            throw new ClobApiException(endpoint, HttpStatusCode.OK, $"unreadable book summary: {error.Message}");
-        }
-
-        return [.. events.Select(e => e as BookEvent ?? throw Malformed(endpoint, "book summaries"))];
-    }
-
-    private static T Deserialize<T>(byte[] body, JsonTypeInfo<T> type, string endpoint)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize(body, type) ?? throw Malformed(endpoint, type.Type.Name);
-        }
-        catch (JsonException ex)
-        {
-            throw new ClobApiException(endpoint, HttpStatusCode.OK, $"unexpected body ({ex.Message})", ex);
-        }
+        return RestBodies.Deserialize(body, RestJsonContext.Default.DictionaryStringExactDecimal, $"POST {path}");
     }
 
     private static LastTrade ToLastTrade(string tokenId, LastTradeBody body) => new(
         tokenId,
         string.IsNullOrEmpty(body.Price) ? null : ExactDecimal.Parse(body.Price),
         body.Side switch { "BUY" => Side.Buy, "SELL" => Side.Sell, _ => null });
-
-    private static ClobApiException Malformed(string endpoint, string expected) =>
-        new(endpoint, HttpStatusCode.OK, $"expected {expected} in the response");
 
     private static string TokenQuery(string tokenId)
     {

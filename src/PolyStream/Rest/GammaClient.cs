@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
 namespace PolyStream.Rest;
@@ -74,13 +72,6 @@ public sealed class GammaClient : IDisposable
     {
         var uri = new Uri(_options.Host, query is null ? path : $"{path}?{query}");
         var body = await _transport.SendAsync(HttpMethod.Get, path, () => new HttpRequestMessage(HttpMethod.Get, uri), cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return JsonSerializer.Deserialize(body, type) ?? throw new JsonException("empty body");
-        }
-        catch (JsonException ex)
-        {
-            throw new ClobApiException($"GET {path}", HttpStatusCode.OK, $"unexpected body ({ex.Message})", ex);
-        }
+        return RestBodies.Deserialize(body, type, $"GET {path}");
     }
 }
