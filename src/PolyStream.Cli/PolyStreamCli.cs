@@ -6,15 +6,19 @@ namespace PolyStream.Cli;
 /// <summary>Builds the <c>polystream</c> command tree and runs it; tests call it in-process with captured output.</summary>
 internal static class PolyStreamCli
 {
-    public static RootCommand CreateRootCommand()
+    public static Command CreateRootCommand()
     {
-        var root = new RootCommand(
+        // A plain command named for the tool: RootCommand would take its name from the assembly (PolyStream.Cli).
+        var root = new Command(
+            "polystream",
             "polystream: exact, hash-verified Polymarket order books.\n\n"
             + "Examples:\n"
             + "  polystream verify capture.ndjson\n"
             + "  polystream verify old.ndjson --hash-version v9 --tick-size 0.01\n"
             + "  polystream markets search bitcoin\n"
             + "  polystream auth init");
+        root.Options.Add(new System.CommandLine.Help.HelpOption());
+        root.Options.Add(new VersionOption());
         root.Subcommands.Add(VerifyCommand.Create());
         root.Subcommands.Add(AuthCommand.Create());
         root.Subcommands.Add(MarketsCommand.Create());
@@ -31,11 +35,26 @@ internal static class PolyStreamCli
                 await configuration.Error.WriteLineAsync($"polystream: {error.Message}").ConfigureAwait(false);
             }
 
-            var verb = result.CommandResult.Command.Name;
-            await configuration.Error.WriteLineAsync($"Run 'polystream {verb} --help' for usage and examples.").ConfigureAwait(false);
+            var command = string.Join(' ', Lineage(result.CommandResult));
+            await configuration.Error.WriteLineAsync($"Run '{command} --help' for usage and examples.").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
 
         return await result.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The command's words from the root, e.g. <c>polystream auth init</c>.</summary>
+    private static Stack<string> Lineage(System.CommandLine.Parsing.CommandResult command)
+    {
+        var names = new Stack<string>();
+        for (System.CommandLine.Parsing.SymbolResult? current = command; current is not null; current = current.Parent)
+        {
+            if (current is System.CommandLine.Parsing.CommandResult result)
+            {
+                names.Push(result.Command.Name);
+            }
+        }
+
+        return names;
     }
 }
