@@ -49,6 +49,9 @@ public sealed class SimulatorFaults
     /// <summary>The <c>Retry-After</c> seconds sent with a rejected WebSocket connect. Default 1.</summary>
     public int RetryAfterSeconds { get; set; } = 1;
 
+    /// <summary>Raised when a REST request starts its <see cref="RestDelay"/>; tests await it before moving a fake clock.</summary>
+    internal event Action? RestDelayStarted;
+
     /// <summary>The assets whose data is currently withheld.</summary>
     public IReadOnlyCollection<string> StalledAssets => [.. _stalledAssets.Keys];
 
@@ -115,6 +118,8 @@ public sealed class SimulatorFaults
     }
 
     internal static byte[] MalformedFrame { get; } = "{\"market\":\"0x\",\"price_changes\":[{\"asset_id\":"u8.ToArray();
+
+    internal void OnRestDelayStarted() => RestDelayStarted?.Invoke();
 
     internal bool IsAssetStalled(string assetId) => !_stalledAssets.IsEmpty && _stalledAssets.ContainsKey(assetId);
 

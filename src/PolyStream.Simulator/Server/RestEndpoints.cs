@@ -92,7 +92,9 @@ internal static class RestEndpoints
         var delay = server.Faults.RestDelay;
         if (delay > TimeSpan.Zero)
         {
-            await Task.Delay(delay, server.Time, context.RequestAborted).ConfigureAwait(false);
+            var delayed = Task.Delay(delay, server.Time, context.RequestAborted);
+            server.Faults.OnRestDelayStarted();
+            await delayed.ConfigureAwait(false);
         }
 
         Reply reply;
