@@ -12,8 +12,10 @@ internal static class PolyStreamCli
             "polystream: exact, hash-verified Polymarket order books.\n\n"
             + "Examples:\n"
             + "  polystream verify capture.ndjson\n"
-            + "  polystream verify old.ndjson --hash-version v9 --tick-size 0.01");
+            + "  polystream verify old.ndjson --hash-version v9 --tick-size 0.01\n"
+            + "  polystream sim --port 8081 --markets 20 --rate 50");
         root.Subcommands.Add(VerifyCommand.Create());
+        root.Subcommands.Add(SimCommand.Create());
         return root;
     }
 
