@@ -73,6 +73,9 @@ public sealed partial class SimulatorServer : IAsyncDisposable
 
     internal Lock Gate { get; } = new();
 
+    /// <summary>Raised by the pump after each batch with the number of steps taken; tests await it instead of sleeping.</summary>
+    internal event Action<int>? PumpStepped;
+
     internal int PageLimit => Math.Max(1, _options.MarketsPageLimit);
 
     internal ILogger Logger { get; }
@@ -254,6 +257,7 @@ public sealed partial class SimulatorServer : IAsyncDisposable
                 while (!cancellationToken.IsCancellationRequested)
                 {
                     Step(32);
+                    PumpStepped?.Invoke(32);
                     await Task.Yield();
                 }
 
@@ -270,8 +274,10 @@ public sealed partial class SimulatorServer : IAsyncDisposable
                 var due = (long)(Time.GetElapsedTime(started).TotalSeconds * eventsPerSecond);
                 if (due > done)
                 {
-                    Step((int)Math.Min(due - done, 100_000));
+                    var batch = (int)Math.Min(due - done, 100_000);
+                    Step(batch);
                     done = due;
+                    PumpStepped?.Invoke(batch);
                 }
             }
         }

@@ -37,6 +37,7 @@ public sealed partial class SimCommandTests
     [InlineData("--fault", "drop-delta-every=0")]
     [InlineData("--markets", "0")]
     [InlineData("--port", "70000")]
+    [InlineData("--min-order-size", "-1")]
     public async Task Sim_BadUsage_ExitsTwoWithMessage(string option, string value)
     {
         var error = new StringWriter();

@@ -19,10 +19,10 @@ internal sealed class SimHost : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static async Task<SimHost> StartAsync(SimulatorOptions? options = null)
+    public static async Task<SimHost> StartAsync(SimulatorOptions? options = null, double eventsPerSecond = 0)
     {
-        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_775_740_020_016)) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) };
-        var server = new SimulatorServer((options ?? new SimulatorOptions()) with { Host = "127.0.0.1", Port = 0, EventsPerSecond = 0 }, time);
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_775_740_020_016)) { AutoAdvanceAmount = eventsPerSecond > 0 ? TimeSpan.Zero : TimeSpan.FromMilliseconds(1) };
+        var server = new SimulatorServer((options ?? new SimulatorOptions()) with { Host = "127.0.0.1", Port = 0, EventsPerSecond = eventsPerSecond }, time);
         await server.StartAsync(TestContext.Current.CancellationToken);
         return new SimHost(server, time);
     }

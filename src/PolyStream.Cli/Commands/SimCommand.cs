@@ -43,6 +43,20 @@ internal static class SimCommand
             Description = "Inject a fault; repeatable. One of: " + FaultSpec.Help,
             AllowMultipleArgumentsPerToken = false,
         };
+        var negRisk = new Option<bool>("--neg-risk") { Description = "Mark every market neg-risk (hashed with every book)." };
+        var minOrderSize = new Option<string>("--min-order-size")
+        {
+            Description = "min_order_size hashed with every book, as the venue renders it.",
+            DefaultValueFactory = _ => "5",
+        };
+        minOrderSize.Validators.Add(result =>
+        {
+            var text = result.GetValueOrDefault<string>() ?? string.Empty;
+            if (!PolyStream.Protocol.ExactDecimal.TryParse(System.Text.Encoding.ASCII.GetBytes(text), out _))
+            {
+                result.AddError($"--min-order-size must be a plain decimal such as 5 or 0.5, not '{text}'.");
+            }
+        });
         var apiKey = new Option<string?>("--api-key") { Description = "API key the user channel accepts (default: derived from the seed)." };
         var apiSecret = new Option<string?>("--api-secret") { Description = "API secret the user channel accepts." };
         var apiPassphrase = new Option<string?>("--api-passphrase") { Description = "API passphrase the user channel accepts." };
@@ -81,7 +95,7 @@ internal static class SimCommand
             + "  polystream sim --fault corrupt-hash-every=100 --fault drop-every=60\n"
             + "  polystream sim --fault reject-connects=3:5 --fault rest-delay=500 --fault ghost-book")
         {
-            host, port, markets, seed, rate, fault, apiKey, apiSecret, apiPassphrase,
+            host, port, markets, seed, rate, fault, negRisk, minOrderSize, apiKey, apiSecret, apiPassphrase,
         };
 
         command.SetAction((result, cancellationToken) => RunAsync(
@@ -92,6 +106,8 @@ internal static class SimCommand
                 Markets = result.GetValue(markets),
                 Seed = result.GetValue(seed),
                 EventsPerSecond = result.GetValue(rate),
+                NegRisk = result.GetValue(negRisk),
+                MinOrderSize = result.GetRequiredValue(minOrderSize),
                 ApiKey = result.GetValue(apiKey),
                 ApiSecret = result.GetValue(apiSecret),
                 ApiPassphrase = result.GetValue(apiPassphrase),

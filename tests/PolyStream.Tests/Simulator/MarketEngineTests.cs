@@ -180,6 +180,35 @@ public sealed partial class MarketEngineTests
         Assert.IsType<TradeEvent>(parsed.Events[0]);
     }
 
+    [Fact]
+    public void History_AfterSteps_EveryFrameInOrderWithinLimit()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_775_740_020_016));
+        var engine = new MarketEngine(new SimulatorOptions { Markets = 3, Seed = 6, HistoryLimit = 500 }, time);
+        var frames = engine.Step(400);
+        var more = engine.Step(400);
+
+        var history = engine.History;
+
+        Assert.Equal(500, history.Count);
+        Assert.Equal(frames.Concat(more).TakeLast(500).Select(f => f.Sequence), history.Select(f => f.Sequence));
+        Assert.Equal(engine.FrameCount, history[^1].Sequence);
+    }
+
+    [Fact]
+    public void Constructor_NegRiskAndMinOrderSize_HashedIntoEveryBook()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_775_740_020_016));
+        var engine = new MarketEngine(new SimulatorOptions { Markets = 2, Seed = 6, NegRisk = true, MinOrderSize = "15" }, time);
+        engine.Step(100);
+
+        var book = engine.GetBook(engine.Markets[0].NoTokenId)!;
+
+        Assert.True(book.NegRisk);
+        Assert.Equal("15", book.MinOrderSize.ToString());
+        Assert.Equal(book.Hash, book.ComputeHash());
+    }
+
     private static OrderBook Replica(BookSummary summary)
     {
         var book = new OrderBook(summary.AssetId, summary.Market);
