@@ -267,6 +267,26 @@ public sealed class FaultTests
         Assert.Equal(expected - (expected / 2), received);
     }
 
+    [Fact]
+    public async Task MaxQueuedFrames_ClientNotReading_ClosedAsSlowConsumer()
+    {
+        var (host, client, _) = await SubscribedAsync(s_quiet with { MaxQueuedFramesPerConnection = 10 });
+        await using var _h = host;
+        await using var _c = client;
+
+        // The engine enqueues far faster than one socket drains, so the queue overflows during the batch.
+        var expected = Expected(host.Server.Step(20_000), [.. host.Server.Engine.Markets.Select(m => m.YesTokenId)]).Count;
+        var messages = 0;
+        while (messages <= expected && await client.ReceiveAsync() is not null)
+        {
+            messages++;
+        }
+
+        Assert.True(messages < expected, $"{messages} of {expected} frames arrived");
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, client.Socket.CloseStatus);
+        Assert.Equal("slow consumer", client.Socket.CloseStatusDescription);
+    }
+
     private static WireEvent Parse(string frame) => new FrameParser().Parse(Encoding.UTF8.GetBytes(frame)).Events[0];
 
     private static BookEvent ToEvent(BookSummary book) => new()

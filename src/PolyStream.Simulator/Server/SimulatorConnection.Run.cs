@@ -92,7 +92,7 @@ public sealed partial class SimulatorConnection
                 return false;
             }
 
-            _outgoing.Writer.TryWrite(new Outgoing(s_pong, null, null, Abort: false));
+            Enqueue(s_pong);
             return true;
         }
 
@@ -126,7 +126,7 @@ public sealed partial class SimulatorConnection
         {
             if (IsSubscribed)
             {
-                _outgoing.Writer.TryWrite(new Outgoing(s_invalidOperation, null, null, Abort: false));
+                Enqueue(s_invalidOperation);
                 return true;
             }
 
@@ -233,7 +233,7 @@ public sealed partial class SimulatorConnection
                 }
 
                 Interlocked.Decrement(ref _queued);
-                await _socket.SendAsync(item.Data ?? [], WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+                await _socket.SendAsync(item.Data, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)

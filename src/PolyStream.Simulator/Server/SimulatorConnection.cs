@@ -63,13 +63,13 @@ public sealed partial class SimulatorConnection
     }
 
     /// <summary>Aborts the connection without a close handshake.</summary>
-    public void Drop() => _outgoing.Writer.TryWrite(new Outgoing(null, null, null, Abort: true));
+    public void Drop() => _outgoing.Writer.TryWrite(new Outgoing(default, null, null, Abort: true));
 
     /// <summary>Sends a close frame with the given status and reason, then ends the connection.</summary>
-    public void Close(WebSocketCloseStatus status, string reason) => _outgoing.Writer.TryWrite(new Outgoing(null, status, reason, Abort: false));
+    public void Close(WebSocketCloseStatus status, string reason) => _outgoing.Writer.TryWrite(new Outgoing(default, status, reason, Abort: false));
 
     /// <summary>Sends raw bytes as one text frame, bypassing the subscription filter.</summary>
-    internal void SendRaw(byte[] utf8) => Enqueue(utf8);
+    internal void SendRaw(ReadOnlyMemory<byte> utf8) => Enqueue(utf8);
 
     /// <summary>Offers one engine frame; called under the server's lock so it is ordered with initial dumps.</summary>
     internal void Deliver(SimFrame frame)
@@ -119,8 +119,8 @@ public sealed partial class SimulatorConnection
         if (_heldForSwap is { } held)
         {
             _heldForSwap = null;
-            Enqueue(frame.Utf8.ToArray());
-            Enqueue(held.Utf8.ToArray());
+            Enqueue(frame.Utf8);
+            Enqueue(held.Utf8);
             return;
         }
 
@@ -130,10 +130,10 @@ public sealed partial class SimulatorConnection
             return;
         }
 
-        Enqueue(frame.Utf8.ToArray());
+        Enqueue(frame.Utf8);
         if (Faults.TakeDuplicate() || Every(faults.DuplicateEvery, _delivered))
         {
-            Enqueue(frame.Utf8.ToArray());
+            Enqueue(frame.Utf8);
         }
 
         if (Every(faults.MalformedEvery, _delivered))
@@ -197,12 +197,12 @@ public sealed partial class SimulatorConnection
         return false;
     }
 
-    private void Enqueue(byte[] utf8)
+    private void Enqueue(ReadOnlyMemory<byte> utf8)
     {
         if (Interlocked.Increment(ref _queued) > _maxQueued)
         {
             Log.SlowConsumer(_server.Logger, Id, _queued);
-            _outgoing.Writer.TryWrite(new Outgoing(null, WebSocketCloseStatus.PolicyViolation, "slow consumer", Abort: false));
+            _outgoing.Writer.TryWrite(new Outgoing(default, WebSocketCloseStatus.PolicyViolation, "slow consumer", Abort: false));
             _outgoing.Writer.TryComplete();
             return;
         }
@@ -210,5 +210,5 @@ public sealed partial class SimulatorConnection
         _outgoing.Writer.TryWrite(new Outgoing(utf8, null, null, Abort: false));
     }
 
-    private readonly record struct Outgoing(byte[]? Data, WebSocketCloseStatus? CloseStatus, string? Reason, bool Abort);
+    private readonly record struct Outgoing(ReadOnlyMemory<byte> Data, WebSocketCloseStatus? CloseStatus, string? Reason, bool Abort);
 }
