@@ -146,6 +146,15 @@ public sealed partial class SimulatorServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Every open token's exact current book (ground truth).</summary>
+    public IReadOnlyList<BookSummary> GetBooks()
+    {
+        lock (Gate)
+        {
+            return Engine.GetBooks();
+        }
+    }
+
     /// <summary>Stops the pump, drops every connection and stops the listener; safe to call twice.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -287,6 +287,22 @@ public sealed class FaultTests
         Assert.Equal("slow consumer", client.Socket.CloseStatusDescription);
     }
 
+    [Fact]
+    public async Task OversizedEvery_Two_BigFrameAfterEverySecondDataFrame()
+    {
+        var (host, client, assets) = await SubscribedAsync();
+        await using var _h = host;
+        await using var _c = client;
+        host.Server.Faults.OversizedEvery = 2;
+
+        var expected = Expected(host.Server.Step(30), assets);
+        var received = await client.DrainUntilPongAsync();
+
+        Assert.Equal(expected.Count + (expected.Count / 2), received.Count);
+        Assert.Equal(2 * 1024 * 1024, Encoding.UTF8.GetByteCount(received[2]));
+        Assert.Equal(expected[1], received[1]);
+    }
+
     private static WireEvent Parse(string frame) => new FrameParser().Parse(Encoding.UTF8.GetBytes(frame)).Events[0];
 
     private static BookEvent ToEvent(BookSummary book) => new()

@@ -38,6 +38,7 @@ public sealed partial class SimCommandTests
     [InlineData("--markets", "0")]
     [InlineData("--port", "70000")]
     [InlineData("--min-order-size", "-1")]
+    [InlineData("--fault", "close-every=5:99")]
     public async Task Sim_BadUsage_ExitsTwoWithMessage(string option, string value)
     {
         var error = new StringWriter();

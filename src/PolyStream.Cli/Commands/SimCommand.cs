@@ -93,6 +93,7 @@ internal static class SimCommand
             + "  polystream sim\n"
             + "  polystream sim --port 0 --markets 200 --seed 7 --rate max\n"
             + "  polystream sim --fault corrupt-hash-every=100 --fault drop-every=60\n"
+            + "  polystream sim --fault close-every=30:1011 --fault oversized-every=1000\n"
             + "  polystream sim --fault reject-connects=3:5 --fault rest-delay=500 --fault ghost-book")
         {
             host, port, markets, seed, rate, fault, negRisk, minOrderSize, apiKey, apiSecret, apiPassphrase,
@@ -136,6 +137,15 @@ internal static class SimCommand
         return 0;
     }
 
+    private static async Task RepeatAsync(PeriodicFault fault, SimulatorFaults faults, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(fault.Period);
+        while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+        {
+            fault.Act(faults);
+        }
+    }
+
     private static async Task<int> RunAsync(SimulatorOptions options, string[] faults, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -152,11 +162,14 @@ internal static class SimCommand
 
         var server = new SimulatorServer(options);
         await using var serverScope = server.ConfigureAwait(false);
-        TimeSpan? dropEvery = null;
+        var periodic = new List<PeriodicFault>();
         foreach (var spec in faults)
         {
-            FaultSpec.Apply(spec, server.Faults, out var period);
-            dropEvery ??= period;
+            FaultSpec.Apply(spec, server.Faults, out var timed);
+            if (timed is not null)
+            {
+                periodic.Add(timed);
+            }
         }
 
         try
@@ -179,18 +192,9 @@ internal static class SimCommand
 
         try
         {
-            if (dropEvery is { } period)
-            {
-                using var timer = new PeriodicTimer(period);
-                while (await timer.WaitForNextTickAsync(stop.Token).ConfigureAwait(false))
-                {
-                    server.Faults.DropConnections();
-                }
-            }
-            else
-            {
-                await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
-            }
+            var loops = periodic.ConvertAll(fault => RepeatAsync(fault, server.Faults, stop.Token));
+            loops.Add(Task.Delay(Timeout.Infinite, stop.Token));
+            await Task.WhenAll(loops).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

@@ -86,6 +86,22 @@ public sealed partial class MarketEngine
             ? (token.IsYes ? side : SimOrder.Opposite(side))
             : null;
 
+    /// <summary>The exact current book of every token of every open market (ground truth), YES then NO per market.</summary>
+    public IReadOnlyList<BookSummary> GetBooks()
+    {
+        var books = new List<BookSummary>(_markets.Count * 2);
+        foreach (var market in _markets)
+        {
+            if (market.IsActive)
+            {
+                books.Add(market.YesSummary());
+                books.Add(market.NoSummary());
+            }
+        }
+
+        return books;
+    }
+
     /// <summary>The winning token of a resolved market, or <see langword="null"/>.</summary>
     public string? WinningAssetId(string conditionId) => _byCondition.TryGetValue(conditionId, out var m) ? m.WinningAssetId : null;
 

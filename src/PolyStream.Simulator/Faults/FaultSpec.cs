@@ -7,16 +7,17 @@ internal static class FaultSpec
 {
     public const string Help =
         "stall | stall-asset=TOKEN | asset-cap=N | corrupt-hash-every=N | drop-delta-every=N | duplicate-every=N | swap-every=N | "
-        + "malformed-every=N | reject-connects=N[:RETRY_AFTER_S] | rest-delay=MS | ghost-book | drop-every=SECONDS";
+        + "malformed-every=N | oversized-every=N | reject-connects=N[:RETRY_AFTER_S] | rest-delay=MS | ghost-book | drop-every=SECONDS | "
+        + "close-every=SECONDS[:CODE]";
 
     /// <summary>Checks a spec without applying it; returns the error, or <see langword="null"/> when it is valid.</summary>
     public static string? Validate(string spec) => Apply(spec, faults: null, out _);
 
-    /// <summary>Applies a spec; returns the error, or <see langword="null"/>. <paramref name="dropEvery"/> gets the period of <c>drop-every</c>, which the caller schedules.</summary>
-    public static string? Apply(string spec, SimulatorFaults? faults, out TimeSpan? dropEvery)
+    /// <summary>Applies a spec; returns the error, or <see langword="null"/>. <paramref name="periodic"/> gets a timed fault (<c>drop-every</c>, <c>close-every</c>) for the caller to schedule.</summary>
+    public static string? Apply(string spec, SimulatorFaults? faults, out PeriodicFault? periodic)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        dropEvery = null;
+        periodic = null;
         var separator = spec.IndexOf('=', StringComparison.Ordinal);
         var name = separator < 0 ? spec : spec[..separator];
         var value = separator < 0 ? null : spec[(separator + 1)..];
@@ -31,7 +32,19 @@ internal static class FaultSpec
             case "stall-asset" when value is { Length: > 0 }:
                 faults?.StallAsset(value);
                 return null;
-            case "asset-cap" or "corrupt-hash-every" or "drop-delta-every" or "duplicate-every" or "swap-every" or "malformed-every" or "rest-delay" or "drop-every":
+            case "close-every" when value is { Length: > 0 }:
+                var closeParts = value.Split(':');
+                var code = 4000;
+                if (closeParts.Length > 2
+                    || !int.TryParse(closeParts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var closeSeconds) || closeSeconds <= 0
+                    || (closeParts.Length == 2 && (!int.TryParse(closeParts[1], NumberStyles.None, CultureInfo.InvariantCulture, out code) || code is < 1000 or > 4999)))
+                {
+                    return "--fault close-every needs SECONDS or SECONDS:CODE (1000-4999), e.g. close-every=30:1011";
+                }
+
+                periodic = new PeriodicFault(TimeSpan.FromSeconds(closeSeconds), f => f.CloseConnections((System.Net.WebSockets.WebSocketCloseStatus)code, "simulated close"));
+                return null;
+            case "asset-cap" or "corrupt-hash-every" or "drop-delta-every" or "duplicate-every" or "swap-every" or "malformed-every" or "oversized-every" or "rest-delay" or "drop-every":
                 if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number <= 0)
                 {
                     return $"--fault {name} needs a positive integer, e.g. {name}=10";
@@ -47,6 +60,7 @@ internal static class FaultSpec
                         case "duplicate-every": faults.DuplicateEvery = number; break;
                         case "swap-every": faults.SwapEvery = number; break;
                         case "malformed-every": faults.MalformedEvery = number; break;
+                        case "oversized-every": faults.OversizedEvery = number; break;
                         case "rest-delay": faults.RestDelay = TimeSpan.FromMilliseconds(number); break;
                         default: break;
                     }
@@ -54,7 +68,7 @@ internal static class FaultSpec
 
                 if (name == "drop-every")
                 {
-                    dropEvery = TimeSpan.FromSeconds(number);
+                    periodic = new PeriodicFault(TimeSpan.FromSeconds(number), f => f.DropConnections());
                 }
 
                 return null;

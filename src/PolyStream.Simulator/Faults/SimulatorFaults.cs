@@ -9,6 +9,7 @@ namespace PolyStream.Simulator.Faults;
 /// </summary>
 public sealed class SimulatorFaults
 {
+    private static readonly Lazy<byte[]> s_defaultOversized = new(() => OversizedFrame(2 * 1024 * 1024));
     private readonly SimulatorServer _server;
     private readonly ConcurrentDictionary<string, bool> _stalledAssets = new(StringComparer.Ordinal);
     private int _rejectConnects;
@@ -45,6 +46,9 @@ public sealed class SimulatorFaults
 
     /// <summary>Sends a malformed frame after every Nth data frame per connection; 0 (default) = off.</summary>
     public int MalformedEvery { get; set; }
+
+    /// <summary>Sends a 2 MiB frame after every Nth data frame per connection; 0 (default) = off.</summary>
+    public int OversizedEvery { get; set; }
 
     /// <summary>The <c>Retry-After</c> seconds sent with a rejected WebSocket connect. Default 1.</summary>
     public int RetryAfterSeconds { get; set; } = 1;
@@ -116,6 +120,8 @@ public sealed class SimulatorFaults
             arm(connection.Faults);
         }
     }
+
+    internal static byte[] DefaultOversizedFrame => s_defaultOversized.Value;
 
     internal static byte[] MalformedFrame { get; } = "{\"market\":\"0x\",\"price_changes\":[{\"asset_id\":"u8.ToArray();
 

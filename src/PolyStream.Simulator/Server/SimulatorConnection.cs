@@ -140,6 +140,11 @@ public sealed partial class SimulatorConnection
         {
             Enqueue(SimulatorFaults.MalformedFrame);
         }
+
+        if (Every(faults.OversizedEvery, _delivered))
+        {
+            Enqueue(SimulatorFaults.DefaultOversizedFrame);
+        }
     }
 
     private static bool Every(int every, long count) => every > 0 && count % every == 0;
