@@ -25,6 +25,7 @@ public sealed partial class SimulatorServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Dictionary<long, SimulatorConnection> _connections = [];
     private WebApplication? _app;
+    private Uri? _baseUrl;
     private Task? _pump;
     private long _nextConnectionId;
     private int _disposed;
@@ -51,7 +52,7 @@ public sealed partial class SimulatorServer : IAsyncDisposable
 
     /// <summary>The bound REST base URL, e.g. <c>http://127.0.0.1:8081/</c>.</summary>
     /// <exception cref="InvalidOperationException">The server has not started.</exception>
-    public Uri BaseUrl { get; private set; } = null!;
+    public Uri BaseUrl => _baseUrl ?? throw new InvalidOperationException("The simulator has not started.");
 
     /// <summary>The market-channel WebSocket URL (<c>ws://…/ws/market</c>).</summary>
     public Uri MarketWebSocketUrl => new(WebSocketBase(), "ws/market");
@@ -107,7 +108,7 @@ public sealed partial class SimulatorServer : IAsyncDisposable
         var bound = app.Services.GetService(typeof(IServer)) is IServer server
             ? server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
             : null;
-        BaseUrl = new Uri((bound ?? $"http://{_options.Host}:{_options.Port}").TrimEnd('/') + "/");
+        _baseUrl = new Uri((bound ?? $"http://{_options.Host}:{_options.Port}").TrimEnd('/') + "/");
         Log.Started(Logger, BaseUrl, _options.Markets, _options.Seed);
         if (_options.EventsPerSecond > 0)
         {
@@ -301,7 +302,7 @@ public sealed partial class SimulatorServer : IAsyncDisposable
 
     private Uri WebSocketBase()
     {
-        var builder = new UriBuilder(BaseUrl ?? throw new InvalidOperationException("The simulator has not started."))
+        var builder = new UriBuilder(BaseUrl)
         {
             Scheme = "ws",
         };

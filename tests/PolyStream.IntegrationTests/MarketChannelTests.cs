@@ -125,6 +125,28 @@ public sealed class MarketChannelTests
     }
 
     [Fact]
+    public async Task Subscribe_InitialDumpFalse_NoSnapshotButDeltasFlow()
+    {
+        await using var host = await SimHost.StartAsync(s_quiet);
+        var assets = host.Server.Engine.Markets.Select(m => m.YesTokenId).ToArray();
+        await using var client = await host.ConnectMarketAsync();
+
+        await client.SendAsync(Subscribe(assets).Replace("\"initial_dump\":true", "\"initial_dump\":false", StringComparison.Ordinal));
+        Assert.Empty(await client.DrainUntilPongAsync());
+        var frames = host.Server.Step(300);
+
+        Assert.Equal(ExpectedFor(frames, assets.ToHashSet()), await client.DrainUntilPongAsync());
+    }
+
+    [Fact]
+    public async Task BaseUrl_NotStarted_Throws()
+    {
+        await using var server = new SimulatorServer();
+
+        Assert.Throws<InvalidOperationException>(() => server.BaseUrl);
+    }
+
+    [Fact]
     public async Task Step_SubscribedToOneToken_FramesByteForByteWithComplementLeakageAndHashesVerify()
     {
         await using var host = await SimHost.StartAsync(s_quiet);
