@@ -172,6 +172,11 @@ public sealed partial class MarketEngine
     private void Execute(SimOrder taker, bool rests, long now, List<SimFrame> frames)
     {
         var market = taker.Market;
+        if (taker.IsAccount && rests)
+        {
+            EmitOrder(taker, "PLACEMENT", "LIVE", now, frames);
+        }
+
         var opposite = market.SideOf(SimOrder.Opposite(taker.YesSide));
         var changed = new List<(Side, decimal)>();
         var fills = new List<(SimOrder Maker, decimal Price, decimal Size)>();
@@ -209,11 +214,6 @@ public sealed partial class MarketEngine
         {
             Rest(taker);
             changed.Add((taker.YesSide, taker.YesPrice));
-        }
-
-        if (taker.IsAccount && rests)
-        {
-            EmitOrder(taker, "PLACEMENT", "LIVE", now, frames);
         }
 
         if (changed.Count > 0)

@@ -181,6 +181,25 @@ public sealed partial class MarketEngineTests
     }
 
     [Fact]
+    public void Step_AccountOrder_PlacementWithNothingMatchedComesFirst()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_775_740_020_016));
+        var engine = new MarketEngine(new SimulatorOptions { Markets = 3, Seed = 4, AccountOrderShare = 0.5, MarketLifecycle = false }, time);
+        var orders = engine.Step(5000).Where(f => f.Kind == SimFrameKind.Order).Select(f => f.Text).ToList();
+
+        var placements = orders.Where(o => o.Contains("\"type\":\"PLACEMENT\"", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(placements);
+        Assert.All(placements, p => Assert.Contains("\"size_matched\":\"0\"", p, StringComparison.Ordinal));
+        foreach (var order in orders.Where(o => !o.Contains("PLACEMENT", StringComparison.Ordinal)))
+        {
+            var id = OrderId().Match(order).Groups[1].Value;
+            Assert.StartsWith("0x", id, StringComparison.Ordinal);
+            var placement = orders.FindIndex(o => o.Contains(id, StringComparison.Ordinal));
+            Assert.Contains("PLACEMENT", orders[placement], StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void History_AfterSteps_EveryFrameInOrderWithinLimit()
     {
         var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_775_740_020_016));
@@ -232,6 +251,9 @@ public sealed partial class MarketEngineTests
 
     [GeneratedRegex("^\\{\"asset_id\":\"[0-9]+\",\"event_type\":\"tick_size_change\",\"market\":\"0x[0-9a-f]{64}\",\"new_tick_size\":\"[0-9.]+\",\"old_tick_size\":\"[0-9.]+\",\"timestamp\":\"[0-9]{13}\"\\}$")]
     private static partial Regex TickChangeShape();
+
+    [GeneratedRegex("^\\{\"id\":\"(0x[0-9a-f]{64})\"")]
+    private static partial Regex OrderId();
 
     [GeneratedRegex("\"id\":\"([0-9a-f-]{36})\"")]
     private static partial Regex TradeId();
