@@ -294,8 +294,9 @@ public sealed partial class SimulatorServer : IAsyncDisposable
         catch (OperationCanceledException)
         {
         }
-        catch (Exception exception) when (exception is InvalidOperationException or ArgumentException or OverflowException)
+        catch (Exception exception) when (exception is not OperationCanceledException)
         {
+            // A bug in the engine must not take the listener down: sockets and REST keep serving the last state.
             Log.PumpFailed(Logger, exception);
         }
     }
