@@ -200,6 +200,36 @@ public sealed partial class MarketEngineTests
     }
 
     [Fact]
+    public void Step_PriceChangeWithoutTrade_GroundTruthHashAndTimestampEqualTheFrames()
+    {
+        var harness = new EngineHarness(markets: 3, seed: 13, lifecycle: false);
+        var parser = new FrameParser();
+        var checkedSteps = 0;
+        for (var step = 0; step < 2000; step++)
+        {
+            var frames = harness.Engine.Step();
+            if (frames.Any(f => f.Kind == SimFrameKind.LastTradePrice) || frames.FirstOrDefault(f => f.Kind == SimFrameKind.PriceChange) is not { } frame)
+            {
+                continue;
+            }
+
+            var change = (PriceChangeEvent)parser.Parse(frame.Utf8.Span).Events[0];
+            foreach (var entry in change.Changes)
+            {
+                var truth = harness.Engine.GetBook(entry.AssetId)!;
+                Assert.Equal(entry.Hash, truth.Hash);
+                Assert.Equal(change.Timestamp, truth.Timestamp);
+                Assert.Equal(entry.BestBid, truth.Bids.IsEmpty ? null : truth.Bids[^1].Price);
+                Assert.Equal(entry.BestAsk, truth.Asks.IsEmpty ? null : truth.Asks[^1].Price);
+            }
+
+            checkedSteps++;
+        }
+
+        Assert.True(checkedSteps > 500, $"only {checkedSteps} steps checked");
+    }
+
+    [Fact]
     public void History_AfterSteps_EveryFrameInOrderWithinLimit()
     {
         var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_775_740_020_016));
