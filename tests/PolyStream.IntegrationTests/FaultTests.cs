@@ -192,6 +192,25 @@ public sealed class FaultTests
     }
 
     [Fact]
+    public async Task MaxAssetsPerSubscribeMessage_Exceeded_ClosedWith1009ChunkedSubscribesAccepted()
+    {
+        await using var host = await SimHost.StartAsync(s_quiet);
+        host.Server.Faults.MaxAssetsPerSubscribeMessage = 100;
+        var ids = Enumerable.Range(1, 101).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        await using var big = await host.ConnectMarketAsync();
+        await using var chunked = await host.ConnectMarketAsync();
+
+        await big.SendAsync(MarketChannelTests.Subscribe(ids));
+        await chunked.SendAsync(MarketChannelTests.Subscribe(ids[..100]));
+        await chunked.SendAsync($"{{\"operation\":\"subscribe\",\"assets_ids\":[\"{ids[100]}\"]}}");
+
+        Assert.Null(await big.ReceiveAsync());
+        Assert.Equal(WebSocketCloseStatus.MessageTooBig, big.Socket.CloseStatus);
+        Assert.Equal("[]", await chunked.ReceiveAsync());
+        Assert.Equal("[]", await chunked.ReceiveAsync());
+    }
+
+    [Fact]
     public async Task RejectNextConnects_One_Http429WithRetryAfterThenAccepts()
     {
         await using var host = await SimHost.StartAsync(s_quiet);

@@ -6,7 +6,7 @@ namespace PolyStream.Simulator.Faults;
 internal static class FaultSpec
 {
     public const string Help =
-        "stall | stall-asset=TOKEN | asset-cap=N | corrupt-hash-every=N | drop-delta-every=N | duplicate-every=N | swap-every=N | "
+        "stall | stall-asset=TOKEN | asset-cap=N | subscribe-cap=N | corrupt-hash-every=N | drop-delta-every=N | duplicate-every=N | swap-every=N | "
         + "malformed-every=N | oversized-every=N | reject-connects=N[:RETRY_AFTER_S] | rest-delay=MS | ghost-book | drop-every=SECONDS | "
         + "close-every=SECONDS[:CODE]";
 
@@ -44,7 +44,7 @@ internal static class FaultSpec
 
                 periodic = new PeriodicFault(TimeSpan.FromSeconds(closeSeconds), f => f.CloseConnections((System.Net.WebSockets.WebSocketCloseStatus)code, "simulated close"));
                 return null;
-            case "asset-cap" or "corrupt-hash-every" or "drop-delta-every" or "duplicate-every" or "swap-every" or "malformed-every" or "oversized-every" or "rest-delay" or "drop-every":
+            case "asset-cap" or "subscribe-cap" or "corrupt-hash-every" or "drop-delta-every" or "duplicate-every" or "swap-every" or "malformed-every" or "oversized-every" or "rest-delay" or "drop-every":
                 if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number <= 0)
                 {
                     return $"--fault {name} needs a positive integer, e.g. {name}=10";
@@ -55,6 +55,7 @@ internal static class FaultSpec
                     switch (name)
                     {
                         case "asset-cap": faults.MaxAssetsPerConnection = number; break;
+                        case "subscribe-cap": faults.MaxAssetsPerSubscribeMessage = number; break;
                         case "corrupt-hash-every": faults.CorruptHashEvery = number; break;
                         case "drop-delta-every": faults.DropDeltaEvery = number; break;
                         case "duplicate-every": faults.DuplicateEvery = number; break;

@@ -26,6 +26,9 @@ public sealed class SimulatorFaults
     /// <summary>Subscribed assets per connection above which that connection silently gets no data. Default from <see cref="SimulatorOptions.MaxAssetsPerConnection"/>.</summary>
     public int MaxAssetsPerConnection { get; set; }
 
+    /// <summary>Asset ids in one subscribe message above which the socket is closed (1009), as the venue does for huge frames; 0 (default) = no limit.</summary>
+    public int MaxAssetsPerSubscribeMessage { get; set; }
+
     /// <summary>Delay added to every REST response. Default zero.</summary>
     public TimeSpan RestDelay { get; set; }
 

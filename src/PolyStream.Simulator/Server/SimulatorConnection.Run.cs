@@ -137,6 +137,13 @@ public sealed partial class SimulatorConnection
             }
         }
 
+        var perMessage = _server.Faults.MaxAssetsPerSubscribeMessage;
+        if (perMessage > 0 && request.AssetIds.Count > perMessage)
+        {
+            Close(WebSocketCloseStatus.MessageTooBig, "too many assets in one message");
+            return false;
+        }
+
         lock (_server.Gate)
         {
             if (request.CustomFeatureEnabled is { } custom)

@@ -10,7 +10,7 @@ public sealed class FaultSpecTests
     {
         await using var server = new SimulatorServer(new SimulatorOptions { Markets = 1 });
         var faults = server.Faults;
-        string[] specs = ["stall", "ghost-book", "stall-asset=123", "asset-cap=7", "corrupt-hash-every=3", "drop-delta-every=4", "duplicate-every=5", "swap-every=6", "malformed-every=8", "oversized-every=9", "rest-delay=250", "reject-connects=2:9"];
+        string[] specs = ["stall", "ghost-book", "stall-asset=123", "asset-cap=7", "subscribe-cap=100", "corrupt-hash-every=3", "drop-delta-every=4", "duplicate-every=5", "swap-every=6", "malformed-every=8", "oversized-every=9", "rest-delay=250", "reject-connects=2:9"];
 
         foreach (var spec in specs)
         {
@@ -23,6 +23,7 @@ public sealed class FaultSpecTests
         Assert.Equal(["123"], faults.StalledAssets);
         Assert.Equal((7, 3, 4, 5, 6, 8, 9), (faults.MaxAssetsPerConnection, faults.CorruptHashEvery, faults.DropDeltaEvery, faults.DuplicateEvery, faults.SwapEvery, faults.MalformedEvery, faults.OversizedEvery));
         Assert.Equal(TimeSpan.FromMilliseconds(250), faults.RestDelay);
+        Assert.Equal(100, faults.MaxAssetsPerSubscribeMessage);
         Assert.Equal(9, faults.RetryAfterSeconds);
         Assert.True(faults.TakeRejectConnect());
         Assert.True(faults.TakeRejectConnect());
