@@ -39,6 +39,7 @@ public sealed partial class SimCommandTests
     [InlineData("--port", "70000")]
     [InlineData("--min-order-size", "-1")]
     [InlineData("--fault", "close-every=5:99")]
+    [InlineData("--host", "not-an-address")]
     public async Task Sim_BadUsage_ExitsTwoWithMessage(string option, string value)
     {
         var error = new StringWriter();

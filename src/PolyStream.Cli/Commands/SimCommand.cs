@@ -70,6 +70,14 @@ internal static class SimCommand
                 }
             }
         });
+        host.Validators.Add(result =>
+        {
+            var text = result.GetValueOrDefault<string>() ?? string.Empty;
+            if (text != "localhost" && !System.Net.IPAddress.TryParse(text, out _))
+            {
+                result.AddError($"--host must be an IP address or localhost, not '{text}'.");
+            }
+        });
         markets.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<int>() is < 1 or > 100_000)
