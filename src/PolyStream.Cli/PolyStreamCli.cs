@@ -15,11 +15,13 @@ internal static class PolyStreamCli
             + "Examples:\n"
             + "  polystream verify capture.ndjson\n"
             + "  polystream verify old.ndjson --hash-version v9 --tick-size 0.01\n"
+            + "  polystream sim --port 8081 --markets 20 --rate 50\n"
             + "  polystream markets search bitcoin\n"
             + "  polystream auth init");
         root.Options.Add(new System.CommandLine.Help.HelpOption());
         root.Options.Add(new VersionOption());
         root.Subcommands.Add(VerifyCommand.Create());
+        root.Subcommands.Add(SimCommand.Create());
         root.Subcommands.Add(AuthCommand.Create());
         root.Subcommands.Add(MarketsCommand.Create());
         return root;

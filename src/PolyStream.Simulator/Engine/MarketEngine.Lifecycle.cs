@@ -1,0 +1,102 @@
+using System.Text.Json;
+using PolyStream.Simulator.Wire;
+
+namespace PolyStream.Simulator.Engine;
+
+/// <summary>Market lifecycle: a market resolves (<c>market_resolved</c>) and a new one lists (<c>new_market</c>).</summary>
+public sealed partial class MarketEngine
+{
+    /// <summary>Resolves a random open market and lists a new one in its place.</summary>
+    private void ResolveAndList(long now, List<SimFrame> frames)
+    {
+        var market = PickActiveMarket();
+        if (market is not null)
+        {
+            Resolve(market, now, frames);
+        }
+
+        var listed = AddMarket();
+        var info = listed.Info;
+        Emit(frames, SimFrameKind.NewMarket, info.ConditionId, [info.YesTokenId, info.NoTokenId], WireWriter.Write(writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id", info.Id);
+            writer.WriteString("question", info.Question);
+            writer.WriteString("market", info.ConditionId);
+            writer.WriteString("slug", info.Slug);
+            writer.WriteString("description", "A simulated market.");
+            WriteStrings(writer, "assets_ids", info.YesTokenId, info.NoTokenId);
+            WriteStrings(writer, "outcomes", "Yes", "No");
+            writer.WriteStartObject("event_message");
+            writer.WriteString("id", info.Id);
+            writer.WriteString("ticker", info.Slug);
+            writer.WriteString("slug", info.Slug);
+            writer.WriteString("title", info.Question);
+            writer.WriteString("description", "A simulated market.");
+            writer.WriteEndObject();
+            WireWriter.Millis(writer, "timestamp", now);
+            writer.WriteString("event_type", "new_market");
+            WriteStrings(writer, "tags");
+            writer.WriteString("condition_id", info.ConditionId);
+            writer.WriteBoolean("active", true);
+            WriteStrings(writer, "clob_token_ids", info.YesTokenId, info.NoTokenId);
+            writer.WriteString("sports_market_type", string.Empty);
+            writer.WriteString("line", string.Empty);
+            writer.WriteString("game_start_time", string.Empty);
+            WireWriter.Decimal(writer, "order_price_min_tick_size", listed.Yes.TickSize);
+            writer.WriteString("group_item_title", string.Empty);
+            writer.WriteString("taker_base_fee", "0");
+            writer.WriteBoolean("fees_enabled", false);
+            writer.WriteStartObject("fee_schedule");
+            writer.WriteString("exponent", "1");
+            writer.WriteString("rate", "0");
+            writer.WriteBoolean("taker_only", true);
+            writer.WriteString("rebate_rate", "0");
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }));
+    }
+
+    /// <summary>Resolves a market now and returns the <c>market_resolved</c> frame: its resting orders are dropped and its books disappear (REST answers 404).</summary>
+    public IReadOnlyList<SimFrame> Resolve(string conditionId)
+    {
+        var frames = new List<SimFrame>();
+        Resolve(_byCondition[conditionId], _time.GetUtcNow().ToUnixTimeMilliseconds(), frames);
+        return frames;
+    }
+
+    private void Resolve(MarketState market, long now, List<SimFrame> frames)
+    {
+        var info = market.Info;
+        market.IsActive = false;
+        market.WinningAssetId = market.Fair >= 0.5m ? info.YesTokenId : info.NoTokenId;
+        market.Resting.Clear();
+        market.Bids.Clear();
+        market.Asks.Clear();
+        var winningOutcome = market.WinningAssetId == info.YesTokenId ? "Yes" : "No";
+        Emit(frames, SimFrameKind.MarketResolved, info.ConditionId, [info.YesTokenId, info.NoTokenId], WireWriter.Write(writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteString("event_type", "market_resolved");
+            writer.WriteString("id", info.Id);
+            writer.WriteString("market", info.ConditionId);
+            WriteStrings(writer, "assets_ids", info.YesTokenId, info.NoTokenId);
+            writer.WriteString("winning_asset_id", market.WinningAssetId);
+            writer.WriteString("winning_outcome", winningOutcome);
+            WireWriter.Millis(writer, "timestamp", now);
+            WriteStrings(writer, "tags");
+            writer.WriteEndObject();
+        }));
+    }
+
+    private static void WriteStrings(Utf8JsonWriter writer, string name, params ReadOnlySpan<string> values)
+    {
+        writer.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            writer.WriteStringValue(value);
+        }
+
+        writer.WriteEndArray();
+    }
+}

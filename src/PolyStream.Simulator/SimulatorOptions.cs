@@ -1,0 +1,53 @@
+namespace PolyStream.Simulator;
+
+/// <summary>Settings of a simulated exchange; every property has a documented default.</summary>
+public sealed record SimulatorOptions
+{
+    /// <summary>The loopback address to listen on. Default <c>127.0.0.1</c>.</summary>
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>The TCP port; <c>0</c> (the default) picks a free port, read it back from <see cref="SimulatorServer.BaseUrl"/>.</summary>
+    public int Port { get; init; }
+
+    /// <summary>The number of binary markets created at start. Default 20.</summary>
+    public int Markets { get; init; } = 20;
+
+    /// <summary>The random seed; the same seed and step count give the same books and frames. Default 1.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Engine steps per second driven by the server's pump; <c>0</c> = no pump (tests step by hand), <see cref="double.PositiveInfinity"/> = as fast as possible. Default 10.</summary>
+    public double EventsPerSecond { get; init; } = 10;
+
+    /// <summary>The minimum order size hashed with every book, rendered as the venue does. Default <c>"5"</c>.</summary>
+    public string MinOrderSize { get; init; } = "5";
+
+    /// <summary>Whether the markets are neg-risk (hashed with every book). Default <see langword="false"/>.</summary>
+    public bool NegRisk { get; init; }
+
+    /// <summary>Whether markets resolve and new ones list while running (<c>market_resolved</c>, <c>new_market</c>). Default <see langword="true"/>.</summary>
+    public bool MarketLifecycle { get; init; } = true;
+
+    /// <summary>How many engine frames the ground-truth history keeps; older ones are dropped. Default 200,000.</summary>
+    public int HistoryLimit { get; init; } = 200_000;
+
+    /// <summary>The API key the user channel accepts; <see langword="null"/> (the default) derives one from the seed.</summary>
+    public string? ApiKey { get; init; }
+
+    /// <summary>The secret paired with <see cref="ApiKey"/>; <see langword="null"/> derives one from the seed.</summary>
+    public string? ApiSecret { get; init; }
+
+    /// <summary>The passphrase paired with <see cref="ApiKey"/>; <see langword="null"/> derives one from the seed.</summary>
+    public string? ApiPassphrase { get; init; }
+
+    /// <summary>The share of background orders that belong to the simulated account (user channel). Default 0.1.</summary>
+    public double AccountOrderShare { get; init; } = 0.1;
+
+    /// <summary>Assets per market-channel connection above which data silently stops, as on the venue. Default 500.</summary>
+    public int MaxAssetsPerConnection { get; init; } = 500;
+
+    /// <summary>Markets per page of <c>/markets</c> and its siblings. Default 100.</summary>
+    public int MarketsPageLimit { get; init; } = 100;
+
+    /// <summary>Frames queued for one socket before it is closed as a slow consumer. Default 100,000.</summary>
+    public int MaxQueuedFramesPerConnection { get; init; } = 100_000;
+}

@@ -1,0 +1,312 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using PolyStream.Books;
+using PolyStream.Simulator.Engine;
+using PolyStream.Simulator.Faults;
+using PolyStream.Simulator.Server;
+using PolyStream.Simulator.Wire;
+
+namespace PolyStream.Simulator;
+
+/// <summary>
+/// A local Polymarket CLOB on Kestrel: <c>/ws/market</c>, <c>/ws/user</c> and the REST market-data
+/// endpoints over a seeded <see cref="MarketEngine"/>, with fault injection and ground truth for tests.
+/// </summary>
+public sealed partial class SimulatorServer : IAsyncDisposable
+{
+    private readonly SimulatorOptions _options;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Dictionary<long, SimulatorConnection> _connections = [];
+    private WebApplication? _app;
+    private Uri? _baseUrl;
+    private Task? _pump;
+    private long _nextConnectionId;
+    private int _disposed;
+
+    /// <summary>Creates a server; nothing listens until <see cref="StartAsync"/>.</summary>
+    /// <param name="options">The settings; <see langword="null"/> for the defaults.</param>
+    /// <param name="timeProvider">The clock for timestamps and the pump; <see langword="null"/> for the system clock.</param>
+    /// <param name="loggerFactory">Where the simulator logs; <see langword="null"/> for none.</param>
+    public SimulatorServer(SimulatorOptions? options = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
+    {
+        _options = options ?? new SimulatorOptions();
+        Time = timeProvider ?? TimeProvider.System;
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        Logger = _loggerFactory.CreateLogger<SimulatorServer>();
+        Engine = new MarketEngine(_options, Time);
+        Faults = new SimulatorFaults(this, _options.MaxAssetsPerConnection);
+    }
+
+    /// <summary>The engine behind the server; lock-free access only while the pump is off (<see cref="SimulatorOptions.EventsPerSecond"/> 0), otherwise use <see cref="GetBook"/> and <see cref="Step"/>.</summary>
+    public MarketEngine Engine { get; }
+
+    /// <summary>Server-wide fault injection.</summary>
+    public SimulatorFaults Faults { get; }
+
+    /// <summary>The bound REST base URL, e.g. <c>http://127.0.0.1:8081/</c>.</summary>
+    /// <exception cref="InvalidOperationException">The server has not started.</exception>
+    public Uri BaseUrl => _baseUrl ?? throw new InvalidOperationException("The simulator has not started.");
+
+    /// <summary>The market-channel WebSocket URL (<c>ws://…/ws/market</c>).</summary>
+    public Uri MarketWebSocketUrl => new(WebSocketBase(), "ws/market");
+
+    /// <summary>The user-channel WebSocket URL (<c>ws://…/ws/user</c>).</summary>
+    public Uri UserWebSocketUrl => new(WebSocketBase(), "ws/user");
+
+    /// <summary>The open WebSocket connections.</summary>
+    public IReadOnlyList<SimulatorConnection> Connections
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return [.. _connections.Values];
+            }
+        }
+    }
+
+    internal Lock Gate { get; } = new();
+
+    /// <summary>Raised by the pump after each batch with the number of steps taken; tests await it instead of sleeping.</summary>
+    internal event Action<int>? PumpStepped;
+
+    internal int PageLimit => Math.Max(1, _options.MarketsPageLimit);
+
+    internal ILogger Logger { get; }
+
+    internal TimeProvider Time { get; }
+
+    /// <summary>Binds the listener, then starts the pump when <see cref="SimulatorOptions.EventsPerSecond"/> is above zero.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        if (_app is not null)
+        {
+            throw new InvalidOperationException("The simulator is already started.");
+        }
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseSetting(WebHostDefaults.SuppressStatusMessagesKey, "true");
+        var address = _options.Host is "localhost" ? IPAddress.Loopback : IPAddress.Parse(_options.Host);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address, _options.Port));
+        var app = builder.Build();
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
+        app.Map("/ws/market", (RequestDelegate)(context => AcceptAsync(context, SimulatorChannel.Market)));
+        app.Map("/ws/user", (RequestDelegate)(context => AcceptAsync(context, SimulatorChannel.User)));
+        RestEndpoints.Map(app, this);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        _app = app;
+
+        var bound = app.Services.GetService(typeof(IServer)) is IServer server
+            ? server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+            : null;
+        _baseUrl = new Uri((bound ?? $"http://{_options.Host}:{_options.Port}").TrimEnd('/') + "/");
+        Log.Started(Logger, BaseUrl, _options.Markets, _options.Seed);
+        if (_options.EventsPerSecond > 0)
+        {
+            _pump = PumpAsync(_options.EventsPerSecond, _stopping.Token);
+        }
+    }
+
+    /// <summary>Takes engine steps and delivers their frames to the connections, in order; safe with the pump running.</summary>
+    public IReadOnlyList<SimFrame> Step(int count = 1)
+    {
+        lock (Gate)
+        {
+            var frames = Engine.Step(count);
+            Publish(frames);
+            return frames;
+        }
+    }
+
+    /// <summary>Resolves a market now and delivers its <c>market_resolved</c>.</summary>
+    public IReadOnlyList<SimFrame> Resolve(string conditionId)
+    {
+        lock (Gate)
+        {
+            var frames = Engine.Resolve(conditionId);
+            Publish(frames);
+            return frames;
+        }
+    }
+
+    /// <summary>A token's exact current book (ground truth), or <see langword="null"/>.</summary>
+    public BookSummary? GetBook(string assetId)
+    {
+        lock (Gate)
+        {
+            return Engine.GetBook(assetId);
+        }
+    }
+
+    /// <summary>Every open token's exact current book (ground truth).</summary>
+    public IReadOnlyList<BookSummary> GetBooks()
+    {
+        lock (Gate)
+        {
+            return Engine.GetBooks();
+        }
+    }
+
+    /// <summary>Stops the pump, drops every connection and stops the listener; safe to call twice.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_pump is not null)
+        {
+            await _pump.ConfigureAwait(false);
+        }
+
+        foreach (var connection in Connections)
+        {
+            connection.Drop();
+        }
+
+        if (_app is not null)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await _app.StopAsync(timeout.Token).ConfigureAwait(false);
+            await _app.DisposeAsync().ConfigureAwait(false);
+            Log.Stopped(Logger, Engine.Steps, Engine.FrameCount);
+        }
+
+        _stopping.Dispose();
+    }
+
+    /// <summary>One JSON array of WebSocket <c>book</c> events for the given tokens that have books (<c>[]</c> if none).</summary>
+    internal byte[] InitialDump(IReadOnlyList<string> assetIds, SimulatorFaults faults) => WireWriter.Write(writer =>
+    {
+        writer.WriteStartArray();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var asset in assetIds)
+        {
+            if (seen.Add(asset) && !faults.IsAssetStalled(asset) && Engine.GetBook(asset) is { } book)
+            {
+                WireWriter.WsBook(writer, book);
+            }
+        }
+
+        writer.WriteEndArray();
+    });
+
+    private void Publish(IReadOnlyList<SimFrame> frames)
+    {
+        if (frames.Count == 0 || _connections.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var connection in _connections.Values)
+        {
+            foreach (var frame in frames)
+            {
+                connection.Deliver(frame);
+            }
+        }
+    }
+
+    private async Task AcceptAsync(HttpContext context, SimulatorChannel channel)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+
+        var id = Interlocked.Increment(ref _nextConnectionId);
+        if (Faults.TakeRejectConnect())
+        {
+            Log.ConnectionRejected(Logger, id, "429 fault");
+            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            context.Response.Headers.RetryAfter = Faults.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return;
+        }
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        var connection = new SimulatorConnection(id, channel, context, socket, this, _options.MaxQueuedFramesPerConnection);
+        lock (Gate)
+        {
+            _connections.Add(id, connection);
+        }
+
+        Log.ConnectionOpened(Logger, id, channel);
+        try
+        {
+            await connection.RunAsync(_stopping.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (Gate)
+            {
+                _connections.Remove(id);
+            }
+
+            Log.ConnectionClosed(Logger, id);
+        }
+    }
+
+    private async Task PumpAsync(double eventsPerSecond, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (double.IsPositiveInfinity(eventsPerSecond))
+            {
+                while (!cancellationToken.IsCancellationRequested)
+                {
+                    Step(32);
+                    PumpStepped?.Invoke(32);
+                    await Task.Yield();
+                }
+
+                return;
+            }
+
+            // Batch steps per timer tick so high rates do not depend on timer resolution.
+            var period = TimeSpan.FromSeconds(Math.Max(1 / eventsPerSecond, 0.01));
+            using var timer = new PeriodicTimer(period, Time);
+            var started = Time.GetTimestamp();
+            long done = 0;
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var due = (long)(Time.GetElapsedTime(started).TotalSeconds * eventsPerSecond);
+                if (due > done)
+                {
+                    var batch = (int)Math.Min(due - done, 100_000);
+                    Step(batch);
+                    done = due;
+                    PumpStepped?.Invoke(batch);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // A bug in the engine must not take the listener down: sockets and REST keep serving the last state.
+            Log.PumpFailed(Logger, exception);
+        }
+    }
+
+    private Uri WebSocketBase()
+    {
+        var builder = new UriBuilder(BaseUrl)
+        {
+            Scheme = "ws",
+        };
+        return builder.Uri;
+    }
+}

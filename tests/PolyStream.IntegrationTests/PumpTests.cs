@@ -1,0 +1,42 @@
+using PolyStream.Simulator;
+
+namespace PolyStream.IntegrationTests;
+
+public sealed class PumpTests
+{
+    private static readonly SimulatorOptions s_quiet = new() { Markets = 3, Seed = 2, MarketLifecycle = false };
+
+    [Fact]
+    public async Task Pump_TrickleRateOnFakeClock_StepsInProportionToElapsedTime()
+    {
+        await using var host = await SimHost.StartAsync(s_quiet, eventsPerSecond: 20);
+        var steps = 0;
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        host.Server.PumpStepped += batch =>
+        {
+            if (Interlocked.Add(ref steps, batch) >= 20)
+            {
+                reached.TrySetResult();
+            }
+        };
+
+        host.Time.Advance(TimeSpan.FromSeconds(1));
+
+        await reached.Task.WaitAsync(SimClient.Timeout, TestContext.Current.CancellationToken);
+        Assert.Equal(20, host.Server.Engine.Steps);
+    }
+
+    [Fact]
+    public async Task Pump_MaxRate_SubscriberReceivesFlowingFrames()
+    {
+        await using var host = await SimHost.StartAsync(s_quiet, eventsPerSecond: double.PositiveInfinity);
+        var asset = host.Server.Engine.Markets[0].YesTokenId;
+        await using var client = await host.ConnectMarketAsync();
+        await client.SendAsync(MarketChannelTests.Subscribe(asset));
+        Assert.StartsWith("[{\"market\"", await client.ReceiveAsync(), StringComparison.Ordinal);
+
+        var message = await client.ReceiveAsync();
+
+        Assert.Contains(asset, message!, StringComparison.Ordinal);
+    }
+}
