@@ -26,6 +26,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 5020, Level = LogLevel.Information, Message = "Fault injected: {Fault}")]
     public static partial void FaultInjected(ILogger logger, string fault);
 
+    [LoggerMessage(EventId = 5040, Level = LogLevel.Information, Message = "Authentication rejected: {Reason}")]
+    public static partial void AuthRejected(ILogger logger, string reason);
+
     [LoggerMessage(EventId = 5030, Level = LogLevel.Error, Message = "The engine pump failed")]
     public static partial void PumpFailed(ILogger logger, Exception exception);
 

@@ -50,4 +50,7 @@ public sealed record SimulatorOptions
 
     /// <summary>Frames queued for one socket before it is closed as a slow consumer. Default 100,000.</summary>
     public int MaxQueuedFramesPerConnection { get; init; } = 100_000;
+
+    /// <summary>The chain id L1 signatures must commit to: 137 (Polygon) or 80002 (Amoy). Default 137.</summary>
+    public long ChainId { get; init; } = PolyStream.Auth.ClobAuth.PolygonChainId;
 }

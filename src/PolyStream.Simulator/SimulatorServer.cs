@@ -41,6 +41,7 @@ public sealed partial class SimulatorServer : IAsyncDisposable
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         Logger = _loggerFactory.CreateLogger<SimulatorServer>();
         Engine = new MarketEngine(_options, Time);
+        ApiKeys = new ApiKeyRegistry(_options.Seed, Engine.Account);
         Faults = new SimulatorFaults(this, _options.MaxAssetsPerConnection);
     }
 
@@ -53,6 +54,9 @@ public sealed partial class SimulatorServer : IAsyncDisposable
     /// <summary>The bound REST base URL, e.g. <c>http://127.0.0.1:8081/</c>.</summary>
     /// <exception cref="InvalidOperationException">The server has not started.</exception>
     public Uri BaseUrl => _baseUrl ?? throw new InvalidOperationException("The simulator has not started.");
+
+    /// <summary>The base URL of the simulator's Gamma (<c>…/gamma/</c>), for <c>GammaClientOptions.Host</c>.</summary>
+    public Uri GammaUrl => new(BaseUrl, "gamma/");
 
     /// <summary>The market-channel WebSocket URL (<c>ws://…/ws/market</c>).</summary>
     public Uri MarketWebSocketUrl => new(WebSocketBase(), "ws/market");
@@ -73,6 +77,12 @@ public sealed partial class SimulatorServer : IAsyncDisposable
     }
 
     internal Lock Gate { get; } = new();
+
+    /// <summary>The API keys issued through <c>/auth/api-key</c>, and the account's own.</summary>
+    internal ApiKeyRegistry ApiKeys { get; }
+
+    /// <summary>The settings the server runs with.</summary>
+    internal SimulatorOptions Options => _options;
 
     /// <summary>Raised by the pump after each batch with the number of steps taken; tests await it instead of sleeping.</summary>
     internal event Action<int>? PumpStepped;
@@ -102,6 +112,8 @@ public sealed partial class SimulatorServer : IAsyncDisposable
         app.Map("/ws/market", (RequestDelegate)(context => AcceptAsync(context, SimulatorChannel.Market)));
         app.Map("/ws/user", (RequestDelegate)(context => AcceptAsync(context, SimulatorChannel.User)));
         RestEndpoints.Map(app, this);
+        AuthEndpoints.Map(app, this);
+        GammaEndpoints.Map(app, this);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         _app = app;
 

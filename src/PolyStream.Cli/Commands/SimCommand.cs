@@ -95,7 +95,7 @@ internal static class SimCommand
 
         var command = new Command(
             "sim",
-            "Serve a local Polymarket CLOB: /ws/market, /ws/user and the REST market-data endpoints over a seeded market engine.\n\n"
+            "Serve a local Polymarket CLOB: /ws/market, /ws/user, the REST market-data and API-key endpoints, and a small Gamma under /gamma/, over a seeded market engine.\n\n"
             + "Prints the REST and WebSocket URLs and the user-channel credentials, then serves until Ctrl+C or SIGTERM (exit 0).\n\n"
             + "Examples:\n"
             + "  polystream sim\n"
@@ -194,6 +194,7 @@ internal static class SimCommand
         await output.WriteLineAsync($"REST       {server.BaseUrl}").ConfigureAwait(false);
         await output.WriteLineAsync($"Market WS  {server.MarketWebSocketUrl}").ConfigureAwait(false);
         await output.WriteLineAsync($"User WS    {server.UserWebSocketUrl}").ConfigureAwait(false);
+        await output.WriteLineAsync($"Gamma      {server.GammaUrl}").ConfigureAwait(false);
         await output.WriteLineAsync($"User auth  apiKey={account.ApiKey} secret={account.Secret} passphrase={account.Passphrase} (simulator-only credentials)").ConfigureAwait(false);
         await output.WriteLineAsync($"Markets    {options.Markets}, seed {options.Seed}, rate {(double.IsPositiveInfinity(options.EventsPerSecond) ? "max" : options.EventsPerSecond.ToString(CultureInfo.InvariantCulture))}/s; Ctrl+C to stop.").ConfigureAwait(false);
         await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);

@@ -17,7 +17,7 @@ internal static class MarketObjects
         w.WriteBoolean("archived", false);
         w.WriteBoolean("accepting_orders", active);
         w.WriteString("accepting_order_timestamp", "2026-01-01T00:00:00Z");
-        w.WriteNumber("minimum_order_size", 5);
+        w.WriteNumber("minimum_order_size", engine.GetBook(market.YesTokenId)?.MinOrderSize.ToDecimal() ?? 5m);
         w.WriteNumber("minimum_tick_size", tick);
         w.WriteString("condition_id", market.ConditionId);
         w.WriteString("question_id", market.QuestionId);

@@ -185,8 +185,8 @@ public sealed partial class SimulatorConnection
     {
         if (!IsSubscribed)
         {
-            var account = _server.Engine.Account;
-            if (request.Auth is not { } auth || auth.ApiKey != account.ApiKey || auth.Secret != account.Secret || auth.Passphrase != account.Passphrase)
+            // Any key the simulator issued is accepted; it has one account, whose events every key sees.
+            if (request.Auth is not { } auth || !_server.ApiKeys.Accepts(auth.ApiKey, auth.Secret, auth.Passphrase))
             {
                 Log.ConnectionRejected(_server.Logger, Id, "bad user-channel credentials");
                 Drop();

@@ -26,9 +26,7 @@ public sealed class Secp256k1Key
     {
         _secret = secret;
         _publicKey = s_domain.G.Multiply(secret).Normalize();
-        var uncompressed = _publicKey.GetEncoded(compressed: false);
-        var hash = Keccak256.Hash(uncompressed[1..]);
-        Address = "0x" + Convert.ToHexStringLower(hash.AsSpan(hash.Length - 20));
+        Address = AddressOf(_publicKey);
     }
 
     /// <summary>The wallet's address, <c>0x</c> and 40 lowercase hex digits.</summary>
@@ -85,25 +83,82 @@ public sealed class Secp256k1Key
     public override string ToString() => $"Secp256k1Key({Address})";
 
     /// <summary>
-    /// Finds which of the two points with x = r the signature commits to, by recovering the public
-    /// key from each (SEC 1 §4.1.6) with the library's curve operations and comparing.
+    /// Recovers the address that signed <paramref name="digest"/>, as the venue does to check an
+    /// L1 signature; <see langword="null"/> when the signature is malformed or recovers no key.
     /// </summary>
-    private int FindRecoveryId(byte[] digest, BigInteger r, BigInteger s)
+    /// <param name="digest">The 32-byte digest that was signed.</param>
+    /// <param name="signatureHex">r ‖ s ‖ v as 130 hex digits, with or without <c>0x</c>; v is 27/28 or 0/1.</param>
+    public static string? RecoverAddress(ReadOnlySpan<byte> digest, string signatureHex)
+    {
+        ArgumentNullException.ThrowIfNull(signatureHex);
+        var hex = signatureHex.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? signatureHex[2..] : signatureHex;
+        if (digest.Length != Keccak256.Length || hex.Length != 130)
+        {
+            return null;
+        }
+
+        byte[] bytes;
+        try
+        {
+            bytes = Convert.FromHexString(hex);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+
+        var recoveryId = bytes[64] >= 27 ? bytes[64] - 27 : bytes[64];
+        var r = new BigInteger(1, bytes, 0, 32);
+        var s = new BigInteger(1, bytes, 32, 32);
+        if (recoveryId is not (0 or 1) || r.SignValue == 0 || s.SignValue == 0 || r.CompareTo(s_curve.N) >= 0 || s.CompareTo(s_curve.N) >= 0)
+        {
+            return null;
+        }
+
+        return Recover(digest.ToArray(), r, s, recoveryId) is { } point ? AddressOf(point) : null;
+    }
+
+    private static string AddressOf(ECPoint publicKey)
+    {
+        var uncompressed = publicKey.GetEncoded(compressed: false);
+        var hash = Keccak256.Hash(uncompressed[1..]);
+        return "0x" + Convert.ToHexStringLower(hash.AsSpan(hash.Length - 20));
+    }
+
+    /// <summary>
+    /// The public key a signature commits to for one of the two points with x = r (SEC 1 §4.1.6),
+    /// computed with the library's curve operations; <see langword="null"/> when that point does not exist.
+    /// </summary>
+    private static ECPoint? Recover(byte[] digest, BigInteger r, BigInteger s, int recoveryId)
     {
         var n = s_curve.N;
         var e = new BigInteger(1, digest);
         var rInverse = r.ModInverse(n);
         var eFactor = rInverse.Multiply(n.Subtract(e).Mod(n)).Mod(n);
         var sFactor = rInverse.Multiply(s).Mod(n);
-        var xBytes = r.ToByteArrayUnsigned().PadLeft32();
+        var compressed = new byte[33];
+        compressed[0] = (byte)(0x02 + recoveryId);
+        r.ToByteArrayUnsigned().PadLeft32().CopyTo(compressed, 1);
+        ECPoint candidate;
+        try
+        {
+            candidate = s_curve.Curve.DecodePoint(compressed);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+
+        var recovered = ECAlgorithms.SumOfTwoMultiplies(s_domain.G, eFactor, candidate, sFactor).Normalize();
+        return recovered.IsInfinity ? null : recovered;
+    }
+
+    /// <summary>Finds which of the two candidate points reproduces this key, for <c>v</c>.</summary>
+    private int FindRecoveryId(byte[] digest, BigInteger r, BigInteger s)
+    {
         for (var recoveryId = 0; recoveryId < 2; recoveryId++)
         {
-            var compressed = new byte[33];
-            compressed[0] = (byte)(0x02 + recoveryId);
-            xBytes.CopyTo(compressed, 1);
-            var candidate = s_curve.Curve.DecodePoint(compressed);
-            var recovered = ECAlgorithms.SumOfTwoMultiplies(s_domain.G, eFactor, candidate, sFactor).Normalize();
-            if (recovered.Equals(_publicKey))
+            if (Recover(digest, r, s, recoveryId) is { } recovered && recovered.Equals(_publicKey))
             {
                 return recoveryId;
             }

@@ -205,7 +205,8 @@ public sealed partial class ClobClient : IDisposable
 
     private HttpRequestMessage CreateRequest(HttpMethod method, string path, string? query, string? body, RequestAuth auth)
     {
-        var uri = new Uri(_options.Host, query is null ? path : $"{path}?{query}");
+        // Relative to the host's path, so a CLOB behind a path prefix works too.
+        var uri = new Uri(_options.Host, (query is null ? path : $"{path}?{query}").TrimStart('/'));
         var request = new HttpRequestMessage(method, uri);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("*/*"));
         if (body is not null)

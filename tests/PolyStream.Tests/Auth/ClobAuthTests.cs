@@ -62,5 +62,28 @@ public sealed class ClobAuthTests
         Assert.Contains(Key.Address, Key.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("amoy_80002", ClobAuth.AmoyChainId)]
+    [InlineData("polygon_137", ClobAuth.PolygonChainId)]
+    public void RecoverAddress_OfficialSignature_IsTheSigner(string network, long chainId)
+    {
+        var signature = s_vectors.GetProperty(network).GetProperty("signature").GetString()!;
+
+        Assert.Equal(Key.Address, Secp256k1Key.RecoverAddress(ClobAuth.Digest(Key.Address, 10_000_000, 23, chainId), signature));
+    }
+
+    [Fact]
+    public void RecoverAddress_OtherDigestOrDamagedSignature_IsNotTheSigner()
+    {
+        var signature = ClobAuth.Sign(Key, 10_000_000, 23);
+        var digest = ClobAuth.Digest(Key.Address, 10_000_000, 23, ClobAuth.PolygonChainId);
+
+        Assert.NotEqual(Key.Address, Secp256k1Key.RecoverAddress(ClobAuth.Digest(Key.Address, 10_000_001, 23, ClobAuth.PolygonChainId), signature));
+        Assert.Null(Secp256k1Key.RecoverAddress(digest, signature[..^2] + "1f"));
+        Assert.Null(Secp256k1Key.RecoverAddress(digest, "0x1234"));
+        Assert.Null(Secp256k1Key.RecoverAddress(digest, "0x" + new string('z', 130)));
+        Assert.Null(Secp256k1Key.RecoverAddress(digest, "0x" + new string('0', 130)));
+    }
+
     private static string Hex(byte[] bytes) => "0x" + Convert.ToHexStringLower(bytes);
 }

@@ -1,6 +1,7 @@
-// Points the official TypeScript CLOB client at a running `polystream sim` (URL as the first
-// argument) and checks that it reads every REST answer, including the book hash it recomputes
-// from the body exactly as received. Exits 1 on the first failed check.
+// Points the official TypeScript CLOB client, unchanged, at a running `polystream sim` (URL as the
+// first argument) and checks that it reads every market-data answer, including the book hash it
+// recomputes from the body exactly as received. Exits 1 on the first failed check.
+// Run by tests/PolyStream.IntegrationTests/OfficialClientTests.cs.
 import { ClobClient, Side } from "@polymarket/clob-client";
 import assert from "node:assert/strict";
 

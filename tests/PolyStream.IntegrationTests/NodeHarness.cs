@@ -1,0 +1,65 @@
+using System.Diagnostics;
+
+namespace PolyStream.IntegrationTests;
+
+/// <summary>Runs the official TypeScript client's scripts in tests/ts-client, installing its pinned packages once per run.</summary>
+internal static class NodeHarness
+{
+    private static readonly TimeSpan s_limit = TimeSpan.FromMinutes(5);
+    private static readonly Lazy<Task> s_install = new(InstallAsync);
+
+    public static string Folder { get; } = Path.Combine(RepositoryRoot(), "tests", "ts-client");
+
+    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
+    {
+        await s_install.Value;
+        return await ExecAsync("node", args);
+    }
+
+    private static async Task InstallAsync()
+    {
+        if (Directory.Exists(Path.Combine(Folder, "node_modules", "@polymarket", "clob-client")))
+        {
+            return;
+        }
+
+        var (code, output, error) = await ExecAsync("npm", "ci", "--no-audit", "--no-fund");
+        if (code != 0)
+        {
+            throw new InvalidOperationException($"npm ci failed in {Folder} (exit {code}); Node.js 18+ and npm are needed (Debian: apt-get install nodejs npm).\n{output}\n{error}");
+        }
+    }
+
+    private static async Task<(int ExitCode, string Output, string Error)> ExecAsync(string program, params string[] args)
+    {
+        var start = new ProcessStartInfo(program, args) { WorkingDirectory = Folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} could not be started; is Node.js installed?");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(s_limit);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{program} {string.Join(' ', args)} did not finish within {s_limit}.");
+        }
+
+        return (process.ExitCode, await output, await error);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "PolyStream.slnx")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("PolyStream.slnx not found above the test binaries.");
+    }
+}
