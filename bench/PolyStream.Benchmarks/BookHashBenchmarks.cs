@@ -18,21 +18,7 @@ public class BookHashBenchmarks
         (_book, _) = MarketFrames.Books(50);
         var summary = _book.Summary();
         var buffer = new byte[16 * 1024];
-        var length = BookHasher.Write(
-            new SummaryFields
-            {
-                Market = summary.Market,
-                AssetId = summary.AssetId,
-                Timestamp = summary.Timestamp,
-                Bids = summary.Bids.AsSpan(),
-                Asks = summary.Asks.AsSpan(),
-                MinOrderSize = summary.MinOrderSize,
-                TickSize = summary.TickSize,
-                NegRisk = summary.NegRisk,
-                LastTradePrice = summary.LastTradePrice,
-            },
-            BookHashVersion.Current,
-            buffer);
+        var length = BookHasher.Write(summary.Fields(), BookHashVersion.Current, buffer);
         _serialized = buffer[..length];
     }
 

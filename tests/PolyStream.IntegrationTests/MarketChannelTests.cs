@@ -32,7 +32,7 @@ public sealed class MarketChannelTests
 
     /// <summary>The frames a market-channel socket subscribed to <paramref name="assets"/> must receive, in order.</summary>
     internal static List<string> ExpectedFor(IEnumerable<SimFrame> frames, ISet<string> assets, bool custom = false) =>
-        [.. frames.Where(f => !f.IsUserEvent && (custom || !f.IsCustomFeature) && (f.Kind == SimFrameKind.NewMarket || f.AssetIds.Any(assets.Contains))).Select(f => f.Text)];
+        [.. frames.Where(f => !f.IsUserEvent && (custom || !f.IsCustomFeature) && (f.Kind == WireEventKind.NewMarket || f.AssetIds.Any(assets.Contains))).Select(f => f.Text)];
 
     [Fact]
     public async Task Subscribe_InitialForm_SendsOneArrayOfBooksByteForByte()

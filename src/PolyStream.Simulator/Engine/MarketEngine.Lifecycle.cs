@@ -1,3 +1,4 @@
+using PolyStream.Protocol;
 using System.Text.Json;
 using PolyStream.Simulator.Wire;
 
@@ -17,7 +18,7 @@ public sealed partial class MarketEngine
 
         var listed = AddMarket();
         var info = listed.Info;
-        Emit(frames, SimFrameKind.NewMarket, info.ConditionId, [info.YesTokenId, info.NoTokenId], WireWriter.Write(writer =>
+        Emit(frames, WireEventKind.NewMarket, info.ConditionId, [info.YesTokenId, info.NoTokenId], WireWriter.Write(writer =>
         {
             writer.WriteStartObject();
             writer.WriteString("id", info.Id);
@@ -74,7 +75,7 @@ public sealed partial class MarketEngine
         market.Bids.Clear();
         market.Asks.Clear();
         var winningOutcome = market.WinningAssetId == info.YesTokenId ? "Yes" : "No";
-        Emit(frames, SimFrameKind.MarketResolved, info.ConditionId, [info.YesTokenId, info.NoTokenId], WireWriter.Write(writer =>
+        Emit(frames, WireEventKind.MarketResolved, info.ConditionId, [info.YesTokenId, info.NoTokenId], WireWriter.Write(writer =>
         {
             writer.WriteStartObject();
             writer.WriteString("event_type", "market_resolved");

@@ -266,7 +266,7 @@ public sealed partial class MarketEngine
             entries.Add(placedOnYes ? noEntry : yesEntry);
         }
 
-        Emit(frames, SimFrameKind.PriceChange, market.Info.ConditionId, [market.Info.YesTokenId, market.Info.NoTokenId], WireWriter.PriceChange(market.Info.ConditionId, now, entries));
+        Emit(frames, WireEventKind.PriceChange, market.Info.ConditionId, [market.Info.YesTokenId, market.Info.NoTokenId], WireWriter.PriceChange(market.Info.ConditionId, now, entries));
         EmitBestBidAsk(market, now, frames);
     }
 
@@ -276,14 +276,14 @@ public sealed partial class MarketEngine
         if (yesTop != market.LastYesTop)
         {
             market.LastYesTop = yesTop;
-            Emit(frames, SimFrameKind.BestBidAsk, market.Info.ConditionId, [market.Info.YesTokenId], WireWriter.BestBidAsk(market.Info.ConditionId, market.Info.YesTokenId, yesTop.Bid, yesTop.Ask, now));
+            Emit(frames, WireEventKind.BestBidAsk, market.Info.ConditionId, [market.Info.YesTokenId], WireWriter.BestBidAsk(market.Info.ConditionId, market.Info.YesTokenId, yesTop.Bid, yesTop.Ask, now));
         }
 
         var noTop = Top(market.No);
         if (noTop != market.LastNoTop)
         {
             market.LastNoTop = noTop;
-            Emit(frames, SimFrameKind.BestBidAsk, market.Info.ConditionId, [market.Info.NoTokenId], WireWriter.BestBidAsk(market.Info.ConditionId, market.Info.NoTokenId, noTop.Bid, noTop.Ask, now));
+            Emit(frames, WireEventKind.BestBidAsk, market.Info.ConditionId, [market.Info.NoTokenId], WireWriter.BestBidAsk(market.Info.ConditionId, market.Info.NoTokenId, noTop.Bid, noTop.Ask, now));
         }
     }
 
@@ -302,7 +302,7 @@ public sealed partial class MarketEngine
         market.Yes.LastTradePrice = Exact(lastYesPrice).WithMinimumScale(3);
         market.LastTradeYesSide = taker.YesSide;
         market.Refresh();
-        Emit(frames, SimFrameKind.LastTradePrice, market.Info.ConditionId, [taker.AssetId], WireWriter.LastTradePrice(
+        Emit(frames, WireEventKind.LastTradePrice, market.Info.ConditionId, [taker.AssetId], WireWriter.LastTradePrice(
             market.Info.ConditionId, taker.AssetId, Exact(tokenPrice), Exact(total), taker.TokenSide, now, "0x" + Hex(32)));
 
         var oldTick = market.Yes.TickSize;
@@ -311,8 +311,8 @@ public sealed partial class MarketEngine
         {
             market.Yes.TickSize = newTick;
             market.Refresh();
-            Emit(frames, SimFrameKind.TickSizeChange, market.Info.ConditionId, [market.Info.YesTokenId], WireWriter.TickSizeChange(market.Info.ConditionId, market.Info.YesTokenId, oldTick, newTick, now));
-            Emit(frames, SimFrameKind.TickSizeChange, market.Info.ConditionId, [market.Info.NoTokenId], WireWriter.TickSizeChange(market.Info.ConditionId, market.Info.NoTokenId, oldTick, newTick, now));
+            Emit(frames, WireEventKind.TickSizeChange, market.Info.ConditionId, [market.Info.YesTokenId], WireWriter.TickSizeChange(market.Info.ConditionId, market.Info.YesTokenId, oldTick, newTick, now));
+            Emit(frames, WireEventKind.TickSizeChange, market.Info.ConditionId, [market.Info.NoTokenId], WireWriter.TickSizeChange(market.Info.ConditionId, market.Info.NoTokenId, oldTick, newTick, now));
         }
 
         EmitBook(market.YesSummary(), frames);
@@ -321,7 +321,7 @@ public sealed partial class MarketEngine
     }
 
     private void EmitBook(BookSummary book, List<SimFrame> frames) =>
-        Emit(frames, SimFrameKind.Book, book.Market, [book.AssetId], WireWriter.Write(writer => WireWriter.WsBook(writer, book)));
+        Emit(frames, WireEventKind.Book, book.Market, [book.AssetId], WireWriter.Write(writer => WireWriter.WsBook(writer, book)));
 
     private static (ExactDecimal? Bid, ExactDecimal? Ask) Top(OrderBook book) => (book.BestBid?.Price, book.BestAsk?.Price);
 }

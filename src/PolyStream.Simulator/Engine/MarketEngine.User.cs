@@ -51,7 +51,7 @@ public sealed partial class MarketEngine
             writer.WriteString("event_type", "order");
             writer.WriteEndObject();
         });
-        Emit(frames, SimFrameKind.Order, order.Market.Info.ConditionId, [order.AssetId], bytes);
+        Emit(frames, WireEventKind.Order, order.Market.Info.ConditionId, [order.AssetId], bytes);
     }
 
     private void UserTradeEvents(SimOrder taker, List<(SimOrder Maker, decimal Price, decimal Size)> fills, decimal total, long now, List<SimFrame> frames)
@@ -152,7 +152,7 @@ public sealed partial class MarketEngine
             writer.WriteString("type", "TRADE");
             writer.WriteEndObject();
         });
-        Emit(frames, SimFrameKind.Trade, market.ConditionId, [taker.AssetId], bytes);
+        Emit(frames, WireEventKind.Trade, market.ConditionId, [taker.AssetId], bytes);
     }
 
     private sealed record PendingTrade(string Id, SimOrder Taker, List<(SimOrder Maker, decimal Price, decimal Size)> Fills, decimal Total, long MatchSeconds, string TraderSide)

@@ -182,7 +182,7 @@ public sealed partial class MarketEngine
         market.Fair = Math.Clamp(market.Fair + move, 0.01m, 0.99m);
     }
 
-    private SimFrame Emit(List<SimFrame> frames, SimFrameKind kind, string market, ImmutableArray<string> assets, byte[] utf8)
+    private SimFrame Emit(List<SimFrame> frames, WireEventKind kind, string market, ImmutableArray<string> assets, byte[] utf8)
     {
         var frame = new SimFrame(++_sequence, kind, market, assets, utf8);
         frames.Add(frame);

@@ -20,37 +20,36 @@ internal static class AuthEndpoints
     public static void Map(IEndpointRouteBuilder app, SimulatorServer server)
     {
         var keys = server.ApiKeys;
-        app.MapPost("/auth/api-key", (RequestDelegate)(context => Respond(context, L1(context, server, (address, nonce) =>
+        app.MapPost("/auth/api-key", (RequestDelegate)(context => L1(context, server, (address, nonce) =>
             keys.Create(address, nonce) is { } created
                 ? Credentials(created)
-                : new AuthReply(StatusCodes.Status400BadRequest, WireWriter.Error("Could not create api key"))))));
-        app.MapGet("/auth/derive-api-key", (RequestDelegate)(context => Respond(context, L1(context, server, (address, nonce) =>
+                : new HttpReply(StatusCodes.Status400BadRequest, WireWriter.Error("Could not create api key"))).WriteAsync(context)));
+        app.MapGet("/auth/derive-api-key", (RequestDelegate)(context => L1(context, server, (address, nonce) =>
             keys.Find(address, nonce) is { } existing
                 ? Credentials(existing)
-                : new AuthReply(StatusCodes.Status400BadRequest, WireWriter.Error("Could not derive api key"))))));
-        app.MapGet("/auth/api-keys", (RequestDelegate)(async context => await Respond(context, await L2Async(context, keys, address =>
-            new AuthReply(StatusCodes.Status200OK, WireWriter.Write(w =>
+                : new HttpReply(StatusCodes.Status400BadRequest, WireWriter.Error("Could not derive api key"))).WriteAsync(context)));
+        app.MapGet("/auth/api-keys", (RequestDelegate)(context => L2Async(context, keys, address => HttpReply.Ok(WireWriter.Write(w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("apiKeys");
+            foreach (var key in keys.KeysOf(address))
             {
-                w.WriteStartObject();
-                w.WriteStartArray("apiKeys");
-                foreach (var key in keys.KeysOf(address))
-                {
-                    w.WriteStringValue(key);
-                }
+                w.WriteStringValue(key);
+            }
 
-                w.WriteEndArray();
-                w.WriteEndObject();
-            }))).ConfigureAwait(false)).ConfigureAwait(false)));
-        app.MapDelete("/auth/api-key", (RequestDelegate)(async context => await Respond(context, await L2Async(context, keys, _ =>
+            w.WriteEndArray();
+            w.WriteEndObject();
+        })))));
+        app.MapDelete("/auth/api-key", (RequestDelegate)(context => L2Async(context, keys, _ =>
         {
             keys.Revoke(context.Request.Headers["POLY_API_KEY"].ToString());
-            return new AuthReply(StatusCodes.Status200OK, Encoding.UTF8.GetBytes("\"OK\""));
-        }).ConfigureAwait(false)).ConfigureAwait(false)));
-        app.MapGet("/auth/ban-status/closed-only", (RequestDelegate)(async context => await Respond(context, await L2Async(context, keys, _ =>
-            new AuthReply(StatusCodes.Status200OK, Encoding.UTF8.GetBytes("{\"closed_only\":false}"))).ConfigureAwait(false)).ConfigureAwait(false)));
+            return HttpReply.Ok(Encoding.UTF8.GetBytes("\"OK\""));
+        })));
+        app.MapGet("/auth/ban-status/closed-only", (RequestDelegate)(context => L2Async(context, keys, _ =>
+            HttpReply.Ok(Encoding.UTF8.GetBytes("{\"closed_only\":false}")))));
     }
 
-    private static AuthReply L1(HttpContext context, SimulatorServer server, Func<string, long, AuthReply> handler)
+    private static HttpReply L1(HttpContext context, SimulatorServer server, Func<string, long, HttpReply> handler)
     {
         var headers = context.Request.Headers;
         var address = headers["POLY_ADDRESS"].ToString();
@@ -78,7 +77,7 @@ internal static class AuthEndpoints
             : Denied(server, "L1 signature does not recover POLY_ADDRESS");
     }
 
-    private static async Task<AuthReply> L2Async(HttpContext context, ApiKeyRegistry keys, Func<string, AuthReply> handler)
+    private static async Task L2Async(HttpContext context, ApiKeyRegistry keys, Func<string, HttpReply> handler)
     {
         var headers = context.Request.Headers;
         using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
@@ -87,7 +86,8 @@ internal static class AuthEndpoints
             || headers["POLY_PASSPHRASE"].ToString() != issued.Credentials.Passphrase
             || !string.Equals(headers["POLY_ADDRESS"].ToString(), issued.Address, StringComparison.OrdinalIgnoreCase))
         {
-            return new AuthReply(StatusCodes.Status401Unauthorized, WireWriter.Error(Unauthorized));
+            await new HttpReply(StatusCodes.Status401Unauthorized, WireWriter.Error(Unauthorized)).WriteAsync(context).ConfigureAwait(false);
+            return;
         }
 
         var expected = L2Signature.Sign(
@@ -96,12 +96,13 @@ internal static class AuthEndpoints
             context.Request.Method,
             context.Request.Path.Value ?? string.Empty,
             body.Length == 0 ? null : body);
-        return expected == headers["POLY_SIGNATURE"].ToString()
+        var reply = expected == headers["POLY_SIGNATURE"].ToString()
             ? handler(issued.Address)
-            : new AuthReply(StatusCodes.Status401Unauthorized, WireWriter.Error(Unauthorized));
+            : new HttpReply(StatusCodes.Status401Unauthorized, WireWriter.Error(Unauthorized));
+        await reply.WriteAsync(context).ConfigureAwait(false);
     }
 
-    private static AuthReply Credentials(ApiCredentials credentials) => new(StatusCodes.Status200OK, WireWriter.Write(w =>
+    private static HttpReply Credentials(ApiCredentials credentials) => HttpReply.Ok(WireWriter.Write(w =>
     {
         w.WriteStartObject();
         w.WriteString("apiKey", credentials.ApiKey);
@@ -110,19 +111,10 @@ internal static class AuthEndpoints
         w.WriteEndObject();
     }));
 
-    private static AuthReply Denied(SimulatorServer server, string reason)
+    private static HttpReply Denied(SimulatorServer server, string reason)
     {
         Log.AuthRejected(server.Logger, reason);
-        return new AuthReply(StatusCodes.Status401Unauthorized, WireWriter.Error(Unauthorized));
+        return new HttpReply(StatusCodes.Status401Unauthorized, WireWriter.Error(Unauthorized));
     }
 
-    private static async Task Respond(HttpContext context, AuthReply reply)
-    {
-        context.Response.StatusCode = reply.Status;
-        context.Response.ContentType = "application/json";
-        context.Response.ContentLength = reply.Body.Length;
-        await context.Response.Body.WriteAsync(reply.Body, context.RequestAborted).ConfigureAwait(false);
-    }
-
-    private readonly record struct AuthReply(int Status, byte[] Body);
 }

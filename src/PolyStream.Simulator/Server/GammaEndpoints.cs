@@ -19,83 +19,64 @@ internal static class GammaEndpoints
 
     public static void Map(IEndpointRouteBuilder app, SimulatorServer server)
     {
-        app.MapGet(Prefix + "/markets", (RequestDelegate)(context => Respond(context, Markets(server, context.Request.Query))));
-        app.MapGet(Prefix + "/markets/slug/{slug}", (RequestDelegate)(context =>
-            Respond(context, One(server, context, (w, market) => Market(w, server.Engine, market)))));
-        app.MapGet(Prefix + "/events", (RequestDelegate)(context => Respond(context, Events(server, context.Request.Query))));
-        app.MapGet(Prefix + "/events/slug/{slug}", (RequestDelegate)(context =>
-            Respond(context, One(server, context, (w, market) => Event(w, server.Engine, market)))));
+        app.MapGet(Prefix + "/markets", (RequestDelegate)(context => List(server, context, Market).WriteAsync(context)));
+        app.MapGet(Prefix + "/markets/slug/{slug}", (RequestDelegate)(context => One(server, context, Market).WriteAsync(context)));
+        app.MapGet(Prefix + "/events", (RequestDelegate)(context => List(server, context, Event).WriteAsync(context)));
+        app.MapGet(Prefix + "/events/slug/{slug}", (RequestDelegate)(context => One(server, context, Event).WriteAsync(context)));
     }
 
-    private static (int Status, byte[] Body) Markets(SimulatorServer server, IQueryCollection query)
+    private static HttpReply List(SimulatorServer server, HttpContext context, Action<Utf8JsonWriter, MarketEngine, SimMarket> write)
     {
-        var selected = Select(server, query);
-        return (StatusCodes.Status200OK, WireWriter.Write(w =>
+        lock (server.Gate)
         {
-            w.WriteStartArray();
-            foreach (var market in selected)
+            var selected = Select(server, context.Request.Query);
+            return HttpReply.Ok(WireWriter.Write(w =>
             {
-                Market(w, server.Engine, market);
-            }
+                w.WriteStartArray();
+                foreach (var market in selected)
+                {
+                    write(w, server.Engine, market);
+                }
 
-            w.WriteEndArray();
-        }));
+                w.WriteEndArray();
+            }));
+        }
     }
 
-    private static (int Status, byte[] Body) Events(SimulatorServer server, IQueryCollection query)
-    {
-        var selected = Select(server, query);
-        return (StatusCodes.Status200OK, WireWriter.Write(w =>
-        {
-            w.WriteStartArray();
-            foreach (var market in selected)
-            {
-                Event(w, server.Engine, market);
-            }
-
-            w.WriteEndArray();
-        }));
-    }
-
-    private static (int Status, byte[] Body) One(SimulatorServer server, HttpContext context, Action<Utf8JsonWriter, SimMarket> write)
+    private static HttpReply One(SimulatorServer server, HttpContext context, Action<Utf8JsonWriter, MarketEngine, SimMarket> write)
     {
         var slug = context.Request.RouteValues["slug"] as string ?? string.Empty;
-        SimMarket? market;
         lock (server.Gate)
         {
-            market = server.Engine.Markets.FirstOrDefault(m => m.Slug == slug || "event-" + m.Slug == slug);
+            var market = server.Engine.Markets.FirstOrDefault(m => m.Slug == slug || "event-" + m.Slug == slug);
+            return market is null
+                ? new HttpReply(StatusCodes.Status404NotFound, WireWriter.Error("not found"))
+                : HttpReply.Ok(WireWriter.Write(w => write(w, server.Engine, market)));
         }
-
-        return market is null
-            ? (StatusCodes.Status404NotFound, WireWriter.Error("not found"))
-            : (StatusCodes.Status200OK, WireWriter.Write(w => write(w, market)));
     }
 
-    /// <summary>Applies Gamma's filters: <c>slug</c>, <c>active</c>, <c>closed</c>, <c>offset</c>, <c>limit</c> (default 100).</summary>
+    /// <summary>Applies Gamma's filters: <c>slug</c>, <c>active</c>, <c>closed</c>, <c>offset</c>, <c>limit</c> (default 100); call under the engine lock.</summary>
     private static List<SimMarket> Select(SimulatorServer server, IQueryCollection query)
     {
-        lock (server.Gate)
+        IEnumerable<SimMarket> markets = server.Engine.Markets;
+        if (query["slug"].ToString() is { Length: > 0 } slug)
         {
-            IEnumerable<SimMarket> markets = server.Engine.Markets;
-            if (query["slug"].ToString() is { Length: > 0 } slug)
-            {
-                markets = markets.Where(m => m.Slug == slug || "event-" + m.Slug == slug);
-            }
-
-            if (bool.TryParse(query["active"], out var active))
-            {
-                markets = markets.Where(m => server.Engine.IsActive(m.ConditionId) == active);
-            }
-
-            if (bool.TryParse(query["closed"], out var closed))
-            {
-                markets = markets.Where(m => server.Engine.IsActive(m.ConditionId) != closed);
-            }
-
-            var offset = int.TryParse(query["offset"], NumberStyles.None, CultureInfo.InvariantCulture, out var o) ? o : 0;
-            var limit = int.TryParse(query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out var l) ? l : 100;
-            return [.. markets.Skip(offset).Take(limit)];
+            markets = markets.Where(m => m.Slug == slug || "event-" + m.Slug == slug);
         }
+
+        if (bool.TryParse(query["active"], out var active))
+        {
+            markets = markets.Where(m => server.Engine.IsActive(m.ConditionId) == active);
+        }
+
+        if (bool.TryParse(query["closed"], out var closed))
+        {
+            markets = markets.Where(m => server.Engine.IsActive(m.ConditionId) != closed);
+        }
+
+        var offset = int.TryParse(query["offset"], NumberStyles.None, CultureInfo.InvariantCulture, out var o) ? o : 0;
+        var limit = int.TryParse(query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out var l) ? l : 100;
+        return [.. markets.Skip(offset).Take(limit)];
     }
 
     private static void Market(Utf8JsonWriter w, MarketEngine engine, SimMarket market)
@@ -132,13 +113,5 @@ internal static class GammaEndpoints
         Market(w, engine, market);
         w.WriteEndArray();
         w.WriteEndObject();
-    }
-
-    private static async Task Respond(HttpContext context, (int Status, byte[] Body) reply)
-    {
-        context.Response.StatusCode = reply.Status;
-        context.Response.ContentType = "application/json";
-        context.Response.ContentLength = reply.Body.Length;
-        await context.Response.Body.WriteAsync(reply.Body, context.RequestAborted).ConfigureAwait(false);
     }
 }

@@ -20,9 +20,9 @@ internal static class RestEndpoints
 
     public static void Map(IEndpointRouteBuilder app, SimulatorServer server)
     {
-        Get(app, server, "/", (_, _) => Ok(Encoding.UTF8.GetBytes("\"OK\"")));
-        Get(app, server, "/ok", (_, _) => Ok(Encoding.UTF8.GetBytes("\"OK\"")));
-        Get(app, server, "/time", (s, _) => Ok(Encoding.UTF8.GetBytes(s.Time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture))));
+        Get(app, server, "/", (_, _) => HttpReply.Ok(Encoding.UTF8.GetBytes("\"OK\"")));
+        Get(app, server, "/ok", (_, _) => HttpReply.Ok(Encoding.UTF8.GetBytes("\"OK\"")));
+        Get(app, server, "/time", (s, _) => HttpReply.Ok(Encoding.UTF8.GetBytes(s.Time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture))));
         Get(app, server, "/book", (s, c) => WithBook(s, c, book => WireWriter.Write(w => WireWriter.RestBook(w, Ghost(s, book)))));
         Post(app, server, "/books", Books);
         Get(app, server, "/price", Price);
@@ -58,15 +58,15 @@ internal static class RestEndpoints
         {
             var id = c.Request.RouteValues["condition_id"] as string ?? string.Empty;
             return s.Engine.FindMarket(id) is { } market
-                ? Ok(WireWriter.Write(w => MarketObjects.Full(w, s.Engine, market)))
-                : new Reply(StatusCodes.Status404NotFound, WireWriter.Error("market not found"));
+                ? HttpReply.Ok(WireWriter.Write(w => MarketObjects.Full(w, s.Engine, market)))
+                : new HttpReply(StatusCodes.Status404NotFound, WireWriter.Error("market not found"));
         });
     }
 
-    private static void Get(IEndpointRouteBuilder app, SimulatorServer server, string pattern, Func<SimulatorServer, HttpContext, Reply> handler) =>
+    private static void Get(IEndpointRouteBuilder app, SimulatorServer server, string pattern, Func<SimulatorServer, HttpContext, HttpReply> handler) =>
         app.MapGet(pattern, (RequestDelegate)(context => RespondAsync(server, context, () => handler(server, context))));
 
-    private static void Post(IEndpointRouteBuilder app, SimulatorServer server, string pattern, Func<SimulatorServer, JsonElement, Reply> handler) =>
+    private static void Post(IEndpointRouteBuilder app, SimulatorServer server, string pattern, Func<SimulatorServer, JsonElement, HttpReply> handler) =>
         app.MapPost(pattern, (RequestDelegate)(async context =>
         {
             JsonDocument? document = null;
@@ -83,11 +83,11 @@ internal static class RestEndpoints
             {
                 await RespondAsync(server, context, () => document is { RootElement.ValueKind: JsonValueKind.Array } d
                     ? handler(server, d.RootElement)
-                    : new Reply(StatusCodes.Status400BadRequest, WireWriter.Error("Invalid payload"))).ConfigureAwait(false);
+                    : new HttpReply(StatusCodes.Status400BadRequest, WireWriter.Error("Invalid payload"))).ConfigureAwait(false);
             }
         }));
 
-    private static async Task RespondAsync(SimulatorServer server, HttpContext context, Func<Reply> handler)
+    private static async Task RespondAsync(SimulatorServer server, HttpContext context, Func<HttpReply> handler)
     {
         var delay = server.Faults.RestDelay;
         if (delay > TimeSpan.Zero)
@@ -97,31 +97,26 @@ internal static class RestEndpoints
             await delayed.ConfigureAwait(false);
         }
 
-        Reply reply;
+        HttpReply reply;
         lock (server.Gate)
         {
             reply = handler();
         }
 
-        context.Response.StatusCode = reply.Status;
-        context.Response.ContentType = "application/json";
-        context.Response.ContentLength = reply.Body.Length;
-        await context.Response.Body.WriteAsync(reply.Body, context.RequestAborted).ConfigureAwait(false);
+        await reply.WriteAsync(context).ConfigureAwait(false);
     }
 
-    private static Reply Ok(byte[] body) => new(StatusCodes.Status200OK, body);
-
-    private static Reply WithBook(SimulatorServer server, HttpContext context, Func<BookSummary, byte[]> write)
+    private static HttpReply WithBook(SimulatorServer server, HttpContext context, Func<BookSummary, byte[]> write)
     {
         var token = context.Request.Query["token_id"].ToString();
         if (token.Length == 0)
         {
-            return new Reply(StatusCodes.Status400BadRequest, WireWriter.Error(InvalidTokenId));
+            return new HttpReply(StatusCodes.Status400BadRequest, WireWriter.Error(InvalidTokenId));
         }
 
         return server.Engine.GetBook(token) is { } book
-            ? Ok(write(book))
-            : new Reply(StatusCodes.Status404NotFound, WireWriter.Error(NoOrderbook));
+            ? HttpReply.Ok(write(book))
+            : new HttpReply(StatusCodes.Status404NotFound, WireWriter.Error(NoOrderbook));
     }
 
     /// <summary>The stale "ghost book" fault: one level at 0.01 and one at 0.99, hashed consistently.</summary>
@@ -141,7 +136,7 @@ internal static class RestEndpoints
         return ghost with { Hash = ghost.ComputeHash() };
     }
 
-    private static Reply Books(SimulatorServer server, JsonElement body) => Ok(WireWriter.Write(w =>
+    private static HttpReply Books(SimulatorServer server, JsonElement body) => HttpReply.Ok(WireWriter.Write(w =>
     {
         w.WriteStartArray();
         foreach (var item in body.EnumerateArray())
@@ -155,20 +150,20 @@ internal static class RestEndpoints
         w.WriteEndArray();
     }));
 
-    private static Reply Price(SimulatorServer server, HttpContext context)
+    private static HttpReply Price(SimulatorServer server, HttpContext context)
     {
         var side = context.Request.Query["side"].ToString().ToUpperInvariant();
         if (side is not "BUY" and not "SELL")
         {
             return context.Request.Query["token_id"].ToString().Length == 0
-                ? new Reply(StatusCodes.Status400BadRequest, WireWriter.Error(InvalidTokenId))
-                : new Reply(StatusCodes.Status400BadRequest, WireWriter.Error("Invalid side"));
+                ? new HttpReply(StatusCodes.Status400BadRequest, WireWriter.Error(InvalidTokenId))
+                : new HttpReply(StatusCodes.Status400BadRequest, WireWriter.Error("Invalid side"));
         }
 
         return WithBook(server, context, book => Object("price", SidePrice(book, side)));
     }
 
-    private static Reply Prices(SimulatorServer server, JsonElement body) => Ok(WireWriter.Write(w =>
+    private static HttpReply Prices(SimulatorServer server, JsonElement body) => HttpReply.Ok(WireWriter.Write(w =>
     {
         var requested = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var order = new List<string>();
@@ -211,7 +206,7 @@ internal static class RestEndpoints
         w.WriteEndObject();
     }));
 
-    private static Reply PerToken(SimulatorServer server, JsonElement body, Func<BookSummary, string> value) => Ok(WireWriter.Write(w =>
+    private static HttpReply PerToken(SimulatorServer server, JsonElement body, Func<BookSummary, string> value) => HttpReply.Ok(WireWriter.Write(w =>
     {
         w.WriteStartObject();
         foreach (var item in body.EnumerateArray())
@@ -225,7 +220,7 @@ internal static class RestEndpoints
         w.WriteEndObject();
     }));
 
-    private static Reply LastTrades(SimulatorServer server, JsonElement body) => Ok(WireWriter.Write(w =>
+    private static HttpReply LastTrades(SimulatorServer server, JsonElement body) => HttpReply.Ok(WireWriter.Write(w =>
     {
         w.WriteStartArray();
         foreach (var item in body.EnumerateArray())
@@ -256,7 +251,7 @@ internal static class RestEndpoints
         }
     }
 
-    private static Reply Page(SimulatorServer server, HttpContext context, bool sampling, bool simplified)
+    private static HttpReply Page(SimulatorServer server, HttpContext context, bool sampling, bool simplified)
     {
         var cursor = context.Request.Query["next_cursor"].ToString();
         var offset = 0;
@@ -264,7 +259,7 @@ internal static class RestEndpoints
         {
             if (cursor == EndCursor)
             {
-                return new Reply(StatusCodes.Status400BadRequest, WireWriter.Error("invalid next_cursor"));
+                return new HttpReply(StatusCodes.Status400BadRequest, WireWriter.Error("invalid next_cursor"));
             }
 
             try
@@ -273,7 +268,7 @@ internal static class RestEndpoints
             }
             catch (FormatException)
             {
-                return new Reply(StatusCodes.Status400BadRequest, WireWriter.Error("invalid next_cursor"));
+                return new HttpReply(StatusCodes.Status400BadRequest, WireWriter.Error("invalid next_cursor"));
             }
         }
 
@@ -291,7 +286,7 @@ internal static class RestEndpoints
         var next = offset + count >= markets.Count
             ? EndCursor
             : Convert.ToBase64String(Encoding.ASCII.GetBytes((offset + count).ToString(CultureInfo.InvariantCulture)));
-        return Ok(WireWriter.Write(w =>
+        return HttpReply.Ok(WireWriter.Write(w =>
         {
             w.WriteStartObject();
             w.WriteNumber("limit", limit);
@@ -348,5 +343,4 @@ internal static class RestEndpoints
         return value < 0 ? "0" : ExactDecimal.FromDecimal(value).Normalize().ToString();
     }
 
-    private readonly record struct Reply(int Status, byte[] Body);
 }

@@ -1,3 +1,4 @@
+using PolyStream.Protocol;
 using System.Net.WebSockets;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Http;
@@ -97,7 +98,7 @@ public sealed partial class SimulatorConnection
         }
 
         var bytes = frame.Utf8;
-        if (frame.Kind == SimFrameKind.PriceChange)
+        if (frame.Kind == WireEventKind.PriceChange)
         {
             _deltas++;
             if (Faults.TakeDropDelta() || Every(faults.DropDeltaEvery, _deltas))
@@ -106,7 +107,7 @@ public sealed partial class SimulatorConnection
             }
         }
 
-        if (frame.Kind is SimFrameKind.PriceChange or SimFrameKind.Book)
+        if (frame.Kind is WireEventKind.PriceChange or WireEventKind.Book)
         {
             _hashFrames++;
             if (Faults.TakeCorruptHash() || Every(faults.CorruptHashEvery, _hashFrames))
@@ -186,7 +187,7 @@ public sealed partial class SimulatorConnection
             return false;
         }
 
-        if (frame.Kind == SimFrameKind.NewMarket)
+        if (frame.Kind == WireEventKind.NewMarket)
         {
             return true;
         }

@@ -37,22 +37,21 @@ public sealed record BookSummary
     public ExactDecimal? LastTradePrice { get; init; }
 
     /// <summary>Computes the venue's hash of this summary.</summary>
-    public BookHash ComputeHash(BookHashVersion version = BookHashVersion.Current)
+    public BookHash ComputeHash(BookHashVersion version = BookHashVersion.Current) => BookHasher.Compute(Fields(), version);
+
+    /// <summary>The hashed fields, borrowed without copying.</summary>
+    internal SummaryFields Fields() => new()
     {
-        var fields = new SummaryFields
-        {
-            Market = Market,
-            AssetId = AssetId,
-            Timestamp = Timestamp,
-            Bids = Bids.AsSpan(),
-            Asks = Asks.AsSpan(),
-            MinOrderSize = MinOrderSize,
-            TickSize = TickSize,
-            NegRisk = NegRisk,
-            LastTradePrice = LastTradePrice,
-        };
-        return BookHasher.Compute(fields, version);
-    }
+        Market = Market,
+        AssetId = AssetId,
+        Timestamp = Timestamp,
+        Bids = Bids.AsSpan(),
+        Asks = Asks.AsSpan(),
+        MinOrderSize = MinOrderSize,
+        TickSize = TickSize,
+        NegRisk = NegRisk,
+        LastTradePrice = LastTradePrice,
+    };
 
     /// <summary>Whether both summaries hold the same levels and hashed fields (the received hash is not compared).</summary>
     public bool HasSameContent(BookSummary other)

@@ -29,7 +29,7 @@ public sealed class BookHashVectorTests
         var (summary, version, _, serialized) = LoadCase(id);
         var buffer = new byte[8192];
 
-        var length = BookHasher.Write(Fields(summary), version, buffer);
+        var length = BookHasher.Write(summary.Fields(), version, buffer);
 
         Assert.Equal(serialized, Encoding.UTF8.GetString(buffer, 0, length));
     }
@@ -91,17 +91,4 @@ public sealed class BookHashVectorTests
 
     private static ExactDecimal? Decimal(JsonElement fields, string name) =>
         fields.TryGetProperty(name, out var value) && value.GetString() is { Length: > 0 } text ? ExactDecimal.Parse(text) : null;
-
-    private static SummaryFields Fields(BookSummary summary) => new()
-    {
-        Market = summary.Market,
-        AssetId = summary.AssetId,
-        Timestamp = summary.Timestamp,
-        Bids = summary.Bids.AsSpan(),
-        Asks = summary.Asks.AsSpan(),
-        MinOrderSize = summary.MinOrderSize,
-        TickSize = summary.TickSize,
-        NegRisk = summary.NegRisk,
-        LastTradePrice = summary.LastTradePrice,
-    };
 }

@@ -71,7 +71,7 @@ public sealed partial class MarketEngineTests
     public void Step_PriceChange_CarriesBothTokensInWireKeyOrder()
     {
         var harness = new EngineHarness(markets: 3, seed: 5, lifecycle: false);
-        var frame = harness.Engine.Step(200).First(f => f.Kind == SimFrameKind.PriceChange);
+        var frame = harness.Engine.Step(200).First(f => f.Kind == WireEventKind.PriceChange);
         var market = harness.Engine.FindMarket(frame.Market)!;
 
         Assert.Matches(PriceChangeShape(), frame.Text);
@@ -84,12 +84,12 @@ public sealed partial class MarketEngineTests
     {
         var harness = new EngineHarness(markets: 3, seed: 11, lifecycle: false);
         var frames = harness.Engine.Step(2000);
-        var tradeIndex = frames.ToList().FindIndex(f => f.Kind == SimFrameKind.LastTradePrice);
+        var tradeIndex = frames.ToList().FindIndex(f => f.Kind == WireEventKind.LastTradePrice);
         Assert.True(tradeIndex > 0);
 
-        Assert.Equal(SimFrameKind.PriceChange, frames[tradeIndex - 1].Kind);
+        Assert.Equal(WireEventKind.PriceChange, frames[tradeIndex - 1].Kind);
         Assert.Matches(LastTradeShape(), frames[tradeIndex].Text);
-        var book = frames.Skip(tradeIndex).First(f => f.Kind == SimFrameKind.Book);
+        var book = frames.Skip(tradeIndex).First(f => f.Kind == WireEventKind.Book);
         Assert.Matches(BookShape(), book.Text);
         Assert.Matches(ThreeDecimalLastTrade(), book.Text);
     }
@@ -100,7 +100,7 @@ public sealed partial class MarketEngineTests
         var harness = new EngineHarness(markets: 4, seed: 9, lifecycle: false);
         var parser = new FrameParser();
         var books = 0;
-        foreach (var frame in harness.Engine.Step(3000).Where(f => f.Kind == SimFrameKind.Book))
+        foreach (var frame in harness.Engine.Step(3000).Where(f => f.Kind == WireEventKind.Book))
         {
             var book = (BookEvent)parser.Parse(frame.Utf8.Span).Events[0];
             for (var i = 1; i < book.Bids.Length; i++)
@@ -129,7 +129,7 @@ public sealed partial class MarketEngineTests
         {
             harness.Engine.SetFairValue(market.ConditionId, 0.99m);
             var frames = harness.Engine.Step();
-            var index = frames.ToList().FindIndex(f => f.Kind == SimFrameKind.TickSizeChange);
+            var index = frames.ToList().FindIndex(f => f.Kind == WireEventKind.TickSizeChange);
             if (index < 0)
             {
                 continue;
@@ -138,7 +138,7 @@ public sealed partial class MarketEngineTests
             found = true;
             Assert.Matches(TickChangeShape(), frames[index].Text);
             Assert.Contains("\"new_tick_size\":\"0.001\",\"old_tick_size\":\"0.01\"", frames[index].Text, StringComparison.Ordinal);
-            var book = frames.Skip(index).First(f => f.Kind == SimFrameKind.Book);
+            var book = frames.Skip(index).First(f => f.Kind == WireEventKind.Book);
             Assert.Contains("\"tick_size\":\"0.001\"", book.Text, StringComparison.Ordinal);
         }
 
@@ -150,8 +150,8 @@ public sealed partial class MarketEngineTests
     {
         var harness = new EngineHarness(markets: 5, seed: 1);
         var frames = harness.Engine.Step(30_000);
-        var resolved = frames.First(f => f.Kind == SimFrameKind.MarketResolved);
-        var listed = frames.First(f => f.Kind == SimFrameKind.NewMarket);
+        var resolved = frames.First(f => f.Kind == WireEventKind.MarketResolved);
+        var listed = frames.First(f => f.Kind == WireEventKind.NewMarket);
 
         Assert.StartsWith("{\"event_type\":\"market_resolved\",\"id\":", resolved.Text, StringComparison.Ordinal);
         Assert.StartsWith("{\"id\":", listed.Text, StringComparison.Ordinal);
@@ -166,8 +166,8 @@ public sealed partial class MarketEngineTests
         var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_775_740_020_016));
         var engine = new MarketEngine(new SimulatorOptions { Markets = 3, Seed = 4, AccountOrderShare = 0.5, MarketLifecycle = false }, time);
         var frames = engine.Step(5000);
-        var orders = frames.Where(f => f.Kind == SimFrameKind.Order).Select(f => f.Text).ToList();
-        var trades = frames.Where(f => f.Kind == SimFrameKind.Trade).Select(f => f.Text).ToList();
+        var orders = frames.Where(f => f.Kind == WireEventKind.Order).Select(f => f.Text).ToList();
+        var trades = frames.Where(f => f.Kind == WireEventKind.Trade).Select(f => f.Text).ToList();
 
         Assert.Contains(orders, o => o.Contains("\"type\":\"PLACEMENT\"", StringComparison.Ordinal));
         Assert.Contains(orders, o => o.Contains("\"type\":\"UPDATE\"", StringComparison.Ordinal));
@@ -185,7 +185,7 @@ public sealed partial class MarketEngineTests
     {
         var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_775_740_020_016));
         var engine = new MarketEngine(new SimulatorOptions { Markets = 3, Seed = 4, AccountOrderShare = 0.5, MarketLifecycle = false }, time);
-        var orders = engine.Step(5000).Where(f => f.Kind == SimFrameKind.Order).Select(f => f.Text).ToList();
+        var orders = engine.Step(5000).Where(f => f.Kind == WireEventKind.Order).Select(f => f.Text).ToList();
 
         var placements = orders.Where(o => o.Contains("\"type\":\"PLACEMENT\"", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(placements);
@@ -208,7 +208,7 @@ public sealed partial class MarketEngineTests
         for (var step = 0; step < 2000; step++)
         {
             var frames = harness.Engine.Step();
-            if (frames.Any(f => f.Kind == SimFrameKind.LastTradePrice) || frames.FirstOrDefault(f => f.Kind == SimFrameKind.PriceChange) is not { } frame)
+            if (frames.Any(f => f.Kind == WireEventKind.LastTradePrice) || frames.FirstOrDefault(f => f.Kind == WireEventKind.PriceChange) is not { } frame)
             {
                 continue;
             }
