@@ -1,0 +1,20 @@
+namespace PolyStream.Streaming;
+
+/// <summary>A book's trust state changed.</summary>
+public sealed record BookStateChanged : StreamEvent
+{
+    /// <inheritdoc />
+    public override StreamEventKind Kind => StreamEventKind.BookStateChanged;
+
+    /// <summary>The state before.</summary>
+    public BookTrustState OldState { get; init; }
+
+    /// <summary>The state after.</summary>
+    public BookTrustState NewState { get; init; }
+
+    /// <summary>Why it changed.</summary>
+    public BookStateReason Reason { get; init; }
+
+    /// <summary>The book after the change.</summary>
+    public required BookView Book { get; init; }
+}

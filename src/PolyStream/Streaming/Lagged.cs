@@ -1,0 +1,11 @@
+namespace PolyStream.Streaming;
+
+/// <summary>The subscriber lost <see cref="Count"/> events to its overflow policy just before the next event it receives.</summary>
+public sealed record Lagged : StreamEvent
+{
+    /// <inheritdoc />
+    public override StreamEventKind Kind => StreamEventKind.Lagged;
+
+    /// <summary>How many events were lost since the previous delivered event.</summary>
+    public long Count { get; init; }
+}
