@@ -10,6 +10,8 @@ public sealed partial class BookEngine
     private void ApplySnapshot(TrackedAsset asset, BookEvent snapshot, SnapshotSource source, long receiveTimestamp)
     {
         EndPending(asset);
+        // A WebSocket snapshot is in stream order: every delta received before it is already in it.
+        asset.ClearReplayBuffer();
         try
         {
             asset.Book.ReplaceWithSnapshotNoHash(snapshot);
@@ -77,6 +79,12 @@ public sealed partial class BookEngine
                 // Complement leakage: the sibling of a subscribed token arrives in the same message.
                 _untracked += CountFor(changes, assetId);
                 continue;
+            }
+
+            if (asset.State != BookTrustState.Synced)
+            {
+                // Kept to replay on top of a REST snapshot, which may be older than what arrived since.
+                asset.BufferForReplay(change, _options.ReplayBufferLimit);
             }
 
             if (!asset.Book.HasSnapshot)
@@ -178,6 +186,7 @@ public sealed partial class BookEngine
 
         // A new tick re-bases the book: drop it and hold deltas until the snapshot that follows.
         EndPending(asset);
+        asset.ClearReplayBuffer();
         asset.Book.Clear();
         asset.Book.TickSize = tick.NewTickSize;
         asset.Epoch++;

@@ -172,8 +172,10 @@ public sealed partial class BookEngine
     }
 
     /// <summary>
-    /// Re-bases a token's book from a REST summary fetched to resync it: a new epoch, and
-    /// <see cref="BookTrustState.Synced"/> unless its hash fails. <see langword="false"/> when the token is not tracked.
+    /// Re-bases a token's book from a REST summary fetched to resync it: a new epoch, the deltas received
+    /// while the book was untrusted that are newer than the summary replayed on top, and
+    /// <see cref="BookTrustState.Synced"/> unless a hash fails or the summary is older than the deltas
+    /// kept. <see langword="false"/> when the token is not tracked.
     /// </summary>
     public bool ApplyRestSnapshot(BookEvent snapshot, long receiveTimestamp = 0)
     {
@@ -182,7 +184,7 @@ public sealed partial class BookEngine
         var applied = _assets.TryGetValue(snapshot.AssetId, out var asset);
         if (applied)
         {
-            ApplySnapshot(asset!, snapshot, SnapshotSource.Rest, receiveTimestamp);
+            ApplyRestSnapshotCore(asset!, snapshot, receiveTimestamp);
         }
 
         Flush();

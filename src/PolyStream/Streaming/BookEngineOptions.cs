@@ -22,6 +22,12 @@ public sealed record BookEngineOptions
     /// </summary>
     public TimeSpan LastTradeTolerance { get; init; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// The most <c>price_change</c> messages kept per untrusted book to replay on top of a REST snapshot
+    /// that is older than them. Default 1,000; a snapshot older than a message dropped from it leaves the book suspect.
+    /// </summary>
+    public int ReplayBufferLimit { get; init; } = 1000;
+
     /// <summary>Whether the two books of a market are checked to be mirror images after a message changes both. Default <see langword="true"/>.</summary>
     public bool CheckMirrors { get; init; } = true;
 

@@ -6,7 +6,7 @@ public enum BookStateReason
     /// <summary>A WebSocket <c>book</c> snapshot re-based the book and its hash matched (or was not checked).</summary>
     Snapshot,
 
-    /// <summary>A REST snapshot re-based the book.</summary>
+    /// <summary>A REST snapshot re-based the book (and the deltas received after it were replayed and verified).</summary>
     RestSnapshot,
 
     /// <summary>
@@ -32,4 +32,7 @@ public enum BookStateReason
 
     /// <summary>A staleness monitor marked the book stale.</summary>
     MarkedStale,
+
+    /// <summary>A REST snapshot was older than deltas that could no longer be replayed on top of it.</summary>
+    SnapshotTooOld,
 }

@@ -1,4 +1,5 @@
 using PolyStream.Books;
+using PolyStream.Protocol;
 
 namespace PolyStream.Streaming;
 
@@ -33,6 +34,34 @@ internal sealed class TrackedAsset
 
     /// <summary>When the held mismatch began, in <see cref="TimeProvider.GetTimestamp"/> ticks.</summary>
     public long PendingSince { get; set; }
+
+    /// <summary>Deltas received while the book was not synced, oldest first, to replay on top of a REST snapshot.</summary>
+    public Queue<PriceChangeEvent> ReplayBuffer { get; } = new();
+
+    /// <summary>The newest timestamp among deltas dropped from a full <see cref="ReplayBuffer"/>; a snapshot must not be older.</summary>
+    public long? ReplayDroppedThrough { get; private set; }
+
+    public void BufferForReplay(PriceChangeEvent change, int limit)
+    {
+        if (limit <= 0)
+        {
+            return;
+        }
+
+        if (ReplayBuffer.Count >= limit)
+        {
+            var dropped = ReplayBuffer.Dequeue();
+            ReplayDroppedThrough = Math.Max(ReplayDroppedThrough ?? long.MinValue, dropped.Timestamp ?? long.MaxValue);
+        }
+
+        ReplayBuffer.Enqueue(change);
+    }
+
+    public void ClearReplayBuffer()
+    {
+        ReplayBuffer.Clear();
+        ReplayDroppedThrough = null;
+    }
 
     /// <summary>The latest immutable view; written by the engine's one writer, read from any thread.</summary>
     public BookView View
