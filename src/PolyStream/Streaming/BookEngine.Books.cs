@@ -164,8 +164,9 @@ public sealed partial class BookEngine
             EndPending(asset);
             var check = asset.Book.VerifyHash(asset.Book.Hash, _options.HashVersion);
             CountCheck(asset, check);
-            if (check.IsMismatch)
+            if (check.Outcome != HashOutcome.Matched)
             {
+                // Only a match clears the held mismatch; a delta that carried no hash proves nothing.
                 FinalMismatch(asset, check, WireEventKind.Book, receiveTimestamp);
             }
             else

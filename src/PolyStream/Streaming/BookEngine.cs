@@ -193,12 +193,13 @@ public sealed partial class BookEngine
 
     /// <summary>
     /// Marks a token's book <see cref="BookTrustState.Stale"/> (a staleness monitor found it quiet and a
-    /// witness disagreeing) until the next snapshot; <see langword="false"/> when it is not tracked or has no snapshot.
+    /// witness disagreeing) until the next snapshot; <see langword="false"/> when it is not tracked, has no
+    /// snapshot, or is already <see cref="BookTrustState.Resyncing"/> (a fresh snapshot is on its way).
     /// </summary>
     public bool MarkStale(string assetId, long receiveTimestamp = 0)
     {
         ArgumentNullException.ThrowIfNull(assetId);
-        if (!_assets.TryGetValue(assetId, out var asset) || !asset.Book.HasSnapshot)
+        if (!_assets.TryGetValue(assetId, out var asset) || !asset.Book.HasSnapshot || asset.State == BookTrustState.Resyncing)
         {
             return false;
         }

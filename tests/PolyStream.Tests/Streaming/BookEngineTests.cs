@@ -229,6 +229,21 @@ public sealed class BookEngineTests
     }
 
     [Fact]
+    public async Task Process_DeltaWithoutHashWhileHeld_TheTradeCannotProveTheBook()
+    {
+        await using var h = new EngineHarness(null, "A");
+        h.Venue.WithBook("A");
+        h.Venue.Trade("A", "0.55");
+        h.Feed(h.Venue.BookFrame("A", 1000));
+
+        h.Engine.Process([PolyStream.Tests.Books.BookBuilder.Change(1001, ("A", Side.Buy, "0.45", "70"))], 2);
+        h.Feed(Venue.TradeFrame("A", "0.55", 1002));
+
+        Assert.Equal(BookTrustState.Resyncing, h.View("A").State);
+        Assert.Equal(0, h.Engine.Counts.ToleratedRaces);
+    }
+
+    [Fact]
     public async Task Process_TradeAfterTheWindow_MismatchIsFinalAndResyncs()
     {
         await using var h = new EngineHarness(null, "A");
@@ -403,6 +418,9 @@ public sealed class BookEngineTests
         h.Feed(h.Venue.BookFrame("A", 1002));
         Assert.Equal((BookTrustState.Synced, 2L), (h.View("A").State, h.View("A").Epoch));
         Assert.False(h.Engine.MarkStale("unknown"));
+        h.Engine.RequestResync("A");
+        Assert.False(h.Engine.MarkStale("A"));
+        Assert.Equal(BookTrustState.Resyncing, h.View("A").State);
     }
 
     [Fact]
