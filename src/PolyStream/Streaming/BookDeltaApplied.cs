@@ -5,7 +5,7 @@ using PolyStream.Protocol;
 namespace PolyStream.Streaming;
 
 /// <summary>The entries of one <c>price_change</c> message for one token were applied to its book.</summary>
-public sealed record BookDeltaApplied : StreamEvent
+public sealed record BookDeltaApplied : BookStateEvent
 {
     /// <inheritdoc />
     public override StreamEventKind Kind => StreamEventKind.BookDelta;
@@ -13,8 +13,6 @@ public sealed record BookDeltaApplied : StreamEvent
     /// <summary>The changed levels, only this token's, in wire order.</summary>
     public required ImmutableArray<PriceChange> Changes { get; init; }
 
-    /// <summary>The book after the change, with its trust state.</summary>
-    public required BookView Book { get; init; }
 
     /// <summary>The hash check made after applying; <see cref="HashOutcome.NotChecked"/> when sampled out or off.</summary>
     public HashCheck Hash { get; init; }

@@ -156,7 +156,7 @@ public sealed partial class BookEngine
 
         asset.Book.RecordTrade(trade);
         UpdateView(asset, receiveTimestamp, contentChanged: true);
-        _outbox.Add(new LastTradeReceived { Trade = trade, AssetId = asset.AssetId, Epoch = asset.Epoch, Seq = asset.Seq, ReceiveTimestamp = receiveTimestamp });
+        _outbox.Add(new LastTradeReceived { Trade = trade, Book = asset.View, AssetId = asset.AssetId, Epoch = asset.Epoch, Seq = asset.Seq, ReceiveTimestamp = receiveTimestamp });
         if (asset.Pending)
         {
             // The window ends at the first trade after the snapshot: re-check the book (with every
@@ -193,7 +193,7 @@ public sealed partial class BookEngine
         asset.Epoch++;
         asset.Seq = 0;
         UpdateView(asset, receiveTimestamp, contentChanged: true);
-        _outbox.Add(new TickSizeChanged { Change = tick, AssetId = asset.AssetId, Epoch = asset.Epoch, Seq = 0, ReceiveTimestamp = receiveTimestamp });
+        _outbox.Add(new TickSizeChanged { Change = tick, Book = asset.View, AssetId = asset.AssetId, Epoch = asset.Epoch, Seq = 0, ReceiveTimestamp = receiveTimestamp });
         SetState(asset, BookTrustState.Unsynced, BookStateReason.TickSizeChange, receiveTimestamp);
     }
 

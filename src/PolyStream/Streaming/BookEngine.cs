@@ -44,6 +44,7 @@ public sealed partial class BookEngine
     private long _mirrorMismatches;
     private long _resyncRequests;
     private long _rejected;
+    private long _outdatedSnapshots;
     private int _pendingCount;
 
     /// <summary>Creates an engine that publishes to <paramref name="bus"/>.</summary>
@@ -84,6 +85,7 @@ public sealed partial class BookEngine
         MirrorMismatches = Volatile.Read(ref _mirrorMismatches),
         ResyncRequests = Volatile.Read(ref _resyncRequests),
         Rejected = Volatile.Read(ref _rejected),
+        OutdatedSnapshots = Volatile.Read(ref _outdatedSnapshots),
     };
 
     /// <summary>Starts keeping a book for a token; <see langword="false"/> when it is already tracked.</summary>
@@ -175,14 +177,22 @@ public sealed partial class BookEngine
     /// Re-bases a token's book from a REST summary fetched to resync it: a new epoch, the deltas received
     /// while the book was untrusted that are newer than the summary replayed on top, and
     /// <see cref="BookTrustState.Synced"/> unless a hash fails or the summary is older than the deltas
-    /// kept. <see langword="false"/> when the token is not tracked.
+    /// kept. <see langword="false"/> when the token is not tracked, or when its book is synced and newer
+    /// than the summary (a resync answered after the stream already re-based the book): applying it would
+    /// roll the book back, so it is ignored and counted.
     /// </summary>
     public bool ApplyRestSnapshot(BookEvent snapshot, long receiveTimestamp = 0)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ExpireDue(receiveTimestamp);
         var applied = _assets.TryGetValue(snapshot.AssetId, out var asset);
-        if (applied)
+        if (applied && asset!.State == BookTrustState.Synced && asset.Book.Timestamp is { } current
+            && snapshot.Timestamp is { } taken && taken < current)
+        {
+            _outdatedSnapshots++;
+            applied = false;
+        }
+        else if (applied)
         {
             ApplyRestSnapshotCore(asset!, snapshot, receiveTimestamp);
         }

@@ -3,13 +3,11 @@ using PolyStream.Books;
 namespace PolyStream.Streaming;
 
 /// <summary>A snapshot replaced a book and started a new epoch.</summary>
-public sealed record BookSnapshotApplied : StreamEvent
+public sealed record BookSnapshotApplied : BookStateEvent
 {
     /// <inheritdoc />
     public override StreamEventKind Kind => StreamEventKind.BookSnapshot;
 
-    /// <summary>The book after the snapshot, with its trust state.</summary>
-    public required BookView Book { get; init; }
 
     /// <summary>Where the snapshot came from.</summary>
     public SnapshotSource Source { get; init; }

@@ -1,7 +1,7 @@
 namespace PolyStream.Streaming;
 
 /// <summary>A book's trust state changed.</summary>
-public sealed record BookStateChanged : StreamEvent
+public sealed record BookStateChanged : BookStateEvent
 {
     /// <inheritdoc />
     public override StreamEventKind Kind => StreamEventKind.BookStateChanged;
@@ -14,7 +14,4 @@ public sealed record BookStateChanged : StreamEvent
 
     /// <summary>Why it changed.</summary>
     public BookStateReason Reason { get; init; }
-
-    /// <summary>The book after the change.</summary>
-    public required BookView Book { get; init; }
 }

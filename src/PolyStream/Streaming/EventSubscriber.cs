@@ -329,7 +329,5 @@ public sealed class EventSubscriber : IAsyncEnumerable<StreamEvent>, IAsyncDispo
         Enqueue(streamEvent);
     }
 
-    private static string? StateKey(StreamEvent streamEvent) => streamEvent is BookSnapshotApplied or BookDeltaApplied or BookStateChanged
-        ? streamEvent.AssetId
-        : null;
+    private static string? StateKey(StreamEvent streamEvent) => streamEvent is BookStateEvent ? streamEvent.AssetId : null;
 }

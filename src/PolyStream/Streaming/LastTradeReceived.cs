@@ -3,7 +3,7 @@ using PolyStream.Protocol;
 namespace PolyStream.Streaming;
 
 /// <summary>A match on a tracked token (<c>last_trade_price</c>).</summary>
-public sealed record LastTradeReceived : StreamEvent
+public sealed record LastTradeReceived : BookStateEvent
 {
     /// <inheritdoc />
     public override StreamEventKind Kind => StreamEventKind.LastTrade;

@@ -7,8 +7,8 @@ public enum OverflowPolicy
     DropOldest,
 
     /// <summary>
-    /// Keeps only the latest book state per asset: a newer book event replaces the queued one of the
-    /// same asset; other events are dropped oldest first. Losses are reported with <see cref="Lagged"/>.
+    /// Keeps only the latest book state per asset: a newer <see cref="BookStateEvent"/> replaces the queued
+    /// one of the same asset; other events are dropped oldest first. Losses are reported with <see cref="Lagged"/>.
     /// </summary>
     Conflate,
 

@@ -102,4 +102,20 @@ public sealed class BookEngineResyncTests
         Assert.Equal(BookTrustState.Synced, h.View("A").State);
         Assert.False(h.Engine.ApplyRestSnapshot(h.Venue.RestSnapshot("A", 1002) with { AssetId = "other" }));
     }
+
+    [Fact]
+    public async Task ApplyRestSnapshot_AnsweredAfterTheStreamResynced_IsIgnored()
+    {
+        await using var h = Resyncing();
+        var late = h.Venue.RestSnapshot("A", 1001);
+        h.Feed(h.Venue.BookFrame("A", 1002));
+        h.Feed(h.Venue.ChangeFrame(1003, "A", Side.Buy, "0.41", "3"));
+
+        Assert.False(h.Engine.ApplyRestSnapshot(late));
+
+        Assert.Empty(h.Drain());
+        Assert.Equal((BookTrustState.Synced, 2L, 1L), (h.View("A").State, h.View("A").Epoch, h.View("A").Seq));
+        Assert.True(h.View("A").Summary.HasSameContent(h.Venue["A"].Summary()));
+        Assert.Equal(1, h.Engine.Counts.OutdatedSnapshots);
+    }
 }

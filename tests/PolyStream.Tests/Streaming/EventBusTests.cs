@@ -15,7 +15,7 @@ public sealed class EventBusTests
 
         for (var n = 1; n <= 10_000; n++)
         {
-            bus.Publish(Trade(n));
+            bus.Publish(Quote(n));
             // The fast subscriber keeps up: it reads after every publish.
             fastSeen.AddRange(Drain(fast).Select(e => e.Seq));
         }
@@ -38,15 +38,15 @@ public sealed class EventBusTests
 
         for (var n = 1; n <= 5; n++)
         {
-            bus.Publish(Trade(n));
+            bus.Publish(Quote(n));
         }
 
         Assert.True(slow.TryRead(out var first));
         Assert.Equal(2, Assert.IsType<Lagged>(first).Count);
         Assert.True(slow.TryRead(out var third));
         Assert.Equal(3, third.Seq);
-        bus.Publish(Trade(6));
-        bus.Publish(Trade(7));
+        bus.Publish(Quote(6));
+        bus.Publish(Quote(7));
 
         var rest = Drain(slow);
 
@@ -68,7 +68,7 @@ public sealed class EventBusTests
             published++;
             if (n % 7 == 0)
             {
-                bus.Publish(Trade(n));
+                bus.Publish(Quote(n));
                 published++;
             }
         }
@@ -92,7 +92,7 @@ public sealed class EventBusTests
 
         bus.Publish(State("A", 1));
         bus.Publish(State("B", 2));
-        bus.Publish(Trade(3));
+        bus.Publish(Quote(3));
         bus.Publish(State("A", 4));
 
         var seen = Drain(ui);
@@ -110,7 +110,7 @@ public sealed class EventBusTests
 
         for (var n = 1; n <= 10; n++)
         {
-            bus.Publish(Trade(n));
+            bus.Publish(Quote(n));
         }
 
         var strictSeen = new List<StreamEvent>();
@@ -164,7 +164,7 @@ public sealed class EventBusTests
 
         for (var n = 1; n <= 5_000; n++)
         {
-            bus.Publish(Trade(n));
+            bus.Publish(Quote(n));
         }
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => faultyLoop.WaitAsync(WaitLimit, ct));
@@ -182,9 +182,9 @@ public sealed class EventBusTests
         await using var replay = bus.Subscribe(new SubscriberOptions { Capacity = 2, Overflow = OverflowPolicy.Block });
         var ct = TestContext.Current.CancellationToken;
 
-        Assert.True(bus.PublishAsync(Trade(1), ct).AsTask().IsCompletedSuccessfully);
-        Assert.True(bus.PublishAsync(Trade(2), ct).AsTask().IsCompletedSuccessfully);
-        var third = bus.PublishAsync(Trade(3), ct).AsTask();
+        Assert.True(bus.PublishAsync(Quote(1), ct).AsTask().IsCompletedSuccessfully);
+        Assert.True(bus.PublishAsync(Quote(2), ct).AsTask().IsCompletedSuccessfully);
+        var third = bus.PublishAsync(Quote(3), ct).AsTask();
 
         Assert.False(third.IsCompleted);
         Assert.True(replay.TryRead(out var first));
@@ -201,8 +201,8 @@ public sealed class EventBusTests
         await using var bus = new EventBus(new EventBusOptions { AllowBlockingSubscribers = true });
         var replay = bus.Subscribe(new SubscriberOptions { Capacity = 1, Overflow = OverflowPolicy.Block });
         var ct = TestContext.Current.CancellationToken;
-        await bus.PublishAsync(Trade(1), ct);
-        var second = bus.PublishAsync(Trade(2), ct).AsTask();
+        await bus.PublishAsync(Quote(1), ct);
+        var second = bus.PublishAsync(Quote(2), ct).AsTask();
         Assert.False(second.IsCompleted);
 
         await replay.DisposeAsync();
@@ -225,9 +225,9 @@ public sealed class EventBusTests
         await using var bus = new EventBus(new EventBusOptions { AllowBlockingSubscribers = true });
         await using var replay = bus.Subscribe(new SubscriberOptions { Capacity = 2, Overflow = OverflowPolicy.Block });
 
-        bus.Publish(Trade(1));
-        bus.Publish(Trade(2));
-        bus.Publish(Trade(3));
+        bus.Publish(Quote(1));
+        bus.Publish(Quote(2));
+        bus.Publish(Quote(3));
 
         var seen = Drain(replay);
         Assert.Equal(1, Assert.IsType<Lagged>(seen[0]).Count);
@@ -248,7 +248,7 @@ public sealed class EventBusTests
             {
                 for (var n = 1; n <= 100_000; n++)
                 {
-                    bus.Publish(n % 2 == 0 ? Trade(n) : State("A", n));
+                    bus.Publish(n % 2 == 0 ? Quote(n) : State("A", n));
                 }
             },
             ct).WaitAsync(WaitLimit, ct);
@@ -290,8 +290,8 @@ public sealed class EventBusTests
     {
         var bus = new EventBus();
         var subscriber = bus.Subscribe();
-        bus.Publish(Trade(1));
-        bus.Publish(Trade(2));
+        bus.Publish(Quote(1));
+        bus.Publish(Quote(2));
 
         await bus.DisposeAsync();
 

@@ -10,11 +10,11 @@ internal static class TestEvents
     public static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(10);
 
     /// <summary>A non-state event numbered by <paramref name="n"/> (kept in <see cref="StreamEvent.Seq"/>).</summary>
-    public static StreamEvent Trade(long n, string assetId = "A") => new LastTradeReceived
+    public static StreamEvent Quote(long n, string assetId = "A") => new BestBidAskReceived
     {
         AssetId = assetId,
         Seq = n,
-        Trade = new LastTradePriceEvent { Market = "0xmarket", AssetId = assetId, Price = ExactDecimal.Parse("0.5") },
+        Quote = new BestBidAskEvent { Market = "0xmarket", AssetId = assetId },
     };
 
     /// <summary>A book state event for an asset, numbered by <paramref name="n"/>.</summary>
