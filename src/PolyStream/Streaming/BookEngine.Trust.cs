@@ -62,7 +62,17 @@ public sealed partial class BookEngine
         _resyncRequests++;
         StreamingLog.ResyncRequested(_logger, asset.AssetId, reason);
         _outbox.Add(new ResyncRequested { AssetId = asset.AssetId, Epoch = asset.Epoch, Seq = asset.Seq, ReceiveTimestamp = receiveTimestamp, Reason = reason });
-        _resyncRequested?.Invoke(asset.AssetId);
+        try
+        {
+            _resyncRequested?.Invoke(asset.AssetId);
+        }
+#pragma warning disable CA1031 // A failing scheduler callback must not take down the shard's reader loop.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            StreamingLog.ResyncCallbackFailed(_logger, asset.AssetId, ex);
+        }
+
         SetState(asset, BookTrustState.Resyncing, BookStateReason.ResyncRequested, receiveTimestamp);
     }
 

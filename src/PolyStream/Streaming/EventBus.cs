@@ -38,7 +38,7 @@ public sealed class EventBus : IAsyncDisposable
     public long PublishedCount => Interlocked.Read(ref _published);
 
     /// <summary>The subscribers now attached.</summary>
-    public IReadOnlyList<EventSubscriber> Subscribers => Volatile.Read(ref _subscribers);
+    public IReadOnlyList<EventSubscriber> Subscribers => Array.AsReadOnly(Volatile.Read(ref _subscribers));
 
     /// <summary>Adds a subscriber that receives every event published from now on.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The capacity is less than 1.</exception>

@@ -29,4 +29,7 @@ internal static partial class StreamingLog
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Books {AssetId} and {SiblingId} are not mirror images")]
     public static partial void MirrorMismatch(ILogger logger, string assetId, string siblingId);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Error, Message = "The resync callback failed for {AssetId}; the book stays Resyncing")]
+    public static partial void ResyncCallbackFailed(ILogger logger, string assetId, Exception exception);
 }

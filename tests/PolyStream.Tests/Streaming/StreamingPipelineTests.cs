@@ -143,4 +143,22 @@ public sealed class StreamingPipelineTests
             Assert.Equal(sequence.Order(), sequence);
         }
     }
+
+    [Fact]
+    public async Task Process_ResyncCallbackThrows_IsLoggedAndTheEngineCarriesOn()
+    {
+        var logger = new ListLogger();
+        await using var bus = new EventBus();
+        await using var events = bus.Subscribe();
+        var engine = new BookEngine(bus, resyncRequested: _ => throw new InvalidOperationException("scheduler down"), logger: logger);
+        engine.Track("A");
+        var venue = new Venue().WithBook("A");
+        engine.Process(venue.BookFrame("A", 1000), 1);
+
+        engine.Process(venue.ChangeFrame(1001, "A", Side.Buy, "0.41", "3", badHash: true), 2);
+
+        Assert.Equal(BookTrustState.Resyncing, engine.GetOrderBook("A")!.State);
+        Assert.Contains((3006, LogLevel.Error), logger.Entries);
+        Assert.Contains(Drain(events), e => e is ResyncRequested);
+    }
 }
