@@ -250,6 +250,35 @@ public sealed partial class BookEngine
         return expired;
     }
 
+    /// <summary>
+    /// How long until the earliest last-trade tolerance window ends (<see cref="TimeSpan.Zero"/> when one
+    /// is already due), or <see langword="null"/> when none is open: when the writer's loop should call
+    /// <see cref="CheckTimeouts"/> if no frame arrives first.
+    /// </summary>
+    public TimeSpan? TimeUntilNextTimeout
+    {
+        get
+        {
+            if (_pendingCount == 0)
+            {
+                return null;
+            }
+
+            TimeSpan? earliest = null;
+            foreach (var pair in _assets)
+            {
+                if (pair.Value.Pending)
+                {
+                    var left = _options.LastTradeTolerance - _time.GetElapsedTime(pair.Value.PendingSince);
+                    left = left < TimeSpan.Zero ? TimeSpan.Zero : left;
+                    earliest = earliest is { } e && e <= left ? e : left;
+                }
+            }
+
+            return earliest;
+        }
+    }
+
     private bool ProcessCore(ReadOnlySpan<byte> frame, long receiveTimestamp)
     {
         _frames++;

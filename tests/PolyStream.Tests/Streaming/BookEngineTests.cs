@@ -269,12 +269,15 @@ public sealed class BookEngineTests
         h.Venue.Trade("A", "0.55");
         h.Feed(h.Venue.BookFrame("A", 1000));
 
+        Assert.Equal(TimeSpan.FromMilliseconds(250), h.Engine.TimeUntilNextTimeout);
         h.Time.Advance(TimeSpan.FromMilliseconds(249));
+        Assert.Equal(TimeSpan.FromMilliseconds(1), h.Engine.TimeUntilNextTimeout);
         Assert.Equal(0, h.Engine.CheckTimeouts());
         Assert.Equal(BookTrustState.Suspect, h.View("A").State);
 
         h.Time.Advance(TimeSpan.FromMilliseconds(1));
         Assert.Equal(1, h.Engine.CheckTimeouts());
+        Assert.Null(h.Engine.TimeUntilNextTimeout);
         Assert.Equal(BookTrustState.Resyncing, h.View("A").State);
         Assert.Equal(["A"], h.Resyncs);
     }
