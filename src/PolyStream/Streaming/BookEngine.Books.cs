@@ -12,6 +12,7 @@ public sealed partial class BookEngine
         EndPending(asset);
         // A WebSocket snapshot is in stream order: every delta received before it is already in it.
         asset.ClearReplayBuffer();
+        asset.AnnouncedTickSize = null;
         try
         {
             asset.Book.ReplaceWithSnapshotNoHash(snapshot);
@@ -154,6 +155,7 @@ public sealed partial class BookEngine
             return;
         }
 
+        asset.LastTrade = trade;
         asset.Book.RecordTrade(trade);
         UpdateView(asset, receiveTimestamp, contentChanged: true);
         _outbox.Add(new LastTradeReceived { Trade = trade, Book = asset.View, AssetId = asset.AssetId, Epoch = asset.Epoch, Seq = asset.Seq, ReceiveTimestamp = receiveTimestamp });
@@ -185,11 +187,12 @@ public sealed partial class BookEngine
             return;
         }
 
-        // A new tick re-bases the book: drop it and hold deltas until the snapshot that follows.
+        // A new tick re-bases the book: drop it and hold deltas until the snapshot that follows. The
+        // replay buffer stays: the venue's levels carry on, and a REST snapshot still needs those deltas.
         EndPending(asset);
-        asset.ClearReplayBuffer();
         asset.Book.Clear();
         asset.Book.TickSize = tick.NewTickSize;
+        asset.AnnouncedTickSize = tick.NewTickSize;
         asset.Epoch++;
         asset.Seq = 0;
         UpdateView(asset, receiveTimestamp, contentChanged: true);

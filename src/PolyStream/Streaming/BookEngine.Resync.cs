@@ -9,6 +9,17 @@ public sealed partial class BookEngine
     private void ApplyRestSnapshotCore(TrackedAsset asset, BookEvent snapshot, long receiveTimestamp)
     {
         EndPending(asset);
+
+        // Deltas newer than the snapshot can be replayed only if the buffer holds all of them: those
+        // applied before buffering began (or dropped from it) are lost to an older snapshot.
+        var coveredAfter = asset.ReplayStarted ? asset.ReplayCoversAfter : asset.Book.Timestamp;
+        var tooOld = (coveredAfter is { } covered && (snapshot.Timestamp is not { } taken || taken < covered))
+            || (asset.AnnouncedTickSize is { } announced && snapshot.TickSize is { } tick && tick.CompareTo(announced) != 0);
+        if (!tooOld)
+        {
+            asset.AnnouncedTickSize = null;
+        }
+
         try
         {
             asset.Book.ReplaceWithSnapshotNoHash(snapshot);
@@ -47,7 +58,13 @@ public sealed partial class BookEngine
             return;
         }
 
-        var tooOld = asset.ReplayDroppedThrough is { } dropped && (snapshot.Timestamp is not { } taken || taken < dropped);
+        if (asset.LastTrade is { Timestamp: { } traded } trade && (snapshot.Timestamp is not { } bookTime || traded > bookTime))
+        {
+            // The summary's last trade price predates a trade the stream already delivered.
+            asset.Book.RecordTrade(trade);
+            UpdateView(asset, receiveTimestamp, contentChanged: true);
+        }
+
         var replayed = Replay(asset, snapshot.Timestamp, receiveTimestamp);
         if (replayed < 0)
         {

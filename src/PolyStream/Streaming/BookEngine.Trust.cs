@@ -15,6 +15,12 @@ public sealed partial class BookEngine
         }
 
         asset.State = state;
+        if (state == BookTrustState.Synced)
+        {
+            // Trusted again: what was kept for a replay is covered by whatever proved the book.
+            asset.ClearReplayBuffer();
+        }
+
         UpdateView(asset, receiveTimestamp, contentChanged: false);
         StreamingLog.StateChanged(_logger, asset.AssetId, old, state, reason, asset.Epoch);
         _outbox.Add(new BookStateChanged

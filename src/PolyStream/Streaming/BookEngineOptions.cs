@@ -24,7 +24,8 @@ public sealed record BookEngineOptions
 
     /// <summary>
     /// The most <c>price_change</c> messages kept per untrusted book to replay on top of a REST snapshot
-    /// that is older than them. Default 1,000; a snapshot older than a message dropped from it leaves the book suspect.
+    /// that is older than them. Default 1,000; a snapshot older than a message dropped from it (or applied
+    /// before buffering began) leaves the book suspect.
     /// </summary>
     public int ReplayBufferLimit { get; init; } = 1000;
 

@@ -33,6 +33,6 @@ public enum BookStateReason
     /// <summary>A staleness monitor marked the book stale.</summary>
     MarkedStale,
 
-    /// <summary>A REST snapshot was older than deltas that could no longer be replayed on top of it.</summary>
+    /// <summary>A REST snapshot was older than deltas already applied or no longer buffered, which cannot be replayed on top of it.</summary>
     SnapshotTooOld,
 }

@@ -38,20 +38,41 @@ internal sealed class TrackedAsset
     /// <summary>Deltas received while the book was not synced, oldest first, to replay on top of a REST snapshot.</summary>
     public Queue<PriceChangeEvent> ReplayBuffer { get; } = new();
 
-    /// <summary>The newest timestamp among deltas dropped from a full <see cref="ReplayBuffer"/>; a snapshot must not be older.</summary>
-    public long? ReplayDroppedThrough { get; private set; }
+    /// <summary>The tick a <c>tick_size_change</c> announced since the last snapshot; a REST snapshot with another tick predates it.</summary>
+    public ExactDecimal? AnnouncedTickSize { get; set; }
+
+    /// <summary>The latest trade seen for the token, re-applied over a REST snapshot older than it.</summary>
+    public LastTradePriceEvent? LastTrade { get; set; }
+
+    /// <summary>
+    /// The book timestamp after which <see cref="ReplayBuffer"/> holds every delta: the book's timestamp
+    /// when buffering began, raised past any delta dropped from a full buffer; <see langword="null"/> for
+    /// all of them. A REST snapshot older than this cannot be brought up to date.
+    /// </summary>
+    public long? ReplayCoversAfter { get; private set; }
+
+    /// <summary>Whether buffering has begun since the last re-base.</summary>
+    public bool ReplayStarted { get; private set; }
 
     public void BufferForReplay(PriceChangeEvent change, int limit)
     {
+        if (!ReplayStarted)
+        {
+            // Every delta up to the book's current timestamp was applied before buffering began.
+            ReplayStarted = true;
+            ReplayCoversAfter = Book.Timestamp;
+        }
+
         if (limit <= 0)
         {
+            ReplayCoversAfter = Math.Max(ReplayCoversAfter ?? long.MinValue, change.Timestamp ?? long.MaxValue);
             return;
         }
 
         if (ReplayBuffer.Count >= limit)
         {
             var dropped = ReplayBuffer.Dequeue();
-            ReplayDroppedThrough = Math.Max(ReplayDroppedThrough ?? long.MinValue, dropped.Timestamp ?? long.MaxValue);
+            ReplayCoversAfter = Math.Max(ReplayCoversAfter ?? long.MinValue, dropped.Timestamp ?? long.MaxValue);
         }
 
         ReplayBuffer.Enqueue(change);
@@ -60,7 +81,8 @@ internal sealed class TrackedAsset
     public void ClearReplayBuffer()
     {
         ReplayBuffer.Clear();
-        ReplayDroppedThrough = null;
+        ReplayStarted = false;
+        ReplayCoversAfter = null;
     }
 
     /// <summary>The latest immutable view; written by the engine's one writer, read from any thread.</summary>

@@ -118,4 +118,54 @@ public sealed class BookEngineResyncTests
         Assert.True(h.View("A").Summary.HasSameContent(h.Venue["A"].Summary()));
         Assert.Equal(1, h.Engine.Counts.OutdatedSnapshots);
     }
+
+    [Fact]
+    public async Task ApplyRestSnapshot_OlderThanDeltasAppliedWhileSynced_IsNotTrusted()
+    {
+        await using var h = new EngineHarness(null, "A");
+        h.Venue.WithBook("A");
+        h.Feed(h.Venue.BookFrame("A", 1000));
+        var old = h.Venue.RestSnapshot("A", 1000);
+        h.Feed(h.Venue.ChangeFrame(1001, "A", Side.Buy, "0.41", "3"));
+        h.Feed(h.Venue.ChangeFrame(1002, "A", Side.Buy, "0.45", "70", badHash: true));
+
+        h.Engine.ApplyRestSnapshot(old);
+        var events = h.Drain();
+
+        Assert.Contains(events, e => e is BookStateChanged { NewState: BookTrustState.Suspect, Reason: BookStateReason.SnapshotTooOld });
+        Assert.DoesNotContain(events, e => e is BookStateChanged { NewState: BookTrustState.Synced });
+        Assert.Equal(BookTrustState.Resyncing, h.View("A").State);
+    }
+
+    [Fact]
+    public async Task ApplyRestSnapshot_TakenBeforeATickSizeChange_IsNotTrusted()
+    {
+        await using var h = new EngineHarness(null, "A");
+        h.Venue.WithBook("A");
+        h.Feed(h.Venue.BookFrame("A", 1000));
+        var before = h.Venue.RestSnapshot("A", 1000) with { TickSize = ExactDecimal.Parse("0.01") };
+        h.Feed(h.Venue.TickSizeFrame("A", "0.01", "0.001", 1001));
+
+        h.Engine.ApplyRestSnapshot(before);
+
+        Assert.Contains(h.Drain(), e => e is BookStateChanged { Reason: BookStateReason.SnapshotTooOld });
+        Assert.NotEqual(BookTrustState.Synced, h.View("A").State);
+
+        h.Engine.ApplyRestSnapshot(h.Venue.RestSnapshot("A", 1000));
+        Assert.Equal((BookTrustState.Synced, "0.001"), (h.View("A").State, h.View("A").Summary.TickSize.ToString()));
+    }
+
+    [Fact]
+    public async Task ApplyRestSnapshot_OlderThanATradeAlreadySeen_KeepsTheNewerLastTradePrice()
+    {
+        await using var h = Resyncing();
+        var rest = h.Venue.RestSnapshot("A", 1001);
+        h.Venue.Trade("A", "0.6");
+        h.Feed(Venue.TradeFrame("A", "0.6", 1002));
+
+        h.Engine.ApplyRestSnapshot(rest);
+
+        Assert.Equal((BookTrustState.Synced, "0.600"), (h.View("A").State, h.View("A").Summary.LastTradePrice.ToString()));
+        Assert.Equal(h.Venue["A"].ComputeHash(), h.View("A").Summary.ComputeHash());
+    }
 }
