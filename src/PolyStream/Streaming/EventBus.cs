@@ -85,7 +85,8 @@ public sealed class EventBus : IAsyncDisposable
 
     /// <summary>
     /// Offers an event to every subscriber, waiting for room in full <see cref="OverflowPolicy.Block"/>
-    /// queues; completes synchronously when none is full.
+    /// queues; completes synchronously when none is full. When cancelled while waiting, the event has
+    /// reached the subscribers before the full one and none after it.
     /// </summary>
     public ValueTask PublishAsync(StreamEvent streamEvent, CancellationToken cancellationToken = default)
     {

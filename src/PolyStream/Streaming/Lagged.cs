@@ -1,6 +1,9 @@
 namespace PolyStream.Streaming;
 
-/// <summary>The subscriber lost <see cref="Count"/> events to its overflow policy just before the next event it receives.</summary>
+/// <summary>
+/// The subscriber lost <see cref="Count"/> events to its overflow policy before the next event it receives;
+/// losses between reading a notice and the next event come as a second notice.
+/// </summary>
 public sealed record Lagged : StreamEvent
 {
     /// <inheritdoc />
