@@ -9,7 +9,8 @@ namespace PolyStream.Streaming;
 /// </summary>
 /// <remarks>
 /// Events lost to the policy are reported by a <see cref="Lagged"/> event placed before the next event
-/// read. Disposing unsubscribes and ends the enumeration; queued events are discarded.
+/// read. Disposing unsubscribes and ends the enumeration; queued events are discarded. Leaving an
+/// <c>await foreach</c> early does not unsubscribe: dispose the subscriber when done with it.
 /// </remarks>
 public sealed class EventSubscriber : IAsyncEnumerable<StreamEvent>, IAsyncDisposable
 {
