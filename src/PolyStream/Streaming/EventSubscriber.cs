@@ -302,9 +302,10 @@ public sealed class EventSubscriber : IAsyncEnumerable<StreamEvent>, IAsyncDispo
         {
             victim = previous;
         }
-        else
+        else if (_conflated!.Count > _latestState!.Count)
         {
-            for (var node = _conflated!.First; node is not null; node = node.Next)
+            // Some queued event is not an asset's latest state; the oldest such is usually near the head.
+            for (var node = _conflated.First; node is not null; node = node.Next)
             {
                 if (StateKey(node.Value) is not { } key || _latestState![key] != node)
                 {
