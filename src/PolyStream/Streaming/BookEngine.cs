@@ -45,6 +45,7 @@ public sealed partial class BookEngine
     private long _resyncRequests;
     private long _rejected;
     private long _outdatedSnapshots;
+    private long _faults;
     private int _pendingCount;
 
     /// <summary>Creates an engine that publishes to <paramref name="bus"/>.</summary>
@@ -86,6 +87,7 @@ public sealed partial class BookEngine
         ResyncRequests = Volatile.Read(ref _resyncRequests),
         Rejected = Volatile.Read(ref _rejected),
         OutdatedSnapshots = Volatile.Read(ref _outdatedSnapshots),
+        Faults = Volatile.Read(ref _faults),
     };
 
     /// <summary>Starts keeping a book for a token; <see langword="false"/> when it is already tracked.</summary>
@@ -156,7 +158,7 @@ public sealed partial class BookEngine
         ExpireDue(receiveTimestamp);
         for (var i = 0; i < events.Count; i++)
         {
-            Dispatch(events[i], receiveTimestamp);
+            DispatchGuarded(events[i], receiveTimestamp);
         }
 
         Flush();
@@ -294,11 +296,50 @@ public sealed partial class BookEngine
 
         foreach (var wireEvent in _parsed)
         {
-            Dispatch(wireEvent, receiveTimestamp);
+            DispatchGuarded(wireEvent, receiveTimestamp);
         }
 
         _parsed.Clear();
         return true;
+    }
+
+    private void DispatchGuarded(WireEvent wireEvent, long receiveTimestamp)
+    {
+        try
+        {
+            Dispatch(wireEvent, receiveTimestamp);
+        }
+#pragma warning disable CA1031 // One bad event (or a bug it triggers) must not stop the shard or the frame's other events.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _faults++;
+            StreamingLog.EventFault(_logger, wireEvent?.Kind, ex);
+            foreach (var asset in AssetsOf(wireEvent))
+            {
+                // The event may have been half applied: nothing it touched can be trusted.
+                Reject(asset, receiveTimestamp);
+            }
+        }
+    }
+
+    private IEnumerable<TrackedAsset> AssetsOf(WireEvent? wireEvent)
+    {
+        var ids = wireEvent switch
+        {
+            BookEvent book => [book.AssetId],
+            PriceChangeEvent change => change.Changes.IsDefault ? [] : change.Changes.Select(c => c.AssetId).Distinct(StringComparer.Ordinal),
+            LastTradePriceEvent trade => [trade.AssetId],
+            TickSizeChangeEvent tick => [tick.AssetId],
+            _ => (IEnumerable<string?>)[],
+        };
+        foreach (var id in ids)
+        {
+            if (id is not null && _assets.TryGetValue(id, out var asset))
+            {
+                yield return asset;
+            }
+        }
     }
 
     private void Dispatch(WireEvent wireEvent, long receiveTimestamp)

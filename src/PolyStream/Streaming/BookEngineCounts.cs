@@ -44,4 +44,7 @@ public sealed record BookEngineCounts
 
     /// <summary>REST snapshots ignored because the synced book was already newer than them.</summary>
     public long OutdatedSnapshots { get; init; }
+
+    /// <summary>Events whose processing failed unexpectedly; they were skipped and the books they touched marked suspect.</summary>
+    public long Faults { get; init; }
 }

@@ -32,4 +32,7 @@ internal static partial class StreamingLog
 
     [LoggerMessage(EventId = 3006, Level = LogLevel.Error, Message = "The resync callback failed for {AssetId}; the book stays Resyncing")]
     public static partial void ResyncCallbackFailed(ILogger logger, string assetId, Exception exception);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Error, Message = "Processing a {Kind} event failed; it was skipped and the books it touched marked suspect")]
+    public static partial void EventFault(ILogger logger, WireEventKind? kind, Exception exception);
 }

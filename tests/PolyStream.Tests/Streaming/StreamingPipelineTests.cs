@@ -161,4 +161,22 @@ public sealed class StreamingPipelineTests
         Assert.Contains((3006, LogLevel.Error), logger.Entries);
         Assert.Contains(Drain(events), e => e is ResyncRequested);
     }
+
+    [Fact]
+    public async Task Process_EventThatFailsUnexpectedly_IsSkippedCountedAndTheRestStillApplied()
+    {
+        var logger = new ListLogger();
+        await using var h = new EngineHarness(null, "A");
+        var engine = new BookEngine(h.Bus, logger: logger);
+        engine.Track("A");
+        var venue = new Venue().WithBook("A");
+        var snapshot = (BookEvent)new FrameParser().Parse(venue.BookFrame("A", 1000)).Events[0];
+        WireEvent[] events = [new BookEvent { Market = Venue.Market, AssetId = null! }, snapshot];
+
+        engine.Process(events, 1);
+
+        Assert.Equal(1, engine.Counts.Faults);
+        Assert.Contains((3007, LogLevel.Error), logger.Entries);
+        Assert.Equal(BookTrustState.Synced, engine.GetOrderBook("A")!.State);
+    }
 }
