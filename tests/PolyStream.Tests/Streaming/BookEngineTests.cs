@@ -1,0 +1,525 @@
+using PolyStream.Books;
+using PolyStream.Protocol;
+using PolyStream.Streaming;
+
+namespace PolyStream.Tests.Streaming;
+
+public sealed class BookEngineTests
+{
+    private static readonly StreamEventKind[] s_mismatchThenResync =
+    [
+        StreamEventKind.BookDelta,
+        StreamEventKind.HashMismatch,
+        StreamEventKind.BookStateChanged,
+        StreamEventKind.ResyncRequested,
+        StreamEventKind.BookStateChanged,
+    ];
+
+    private static async Task<EngineHarness> SyncedAsync(BookEngineOptions? options = null)
+    {
+        var h = new EngineHarness(options, "A");
+        h.Venue.WithBook("A");
+        h.Feed(h.Venue.BookFrame("A", 1000));
+        Assert.Equal(BookTrustState.Synced, h.View("A").State);
+        await Task.CompletedTask;
+        return h;
+    }
+
+    [Fact]
+    public async Task Process_DeltaBeforeSnapshot_IsGatedUntilTheSnapshot()
+    {
+        await using var h = new EngineHarness(null, "A");
+        h.Venue.WithBook("A");
+
+        var early = h.Feed(h.Venue.ChangeFrame(1001, "A", Side.Buy, "0.45", "70"));
+
+        Assert.Empty(early);
+        Assert.Equal(1, h.Engine.Counts.GatedDeltas);
+        Assert.Equal(BookTrustState.Unsynced, h.View("A").State);
+        Assert.Empty(h.View("A").Summary.Bids);
+
+        var snapshot = h.Feed(h.Venue.BookFrame("A", 1002));
+
+        Assert.Equal([StreamEventKind.BookSnapshot, StreamEventKind.BookStateChanged], snapshot.Select(e => e.Kind));
+        var applied = Assert.IsType<BookSnapshotApplied>(snapshot[0]);
+        Assert.Equal(HashOutcome.Matched, applied.Hash.Outcome);
+        Assert.Equal(BookTrustState.Synced, applied.Book.State);
+        var changed = Assert.IsType<BookStateChanged>(snapshot[1]);
+        Assert.Equal((BookTrustState.Unsynced, BookTrustState.Synced, BookStateReason.Snapshot), (changed.OldState, changed.NewState, changed.Reason));
+        Assert.Equal("70", h.View("A").Summary.Bids.Single(l => l.Price.ToString() == "0.45").Size.ToString());
+
+        var delta = Assert.IsType<BookDeltaApplied>(Assert.Single(h.Feed(h.Venue.ChangeFrame(1003, "A", Side.Sell, "0.55", "0"))));
+        Assert.Equal(HashOutcome.Matched, delta.Hash.Outcome);
+        Assert.DoesNotContain(delta.Book.Summary.Asks, l => l.Price.ToString() == "0.55");
+    }
+
+    [Fact]
+    public async Task Process_DeltasAndSnapshots_CountSeqWithinEpochAndStartANewEpochOnRebase()
+    {
+        await using var h = await SyncedAsync();
+        Assert.Equal((1L, 0L), (h.View("A").Epoch, h.View("A").Seq));
+
+        var deltas = new List<StreamEvent>();
+        deltas.AddRange(h.Feed(h.Venue.ChangeFrame(1001, "A", Side.Buy, "0.41", "5")));
+        deltas.AddRange(h.Feed(h.Venue.ChangeFrame(1002, "A", Side.Buy, "0.42", "5")));
+        deltas.AddRange(h.Feed(h.Venue.ChangeFrame(1003, "A", Side.Sell, "0.7", "5")));
+
+        Assert.All(deltas, e => Assert.Equal(HashOutcome.Matched, Assert.IsType<BookDeltaApplied>(e).Hash.Outcome));
+        Assert.Equal([(1L, 1L), (1L, 2L), (1L, 3L)], deltas.Select(e => (e.Epoch, e.Seq)));
+        Assert.Equal([1L, 2L, 3L], deltas.Select(e => ((BookDeltaApplied)e).Book.Seq));
+
+        var rebase = Assert.IsType<BookSnapshotApplied>(Assert.Single(h.Feed(h.Venue.BookFrame("A", 1004))));
+        var after = Assert.Single(h.Feed(h.Venue.ChangeFrame(1005, "A", Side.Buy, "0.43", "5")));
+
+        Assert.Equal((2L, 0L), (rebase.Epoch, rebase.Seq));
+        Assert.Equal((2L, 1L), (after.Epoch, after.Seq));
+        Assert.Equal((2L, 1L), (h.View("A").Epoch, h.View("A").Seq));
+    }
+
+    [Fact]
+    public async Task Process_DeltaHashMismatch_TurnsSuspectRequestsResyncAndNeverShowsSynced()
+    {
+        await using var h = await SyncedAsync();
+
+        var events = h.Feed(h.Venue.ChangeFrame(1001, "A", Side.Buy, "0.45", "70", badHash: true));
+
+        Assert.Equal(s_mismatchThenResync, events.Select(e => e.Kind));
+        var delta = (BookDeltaApplied)events[0];
+        Assert.Equal(HashOutcome.Mismatched, delta.Hash.Outcome);
+        Assert.Equal(BookTrustState.Resyncing, delta.Book.State);
+        var mismatch = (HashMismatchDetected)events[1];
+        Assert.False(mismatch.Pending);
+        Assert.Equal(WireEventKind.PriceChange, mismatch.Source);
+        Assert.NotEqual(mismatch.Expected, mismatch.Actual);
+        var suspect = (BookStateChanged)events[2];
+        Assert.Equal((BookTrustState.Synced, BookTrustState.Suspect, BookStateReason.HashMismatch), (suspect.OldState, suspect.NewState, suspect.Reason));
+        Assert.Equal(BookStateReason.HashMismatch, ((ResyncRequested)events[3]).Reason);
+        Assert.Equal(BookTrustState.Resyncing, ((BookStateChanged)events[4]).NewState);
+        Assert.Equal(["A"], h.Resyncs);
+        Assert.Equal(BookTrustState.Resyncing, h.View("A").State);
+    }
+
+    [Fact]
+    public async Task Process_AfterMismatch_MatchingDeltasDoNotRestoreSyncedUntilARestSnapshot()
+    {
+        await using var h = await SyncedAsync();
+        h.Feed(h.Venue.ChangeFrame(1001, "A", Side.Buy, "0.45", "70", badHash: true));
+
+        var later = new List<StreamEvent>();
+        later.AddRange(h.Feed(h.Venue.ChangeFrame(1002, "A", Side.Buy, "0.45", "71")));
+        later.AddRange(h.Feed(h.Venue.ChangeFrame(1003, "A", Side.Buy, "0.45", "72")));
+
+        Assert.All(later, e => Assert.Equal(BookTrustState.Resyncing, Assert.IsType<BookDeltaApplied>(e).Book.State));
+        Assert.Equal(BookTrustState.Resyncing, h.View("A").State);
+
+        Assert.True(h.Engine.ApplyRestSnapshot(h.Venue.RestSnapshot("A", 1004), receiveTimestamp: 99));
+        var rebased = h.Drain();
+
+        var snapshot = Assert.IsType<BookSnapshotApplied>(rebased[0]);
+        Assert.Equal(SnapshotSource.Rest, snapshot.Source);
+        Assert.Equal(HashOutcome.Matched, snapshot.Hash.Outcome);
+        var synced = Assert.IsType<BookStateChanged>(rebased[1]);
+        Assert.Equal((BookTrustState.Resyncing, BookTrustState.Synced, BookStateReason.RestSnapshot), (synced.OldState, synced.NewState, synced.Reason));
+        Assert.Equal((2L, 0L, BookTrustState.Synced), (h.View("A").Epoch, h.View("A").Seq, h.View("A").State));
+    }
+
+    [Fact]
+    public async Task Process_MismatchWithoutAutoSync_StaysSuspectWithoutARequest()
+    {
+        await using var h = await SyncedAsync(new BookEngineOptions { AutoSyncOnHashMismatch = false });
+
+        var events = h.Feed(h.Venue.ChangeFrame(1001, "A", Side.Buy, "0.45", "70", badHash: true));
+
+        Assert.Equal([StreamEventKind.BookDelta, StreamEventKind.HashMismatch, StreamEventKind.BookStateChanged], events.Select(e => e.Kind));
+        Assert.Equal(BookTrustState.Suspect, h.View("A").State);
+        Assert.Empty(h.Resyncs);
+        Assert.Equal(0, h.Engine.Counts.ResyncRequests);
+    }
+
+    [Fact]
+    public async Task Process_SampleEveryThird_ChecksOnlyTheThirdDelta()
+    {
+        await using var h = await SyncedAsync(new BookEngineOptions { HashPolicy = HashPolicy.Sample(3) });
+
+        var first = h.Feed(h.Venue.ChangeFrame(1001, "A", Side.Buy, "0.41", "1", badHash: true));
+        var second = h.Feed(h.Venue.ChangeFrame(1002, "A", Side.Buy, "0.42", "1", badHash: true));
+
+        Assert.Equal(HashOutcome.NotChecked, Assert.IsType<BookDeltaApplied>(Assert.Single(first)).Hash.Outcome);
+        Assert.Equal(HashOutcome.NotChecked, Assert.IsType<BookDeltaApplied>(Assert.Single(second)).Hash.Outcome);
+        Assert.Equal(BookTrustState.Synced, h.View("A").State);
+        Assert.Equal(1, h.Engine.Counts.HashesChecked);
+
+        var third = h.Feed(h.Venue.ChangeFrame(1003, "A", Side.Buy, "0.43", "1", badHash: true));
+
+        Assert.Equal(s_mismatchThenResync, third.Select(e => e.Kind));
+        Assert.Equal(2, h.Engine.Counts.HashesChecked);
+    }
+
+    [Fact]
+    public async Task Process_SampleEveryThird_ChecksExactlyEveryThirdOfNineDeltas()
+    {
+        await using var h = await SyncedAsync(new BookEngineOptions { HashPolicy = HashPolicy.Sample(3) });
+
+        var outcomes = Enumerable.Range(1, 9)
+            .Select(i => Assert.IsType<BookDeltaApplied>(Assert.Single(h.Feed(h.Venue.ChangeFrame(1000 + i, "A", Side.Buy, "0.41", $"{i}")))).Hash.Outcome)
+            .ToList();
+
+        HashOutcome[] expected = [.. Enumerable.Range(1, 9).Select(i => i % 3 == 0 ? HashOutcome.Matched : HashOutcome.NotChecked)];
+        Assert.Equal(expected, outcomes);
+        Assert.Equal(1 + 3, h.Engine.Counts.HashesChecked);
+    }
+
+    [Fact]
+    public async Task Process_HashPolicyOff_NeverChecksAnyHash()
+    {
+        await using var h = new EngineHarness(new BookEngineOptions { HashPolicy = HashPolicy.Off }, "A");
+        h.Venue.WithBook("A");
+
+        var snapshot = h.Feed(h.Venue.BookFrame("A", 1000, hash: "0000000000000000000000000000000000000bad"));
+        var deltas = h.Feed(h.Venue.ChangeFrame(1001, "A", Side.Buy, "0.41", "1", badHash: true));
+
+        Assert.Equal(HashOutcome.NotChecked, Assert.IsType<BookSnapshotApplied>(snapshot[0]).Hash.Outcome);
+        Assert.Equal(HashOutcome.NotChecked, Assert.IsType<BookDeltaApplied>(Assert.Single(deltas)).Hash.Outcome);
+        Assert.Equal(BookTrustState.Synced, h.View("A").State);
+        Assert.Equal(0, h.Engine.Counts.HashesChecked);
+        Assert.Equal(0, h.Engine.Counts.HashMismatches);
+    }
+
+    [Fact]
+    public async Task Process_SnapshotHashedWithATradeThatArrivesWithinTheWindow_IsToleratedAndSynced()
+    {
+        await using var h = new EngineHarness(null, "A");
+        h.Venue.WithBook("A");
+        h.Venue.Trade("A", "0.55");
+
+        var held = h.Feed(h.Venue.BookFrame("A", 1000));
+
+        Assert.Equal([StreamEventKind.BookSnapshot, StreamEventKind.HashMismatch, StreamEventKind.BookStateChanged], held.Select(e => e.Kind));
+        Assert.Equal(BookTrustState.Suspect, ((BookSnapshotApplied)held[0]).Book.State);
+        Assert.True(((HashMismatchDetected)held[1]).Pending);
+        Assert.Equal(BookStateReason.SnapshotHashPending, ((BookStateChanged)held[2]).Reason);
+        Assert.Empty(h.Resyncs);
+
+        h.Time.Advance(TimeSpan.FromMilliseconds(200));
+        var resolved = h.Feed(Venue.TradeFrame("A", "0.55", 1001));
+
+        Assert.Equal([StreamEventKind.LastTrade, StreamEventKind.BookStateChanged], resolved.Select(e => e.Kind));
+        var synced = (BookStateChanged)resolved[1];
+        Assert.Equal((BookTrustState.Suspect, BookTrustState.Synced, BookStateReason.LastTradeRaceTolerated), (synced.OldState, synced.NewState, synced.Reason));
+        Assert.Equal(1, h.Engine.Counts.ToleratedRaces);
+        Assert.Empty(h.Resyncs);
+    }
+
+    [Fact]
+    public async Task Process_DeltasWhileHeldThenTheTrade_VerifiesTheLatestHashAndSyncs()
+    {
+        await using var h = new EngineHarness(null, "A");
+        h.Venue.WithBook("A");
+        h.Venue.Trade("A", "0.55");
+        h.Feed(h.Venue.BookFrame("A", 1000));
+
+        var delta = Assert.IsType<BookDeltaApplied>(Assert.Single(h.Feed(h.Venue.ChangeFrame(1001, "A", Side.Buy, "0.45", "70"))));
+        Assert.Equal(HashOutcome.NotChecked, delta.Hash.Outcome);
+        Assert.Equal(BookTrustState.Suspect, delta.Book.State);
+
+        h.Feed(Venue.TradeFrame("A", "0.55", 1002));
+
+        Assert.Equal(BookTrustState.Synced, h.View("A").State);
+        Assert.Equal((1L, 1L), (h.View("A").Epoch, h.View("A").Seq));
+    }
+
+    [Fact]
+    public async Task Process_DeltaWithoutHashWhileHeld_TheTradeCannotProveTheBook()
+    {
+        await using var h = new EngineHarness(null, "A");
+        h.Venue.WithBook("A");
+        h.Venue.Trade("A", "0.55");
+        h.Feed(h.Venue.BookFrame("A", 1000));
+
+        h.Engine.Process([PolyStream.Tests.Books.BookBuilder.Change(1001, ("A", Side.Buy, "0.45", "70"))], 2);
+        h.Feed(Venue.TradeFrame("A", "0.55", 1002));
+
+        Assert.Equal(BookTrustState.Resyncing, h.View("A").State);
+        Assert.Equal(0, h.Engine.Counts.ToleratedRaces);
+    }
+
+    [Fact]
+    public async Task Process_TradeAfterTheWindow_MismatchIsFinalAndResyncs()
+    {
+        await using var h = new EngineHarness(null, "A");
+        h.Venue.WithBook("A");
+        h.Venue.Trade("A", "0.55");
+        h.Feed(h.Venue.BookFrame("A", 1000));
+
+        h.Time.Advance(TimeSpan.FromMilliseconds(300));
+        var events = h.Feed(Venue.TradeFrame("A", "0.55", 1001));
+
+        Assert.Equal([StreamEventKind.HashMismatch, StreamEventKind.ResyncRequested, StreamEventKind.BookStateChanged, StreamEventKind.LastTrade], events.Select(e => e.Kind));
+        Assert.False(((HashMismatchDetected)events[0]).Pending);
+        Assert.Equal(BookTrustState.Resyncing, h.View("A").State);
+        Assert.Equal(["A"], h.Resyncs);
+        Assert.Equal(0, h.Engine.Counts.ToleratedRaces);
+    }
+
+    [Fact]
+    public async Task CheckTimeouts_NoFrameAfterAHeldSnapshot_EndsTheWindowOnTime()
+    {
+        await using var h = new EngineHarness(null, "A");
+        h.Venue.WithBook("A");
+        h.Venue.Trade("A", "0.55");
+        h.Feed(h.Venue.BookFrame("A", 1000));
+
+        Assert.Equal(TimeSpan.FromMilliseconds(250), h.Engine.TimeUntilNextTimeout);
+        h.Time.Advance(TimeSpan.FromMilliseconds(249));
+        Assert.Equal(TimeSpan.FromMilliseconds(1), h.Engine.TimeUntilNextTimeout);
+        Assert.Equal(0, h.Engine.CheckTimeouts());
+        Assert.Equal(BookTrustState.Suspect, h.View("A").State);
+
+        h.Time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(1, h.Engine.CheckTimeouts());
+        Assert.Null(h.Engine.TimeUntilNextTimeout);
+        Assert.Equal(BookTrustState.Resyncing, h.View("A").State);
+        Assert.Equal(["A"], h.Resyncs);
+    }
+
+    [Fact]
+    public async Task Process_NextTradeDoesNotExplainTheSnapshot_MismatchIsFinal()
+    {
+        await using var h = new EngineHarness(null, "A");
+        h.Venue.WithBook("A");
+        h.Venue.Trade("A", "0.55");
+        h.Feed(h.Venue.BookFrame("A", 1000));
+
+        h.Feed(Venue.TradeFrame("A", "0.6", 1001));
+
+        Assert.Equal(BookTrustState.Resyncing, h.View("A").State);
+        Assert.Equal(0, h.Engine.Counts.ToleratedRaces);
+        Assert.Equal(2, h.Engine.Counts.HashMismatches);
+    }
+
+    [Fact]
+    public async Task Process_SnapshotMismatchWithToleranceOff_IsFinalAtOnce()
+    {
+        await using var h = new EngineHarness(new BookEngineOptions { LastTradeTolerance = TimeSpan.Zero }, "A");
+        h.Venue.WithBook("A");
+        h.Venue.Trade("A", "0.55");
+
+        var events = h.Feed(h.Venue.BookFrame("A", 1000));
+
+        Assert.False(events.OfType<HashMismatchDetected>().Single().Pending);
+        Assert.Equal(BookTrustState.Resyncing, h.View("A").State);
+    }
+
+    [Fact]
+    public async Task Process_TickSizeChange_RebasesUnsyncedUntilTheNextSnapshot()
+    {
+        await using var h = await SyncedAsync();
+        h.Feed(h.Venue.ChangeFrame(1001, "A", Side.Buy, "0.41", "1"));
+
+        var events = h.Feed(h.Venue.TickSizeFrame("A", "0.01", "0.001", 1002));
+
+        Assert.Equal([StreamEventKind.TickSizeChange, StreamEventKind.BookStateChanged], events.Select(e => e.Kind));
+        var unsynced = (BookStateChanged)events[1];
+        Assert.Equal((BookTrustState.Synced, BookTrustState.Unsynced, BookStateReason.TickSizeChange), (unsynced.OldState, unsynced.NewState, unsynced.Reason));
+        Assert.Equal((2L, 0L), (h.View("A").Epoch, h.View("A").Seq));
+        Assert.Empty(h.View("A").Summary.Bids);
+
+        Assert.Empty(h.Feed(h.Venue.ChangeFrame(1003, "A", Side.Buy, "0.412", "1")));
+        Assert.Equal(1, h.Engine.Counts.GatedDeltas);
+
+        var snapshot = Assert.IsType<BookSnapshotApplied>(h.Feed(h.Venue.BookFrame("A", 1004))[0]);
+        Assert.Equal(HashOutcome.Matched, snapshot.Hash.Outcome);
+        Assert.Equal((3L, 0L, BookTrustState.Synced), (h.View("A").Epoch, h.View("A").Seq, h.View("A").State));
+        Assert.Equal("0.001", h.View("A").Summary.TickSize.ToString());
+    }
+
+    [Fact]
+    public async Task Process_PairedChangeThatCorruptsTheSibling_MarksBothSuspect()
+    {
+        await using var h = new EngineHarness(new BookEngineOptions { HashPolicy = HashPolicy.Off }, "A", "B");
+        h.Venue.WithBook("A", "B");
+        h.Feed(h.Venue.BookFrame("A", 1000));
+        h.Feed(h.Venue.BookFrame("B", 1000));
+
+        h.Feed(h.Venue.ChangeFrame(1001, [("A", Side.Buy, "0.45", "70"), ("B", Side.Sell, "0.55", "70")]));
+        Assert.Equal(0, h.Engine.Counts.MirrorMismatches);
+        Assert.Equal(BookTrustState.Synced, h.View("B").State);
+
+        var events = h.Feed(h.Venue.ChangeFrame(1002, [("A", Side.Buy, "0.45", "60"), ("B", Side.Sell, "0.55", "61")]));
+
+        Assert.Equal(1, h.Engine.Counts.MirrorMismatches);
+        Assert.Equal(2, events.OfType<BookStateChanged>().Count(e => e.NewState == BookTrustState.Suspect && e.Reason == BookStateReason.MirrorMismatch));
+        Assert.Equal(BookTrustState.Resyncing, h.View("A").State);
+        Assert.Equal(BookTrustState.Resyncing, h.View("B").State);
+        Assert.Equal(["A", "B"], h.Resyncs);
+    }
+
+    [Fact]
+    public async Task Process_ComplementLeakage_UntrackedEntriesAreIgnoredAndCounted()
+    {
+        await using var h = new EngineHarness(null, "A");
+        h.Venue.WithBook("A", "B");
+        h.Feed(h.Venue.BookFrame("A", 1000));
+
+        var events = h.Feed(h.Venue.ChangeFrame(1001, [("A", Side.Buy, "0.45", "70"), ("B", Side.Sell, "0.55", "70")]));
+
+        var delta = Assert.IsType<BookDeltaApplied>(Assert.Single(events));
+        Assert.Equal("A", delta.AssetId);
+        Assert.Equal("A", Assert.Single(delta.Changes).AssetId);
+        Assert.Equal(HashOutcome.Matched, delta.Hash.Outcome);
+        Assert.Equal(1, h.Engine.Counts.Untracked);
+        Assert.Null(h.Engine.GetOrderBook("B"));
+    }
+
+    [Fact]
+    public async Task Process_MalformedFrames_AreCountedPublishedAndChangeNoBook()
+    {
+        await using var h = await SyncedAsync();
+        var before = h.View("A");
+        var validChange = System.Text.Encoding.UTF8.GetString(h.Venue.ChangeFrame(1001, "A", Side.Buy, "0.45", "1"));
+
+        var truncated = h.Feed("{\"market\":\"0x"u8.ToArray());
+        var halfBad = h.Feed(System.Text.Encoding.UTF8.GetBytes($"[{validChange},{{\"event_type\":\"book\",\"asset_id\":\"A\",\"market\":\"0x\",\"bids\":[{{\"price\":\"abc\",\"size\":\"1\"}}],\"asks\":[]}}]"));
+
+        Assert.Equal(1, Assert.IsType<ParseFailure>(Assert.Single(truncated)).TotalFailures);
+        var failure = Assert.IsType<ParseFailure>(Assert.Single(halfBad));
+        Assert.Equal(2, failure.TotalFailures);
+        Assert.Same(before, h.View("A"));
+        Assert.Equal((3L, 2L), (h.Engine.Counts.Frames, h.Engine.Counts.ParseFailures));
+        Assert.False(h.Engine.Process("{not json"u8, 1));
+    }
+
+    [Fact]
+    public async Task Process_ParsedChangeWithAnOutOfRangePrice_IsRejectedAndTheBookSuspect()
+    {
+        await using var h = await SyncedAsync();
+        var change = new PriceChangeEvent
+        {
+            Market = Venue.Market,
+            Timestamp = 1001,
+            Changes = [new PriceChange("A", ExactDecimal.Parse("1.5"), ExactDecimal.Parse("1"), Side.Buy, default, null, null)],
+        };
+
+        h.Engine.Process([change], 7);
+
+        Assert.Equal(1, h.Engine.Counts.Rejected);
+        Assert.Equal(BookTrustState.Resyncing, h.View("A").State);
+    }
+
+    [Fact]
+    public async Task MarkStale_SyncedBook_IsStaleUntilTheNextSnapshot()
+    {
+        await using var h = await SyncedAsync();
+
+        Assert.True(h.Engine.MarkStale("A"));
+        var stale = Assert.IsType<BookStateChanged>(Assert.Single(h.Drain()));
+        Assert.Equal((BookTrustState.Synced, BookTrustState.Stale, BookStateReason.MarkedStale), (stale.OldState, stale.NewState, stale.Reason));
+
+        h.Feed(h.Venue.ChangeFrame(1001, "A", Side.Buy, "0.45", "1"));
+        Assert.Equal(BookTrustState.Stale, h.View("A").State);
+
+        h.Feed(h.Venue.BookFrame("A", 1002));
+        Assert.Equal((BookTrustState.Synced, 2L), (h.View("A").State, h.View("A").Epoch));
+        Assert.False(h.Engine.MarkStale("unknown"));
+        h.Engine.RequestResync("A");
+        Assert.False(h.Engine.MarkStale("A"));
+        Assert.Equal(BookTrustState.Resyncing, h.View("A").State);
+    }
+
+    [Fact]
+    public async Task RequestResync_TrackedBook_PublishesTheRequestAndTurnsResyncing()
+    {
+        await using var h = await SyncedAsync();
+
+        Assert.True(h.Engine.RequestResync("A"));
+
+        Assert.Equal([StreamEventKind.ResyncRequested, StreamEventKind.BookStateChanged], h.Drain().Select(e => e.Kind));
+        Assert.Equal(["A"], h.Resyncs);
+        Assert.Equal(BookTrustState.Resyncing, h.View("A").State);
+        Assert.False(h.Engine.RequestResync("unknown"));
+    }
+
+    [Fact]
+    public async Task GetOrderBook_ViewTakenBeforeAChange_NeverChanges()
+    {
+        await using var h = await SyncedAsync();
+        var view = h.View("A");
+        var bids = view.Summary.Bids;
+
+        h.Feed(h.Venue.ChangeFrame(1001, "A", Side.Buy, "0.45", "0"));
+
+        Assert.Equal(bids, view.Summary.Bids);
+        Assert.Equal(0, view.Seq);
+        Assert.NotSame(view, h.View("A"));
+        Assert.Equal(1, h.View("A").Seq);
+        Assert.Single(h.Engine.GetAllOrderBooks());
+    }
+
+    [Fact]
+    public async Task GetOrderBook_ReadWhileTheWriterApplies_AlwaysSeesAConsistentView()
+    {
+        await using var h = await SyncedAsync();
+        var ct = TestContext.Current.CancellationToken;
+        using var done = new CancellationTokenSource();
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reader = Task.Run(
+            () =>
+            {
+                var checkedViews = 0;
+                var lastSeq = -1L;
+                started.SetResult();
+                do
+                {
+                    var view = h.Engine.GetOrderBook("A")!;
+                    Assert.True(view.Seq >= lastSeq);
+                    lastSeq = view.Seq;
+                    if (view.LastHashOutcome == HashOutcome.Matched)
+                    {
+                        // A view is a consistent copy: its contents reproduce the hash the venue sent for them.
+                        Assert.Equal(view.Summary.Hash, view.Summary.ComputeHash());
+                        checkedViews++;
+                    }
+                }
+                while (!done.IsCancellationRequested);
+
+                return checkedViews;
+            },
+            ct);
+        await started.Task.WaitAsync(TestEvents.WaitLimit, ct);
+
+        for (var i = 1; i <= 2_000; i++)
+        {
+            h.Feed(h.Venue.ChangeFrame(1000 + i, "A", Side.Buy, "0.44", $"{i % 50}"));
+        }
+
+        done.Cancel();
+        Assert.True(await reader.WaitAsync(TestEvents.WaitLimit, ct) > 0);
+        Assert.Equal((BookTrustState.Synced, 2_000L), (h.View("A").State, h.View("A").Seq));
+    }
+
+    [Fact]
+    public async Task Process_PassthroughEvents_ArePublishedInOrder()
+    {
+        await using var h = new EngineHarness(null, "A");
+        WireEvent[] events =
+        [
+            new NewMarketEvent { Market = "0xnew", AssetIds = ["X", "Y"] },
+            new MarketResolvedEvent { Market = "0xold", WinningAssetId = "X" },
+            new OrderEvent { Id = "0xorder", Market = Venue.Market, AssetId = "A" },
+            new TradeEvent { Id = "trade-1", Market = Venue.Market, AssetId = "A" },
+            new BestBidAskEvent { Market = Venue.Market, AssetId = "A" },
+            new BestBidAskEvent { Market = Venue.Market, AssetId = "untracked" },
+            ControlReplyEvent.Pong,
+            new UnknownEvent { EventType = "future", RawJson = "{}" },
+        ];
+
+        h.Engine.Process(events, 42);
+
+        var published = h.Drain();
+        Assert.Equal(
+            [StreamEventKind.NewMarket, StreamEventKind.MarketResolved, StreamEventKind.UserOrder, StreamEventKind.UserTrade, StreamEventKind.BestBidAsk],
+            published.Select(e => e.Kind));
+        Assert.All(published, e => Assert.Equal(42, e.ReceiveTimestamp));
+        Assert.Equal((1L, 1L), (h.Engine.Counts.Untracked, h.Engine.Counts.Unknown));
+    }
+}

@@ -1,0 +1,73 @@
+using PolyStream.Books;
+using PolyStream.Protocol;
+using PolyStream.Streaming;
+
+namespace PolyStream.Tests.Streaming;
+
+/// <summary>Real captured frames (Fixtures/) through the engine.</summary>
+public sealed class RealFrameTests
+{
+    private const string TrackedAsset = "94022367472047775158269173293876979533288470167463650966689320774843018181757";
+
+    [Fact]
+    public async Task Process_RealCapture2025_BookIsSyncedAndEveryHashMatches()
+    {
+        await using var bus = new EventBus();
+        await using var events = bus.Subscribe();
+        var engine = new BookEngine(bus, new BookEngineOptions { HashVersion = BookHashVersion.V9 });
+        engine.Track(TrackedAsset);
+
+        var receive = 0L;
+        foreach (var line in File.ReadAllLines(Fixture.PathOf("captures/polypy_2025-10_v9.ndjson")))
+        {
+            Assert.True(engine.Process(Fixture.Utf8(line), ++receive));
+        }
+
+        var view = engine.GetOrderBook(TrackedAsset)!;
+        Assert.Equal((BookTrustState.Synced, 1L, 2L, HashOutcome.Matched), (view.State, view.Epoch, view.Seq, view.LastHashOutcome));
+        var counts = engine.Counts;
+
+        // Both price_change frames also carry the sibling token's entry (complement leakage).
+        Assert.Equal((3L, 0L, 2L), (counts.HashesChecked, counts.HashMismatches, counts.Untracked));
+        Assert.DoesNotContain(TestEvents.Drain(events), e => e is HashMismatchDetected or ParseFailure);
+    }
+
+    [Theory]
+    [InlineData("nautilus_ws_last_trade_price.json", StreamEventKind.LastTrade)]
+    [InlineData("nautilus_ws_market_best_bid_ask_msg.json", StreamEventKind.BestBidAsk)]
+    [InlineData("nautilus_ws_tick_size_change.json", StreamEventKind.TickSizeChange)]
+    [InlineData("nautilus_ws_market_new_market_msg.json", StreamEventKind.NewMarket)]
+    [InlineData("nautilus_ws_market_resolved_msg.json", StreamEventKind.MarketResolved)]
+    [InlineData("nautilus_ws_order_placement.json", StreamEventKind.UserOrder)]
+    [InlineData("nautilus_ws_user_order_fok_killed.json", StreamEventKind.UserOrder)]
+    [InlineData("nautilus_ws_user_trade1.json", StreamEventKind.UserTrade)]
+    public async Task Process_RealSampleFrame_IsPublishedAsItsStreamEvent(string sample, StreamEventKind expected)
+    {
+        await using var bus = new EventBus();
+        await using var events = bus.Subscribe();
+        var engine = new BookEngine(bus);
+        var frame = Fixture.Sample(sample);
+        foreach (var wireEvent in new FrameParser().Parse(frame).Events)
+        {
+            if (AssetOf(wireEvent) is { } assetId)
+            {
+                engine.Track(assetId);
+            }
+        }
+
+        Assert.True(engine.Process(frame, 7));
+
+        var published = TestEvents.Drain(events);
+        Assert.Equal(expected, published[0].Kind);
+        Assert.All(published, e => Assert.Equal(7, e.ReceiveTimestamp));
+        Assert.Equal(0, engine.Counts.ParseFailures);
+    }
+
+    private static string? AssetOf(WireEvent wireEvent) => wireEvent switch
+    {
+        LastTradePriceEvent e => e.AssetId,
+        BestBidAskEvent e => e.AssetId,
+        TickSizeChangeEvent e => e.AssetId,
+        _ => null,
+    };
+}

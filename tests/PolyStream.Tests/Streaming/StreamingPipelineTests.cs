@@ -1,0 +1,182 @@
+using Microsoft.Extensions.Logging;
+using PolyStream.Protocol;
+using PolyStream.Streaming;
+using static PolyStream.Tests.Streaming.TestEvents;
+
+namespace PolyStream.Tests.Streaming;
+
+/// <summary>The engine and the bus together, and the bus under concurrent publishers.</summary>
+public sealed class StreamingPipelineTests
+{
+    [Fact]
+    public async Task Process_ConflatingSubscriber_EndsWithEveryBooksLatestView()
+    {
+        await using var h = new EngineHarness(null, "A", "B");
+        await using var ui = h.Bus.Subscribe(new SubscriberOptions { Capacity = 4, Overflow = OverflowPolicy.Conflate });
+        h.Venue.WithBook("A", "B");
+        h.Feed(h.Venue.BookFrame("A", 1000));
+        h.Feed(h.Venue.BookFrame("B", 1000));
+
+        for (var i = 1; i <= 200; i++)
+        {
+            h.Feed(h.Venue.ChangeFrame(1000 + i, [("A", Side.Buy, "0.41", $"{i}"), ("B", Side.Sell, "0.59", $"{i}")]));
+            var traded = i % 2 == 0 ? "A" : "B";
+            h.Venue.Trade(traded, "0.5");
+            h.Feed(Venue.TradeFrame(traded, "0.5", 1000 + i));
+        }
+
+        var seen = Drain(ui);
+        var latest = new Dictionary<string, BookView>();
+        foreach (var state in seen.OfType<BookStateEvent>())
+        {
+            latest[state.AssetId!] = state.Book;
+        }
+
+        Assert.Same(h.Engine.GetOrderBook("A"), latest["A"]);
+        Assert.Same(h.Engine.GetOrderBook("B"), latest["B"]);
+        Assert.Equal((BookTrustState.Synced, 200L), (latest["A"].State, latest["A"].Seq));
+        Assert.True(ui.Counts.Dropped > 0);
+        Assert.Equal(ui.Counts.Dropped, seen.OfType<Lagged>().Sum(l => l.Count));
+    }
+
+    [Fact]
+    public async Task ProcessAsync_BlockSubscriber_PacesTheEngine()
+    {
+        await using var bus = new EventBus(new EventBusOptions { AllowBlockingSubscribers = true });
+        await using var replay = bus.Subscribe(new SubscriberOptions { Capacity = 1, Overflow = OverflowPolicy.Block });
+        var engine = new BookEngine(bus);
+        engine.Track("A");
+        var venue = new Venue().WithBook("A");
+        var ct = TestContext.Current.CancellationToken;
+
+        // A snapshot yields two events (applied, state changed); the second must wait for room.
+        var processing = engine.ProcessAsync(venue.BookFrame("A", 1000), 1, ct).AsTask();
+        Assert.False(processing.IsCompleted);
+
+        Assert.True(replay.TryRead(out var first));
+        Assert.True(await processing.WaitAsync(WaitLimit, ct));
+        Assert.True(replay.TryRead(out var second));
+
+        Assert.IsType<BookSnapshotApplied>(first);
+        Assert.Equal(BookTrustState.Synced, Assert.IsType<BookStateChanged>(second).NewState);
+        Assert.Equal(0, replay.Counts.Dropped);
+    }
+
+    [Fact]
+    public async Task Untrack_TrackedAsset_StopsKeepingItsBook()
+    {
+        await using var h = new EngineHarness(null, "A");
+        h.Venue.WithBook("A");
+        h.Feed(h.Venue.BookFrame("A", 1000));
+
+        Assert.True(h.Engine.Untrack("A"));
+        Assert.Empty(h.Feed(h.Venue.ChangeFrame(1001, "A", Side.Buy, "0.41", "3")));
+
+        Assert.Null(h.Engine.GetOrderBook("A"));
+        Assert.False(h.Engine.IsTracked("A"));
+        Assert.Equal(1, h.Engine.Counts.Untracked);
+        Assert.False(h.Engine.Untrack("A"));
+        Assert.True(h.Engine.Track("A"));
+        Assert.Equal((BookTrustState.Unsynced, 0L), (h.View("A").State, h.View("A").Epoch));
+    }
+
+    [Fact]
+    public async Task Process_Mismatch_LogsWithTheStableBookEventIds()
+    {
+        var logger = new ListLogger();
+        await using var bus = new EventBus(logger: logger);
+        await using var events = bus.Subscribe();
+        var engine = new BookEngine(bus, logger: logger);
+        engine.Track("A");
+        var venue = new Venue().WithBook("A");
+        engine.Process(venue.BookFrame("A", 1000), 1);
+
+        engine.Process(venue.ChangeFrame(1001, "A", Side.Buy, "0.41", "3", badHash: true), 2);
+        engine.Process("{oops"u8, 3);
+
+        var ids = logger.Entries.Select(e => e.Id).ToList();
+        Assert.Contains(2001, ids);
+        Assert.Contains(3002, ids);
+        Assert.Contains(3003, ids);
+        Assert.Contains(3004, ids);
+        Assert.Contains((3001, LogLevel.Warning), logger.Entries);
+    }
+
+    [Fact]
+    public async Task Publish_ConcurrentPublishersAndAReader_EveryEventIsDeliveredOrCountedInOrder()
+    {
+        var bus = new EventBus();
+        var subscriber = bus.Subscribe(new SubscriberOptions { Capacity = 64 });
+        var ct = TestContext.Current.CancellationToken;
+        var reader = Task.Run(
+            async () =>
+            {
+                var seen = new List<StreamEvent>();
+                await foreach (var streamEvent in subscriber.WithCancellation(ct))
+                {
+                    seen.Add(streamEvent);
+                }
+
+                return seen;
+            },
+            ct);
+        var publishers = new[] { "P1", "P2" }.Select(p => Task.Run(
+            () =>
+            {
+                for (var n = 1; n <= 50_000; n++)
+                {
+                    bus.Publish(Quote(n, p));
+                }
+            },
+            ct)).ToArray();
+
+        await Task.WhenAll(publishers).WaitAsync(WaitLimit, ct);
+        await bus.DisposeAsync();
+        var seen = await reader.WaitAsync(WaitLimit, ct);
+
+        var counts = subscriber.Counts;
+        Assert.Equal(100_000, counts.Delivered + counts.Dropped);
+        Assert.Equal(counts.Dropped, seen.OfType<Lagged>().Sum(l => l.Count));
+        foreach (var publisher in new[] { "P1", "P2" })
+        {
+            var sequence = seen.Where(e => e.AssetId == publisher).Select(e => e.Seq).ToList();
+            Assert.Equal(sequence.Order(), sequence);
+        }
+    }
+
+    [Fact]
+    public async Task Process_ResyncCallbackThrows_IsLoggedAndTheEngineCarriesOn()
+    {
+        var logger = new ListLogger();
+        await using var bus = new EventBus();
+        await using var events = bus.Subscribe();
+        var engine = new BookEngine(bus, resyncRequested: _ => throw new InvalidOperationException("scheduler down"), logger: logger);
+        engine.Track("A");
+        var venue = new Venue().WithBook("A");
+        engine.Process(venue.BookFrame("A", 1000), 1);
+
+        engine.Process(venue.ChangeFrame(1001, "A", Side.Buy, "0.41", "3", badHash: true), 2);
+
+        Assert.Equal(BookTrustState.Resyncing, engine.GetOrderBook("A")!.State);
+        Assert.Contains((3006, LogLevel.Error), logger.Entries);
+        Assert.Contains(Drain(events), e => e is ResyncRequested);
+    }
+
+    [Fact]
+    public async Task Process_EventThatFailsUnexpectedly_IsSkippedCountedAndTheRestStillApplied()
+    {
+        var logger = new ListLogger();
+        await using var h = new EngineHarness(null, "A");
+        var engine = new BookEngine(h.Bus, logger: logger);
+        engine.Track("A");
+        var venue = new Venue().WithBook("A");
+        var snapshot = (BookEvent)new FrameParser().Parse(venue.BookFrame("A", 1000)).Events[0];
+        WireEvent[] events = [new BookEvent { Market = Venue.Market, AssetId = null! }, snapshot];
+
+        engine.Process(events, 1);
+
+        Assert.Equal(1, engine.Counts.Faults);
+        Assert.Contains((3007, LogLevel.Error), logger.Entries);
+        Assert.Equal(BookTrustState.Synced, engine.GetOrderBook("A")!.State);
+    }
+}

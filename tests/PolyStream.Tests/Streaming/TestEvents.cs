@@ -1,0 +1,47 @@
+using PolyStream.Books;
+using PolyStream.Protocol;
+using PolyStream.Streaming;
+
+namespace PolyStream.Tests.Streaming;
+
+/// <summary>Small stream events for bus tests, numbered so order and loss can be checked.</summary>
+internal static class TestEvents
+{
+    public static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(10);
+
+    /// <summary>A non-state event numbered by <paramref name="n"/> (kept in <see cref="StreamEvent.Seq"/>).</summary>
+    public static StreamEvent Quote(long n, string assetId = "A") => new BestBidAskReceived
+    {
+        AssetId = assetId,
+        Seq = n,
+        Quote = new BestBidAskEvent { Market = "0xmarket", AssetId = assetId },
+    };
+
+    /// <summary>A book state event for an asset, numbered by <paramref name="n"/>.</summary>
+    public static StreamEvent State(string assetId, long n) => new BookDeltaApplied
+    {
+        AssetId = assetId,
+        Epoch = 1,
+        Seq = n,
+        Changes = [],
+        Book = new BookView
+        {
+            AssetId = assetId,
+            Summary = new BookSummary { Market = "0xmarket", AssetId = assetId },
+            State = BookTrustState.Synced,
+            Epoch = 1,
+            Seq = n,
+        },
+    };
+
+    public static List<StreamEvent> Drain(EventSubscriber subscriber)
+    {
+        var events = new List<StreamEvent>();
+        while (subscriber.TryRead(out var streamEvent))
+        {
+            events.Add(streamEvent);
+        }
+
+        return events;
+    }
+}
