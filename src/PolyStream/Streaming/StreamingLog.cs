@@ -35,4 +35,10 @@ internal static partial class StreamingLog
 
     [LoggerMessage(EventId = 3007, Level = LogLevel.Error, Message = "Processing a {Kind} event failed; it was skipped and the books it touched marked suspect")]
     public static partial void EventFault(ILogger logger, WireEventKind? kind, Exception exception);
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "A POST /books call for {Count} books failed: {Reason}")]
+    public static partial void ResyncCallFailed(ILogger logger, int count, string reason);
+
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "Resync of {AssetId} falls back to a WebSocket resubscribe: {Reason}")]
+    public static partial void ResyncFallback(ILogger logger, string assetId, string reason);
 }
