@@ -1,0 +1,56 @@
+using PolyStream.Auth;
+using PolyStream.Streaming;
+
+namespace PolyStream;
+
+/// <summary>What a <see cref="Streamer"/> streams and how; every property has a documented default.</summary>
+public sealed record StreamerConfig
+{
+    /// <summary>The market-channel connection template (heartbeat, watchdog, backoff); its URL is set from the host unless given. Default <see cref="WsConfig"/>'s defaults.</summary>
+    public WsConfig Ws { get; init; } = new();
+
+    /// <summary>Token ids to keep books for. Default none.</summary>
+    public IReadOnlyCollection<string> MarketAssets { get; init; } = [];
+
+    /// <summary>Condition ids whose user-channel <c>order</c> and <c>trade</c> events to stream; empty streams no user feed unless <see cref="UserAuth"/> is set, which then means all markets. Default none.</summary>
+    public IReadOnlyCollection<string> UserMarkets { get; init; } = [];
+
+    /// <summary>API credentials for the user channel; when <see langword="null"/> and <see cref="UserMarkets"/> is set, the credentials stored under the data paths are used. Default <see langword="null"/>.</summary>
+    public ApiCredentials? UserAuth { get; init; }
+
+    /// <summary>The queue size of subscribers created by <see cref="Streamer.Events"/>. Default 10,000 events.</summary>
+    public int EventBufferSize { get; init; } = 10_000;
+
+    /// <summary>The overflow policy of subscribers created by <see cref="Streamer.Events"/>. Default <see cref="OverflowPolicy.DropOldest"/>.</summary>
+    public OverflowPolicy Overflow { get; init; } = OverflowPolicy.DropOldest;
+
+    /// <summary>Whether a hash mismatch queues a REST resync. Default <see langword="true"/>.</summary>
+    public bool AutoSyncOnHashMismatch { get; init; } = true;
+
+    /// <summary>How often book hashes are checked. Default <see cref="HashPolicy.Verify"/> (every message).</summary>
+    public HashPolicy HashPolicy { get; init; } = HashPolicy.Verify;
+
+    /// <summary>The most assets on one connection; more open more shards. Default 200 (the venue stops sending past ~500).</summary>
+    public int MaxAssetsPerConnection { get; init; } = 200;
+
+    /// <summary>The least time between opening two connections, so a large universe does not storm the venue. Default 250 ms.</summary>
+    public TimeSpan ConnectInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>A synced book silent this long is checked against a REST witness. Default 60 s.</summary>
+    public TimeSpan StaleAfter { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often each shard looks for quiet books. Default 5 s.</summary>
+    public TimeSpan StaleCheckInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Frames a shard may queue between its socket and its book engine before dropping (and re-basing). Default 100,000.</summary>
+    public int ShardQueueCapacity { get; init; } = 100_000;
+
+    /// <summary>The REST budget and batching of resyncs. Default <see cref="ResyncOptions"/>'s defaults.</summary>
+    public ResyncOptions Resync { get; init; } = new();
+
+    /// <summary>The book engines' settings; <see cref="AutoSyncOnHashMismatch"/> and <see cref="HashPolicy"/> override theirs. Default <see cref="BookEngineOptions.Default"/>.</summary>
+    public BookEngineOptions Engine { get; init; } = BookEngineOptions.Default;
+
+    /// <summary>The clock of every timer, watchdog and timestamp. Default <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+}

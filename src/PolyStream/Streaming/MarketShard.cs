@@ -1,0 +1,327 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using PolyStream.Protocol;
+
+namespace PolyStream.Streaming;
+
+/// <summary>
+/// One market-channel connection and the books it feeds: the <see cref="WsClient"/> reader copies
+/// each frame into a bounded queue and returns at once; one loop task owns the <see cref="BookEngine"/>
+/// (its single writer) and also applies REST snapshots, re-bases books after a reconnect, and checks
+/// for assets that went quiet.
+/// </summary>
+internal sealed class MarketShard : IFrameSink, IAsyncDisposable
+{
+    private readonly StreamerConfig _config;
+    private readonly BookEngine _engine;
+    private readonly WsClient _client;
+    private readonly Channel<ShardWork> _frames;
+    private readonly ConcurrentQueue<ShardWork> _control = new();
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly HashSet<string> _assets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _staleStrikes = new(StringComparer.Ordinal);
+    private Task? _loop;
+    private long _connectionId;
+    private long _droppedFrames;
+    private long _lastStaleCheck;
+    private int _disposed;
+
+    public MarketShard(int id, StreamerConfig config, WsConfig ws, EventBus bus, Action<string> resyncRequested, Action<string> witnessRequested, ILoggerFactory loggers)
+    {
+        Id = id;
+        _config = config;
+        _time = config.TimeProvider;
+        _logger = loggers.CreateLogger<MarketShard>();
+        WitnessRequested = witnessRequested;
+        _engine = new BookEngine(bus, config.Engine with { AutoSyncOnHashMismatch = config.AutoSyncOnHashMismatch, HashPolicy = config.HashPolicy }, _time, resyncRequested, loggers.CreateLogger<BookEngine>());
+        _client = new WsClient(ws, this, loggers.CreateLogger<WsClient>());
+        _frames = Channel.CreateBounded<ShardWork>(new BoundedChannelOptions(config.ShardQueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    }
+
+    /// <summary>The shard's index within the streamer.</summary>
+    public int Id { get; }
+
+    /// <summary>The assets this shard carries.</summary>
+    public int AssetCount
+    {
+        get
+        {
+            lock (_assets)
+            {
+                return _assets.Count;
+            }
+        }
+    }
+
+    /// <summary>The engine's books; read-only access is safe from any thread.</summary>
+    public BookEngine Engine => _engine;
+
+    /// <summary>The connection's health and the shard's own counters.</summary>
+    public ShardHealth Health => new()
+    {
+        Shard = Id,
+        Connection = _client.Health,
+        Assets = AssetCount,
+        Books = _engine.Counts,
+        DroppedFrames = Interlocked.Read(ref _droppedFrames),
+    };
+
+    private Action<string> WitnessRequested { get; }
+
+    public bool Carries(string assetId)
+    {
+        lock (_assets)
+        {
+            return _assets.Contains(assetId);
+        }
+    }
+
+    public async ValueTask StartAsync(CancellationToken cancellationToken)
+    {
+        _loop = RunAsync(_stopping.Token);
+        await _client.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask AddAsync(IReadOnlyCollection<string> assets, Func<string, (ExactDecimal? MinOrderSize, bool? NegRisk)> metadata, CancellationToken cancellationToken)
+    {
+        lock (_assets)
+        {
+            _assets.UnionWith(assets);
+        }
+
+        // Tracking is queued before the subscribe is sent, so the initial dump finds its books.
+        Post(new ShardWork.Track(assets, metadata));
+        await _client.SubscribeAsync(assets, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask RemoveAsync(IReadOnlyCollection<string> assets, CancellationToken cancellationToken)
+    {
+        lock (_assets)
+        {
+            _assets.ExceptWith(assets);
+        }
+
+        await _client.UnsubscribeAsync(assets, cancellationToken).ConfigureAwait(false);
+        Post(new ShardWork.Untrack(assets));
+    }
+
+    /// <summary>Queues a verified REST snapshot for the writer loop.</summary>
+    public void ApplyRestSnapshot(BookEvent snapshot) => Post(new ShardWork.RestSnapshot(snapshot));
+
+    /// <summary>Resubscribes one asset so the venue sends a fresh snapshot.</summary>
+    public void Resubscribe(string assetId) => Post(new ShardWork.Resubscribe(assetId));
+
+    /// <inheritdoc />
+    public void OnFrame(ReadOnlySpan<byte> frame, long receivedAtTimestamp, long connectionId)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(frame.Length);
+        frame.CopyTo(buffer);
+        if (!_frames.Writer.TryWrite(new ShardWork.Frame(buffer, frame.Length, receivedAtTimestamp)))
+        {
+            // The reader never waits: a full queue drops the frame, and the loop re-bases every book it may have touched.
+            ArrayPool<byte>.Shared.Return(buffer);
+            Interlocked.Increment(ref _droppedFrames);
+            Post(ShardWork.Overflowed.Instance);
+        }
+    }
+
+    /// <inheritdoc />
+    public void OnStateChanged(WsStateChange change)
+    {
+        // A new connection lost whatever was sent while the old one was down: every book must re-base.
+        if (change.State == WsState.Subscribed && Interlocked.Exchange(ref _connectionId, change.ConnectionId) is var previous && previous != 0 && previous != change.ConnectionId)
+        {
+            Post(ShardWork.Reconnected.Instance);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _client.DisposeAsync().ConfigureAwait(false);
+        _frames.Writer.TryComplete();
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_loop is not null)
+        {
+            await _loop.ConfigureAwait(false);
+        }
+
+        _stopping.Dispose();
+    }
+
+    /// <summary>Queues control work, which is never dropped, and wakes the loop (a full frame queue means it is awake anyway).</summary>
+    private void Post(ShardWork work)
+    {
+        _control.Enqueue(work);
+        _frames.Writer.TryWrite(ShardWork.Wake.Instance);
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var reader = _frames.Reader;
+        _lastStaleCheck = _time.GetTimestamp();
+        try
+        {
+            while (true)
+            {
+                var wait = _engine.TimeUntilNextTimeout ?? _config.StaleCheckInterval;
+                if (wait > _config.StaleCheckInterval)
+                {
+                    wait = _config.StaleCheckInterval;
+                }
+
+                bool ready;
+                try
+                {
+                    ready = await reader.WaitToReadAsync(cancellationToken).AsTask().WaitAsync(wait, _time, cancellationToken).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                    ready = true;
+                }
+
+                if (!ready)
+                {
+                    return;
+                }
+
+                // Control first: a Track must be in place before the frames its subscribe brings.
+                while (_control.TryDequeue(out var control) || reader.TryRead(out control))
+                {
+                    await HandleAsync(control).ConfigureAwait(false);
+                }
+
+                _engine.CheckTimeouts();
+                CheckStaleness();
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Disposal.
+        }
+    }
+
+    private async ValueTask HandleAsync(ShardWork work)
+    {
+        switch (work)
+        {
+            case ShardWork.Frame frame:
+                try
+                {
+                    _engine.Process(frame.Buffer.AsSpan(0, frame.Length), frame.ReceivedAt);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(frame.Buffer);
+                }
+
+                break;
+            case ShardWork.Track track:
+                foreach (var asset in track.Assets)
+                {
+                    var (minOrderSize, negRisk) = track.Metadata(asset);
+                    _engine.Track(asset, minOrderSize, negRisk);
+                }
+
+                break;
+            case ShardWork.Untrack untrack:
+                foreach (var asset in untrack.Assets)
+                {
+                    _engine.Untrack(asset);
+                }
+
+                break;
+            case ShardWork.RestSnapshot rest:
+                if (ApplyWitness(rest.Snapshot))
+                {
+                    await ResubscribeAsync(rest.Snapshot.AssetId).ConfigureAwait(false);
+                }
+
+                break;
+            case ShardWork.Resubscribe resubscribe:
+                await ResubscribeAsync(resubscribe.AssetId).ConfigureAwait(false);
+                break;
+            case ShardWork.Reconnected or ShardWork.Overflowed:
+                ResyncAll(work is ShardWork.Reconnected ? "reconnected" : "frame queue overflowed");
+                break;
+        }
+    }
+
+    /// <summary>
+    /// A REST book arrived: a resync answer, or a witness for a quiet book. A witness newer than a
+    /// synced book proves the book went stale: it is marked so and re-based, and the caller redrives
+    /// its subscription (returns <see langword="true"/>). A witness no newer than a synced book agrees
+    /// with it and changes nothing.
+    /// </summary>
+    private bool ApplyWitness(BookEvent snapshot)
+    {
+        var now = _time.GetTimestamp();
+        var view = _engine.GetOrderBook(snapshot.AssetId);
+        if (view is { State: BookTrustState.Synced, Summary.Timestamp: { } ours })
+        {
+            if (snapshot.Timestamp is not { } theirs || theirs <= ours)
+            {
+                _staleStrikes.Remove(snapshot.AssetId);
+                return false;
+            }
+
+            _engine.MarkStale(snapshot.AssetId, now);
+            var strikes = _staleStrikes[snapshot.AssetId] = _staleStrikes.GetValueOrDefault(snapshot.AssetId) + 1;
+            StreamerLog.StaleBook(_logger, snapshot.AssetId, Id, strikes);
+            _engine.ApplyRestSnapshot(snapshot, now);
+            return true;
+        }
+
+        _engine.ApplyRestSnapshot(snapshot, now);
+        return false;
+    }
+
+    /// <summary>Asks for a REST witness of every synced book that has been silent past the threshold, at most once per threshold.</summary>
+    private void CheckStaleness()
+    {
+        var now = _time.GetTimestamp();
+        if (_time.GetElapsedTime(_lastStaleCheck, now) < _config.StaleAfter)
+        {
+            return;
+        }
+
+        _lastStaleCheck = now;
+        foreach (var view in _engine.GetAllOrderBooks())
+        {
+            if (view.State == BookTrustState.Synced && _time.GetElapsedTime(view.ReceiveTimestamp, now) >= _config.StaleAfter)
+            {
+                WitnessRequested(view.AssetId);
+            }
+        }
+    }
+
+    private void ResyncAll(string reason)
+    {
+        StreamerLog.ShardResync(_logger, Id, reason);
+        foreach (var view in _engine.GetAllOrderBooks())
+        {
+            _engine.RequestResync(view.AssetId, _time.GetTimestamp());
+        }
+    }
+
+    private async ValueTask ResubscribeAsync(string assetId)
+    {
+        try
+        {
+            await _client.UnsubscribeAsync([assetId]).ConfigureAwait(false);
+            await _client.SubscribeAsync([assetId]).ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The shard is closing.
+        }
+    }
+}

@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Logging;
+
+namespace PolyStream.Streaming;
+
+/// <summary>Log messages of the streamer: 1xxx connections and shards, 3xxx books.</summary>
+internal static partial class StreamerLog
+{
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Streamer started: {Assets} assets over {Shards} shards")]
+    public static partial void Started(ILogger logger, int assets, int shards);
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Shard {Shard} re-bases all its books: {Reason}")]
+    public static partial void ShardResync(ILogger logger, int shard, string reason);
+
+    [LoggerMessage(EventId = 3020, Level = LogLevel.Warning, Message = "Book {AssetId} on shard {Shard} went stale (strike {Strikes}): a REST witness is newer; re-based and resubscribed")]
+    public static partial void StaleBook(ILogger logger, string assetId, int shard, int strikes);
+}

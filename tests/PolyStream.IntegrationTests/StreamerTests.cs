@@ -1,0 +1,146 @@
+using PolyStream.Books;
+using PolyStream.Simulator;
+using PolyStream.Streaming;
+
+namespace PolyStream.IntegrationTests;
+
+/// <summary>The whole streaming service against the simulator: sharding, exact books at checkpoints, and recovery from faults.</summary>
+public sealed class StreamerTests
+{
+    private static readonly TimeSpan s_settle = TimeSpan.FromSeconds(20);
+
+    private static StreamerConfig Config(IEnumerable<string> assets) => new()
+    {
+        MarketAssets = [.. assets],
+        Ws = new WsConfig { ReconnectBaseDelay = TimeSpan.FromMilliseconds(50), ReconnectMaxDelay = TimeSpan.FromMilliseconds(200), PingInterval = TimeSpan.FromSeconds(1) },
+        ConnectInterval = TimeSpan.FromMilliseconds(10),
+        Resync = new ResyncOptions { RetryDelay = TimeSpan.FromMilliseconds(100) },
+    };
+
+    private static string[] AllTokens(SimHost host) =>
+        [.. host.Server.Engine.Markets.SelectMany(m => new[] { m.YesTokenId, m.NoTokenId })];
+
+    /// <summary>Waits until every streamed book is Synced and equal to the simulator's ground truth; returns how long it took.</summary>
+    private static async Task<TimeSpan> WaitForGroundTruthAsync(Streamer streamer, SimHost host, string[] tokens)
+    {
+        var started = TimeProvider.System.GetTimestamp();
+        using var timeout = new CancellationTokenSource(s_settle);
+        while (true)
+        {
+            var mismatched = tokens.Where(t => streamer.GetOrderBook(t) is not { IsSynced: true } view || !host.Server.GetBook(t)!.HasSameContent(view.Summary)).ToList();
+            if (mismatched.Count == 0)
+            {
+                return TimeProvider.System.GetElapsedTime(started);
+            }
+
+            if (timeout.IsCancellationRequested)
+            {
+                var first = streamer.GetOrderBook(mismatched[0]);
+                Assert.Fail($"{mismatched.Count} of {tokens.Length} books not synced to ground truth after {s_settle}; e.g. {mismatched[0]}: {first?.State} epoch {first?.Epoch}");
+            }
+
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+    }
+
+    [Fact]
+    public async Task Stream_500AssetsOverThreeShards_EverySyncedBookEqualsGroundTruthAtCheckpoints()
+    {
+        await using var host = await SimHost.StartAsync(new SimulatorOptions { Markets = 250, Seed = 11, MarketLifecycle = false });
+        var tokens = AllTokens(host);
+        await using var streamer = new Streamer(Config(tokens));
+
+        await streamer.StartAsync(host.Server.BaseUrl, cancellationToken: TestContext.Current.CancellationToken);
+        await WaitForGroundTruthAsync(streamer, host, tokens);
+        for (var checkpoint = 0; checkpoint < 3; checkpoint++)
+        {
+            host.Server.Step(2_000);
+            await WaitForGroundTruthAsync(streamer, host, tokens);
+        }
+
+        Assert.True(streamer.Shards.Count >= 3, $"{streamer.Shards.Count} shards");
+        Assert.All(streamer.Shards, s => Assert.InRange(s.Assets, 1, 200));
+        Assert.Equal(0, streamer.Shards.Sum(s => s.Books.HashMismatches));
+        Assert.True(streamer.Shards.Sum(s => s.Books.HashesChecked) > 1_000);
+    }
+
+    [Fact]
+    public async Task Stream_ConnectionsDropped_ReconnectsAndEveryBookReturnsToGroundTruth()
+    {
+        await using var host = await SimHost.StartAsync(new SimulatorOptions { Markets = 20, Seed = 12, MarketLifecycle = false });
+        var tokens = AllTokens(host);
+        await using var streamer = new Streamer(Config(tokens) with { MaxAssetsPerConnection = 15 });
+        await streamer.StartAsync(host.Server.BaseUrl, cancellationToken: TestContext.Current.CancellationToken);
+        await WaitForGroundTruthAsync(streamer, host, tokens);
+
+        host.Server.Faults.DropConnections();
+        host.Server.Step(500);
+        var recovery = await WaitForGroundTruthAsync(streamer, host, tokens);
+
+        Assert.All(streamer.Shards, s => Assert.True(s.Connection.ReconnectCount >= 1));
+        Assert.True(recovery < TimeSpan.FromSeconds(5), $"recovered in {recovery}");
+    }
+
+    [Fact]
+    public async Task Stream_CorruptedHashes_TurnSuspectResyncAndReturnToGroundTruth()
+    {
+        await using var host = await SimHost.StartAsync(new SimulatorOptions { Markets = 10, Seed = 13, MarketLifecycle = false });
+        var tokens = AllTokens(host);
+        await using var streamer = new Streamer(Config(tokens));
+        await using var events = streamer.Subscribe(new SubscriberOptions { Capacity = 100_000 });
+        await streamer.StartAsync(host.Server.BaseUrl, cancellationToken: TestContext.Current.CancellationToken);
+        await WaitForGroundTruthAsync(streamer, host, tokens);
+
+        host.Server.Faults.ForEachConnection(f => f.CorruptNextHashes(3));
+        host.Server.Step(300);
+        var recovery = await WaitForGroundTruthAsync(streamer, host, tokens);
+
+        Assert.True(streamer.Shards.Sum(s => s.Books.HashMismatches) >= 1);
+        Assert.True(streamer.Shards.Sum(s => s.Books.ResyncRequests) >= 1);
+        Assert.True(streamer.ResyncCounts.Requested >= 1);
+        var seen = new List<StreamEvent>();
+        while (events.TryRead(out var e))
+        {
+            seen.Add(e);
+        }
+
+        Assert.Contains(seen, e => e is HashMismatchDetected);
+        Assert.Contains(seen, e => e is BookStateChanged { NewState: BookTrustState.Suspect });
+        Assert.True(recovery < TimeSpan.FromSeconds(5), $"recovered in {recovery}");
+    }
+
+    [Fact]
+    public async Task Stream_DroppedDeltas_AreCaughtByTheHashAndRepaired()
+    {
+        await using var host = await SimHost.StartAsync(new SimulatorOptions { Markets = 10, Seed = 14, MarketLifecycle = false });
+        var tokens = AllTokens(host);
+        await using var streamer = new Streamer(Config(tokens));
+        await streamer.StartAsync(host.Server.BaseUrl, cancellationToken: TestContext.Current.CancellationToken);
+        await WaitForGroundTruthAsync(streamer, host, tokens);
+
+        host.Server.Faults.ForEachConnection(f => f.DropNextDeltas(2));
+        host.Server.Step(300);
+
+        await WaitForGroundTruthAsync(streamer, host, tokens);
+        Assert.True(streamer.Shards.Sum(s => s.Books.HashMismatches) >= 1);
+    }
+
+    [Fact]
+    public async Task SubscribeAndUnsubscribe_AtRunTime_AddAndDropBooks()
+    {
+        await using var host = await SimHost.StartAsync(new SimulatorOptions { Markets = 6, Seed = 15, MarketLifecycle = false });
+        var tokens = AllTokens(host);
+        await using var streamer = new Streamer(Config(tokens[..4]));
+        await streamer.StartAsync(host.Server.BaseUrl, cancellationToken: TestContext.Current.CancellationToken);
+        await WaitForGroundTruthAsync(streamer, host, tokens[..4]);
+
+        await streamer.SubscribeAsync(tokens[4..], TestContext.Current.CancellationToken);
+        await WaitForGroundTruthAsync(streamer, host, tokens);
+        await streamer.UnsubscribeAsync(tokens[..2], TestContext.Current.CancellationToken);
+
+        Assert.Null(streamer.GetOrderBook(tokens[0]));
+        Assert.Null(streamer.GetOrderBook(tokens[1]));
+        host.Server.Step(200);
+        await WaitForGroundTruthAsync(streamer, host, tokens[2..]);
+    }
+}
