@@ -1,32 +1,40 @@
-using PolyStream.Books;
-using PolyStream.Protocol;
+using PolyStream;
+using PolyStream.Streaming;
 
-// The README snippet, compiled so it never rots: reads a capture given as the first argument.
-var lines = File.ReadAllLines(args.Length > 0 ? args[0] : "capture.ndjson");
-var parser = new FrameParser();
-OrderBook? book = null;
-foreach (var line in lines)
+// The README snippet, compiled so it never rots.
+// Usage: dotnet run --project samples/QuickStart -- http://127.0.0.1:8081/ YES_TOKEN_ID NO_TOKEN_ID
+// (start `polystream sim` first; it prints token ids through `polystream markets search`). Runs for 10 s.
+if (args.Length < 2)
 {
-    foreach (var evt in parser.Parse(System.Text.Encoding.UTF8.GetBytes(line)).Events)
+    Console.Error.WriteLine("usage: QuickStart HOST YES_TOKEN_ID [NO_TOKEN_ID]");
+    return 2;
+}
+
+var yesTokenId = args[1];
+await using var streamer = new Streamer(new StreamerConfig { MarketAssets = [.. args[1..]] });
+await using var events = streamer.Events();
+await streamer.StartAsync(new Uri(args[0]));
+using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+
+try
+{
+    await foreach (var e in events.WithCancellation(stop.Token))
     {
-        book ??= evt is BookEvent first ? new OrderBook(first.AssetId) : null;
-        if (book is null)
+        if (e is BookStateChanged { NewState: not BookTrustState.Synced } change)
         {
-            continue;
+            Console.WriteLine($"{change.AssetId} is {change.NewState}: do not trust it until it is Synced again");
         }
 
-        var assetId = book.AssetId;
-        HashCheck check = evt switch
+        var book = streamer.GetOrderBook(yesTokenId);
+        if (book is { IsSynced: true, Summary: { Bids.Length: > 0, Asks.Length: > 0 } summary })
         {
-            BookEvent snapshot when snapshot.AssetId == assetId => book.ReplaceWithSnapshot(snapshot),
-            PriceChangeEvent change => book.ApplyPriceChange(change).Hash,
-            _ => HashCheck.NotChecked,
-        };
-        if (check.IsMismatch)
-        {
-            Console.WriteLine($"hash mismatch for {assetId}: resync needed");
+            Console.WriteLine($"{summary.Bids[^1].Price} / {summary.Asks[^1].Price}  epoch {book.Epoch} seq {book.Seq}");
         }
     }
 }
+catch (OperationCanceledException)
+{
+    // Ten seconds are up.
+}
 
-Console.WriteLine(book is null ? "no book in the capture" : $"{book.BestBid?.Price} / {book.BestAsk?.Price}  mid {book.Midpoint}");
+return 0;

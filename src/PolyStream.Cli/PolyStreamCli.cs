@@ -13,6 +13,7 @@ internal static class PolyStreamCli
             "polystream",
             "polystream: exact, hash-verified Polymarket order books.\n\n"
             + "Examples:\n"
+            + "  polystream demo\n"
             + "  polystream verify capture.ndjson\n"
             + "  polystream verify old.ndjson --hash-version v9 --tick-size 0.01\n"
             + "  polystream sim --port 8081 --markets 20 --rate 50\n"
@@ -20,6 +21,7 @@ internal static class PolyStreamCli
             + "  polystream auth init");
         root.Options.Add(new System.CommandLine.Help.HelpOption());
         root.Options.Add(new VersionOption());
+        root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create());
         root.Subcommands.Add(SimCommand.Create());
         root.Subcommands.Add(AuthCommand.Create());

@@ -1,0 +1,32 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+
+namespace PolyStream.Cli;
+
+/// <summary>A duration option written as <c>500ms</c>, <c>30s</c>, <c>5m</c>, <c>2h</c>, or plain seconds.</summary>
+internal static class DurationOption
+{
+    public static Option<TimeSpan?> Create(string name, string description) => new(name)
+    {
+        Description = description + " (e.g. 30s, 5m, 500ms)",
+        CustomParser = Parse,
+    };
+
+    private static TimeSpan? Parse(ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value.Trim() : string.Empty;
+        var (number, unit) = text.EndsWith("ms", StringComparison.OrdinalIgnoreCase) ? (text[..^2], 0.001)
+            : text.EndsWith('s') ? (text[..^1], 1.0)
+            : text.EndsWith('m') ? (text[..^1], 60.0)
+            : text.EndsWith('h') ? (text[..^1], 3600.0)
+            : (text, 1.0);
+        if (double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value > 0 && value * unit < TimeSpan.MaxValue.TotalSeconds)
+        {
+            return TimeSpan.FromSeconds(value * unit);
+        }
+
+        result.AddError($"'{text}' is not a duration such as 30s, 5m or 500ms.");
+        return null;
+    }
+}

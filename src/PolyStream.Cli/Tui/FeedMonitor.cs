@@ -1,0 +1,87 @@
+using PolyStream.Protocol;
+using PolyStream.Streaming;
+
+namespace PolyStream.Cli.Tui;
+
+/// <summary>Reads the streamer's event stream on its own task and keeps what the screens show: counts, rates and a trade tape.</summary>
+internal sealed class FeedMonitor : IAsyncDisposable
+{
+    private const int TapeLength = 12;
+
+    private readonly EventSubscriber _events;
+    private readonly Task _loop;
+    private readonly Lock _gate = new();
+    private readonly LinkedList<LastTradeReceived> _tape = new();
+    private long _total;
+    private long _trades;
+    private long _mismatches;
+    private long _stateChanges;
+    private long _lagged;
+
+    public FeedMonitor(Streamer streamer)
+    {
+        // Every event, not conflated: the counts must be exact; a slow screen only costs Lagged notices.
+        _events = streamer.Subscribe(new SubscriberOptions { Capacity = 65_536, Overflow = OverflowPolicy.DropOldest, Name = "monitor" });
+        _loop = ReadAsync();
+    }
+
+    public long Total => Interlocked.Read(ref _total);
+
+    public long Trades => Interlocked.Read(ref _trades);
+
+    public long Mismatches => Interlocked.Read(ref _mismatches);
+
+    public long StateChanges => Interlocked.Read(ref _stateChanges);
+
+    public long Lagged => Interlocked.Read(ref _lagged);
+
+    /// <summary>The most recent trades, newest first.</summary>
+    public IReadOnlyList<LastTradeReceived> Tape
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _tape];
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _events.DisposeAsync().ConfigureAwait(false);
+        await _loop.ConfigureAwait(false);
+    }
+
+    private async Task ReadAsync()
+    {
+        await foreach (var streamEvent in ((IAsyncEnumerable<StreamEvent>)_events).ConfigureAwait(false))
+        {
+            Interlocked.Increment(ref _total);
+            switch (streamEvent)
+            {
+                case LastTradeReceived trade:
+                    Interlocked.Increment(ref _trades);
+                    lock (_gate)
+                    {
+                        _tape.AddFirst(trade);
+                        if (_tape.Count > TapeLength)
+                        {
+                            _tape.RemoveLast();
+                        }
+                    }
+
+                    break;
+                case HashMismatchDetected:
+                    Interlocked.Increment(ref _mismatches);
+                    break;
+                case BookStateChanged:
+                    Interlocked.Increment(ref _stateChanges);
+                    break;
+                case Lagged lagged:
+                    Interlocked.Add(ref _lagged, lagged.Count);
+                    break;
+            }
+        }
+    }
+}
