@@ -77,6 +77,7 @@ public sealed class StreamerTests
         host.Server.Step(500);
         var recovery = await WaitForGroundTruthAsync(streamer, host, tokens);
 
+        TestContext.Current.TestOutputHelper?.WriteLine($"recovery after dropped connections: {recovery.TotalMilliseconds:F0} ms");
         Assert.All(streamer.Shards, s => Assert.True(s.Connection.ReconnectCount >= 1));
         Assert.True(recovery < TimeSpan.FromSeconds(5), $"recovered in {recovery}");
     }
@@ -95,6 +96,7 @@ public sealed class StreamerTests
         host.Server.Step(300);
         var recovery = await WaitForGroundTruthAsync(streamer, host, tokens);
 
+        TestContext.Current.TestOutputHelper?.WriteLine($"recovery after corrupted hashes: {recovery.TotalMilliseconds:F0} ms");
         Assert.True(streamer.Shards.Sum(s => s.Books.HashMismatches) >= 1);
         Assert.True(streamer.Shards.Sum(s => s.Books.ResyncRequests) >= 1);
         Assert.True(streamer.ResyncCounts.Requested >= 1);
@@ -121,7 +123,8 @@ public sealed class StreamerTests
         host.Server.Faults.ForEachConnection(f => f.DropNextDeltas(2));
         host.Server.Step(300);
 
-        await WaitForGroundTruthAsync(streamer, host, tokens);
+        var recovery = await WaitForGroundTruthAsync(streamer, host, tokens);
+        TestContext.Current.TestOutputHelper?.WriteLine($"recovery after dropped deltas: {recovery.TotalMilliseconds:F0} ms");
         Assert.True(streamer.Shards.Sum(s => s.Books.HashMismatches) >= 1);
     }
 
