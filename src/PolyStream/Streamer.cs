@@ -83,7 +83,9 @@ public sealed class Streamer : IAsyncDisposable
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         _marketWs = _config.Ws with { Url = ChannelUrl(host, _config.Ws.Url, WsConfig.ProductionMarketUrl, "ws/market"), Channel = WsChannel.Market, TimeProvider = _config.TimeProvider };
         _rest = new ClobClient(new ClobClientOptions { Host = host, TimeProvider = _config.TimeProvider });
-        _resync = new ResyncScheduler(_rest, new Router(this), _config.Resync, _config.TimeProvider, _loggers.CreateLogger<ResyncScheduler>());
+        // The ghost guard trusts the WebSocket's top only while it is fresher than the staleness threshold.
+        var resync = _config.Resync with { GhostGuardWindow = _config.StaleAfter < _config.Resync.GhostGuardWindow ? _config.StaleAfter : _config.Resync.GhostGuardWindow };
+        _resync = new ResyncScheduler(_rest, new Router(this), resync, _config.TimeProvider, _loggers.CreateLogger<ResyncScheduler>());
         _resync.Start();
         await SubscribeAsync(_config.MarketAssets, cancellationToken).ConfigureAwait(false);
 

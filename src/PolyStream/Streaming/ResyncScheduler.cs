@@ -14,6 +14,8 @@ namespace PolyStream.Streaming;
 /// </summary>
 internal sealed class ResyncScheduler : IAsyncDisposable
 {
+    private const decimal GhostSpread = 0.9m;
+
     private readonly ClobClient _client;
     private readonly IResyncTarget _target;
     private readonly ResyncOptions _options;
@@ -231,7 +233,11 @@ internal sealed class ResyncScheduler : IAsyncDisposable
     private static bool HashVerifies(BookEvent book) =>
         new OrderBook(book.AssetId).ReplaceWithSnapshot(book).Outcome == HashOutcome.Matched;
 
-    /// <summary>Whether a REST book's top sits further outside the WebSocket's last top than the tolerance.</summary>
+    /// <summary>
+    /// Whether a REST book looks like the stale "ghost" book: its top sits further outside the
+    /// WebSocket's recent top than the tolerance, or, when the WebSocket top is old, it shows the
+    /// ghost pattern itself (a spread of 0.9 or more against a tighter WebSocket book).
+    /// </summary>
     private bool IsGhost(BookEvent rest, BookView? live)
     {
         if (live?.Summary is not { Bids.Length: > 0, Asks.Length: > 0 } seen)
@@ -246,8 +252,11 @@ internal sealed class ResyncScheduler : IAsyncDisposable
 
         var restBid = rest.Bids.Max(l => l.Price).ToDecimal();
         var restAsk = rest.Asks.Min(l => l.Price).ToDecimal();
-        return restBid < seen.Bids[^1].Price.ToDecimal() - _options.GhostTolerance
-            || restAsk > seen.Asks[^1].Price.ToDecimal() + _options.GhostTolerance;
+        var wsBid = seen.Bids[^1].Price.ToDecimal();
+        var wsAsk = seen.Asks[^1].Price.ToDecimal();
+        var outside = restBid < wsBid - _options.GhostTolerance || restAsk > wsAsk + _options.GhostTolerance;
+        var recent = _time.GetElapsedTime(live.ReceiveTimestamp) <= _options.GhostGuardWindow;
+        return outside && (recent || (restAsk - restBid >= GhostSpread && wsAsk - wsBid < GhostSpread));
     }
 
     private void Retry(Pending entry)

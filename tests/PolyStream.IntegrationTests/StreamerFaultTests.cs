@@ -1,0 +1,189 @@
+using System.Net.WebSockets;
+using PolyStream.Simulator;
+using PolyStream.Streaming;
+
+namespace PolyStream.IntegrationTests;
+
+/// <summary>Each simulator fault kind against the whole streamer: the right states, nothing crashes, and every book back at ground truth within 5 s.</summary>
+public sealed class StreamerFaultTests
+{
+    private static readonly TimeSpan s_limit = TimeSpan.FromSeconds(5);
+
+    private sealed record Run(SimHost Host, Streamer Streamer, string[] Tokens, EventSubscriber Events) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Events.DisposeAsync();
+            await Streamer.DisposeAsync();
+            await Host.DisposeAsync();
+        }
+
+        public List<StreamEvent> Drain()
+        {
+            var seen = new List<StreamEvent>();
+            while (Events.TryRead(out var e))
+            {
+                seen.Add(e);
+            }
+
+            return seen;
+        }
+    }
+
+    private static async Task<Run> StartAsync(SimulatorOptions? sim = null, Func<StreamerConfig, StreamerConfig>? tune = null)
+    {
+        var host = await SimHost.StartAsync((sim ?? new SimulatorOptions()) with { Markets = 6, Seed = 21, MarketLifecycle = false });
+        string[] tokens = [.. host.Server.Engine.Markets.SelectMany(m => new[] { m.YesTokenId, m.NoTokenId })];
+        var config = new StreamerConfig
+        {
+            MarketAssets = tokens,
+            Ws = new WsConfig { ReconnectBaseDelay = TimeSpan.FromMilliseconds(50), ReconnectMaxDelay = TimeSpan.FromMilliseconds(200), PingInterval = TimeSpan.FromMilliseconds(200), PolicyCloseDelay = TimeSpan.FromMilliseconds(100) },
+            ConnectInterval = TimeSpan.FromMilliseconds(10),
+            Resync = new ResyncOptions { RetryDelay = TimeSpan.FromMilliseconds(100) },
+        };
+        var streamer = new Streamer(tune?.Invoke(config) ?? config);
+        var events = streamer.Subscribe(new SubscriberOptions { Capacity = 200_000 });
+        await streamer.StartAsync(host.Server.BaseUrl, cancellationToken: TestContext.Current.CancellationToken);
+        var run = new Run(host, streamer, tokens, events);
+        await WaitForGroundTruthAsync(run, TimeSpan.FromSeconds(20));
+        return run;
+    }
+
+    private static async Task<TimeSpan> WaitForGroundTruthAsync(Run run, TimeSpan limit)
+    {
+        var started = TimeProvider.System.GetTimestamp();
+        while (true)
+        {
+            var behind = run.Tokens.Count(t => run.Streamer.GetOrderBook(t) is not { IsSynced: true } view || !run.Host.Server.GetBook(t)!.HasSameContent(view.Summary));
+            var elapsed = TimeProvider.System.GetElapsedTime(started);
+            if (behind == 0)
+            {
+                TestContext.Current.TestOutputHelper?.WriteLine($"recovered in {elapsed.TotalMilliseconds:F0} ms");
+                return elapsed;
+            }
+
+            if (elapsed >= limit)
+            {
+                var first = run.Tokens.First(t => run.Streamer.GetOrderBook(t) is not { IsSynced: true } view || !run.Host.Server.GetBook(t)!.HasSameContent(view.Summary));
+                var view = run.Streamer.GetOrderBook(first);
+                Assert.Fail($"{behind} of {run.Tokens.Length} books not back at ground truth within {limit}; e.g. {first}: {view?.State} epoch {view?.Epoch} ts {view?.Summary.Timestamp} vs truth {run.Host.Server.GetBook(first)!.Timestamp}; resync {run.Streamer.ResyncCounts}");
+            }
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+    }
+
+    [Fact]
+    public async Task DuplicatedFrames_AreHarmless()
+    {
+        await using var run = await StartAsync();
+        run.Host.Server.Faults.ForEachConnection(f => f.DuplicateNextFrames(20));
+        run.Host.Server.Step(200);
+
+        await WaitForGroundTruthAsync(run, s_limit);
+    }
+
+    [Fact]
+    public async Task SwappedFrames_AreCaughtAndRepaired()
+    {
+        await using var run = await StartAsync();
+        run.Host.Server.Faults.ForEachConnection(f => f.SwapNextFrames(5));
+        run.Host.Server.Step(200);
+
+        await WaitForGroundTruthAsync(run, s_limit);
+    }
+
+    [Fact]
+    public async Task MalformedFrame_IsCountedAndPublishedWithoutHarm()
+    {
+        await using var run = await StartAsync();
+        run.Host.Server.Faults.SendMalformedFrame();
+        run.Host.Server.Step(100);
+
+        await WaitForGroundTruthAsync(run, s_limit);
+        Assert.Contains(run.Drain(), e => e is ParseFailure);
+        Assert.True(run.Streamer.Shards.Sum(s => s.Books.ParseFailures) >= 1);
+    }
+
+    [Fact]
+    public async Task OversizedFrame_OverTheLimit_RecyclesTheConnectionAndRecovers()
+    {
+        await using var run = await StartAsync(tune: c => c with { Ws = c.Ws with { MaxFrameBytes = 1 << 20 } });
+        run.Host.Server.Faults.SendOversizedFrame(2 << 20);
+        run.Host.Server.Step(100);
+
+        await WaitForGroundTruthAsync(run, s_limit);
+        Assert.True(run.Streamer.Shards.Sum(s => s.Connection.OversizedFrames) >= 1);
+    }
+
+    [Fact]
+    public async Task ServerClosesWithACode_ReconnectsAndRecovers()
+    {
+        await using var run = await StartAsync();
+        run.Host.Server.Faults.CloseConnections(WebSocketCloseStatus.EndpointUnavailable, "going away");
+        run.Host.Server.Step(100);
+
+        await WaitForGroundTruthAsync(run, s_limit);
+        Assert.All(run.Streamer.Shards, s => Assert.True(s.Connection.ReconnectCount >= 1));
+    }
+
+    [Fact]
+    public async Task TooManyRequestsOnReconnect_WaitsRetryAfterThenRecovers()
+    {
+        await using var run = await StartAsync();
+        run.Host.Server.Faults.RejectNextConnects(2, retryAfterSeconds: 1);
+        run.Host.Server.Faults.DropConnections();
+        run.Host.Server.Step(100);
+
+        var recovery = await WaitForGroundTruthAsync(run, TimeSpan.FromSeconds(8));
+        Assert.True(recovery >= TimeSpan.FromSeconds(1), $"recovered after {recovery}, sooner than Retry-After allows");
+    }
+
+    [Fact]
+    public async Task GhostRestBooks_AreRefusedAndTheWebSocketRepairsTheBooks()
+    {
+        await using var run = await StartAsync();
+        run.Host.Server.Faults.GhostBooks = true;
+        run.Host.Server.Faults.ForEachConnection(f => f.CorruptNextHashes(2));
+        run.Host.Server.Step(200);
+
+        await WaitForGroundTruthAsync(run, s_limit);
+        Assert.Equal(0, run.Streamer.ResyncCounts.Accepted);
+    }
+
+    [Fact]
+    public async Task SlowRest_StillRecoversWithinTheLimit()
+    {
+        await using var run = await StartAsync();
+        run.Host.Server.Faults.RestDelay = TimeSpan.FromMilliseconds(300);
+        run.Host.Server.Faults.ForEachConnection(f => f.CorruptNextHashes(2));
+        run.Host.Server.Step(200);
+
+        await WaitForGroundTruthAsync(run, s_limit);
+    }
+
+    [Fact]
+    public async Task SilentStall_TheWatchdogRecyclesTheConnection()
+    {
+        await using var run = await StartAsync(tune: c => c with { Ws = c.Ws with { NoDataTimeout = TimeSpan.FromMilliseconds(500) } });
+        run.Host.Server.Faults.Stalled = true;
+        run.Host.Server.Step(100);
+        await Task.Delay(800, TestContext.Current.CancellationToken);
+        run.Host.Server.Faults.Stalled = false;
+        run.Host.Server.Step(100);
+
+        await WaitForGroundTruthAsync(run, s_limit);
+        Assert.True(run.Streamer.Shards.Sum(s => s.Connection.ReconnectCount) >= 1);
+    }
+
+    [Fact]
+    public async Task StalledAsset_IsFoundByItsRestWitnessMarkedStaleAndRebased()
+    {
+        await using var run = await StartAsync(tune: c => c with { StaleAfter = TimeSpan.FromMilliseconds(300), StaleCheckInterval = TimeSpan.FromMilliseconds(100) });
+        var stalled = run.Tokens[0];
+        run.Host.Server.Faults.StallAsset(stalled);
+        run.Host.Server.Step(300);
+
+        await WaitForGroundTruthAsync(run, s_limit);
+        Assert.Contains(run.Drain(), e => e is BookStateChanged { NewState: BookTrustState.Stale } s && s.AssetId == stalled);
+    }
+}
