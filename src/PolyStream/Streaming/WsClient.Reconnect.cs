@@ -20,7 +20,8 @@ public sealed partial class WsClient
                 break;
             }
 
-            if (stopping.IsCancellationRequested)
+            // A close we started ourselves (disposal) is not a reason to reconnect.
+            if (stopping.IsCancellationRequested || Volatile.Read(ref _disposed) != 0)
             {
                 break;
             }
@@ -40,13 +41,7 @@ public sealed partial class WsClient
                 Publish(new WsStateChange(WsState.Stalled, outcome.ConnectionId, WsDisconnectReason.NoData, 0, TimeSpan.Zero, null, null));
             }
 
-            // Only a connection that stayed up long enough proves the venue is healthy again.
-            if (outcome.ConnectedFor >= _config.StableAfter)
-            {
-                _backoff.Reset();
-            }
-
-            var delay = _backoff.Next(Floor(outcome));
+            var delay = _backoff.NextAfter(outcome.ConnectedFor, Floor(outcome));
             var attempt = _backoff.Attempt;
             Interlocked.Increment(ref _reconnects);
             WsLog.Reconnecting(_logger, attempt, delay, outcome.Reason);
