@@ -312,6 +312,7 @@ public sealed partial class WsClientTests
 
         Assert.Equal(WsState.Closed, sink.States.Items[^1].State);
         Assert.DoesNotContain(sink.States.Items, s => s.State == WsState.Reconnecting);
+        Assert.Equal(WsDisconnectReason.None, client.Health.LastDisconnectReason);
         await Assert.ThrowsAsync<ObjectDisposedException>(async () => await client.SubscribeAsync(["x"], TestContext.Current.CancellationToken));
     }
 
@@ -350,6 +351,78 @@ public sealed partial class WsClientTests
 
         Assert.Equal(expected, sink.Frames.Items.Select(f => f.Text));
         Assert.DoesNotContain(logs.Lines, l => l.Contains(options.ApiSecret, StringComparison.Ordinal) || l.Contains("pass\"", StringComparison.Ordinal));
+        Assert.DoesNotContain(sink.States.Items, s => s.State == WsState.Reconnecting);
+    }
+
+    [Fact]
+    public async Task MuteServer_NoPong_DeclaredDeadAfterPongTimeout()
+    {
+        await using var server = await MuteWebSocketServer.StartAsync();
+        var sink = new RecordingSink();
+        var config = new WsConfig
+        {
+            Url = server.Url,
+            PingInterval = TimeSpan.FromMilliseconds(100),
+            PongTimeout = TimeSpan.FromMilliseconds(500),
+            NoDataTimeout = TimeSpan.Zero,
+            ReconnectBaseDelay = TimeSpan.FromMilliseconds(50),
+            ReconnectMaxDelay = TimeSpan.FromMilliseconds(100),
+        };
+        await using var client = new WsClient(config, sink);
+        await client.SubscribeAsync(["1"], TestContext.Current.CancellationToken);
+
+        var clock = Stopwatch.StartNew();
+        await client.StartAsync(TestContext.Current.CancellationToken);
+        await sink.WaitForStateAsync(s => s is { State: WsState.Reconnecting, Reason: WsDisconnectReason.PongTimeout }, "Reconnecting(PongTimeout)");
+
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(500), $"declared dead after {clock.Elapsed}");
+        Assert.Contains("PING", server.Received.Items);
+        Assert.StartsWith("{\"type\":\"market\"", server.Received.Items[0], StringComparison.Ordinal);
+        Assert.DoesNotContain(sink.States.Items, s => s.State == WsState.Stalled);
+    }
+
+    [Fact]
+    public async Task RejectedConnects_AttemptsGrowAcrossFailures_ResetOnlyAfterStable()
+    {
+        await using var host = await SimHost.StartAsync(s_quiet);
+        host.Server.Faults.RejectNextConnects(3, retryAfterSeconds: 0);
+        var sink = new RecordingSink();
+        await using var client = new WsClient(Config(host) with { StableAfter = TimeSpan.FromSeconds(1) }, sink);
+        await client.SubscribeAsync(YesTokens(host), TestContext.Current.CancellationToken);
+
+        await client.StartAsync(TestContext.Current.CancellationToken);
+        await sink.Frames.WaitAsync(f => f.Any(IsDump), "the initial dump after three rejections");
+        Assert.Equal([1, 2, 3], sink.States.Items.Where(s => s.State == WsState.Reconnecting).Select(s => s.Attempt));
+
+        // Dropped before it was stable: the backoff keeps growing.
+        host.Server.Faults.DropConnections();
+        await sink.WaitForStateAsync(s => s is { State: WsState.Reconnecting, Reason: WsDisconnectReason.ConnectionLost }, "Reconnecting(ConnectionLost)");
+        Assert.Equal(4, sink.States.Items.Last(s => s.State == WsState.Reconnecting).Attempt);
+
+        // Stable for longer than StableAfter (PINGs answered meanwhile): the next drop starts from attempt 1.
+        await sink.Frames.WaitAsync(f => f.Any(x => IsDump(x) && x.ConnectionId == 5), "the dump on connection 5");
+        var stableSince = Stopwatch.StartNew();
+        var wire = Wire(host);
+        await wire.WaitAsync(m => stableSince.Elapsed > TimeSpan.FromMilliseconds(1200), "the connection to outlive StableAfter");
+        host.Server.Faults.DropConnections();
+        await sink.WaitForStateAsync(s => s is { State: WsState.Reconnecting, ConnectionId: 5 }, "Reconnecting after connection 5");
+        Assert.Equal(1, sink.States.Items.Last(s => s.State == WsState.Reconnecting).Attempt);
+    }
+
+    [Fact]
+    public async Task Dispose_Subscribed_SendsNormalCloseFrame()
+    {
+        await using var server = await MuteWebSocketServer.StartAsync();
+        var sink = new RecordingSink();
+        var client = new WsClient(new WsConfig { Url = server.Url, PingInterval = TimeSpan.FromMilliseconds(100) }, sink);
+        await client.SubscribeAsync(["1"], TestContext.Current.CancellationToken);
+        await client.StartAsync(TestContext.Current.CancellationToken);
+        await server.Received.WaitAsync(m => m.Contains("PING"), "a PING");
+
+        await client.DisposeAsync().AsTask().WaitAsync(SimClient.Timeout, TestContext.Current.CancellationToken);
+
+        await server.Received.WaitAsync(m => m.Contains("<close NormalClosure>"), "the close frame");
+        Assert.Equal(WsState.Closed, sink.States.Items[^1].State);
         Assert.DoesNotContain(sink.States.Items, s => s.State == WsState.Reconnecting);
     }
 }
