@@ -425,4 +425,31 @@ public sealed partial class WsClientTests
         Assert.Equal(WsState.Closed, sink.States.Items[^1].State);
         Assert.DoesNotContain(sink.States.Items, s => s.State == WsState.Reconnecting);
     }
+
+    [Fact]
+    public async Task NothingListening_ConnectFailures_BackoffGrowsNoExceptionToCaller()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var sink = new RecordingSink();
+        var config = new WsConfig
+        {
+            Url = new Uri($"ws://127.0.0.1:{port}/ws/market"),
+            ReconnectBaseDelay = TimeSpan.FromMilliseconds(10),
+            ReconnectMaxDelay = TimeSpan.FromMilliseconds(40),
+        };
+        await using var client = new WsClient(config, sink);
+
+        await client.StartAsync(TestContext.Current.CancellationToken);
+        await sink.States.WaitAsync(s => s.Count(x => x.State == WsState.Reconnecting) >= 4, "four reconnects");
+
+        var reconnects = sink.States.Items.Where(s => s.State == WsState.Reconnecting).Take(4).ToList();
+        Assert.All(reconnects, r => Assert.Equal(WsDisconnectReason.ConnectFailed, r.Reason));
+        Assert.Equal([1, 2, 3, 4], reconnects.Select(r => r.Attempt));
+        Assert.All(reconnects, r => Assert.InRange(r.Delay, TimeSpan.Zero, TimeSpan.FromMilliseconds(40)));
+        Assert.DoesNotContain(sink.States.Items, s => s.State == WsState.Connected);
+        Assert.Null(client.Health.ConnectedSince);
+    }
 }
