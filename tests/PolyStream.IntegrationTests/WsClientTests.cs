@@ -103,7 +103,7 @@ public sealed partial class WsClientTests
     {
         await using var host = await SimHost.StartAsync(s_quiet);
         var sink = new RecordingSink();
-        await using var client = new WsClient(Config(host) with { NoDataTimeout = TimeSpan.FromMilliseconds(600) }, sink);
+        await using var client = new WsClient(Config(host) with { NoDataTimeout = TimeSpan.FromMilliseconds(600), StableAfter = TimeSpan.FromMilliseconds(200) }, sink);
         await client.SubscribeAsync(YesTokens(host), TestContext.Current.CancellationToken);
         await client.StartAsync(TestContext.Current.CancellationToken);
         await sink.Frames.WaitAsync(f => f.Any(IsDump), "the initial dump");
@@ -114,7 +114,10 @@ public sealed partial class WsClientTests
 
         Assert.True(client.Health.PongsReceived > 0, "PONGs kept arriving during the stall");
         Assert.Equal(WsDisconnectReason.NoData, client.Health.LastDisconnectReason);
-        var stalledOn = sink.States.Items.First(s => s.State == WsState.Stalled).ConnectionId;
+        // Connections that outlive StableAfter but deliver nothing are failures: the backoff keeps growing.
+        await sink.States.WaitAsync(s => s.Count(x => x.Reason == WsDisconnectReason.NoData && x.State == WsState.Reconnecting) >= 2, "two NoData recycles");
+        Assert.Equal([1, 2], sink.States.Items.Where(x => x is { State: WsState.Reconnecting, Reason: WsDisconnectReason.NoData }).Take(2).Select(x => x.Attempt));
+        var stalledOn = sink.States.Items.Last(s => s.State == WsState.Stalled).ConnectionId;
         host.Server.Faults.Stalled = false;
         await sink.Frames.WaitAsync(f => f.Any(x => IsDump(x) && x.ConnectionId > stalledOn), "a fresh dump on a new connection");
     }

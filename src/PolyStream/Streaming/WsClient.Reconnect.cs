@@ -137,7 +137,7 @@ public sealed partial class WsClient
                 await keepAlive.ConfigureAwait(false);
             }
 
-            return outcome with { ConnectedFor = Elapsed(connection) };
+            return outcome with { ConnectedFor = HealthyFor(connection, outcome.Reason) };
         }
         finally
         {
@@ -180,6 +180,20 @@ public sealed partial class WsClient
         {
             _sendLock.Release();
         }
+    }
+
+    /// <summary>How long the connection was actually useful: a stalled or silent one counts only up to its last data (or any) frame, so a freeze never resets the backoff.</summary>
+    private TimeSpan HealthyFor(WsConnection connection, WsDisconnectReason reason)
+    {
+        var until = reason switch
+        {
+            WsDisconnectReason.NoData => connection.LastDataAt,
+            WsDisconnectReason.PongTimeout => connection.LastFrameAt,
+            _ => _time.GetTimestamp(),
+        };
+        return until == 0 || connection.ConnectedAt == 0 || until < connection.ConnectedAt
+            ? TimeSpan.Zero
+            : _time.GetElapsedTime(connection.ConnectedAt, until);
     }
 
     private TimeSpan Elapsed(WsConnection connection) => connection.ConnectedAt == 0 ? TimeSpan.Zero : _time.GetElapsedTime(connection.ConnectedAt);
