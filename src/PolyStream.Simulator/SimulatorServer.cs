@@ -84,6 +84,9 @@ public sealed partial class SimulatorServer : IAsyncDisposable
     /// <summary>The settings the server runs with.</summary>
     internal SimulatorOptions Options => _options;
 
+    /// <summary>Raised with the connection id and text of every message a client sends (PINGs and subscribes alike); tests read the wire with it.</summary>
+    internal event Action<long, string>? ClientMessageReceived;
+
     /// <summary>Raised by the pump after each batch with the number of steps taken; tests await it instead of sleeping.</summary>
     internal event Action<int>? PumpStepped;
 
@@ -213,6 +216,15 @@ public sealed partial class SimulatorServer : IAsyncDisposable
 
         writer.WriteEndArray();
     });
+
+    /// <summary>Reports a client message to <see cref="ClientMessageReceived"/>; decodes only when someone listens.</summary>
+    internal void OnClientMessage(long connectionId, ReadOnlySpan<byte> utf8)
+    {
+        if (ClientMessageReceived is { } handler)
+        {
+            handler(connectionId, System.Text.Encoding.UTF8.GetString(utf8));
+        }
+    }
 
     private void Publish(IReadOnlyList<SimFrame> frames)
     {

@@ -83,6 +83,7 @@ public sealed partial class SimulatorConnection
     /// <summary>Applies one client message; <see langword="false"/> when the connection is being ended.</summary>
     private bool HandleMessage(ReadOnlySpan<byte> message)
     {
+        _server.OnClientMessage(Id, message);
         var trimmed = message.Trim(" \t\r\n"u8);
         if (trimmed.SequenceEqual("PING"u8))
         {

@@ -8,15 +8,18 @@ internal sealed class ReconnectBackoff
 {
     private readonly TimeSpan _base;
     private readonly TimeSpan _max;
+    private readonly TimeSpan _stableAfter;
     private readonly Func<double> _random;
 
     /// <summary>Creates a policy; <paramref name="random"/> returns values in [0, 1) (default <see cref="Random.Shared"/>).</summary>
-    public ReconnectBackoff(TimeSpan baseDelay, TimeSpan maxDelay, Func<double>? random = null)
+    public ReconnectBackoff(TimeSpan baseDelay, TimeSpan maxDelay, TimeSpan stableAfter, Func<double>? random = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(baseDelay, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxDelay, baseDelay);
+        ArgumentOutOfRangeException.ThrowIfLessThan(stableAfter, TimeSpan.Zero);
         _base = baseDelay;
         _max = maxDelay;
+        _stableAfter = stableAfter;
         _random = random ?? Random.Shared.NextDouble;
     }
 
@@ -42,6 +45,18 @@ internal sealed class ReconnectBackoff
         Attempt++;
         var delay = TimeSpan.FromTicks((long)(ceiling.Ticks * Math.Clamp(_random(), 0, 1)));
         return delay < floor ? floor : delay;
+    }
+
+    /// <summary>The wait after a connection that was up for <paramref name="connectedFor"/> (zero if it never opened): a stable one resets the attempts first.</summary>
+    public TimeSpan NextAfter(TimeSpan connectedFor, TimeSpan floor = default)
+    {
+        // Only a connection that stayed up long enough proves the venue healthy again; flapping keeps growing.
+        if (connectedFor >= _stableAfter && connectedFor > TimeSpan.Zero)
+        {
+            Reset();
+        }
+
+        return Next(floor);
     }
 
     /// <summary>Starts again from the base delay (after a connection proved stable).</summary>

@@ -20,7 +20,8 @@ public sealed partial class WsClient
                 break;
             }
 
-            if (stopping.IsCancellationRequested)
+            // A close we started ourselves (disposal) is not a reason to reconnect.
+            if (stopping.IsCancellationRequested || Volatile.Read(ref _disposed) != 0)
             {
                 break;
             }
@@ -40,13 +41,7 @@ public sealed partial class WsClient
                 Publish(new WsStateChange(WsState.Stalled, outcome.ConnectionId, WsDisconnectReason.NoData, 0, TimeSpan.Zero, null, null));
             }
 
-            // Only a connection that stayed up long enough proves the venue is healthy again.
-            if (outcome.ConnectedFor >= _config.StableAfter)
-            {
-                _backoff.Reset();
-            }
-
-            var delay = _backoff.Next(Floor(outcome));
+            var delay = _backoff.NextAfter(outcome.ConnectedFor, Floor(outcome));
             var attempt = _backoff.Attempt;
             Interlocked.Increment(ref _reconnects);
             WsLog.Reconnecting(_logger, attempt, delay, outcome.Reason);
@@ -142,7 +137,7 @@ public sealed partial class WsClient
                 await keepAlive.ConfigureAwait(false);
             }
 
-            return outcome with { ConnectedFor = Elapsed(connection) };
+            return outcome with { ConnectedFor = HealthyFor(connection, outcome.Reason) };
         }
         finally
         {
@@ -185,6 +180,20 @@ public sealed partial class WsClient
         {
             _sendLock.Release();
         }
+    }
+
+    /// <summary>How long the connection was actually useful: a stalled or silent one counts only up to its last data (or any) frame, so a freeze never resets the backoff.</summary>
+    private TimeSpan HealthyFor(WsConnection connection, WsDisconnectReason reason)
+    {
+        var until = reason switch
+        {
+            WsDisconnectReason.NoData => connection.LastDataAt,
+            WsDisconnectReason.PongTimeout => connection.LastFrameAt,
+            _ => _time.GetTimestamp(),
+        };
+        return until == 0 || connection.ConnectedAt == 0 || until < connection.ConnectedAt
+            ? TimeSpan.Zero
+            : _time.GetElapsedTime(connection.ConnectedAt, until);
     }
 
     private TimeSpan Elapsed(WsConnection connection) => connection.ConnectedAt == 0 ? TimeSpan.Zero : _time.GetElapsedTime(connection.ConnectedAt);

@@ -51,6 +51,7 @@ public sealed partial class WsClient : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(config.PongTimeout, TimeSpan.Zero, nameof(config));
         ArgumentOutOfRangeException.ThrowIfLessThan(config.NoDataTimeout, TimeSpan.Zero, nameof(config));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(config.ConnectTimeout, TimeSpan.Zero, nameof(config));
+        ArgumentOutOfRangeException.ThrowIfLessThan(config.StableAfter, TimeSpan.Zero, nameof(config));
         ArgumentOutOfRangeException.ThrowIfLessThan(config.PolicyCloseDelay, TimeSpan.Zero, nameof(config));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(config.MaxIdsPerFrame, nameof(config));
         ArgumentOutOfRangeException.ThrowIfLessThan(config.MaxFrameBytes, 1024, nameof(config));
@@ -63,7 +64,7 @@ public sealed partial class WsClient : IAsyncDisposable
         _sink = sink;
         _logger = logger ?? NullLogger.Instance;
         _time = config.TimeProvider ?? TimeProvider.System;
-        _backoff = new ReconnectBackoff(config.ReconnectBaseDelay, config.ReconnectMaxDelay);
+        _backoff = new ReconnectBackoff(config.ReconnectBaseDelay, config.ReconnectMaxDelay, config.StableAfter);
     }
 
     /// <summary>The current state.</summary>
@@ -176,7 +177,7 @@ public sealed partial class WsClient : IAsyncDisposable
         return SyncSubscriptionsAsync(cancellationToken);
     }
 
-    /// <summary>Stops the loop (aborting the socket, cancelling any backoff wait), reports <see cref="WsState.Closed"/>, and releases resources; safe to call twice.</summary>
+    /// <summary>Closes the socket with a close handshake (bounded to 1 s, then aborted), stops the loop and any backoff wait, reports <see cref="WsState.Closed"/>, and releases resources; safe to call twice.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -184,6 +185,7 @@ public sealed partial class WsClient : IAsyncDisposable
             return;
         }
 
+        await CloseGracefullyAsync().ConfigureAwait(false);
         await _stopping.CancelAsync().ConfigureAwait(false);
         Task? run;
         lock (_gate)
@@ -202,6 +204,39 @@ public sealed partial class WsClient : IAsyncDisposable
 
         _stopping.Dispose();
         _sendLock.Dispose();
+    }
+
+    /// <summary>Sends a normal close frame on the open socket so the venue sees a clean goodbye; failures only mean the socket is aborted instead.</summary>
+    private async Task CloseGracefullyAsync()
+    {
+        WsConnection? connection;
+        lock (_gate)
+        {
+            connection = _current;
+        }
+
+        if (connection is null || connection.Socket.State != WebSocketState.Open)
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1), _time);
+        try
+        {
+            await _sendLock.WaitAsync(timeout.Token).ConfigureAwait(false);
+            try
+            {
+                await connection.Socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "client closing", timeout.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
+        }
+        catch (Exception exception) when (IsTransient(exception))
+        {
+            // Aborting is the fallback; the loop is cancelled next either way.
+        }
     }
 
     /// <summary>Sends the difference between the desired set and what the current socket was sent, under the send lock.</summary>

@@ -41,7 +41,7 @@ public sealed record WsConfig
     /// <summary>The largest backoff ceiling. Default 60 s.</summary>
     public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>How long a connection must stay up before the backoff starts again from <see cref="ReconnectBaseDelay"/>. Default 60 s.</summary>
+    /// <summary>How long a connection must stay up (a stalled one: keep delivering data) before the backoff starts again from <see cref="ReconnectBaseDelay"/>. Default 60 s.</summary>
     public TimeSpan StableAfter { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>The least wait after the server closes with a policy code (1003, 1008, 1009), so a rejected payload is not hammered. Default 30 s.</summary>
