@@ -23,6 +23,7 @@ internal static class PolyStreamCli
         root.Options.Add(new VersionOption());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(SimCommand.Create());
         root.Subcommands.Add(AuthCommand.Create());
         root.Subcommands.Add(MarketsCommand.Create());

@@ -1,0 +1,7 @@
+using System.Text.Json.Serialization;
+
+namespace PolyStream.Cli;
+
+/// <summary>Source-generated JSON for the CLI's machine-readable output.</summary>
+[JsonSerializable(typeof(Dictionary<string, double>))]
+internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -1,0 +1,29 @@
+using System.CommandLine;
+using System.Text.Json;
+using PolyStream.Cli;
+
+namespace PolyStream.IntegrationTests;
+
+public sealed class BenchCommandTests
+{
+    [Fact]
+    public async Task Bench_ShortJsonRun_EndsWithEveryFigure()
+    {
+        using var output = new StringWriter();
+
+        var code = await PolyStreamCli.RunAsync(
+            ["bench", "--duration", "2s", "--markets", "5", "--subscribers", "2", "--json"],
+            new InvocationConfiguration { Output = output, Error = new StringWriter() },
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, code);
+        var last = output.ToString().Trim().Split('\n')[^1];
+        using var figures = JsonDocument.Parse(last);
+        foreach (var key in new[] { "events_per_s", "p50_us", "p99_us", "alloc_bytes_per_event", "working_set_mb", "frames_per_s" })
+        {
+            Assert.True(figures.RootElement.TryGetProperty(key, out var value) && value.GetDouble() >= 0, $"{key} missing in {last}");
+        }
+
+        Assert.True(figures.RootElement.GetProperty("events_per_s").GetDouble() > 0);
+    }
+}
