@@ -45,7 +45,17 @@ internal static class PolyStreamCli
             return ExitCodes.Usage;
         }
 
-        return await result.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await result.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Verbs report expected failures themselves; this is the last line against a stack trace on the user's screen.
+            await configuration.Error.WriteLineAsync($"polystream: unexpected error: {ex.Message}").ConfigureAwait(false);
+            await configuration.Error.WriteLineAsync("This is a bug; please report it with the command you ran.").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
     }
 
     /// <summary>The command's words from the root, e.g. <c>polystream auth init</c>.</summary>

@@ -109,13 +109,13 @@ internal static class BenchCommand
         return ExitCodes.Ok;
     }
 
+    /// <summary>Waits up to a minute for every book to sync, so the measurement covers steady state, not the initial dump.</summary>
     private static async Task WaitForSyncAsync(Streamer streamer, int books, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        while (streamer.GetAllOrderBooks().Count(b => b.IsSynced) < books)
+        var started = TimeProvider.System.GetTimestamp();
+        while (streamer.GetAllOrderBooks().Count(b => b.IsSynced) < books && TimeProvider.System.GetElapsedTime(started) < TimeSpan.FromMinutes(1))
         {
-            await Task.Delay(50, timeout.Token).ConfigureAwait(false);
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
         }
     }
 
