@@ -24,6 +24,9 @@ internal static class PolyStreamCli
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(StreamCommand.Create());
+        root.Subcommands.Add(TuiCommand.Create());
+        root.Subcommands.Add(BookCommand.Create());
         root.Subcommands.Add(SimCommand.Create());
         root.Subcommands.Add(AuthCommand.Create());
         root.Subcommands.Add(MarketsCommand.Create());

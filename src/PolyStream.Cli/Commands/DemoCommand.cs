@@ -10,7 +10,6 @@ namespace PolyStream.Cli.Commands;
 /// <summary><c>polystream demo</c>: the embedded simulator, a streamer against it, and the live screen (or a plain summary).</summary>
 internal static class DemoCommand
 {
-    private static readonly TimeSpan s_refresh = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan s_summaryEvery = TimeSpan.FromSeconds(5);
 
     public static Command Create()
@@ -70,7 +69,7 @@ internal static class DemoCommand
         }
         else
         {
-            await LiveAsync(console, dashboard, monitor, stop.Token).ConfigureAwait(false);
+            await LiveScreen.RunAsync(console, dashboard, monitor, stop.Token).ConfigureAwait(false);
         }
 
         var views = assets.Select(a => streamer.GetOrderBook(a.AssetId)).ToList();
@@ -103,53 +102,6 @@ internal static class DemoCommand
         {
             // The duration ran out or the user pressed Ctrl+C.
         }
-    }
-
-    private static async Task LiveAsync(IAnsiConsole console, Dashboard dashboard, FeedMonitor monitor, CancellationToken stop)
-    {
-        var started = TimeProvider.System.GetTimestamp();
-        var lastTotal = monitor.Total;
-        var rate = 0.0;
-        await console.Live(dashboard.Render(TimeSpan.Zero, 0)).AutoClear(true).StartAsync(async live =>
-        {
-            // The screen redraws at a steady rate whatever the feed rate; keys are polled between redraws.
-            using var timer = new PeriodicTimer(s_refresh);
-            try
-            {
-                while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
-                {
-                    while (!Console.IsInputRedirected && Console.KeyAvailable)
-                    {
-                        switch (Console.ReadKey(intercept: true).Key)
-                        {
-                            case ConsoleKey.Q or ConsoleKey.Escape:
-                                return;
-                            case ConsoleKey.UpArrow:
-                                dashboard.Move(-1);
-                                break;
-                            case ConsoleKey.DownArrow:
-                                dashboard.Move(1);
-                                break;
-                            case ConsoleKey.P:
-                                dashboard.Paused = !dashboard.Paused;
-                                break;
-                        }
-                    }
-
-                    var total = monitor.Total;
-                    rate = (total - lastTotal) / s_refresh.TotalSeconds;
-                    lastTotal = total;
-                    if (!dashboard.Paused)
-                    {
-                        live.UpdateTarget(dashboard.Render(TimeProvider.System.GetElapsedTime(started), rate));
-                    }
-                }
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                // Duration or Ctrl+C.
-            }
-        }).ConfigureAwait(false);
     }
 
     private static string Trim(string slug) => slug.Length <= 28 ? slug : slug[..27] + "…";

@@ -12,9 +12,11 @@ internal static class MarketsCommand
             "markets",
             "Discover markets and their CLOB token ids.\n\n"
             + "Examples:\n"
+            + "  polystream markets list\n"
             + "  polystream markets search bitcoin\n"
             + "  polystream markets search \"fed rate\" --gamma-host http://127.0.0.1:8081");
         command.Subcommands.Add(CreateSearch());
+        command.Subcommands.Add(CreateList());
         return command;
     }
 
@@ -50,6 +52,47 @@ internal static class MarketsCommand
             catch (ClobApiException ex)
             {
                 await error.WriteLineAsync($"\npolystream markets search: {ex.Message}").ConfigureAwait(false);
+                return ExitCodes.Failure;
+            }
+        });
+        return command;
+    }
+
+    private static Command CreateList()
+    {
+        var host = CommonOptions.ClobHost();
+        var all = new Option<bool>("--all") { Description = "Include closed markets." };
+        var command = new Command("list", "List CLOB markets page by page (GET /markets): condition id, slug and token ids.") { host, all };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var output = result.InvocationConfiguration.Output;
+            var error = result.InvocationConfiguration.Error;
+            using var client = new ClobClient(new ClobClientOptions { Host = result.GetRequiredValue(host) });
+            var shown = 0;
+            var read = 0;
+            try
+            {
+                await foreach (var market in client.GetMarketsAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    if (++read % 100 == 0)
+                    {
+                        await error.WriteAsync($"\rreading… {read} markets").ConfigureAwait(false);
+                    }
+
+                    if (result.GetValue(all) || !market.Closed)
+                    {
+                        shown++;
+                        var tokens = string.Join(' ', market.Tokens.Select(t => $"{t.Outcome}={t.TokenId}"));
+                        await output.WriteLineAsync($"{market.ConditionId}\t{market.Slug}\t{tokens}").ConfigureAwait(false);
+                    }
+                }
+
+                await error.WriteLineAsync($"\r{shown} of {read} market(s) listed.").ConfigureAwait(false);
+                return ExitCodes.Ok;
+            }
+            catch (ClobApiException ex)
+            {
+                await error.WriteLineAsync($"\npolystream markets list: {ex.Message}").ConfigureAwait(false);
                 return ExitCodes.Failure;
             }
         });

@@ -1,0 +1,28 @@
+using PolyStream.Cli.Tui;
+using PolyStream.Rest;
+
+namespace PolyStream.Cli;
+
+/// <summary>Turns <c>--asset</c> ids and <c>--market</c> slugs into the tokens to stream, with labels for the screens.</summary>
+internal static class AssetResolver
+{
+    public static async Task<List<WatchedAsset>> ResolveAsync(IReadOnlyList<string> assets, IReadOnlyList<string> slugs, Uri gammaHost, CancellationToken cancellationToken)
+    {
+        var watched = assets.Select(a => new WatchedAsset(a, Short(a))).ToList();
+        if (slugs.Count == 0)
+        {
+            return watched;
+        }
+
+        using var gamma = new GammaClient(new GammaClientOptions { Host = gammaHost });
+        foreach (var slug in slugs)
+        {
+            var market = await gamma.GetMarketBySlugAsync(slug, cancellationToken).ConfigureAwait(false);
+            watched.AddRange(market.ClobTokenIds.Select((id, i) => new WatchedAsset(id, $"{slug} · {(i < market.Outcomes.Length ? market.Outcomes[i] : Short(id))}")));
+        }
+
+        return watched;
+    }
+
+    public static string Short(string id) => id.Length <= 12 ? id : string.Concat(id.AsSpan(0, 5), "…", id.AsSpan(id.Length - 5));
+}

@@ -1,0 +1,91 @@
+using System.CommandLine;
+using PolyStream.Cli.Output;
+using PolyStream.Rest;
+using PolyStream.Streaming;
+
+namespace PolyStream.Cli.Commands;
+
+/// <summary><c>polystream stream</c>: print the live event stream of some tokens, as text or NDJSON.</summary>
+internal static class StreamCommand
+{
+    public static Command Create()
+    {
+        var assets = new Option<string[]>("--asset") { Description = "Token ids to stream (repeatable).", AllowMultipleArgumentsPerToken = true };
+        var markets = new Option<string[]>("--market") { Description = "Market slugs to stream, both tokens (repeatable; looked up on Gamma).", AllowMultipleArgumentsPerToken = true };
+        var host = CommonOptions.ClobHost();
+        var gammaHost = CommonOptions.GammaHost();
+        var json = new Option<bool>("--json") { Description = "One JSON object per line (NDJSON) with type, asset_id, epoch and seq." };
+        var duration = DurationOption.Create("--duration", "Stop after this long; default until Ctrl+C");
+        var command = new Command(
+            "stream",
+            "Stream live, hash-verified book events for some tokens.\n\n"
+            + "Examples:\n"
+            + "  polystream stream --market will-it-rain-tomorrow\n"
+            + "  polystream stream --asset 7132…2563 --json | jq .\n"
+            + "  polystream stream --host http://127.0.0.1:8081 --gamma-host http://127.0.0.1:8081/gamma --market simulated-event-0 --duration 30s")
+        {
+            assets, markets, host, gammaHost, json, duration,
+        };
+        command.Validators.Add(r =>
+        {
+            if ((r.GetValue(assets)?.Length ?? 0) + (r.GetValue(markets)?.Length ?? 0) == 0)
+            {
+                r.AddError("Name at least one --asset or --market.");
+            }
+        });
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var output = result.InvocationConfiguration.Output;
+            var error = result.InvocationConfiguration.Error;
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            if (result.GetValue(duration) is { } limit)
+            {
+                stop.CancelAfter(limit);
+            }
+
+            try
+            {
+                var watched = await AssetResolver.ResolveAsync(result.GetValue(assets) ?? [], result.GetValue(markets) ?? [], result.GetRequiredValue(gammaHost), cancellationToken).ConfigureAwait(false);
+                var streamer = new Streamer(new StreamerConfig { MarketAssets = [.. watched.Select(w => w.AssetId)] });
+                await using var scope = streamer.ConfigureAwait(false);
+                var events = streamer.Events();
+                await using var eventsScope = ((IAsyncDisposable)events).ConfigureAwait(false);
+                await streamer.StartAsync(result.GetRequiredValue(host), cancellationToken: cancellationToken).ConfigureAwait(false);
+                var writeJson = result.GetValue(json);
+                try
+                {
+                    await foreach (var e in ((IAsyncEnumerable<StreamEvent>)events).WithCancellation(stop.Token).ConfigureAwait(false))
+                    {
+                        await output.WriteLineAsync(writeJson ? EventJson.Line(e) : Text(e)).ConfigureAwait(false);
+                    }
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    // Duration or Ctrl+C.
+                }
+
+                return ExitCodes.Ok;
+            }
+            catch (ClobApiException ex)
+            {
+                await error.WriteLineAsync($"polystream stream: {ex.Message}").ConfigureAwait(false);
+                return ExitCodes.Failure;
+            }
+        });
+        return command;
+    }
+
+    private static string Text(StreamEvent e)
+    {
+        var head = $"{EventJson.TypeName(e.Kind),-20} {(e.AssetId is null ? string.Empty : AssetResolver.Short(e.AssetId)),-12} {e.Epoch}:{e.Seq}";
+        return e switch
+        {
+            BookStateChanged c => $"{head}  {c.OldState} -> {c.NewState} ({c.Reason})",
+            HashMismatchDetected m => $"{head}  expected {m.Expected} computed {m.Actual}",
+            LastTradeReceived t => $"{head}  {t.Trade.Side} {t.Trade.Size} @ {t.Trade.Price}",
+            BookStateEvent { Book.Summary: var b } s => $"{head}  {s.Book.State} {(b.Bids.IsEmpty ? "-" : b.Bids[^1].Price)} / {(b.Asks.IsEmpty ? "-" : b.Asks[^1].Price)}",
+            Lagged l => $"{head}  lost {l.Count} events (this reader was too slow)",
+            _ => head,
+        };
+    }
+}

@@ -1,0 +1,56 @@
+using System.CommandLine;
+using PolyStream.Cli.Tui;
+using PolyStream.Rest;
+using Spectre.Console;
+
+namespace PolyStream.Cli.Commands;
+
+/// <summary><c>polystream tui</c>: the live screen against any host.</summary>
+internal static class TuiCommand
+{
+    public static Command Create()
+    {
+        var assets = new Option<string[]>("--asset") { Description = "Token ids to watch (repeatable).", AllowMultipleArgumentsPerToken = true };
+        var markets = new Option<string[]>("--market") { Description = "Market slugs to watch, both tokens (repeatable; looked up on Gamma).", AllowMultipleArgumentsPerToken = true };
+        var host = CommonOptions.ClobHost();
+        var gammaHost = CommonOptions.GammaHost();
+        var command = new Command(
+            "tui",
+            "Live terminal view of some books: trust state, depth ladder, trades, feed health. ↑/↓ select, p pause, q quit.\n\n"
+            + "Examples:\n"
+            + "  polystream tui --market will-it-rain-tomorrow\n"
+            + "  polystream tui --host http://127.0.0.1:8081 --gamma-host http://127.0.0.1:8081/gamma --market simulated-event-0")
+        {
+            assets, markets, host, gammaHost,
+        };
+        command.Validators.Add(r =>
+        {
+            if ((r.GetValue(assets)?.Length ?? 0) + (r.GetValue(markets)?.Length ?? 0) == 0)
+            {
+                r.AddError("Name at least one --asset or --market.");
+            }
+        });
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            try
+            {
+                var watched = await AssetResolver.ResolveAsync(result.GetValue(assets) ?? [], result.GetValue(markets) ?? [], result.GetRequiredValue(gammaHost), cancellationToken).ConfigureAwait(false);
+                var hostUri = result.GetRequiredValue(host);
+                var streamer = new Streamer(new StreamerConfig { MarketAssets = [.. watched.Select(w => w.AssetId)] });
+                await using var scope = streamer.ConfigureAwait(false);
+                var monitor = new FeedMonitor(streamer);
+                await using var monitorScope = monitor.ConfigureAwait(false);
+                await streamer.StartAsync(hostUri, cancellationToken: cancellationToken).ConfigureAwait(false);
+                var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(result.InvocationConfiguration.Output) });
+                await LiveScreen.RunAsync(console, new Dashboard(streamer, monitor, watched, hostUri.ToString()), monitor, cancellationToken).ConfigureAwait(false);
+                return ExitCodes.Ok;
+            }
+            catch (ClobApiException ex)
+            {
+                await result.InvocationConfiguration.Error.WriteLineAsync($"polystream tui: {ex.Message}").ConfigureAwait(false);
+                return ExitCodes.Failure;
+            }
+        });
+        return command;
+    }
+}
