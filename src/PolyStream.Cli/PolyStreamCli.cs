@@ -27,6 +27,8 @@ internal static class PolyStreamCli
         root.Subcommands.Add(StreamCommand.Create());
         root.Subcommands.Add(TuiCommand.Create());
         root.Subcommands.Add(BookCommand.Create());
+        root.Subcommands.Add(RecordCommand.Create());
+        root.Subcommands.Add(DaemonCommand.Create());
         root.Subcommands.Add(SimCommand.Create());
         root.Subcommands.Add(AuthCommand.Create());
         root.Subcommands.Add(MarketsCommand.Create());

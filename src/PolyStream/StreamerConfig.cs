@@ -51,6 +51,9 @@ public sealed record StreamerConfig
     /// <summary>The book engines' settings; <see cref="AutoSyncOnHashMismatch"/> and <see cref="HashPolicy"/> override theirs. Default <see cref="BookEngineOptions.Default"/>.</summary>
     public BookEngineOptions Engine { get; init; } = BookEngineOptions.Default;
 
+    /// <summary>Where every raw market-channel frame is recorded, before parsing, with its receive time and shard; <see langword="null"/> records nothing. Default <see langword="null"/>.</summary>
+    public PolyStream.Recording.RecordingWriter? Recorder { get; init; }
+
     /// <summary>The clock of every timer, watchdog and timestamp. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

@@ -118,6 +118,9 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
     /// <inheritdoc />
     public void OnFrame(ReadOnlySpan<byte> frame, long receivedAtTimestamp, long connectionId)
     {
+        // The exact bytes, before any parsing, so a recording can be re-verified by any later version.
+        _config.Recorder?.Append(frame, _time.GetUtcNow().ToUnixTimeMilliseconds() * 1000, (ushort)Id);
+
         var buffer = ArrayPool<byte>.Shared.Rent(frame.Length);
         frame.CopyTo(buffer);
         if (!_frames.Writer.TryWrite(new ShardWork.Frame(buffer, frame.Length, receivedAtTimestamp)))

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+
+namespace PolyStream.Cli.Daemon;
+
+/// <summary>The daemon's log messages; event ids 6000–6099.</summary>
+internal static partial class DaemonLog
+{
+    [LoggerMessage(EventId = 6000, Level = LogLevel.Information, Message = "Streaming {Assets} assets from {Host}")]
+    public static partial void Starting(ILogger logger, int assets, string host);
+
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Information, Message = "Status: {Synced}/{Books} books synced, {Shards} shards ({Connected} up), {Checked} hashes checked, {Mismatched} mismatched, {Resyncs} resyncs, {Reconnects} reconnects")]
+    public static partial void Status(ILogger logger, int synced, int books, int shards, int connected, long @checked, long mismatched, long resyncs, long reconnects);
+
+    [LoggerMessage(EventId = 6002, Level = LogLevel.Information, Message = "Stopped cleanly")]
+    public static partial void Stopped(ILogger logger);
+
+    [LoggerMessage(EventId = 6003, Level = LogLevel.Error, Message = "The daemon cannot start: {Reason}")]
+    public static partial void CannotStart(ILogger logger, string reason);
+}

@@ -1,0 +1,38 @@
+namespace PolyStream.Cli.Daemon;
+
+/// <summary>
+/// The daemon's configuration, section <c>PolyStream</c> of the config file, overridable by environment
+/// variables such as <c>PolyStream__Host</c> (docs/daemon.md lists every key with an example).
+/// </summary>
+internal sealed class DaemonSettings
+{
+    /// <summary>The CLOB REST host; the WebSocket URLs follow from it. Default the venue's.</summary>
+    public string Host { get; set; } = Rest.ClobClientOptions.ProductionHost.ToString();
+
+    /// <summary>The Gamma host for <see cref="Markets"/>. Default the venue's.</summary>
+    public string GammaHost { get; set; } = Rest.GammaClientOptions.ProductionHost.ToString();
+
+    /// <summary>Token ids to stream.</summary>
+    public List<string> Assets { get; set; } = [];
+
+    /// <summary>Market slugs to stream (both tokens each).</summary>
+    public List<string> Markets { get; set; } = [];
+
+    /// <summary><c>Verify</c>, <c>Off</c>, or <c>Sample:N</c>. Default <c>Verify</c>.</summary>
+    public string HashPolicy { get; set; } = "Verify";
+
+    /// <summary>Assets per connection. Default 200.</summary>
+    public int MaxAssetsPerConnection { get; set; } = 200;
+
+    /// <summary>Seconds of silence before a book is checked against REST. Default 60.</summary>
+    public int StaleAfterSeconds { get; set; } = 60;
+
+    /// <summary>Seconds between status log lines. Default 30.</summary>
+    public int StatusIntervalSeconds { get; set; } = 30;
+
+    /// <summary>A folder to record every raw frame into; none when empty.</summary>
+    public string? RecordTo { get; set; }
+
+    /// <summary>Folder for credentials and data; the XDG defaults when empty.</summary>
+    public string? DataDir { get; set; }
+}

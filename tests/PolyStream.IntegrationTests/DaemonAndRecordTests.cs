@@ -1,0 +1,93 @@
+using System.CommandLine;
+using System.Diagnostics;
+using PolyStream.Cli;
+using PolyStream.Simulator;
+
+namespace PolyStream.IntegrationTests;
+
+/// <summary>The daemon as a real child process (SIGTERM, exit code, logs, recording), and the record verb.</summary>
+public sealed class DaemonAndRecordTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("polystream-daemon-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private static async Task<SimulatorServer> LiveSimulatorAsync()
+    {
+        var server = new SimulatorServer(new SimulatorOptions { Markets = 3, Seed = 41, EventsPerSecond = 100, MarketLifecycle = false });
+        await server.StartAsync(TestContext.Current.CancellationToken);
+        return server;
+    }
+
+    [Fact]
+    public async Task Daemon_Sigterm_StopsCleanlyWithExitZeroAndItsRecordingVerifies()
+    {
+        await using var sim = await LiveSimulatorAsync();
+        var config = Path.Combine(_directory, "daemon.json");
+        var recording = Path.Combine(_directory, "rec");
+        await File.WriteAllTextAsync(config, $$"""
+            { "PolyStream": { "Host": "{{sim.BaseUrl}}", "GammaHost": "{{sim.GammaUrl}}", "Markets": ["{{sim.Engine.Markets[0].Slug}}"], "StatusIntervalSeconds": 1, "RecordTo": "{{recording}}" } }
+            """, TestContext.Current.CancellationToken);
+        var cli = Path.Combine(AppContext.BaseDirectory, "PolyStream.Cli.dll");
+        using var daemon = Process.Start(new ProcessStartInfo("dotnet", [cli, "daemon", "--config", config]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })!;
+        var log = new List<string>();
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken))
+        {
+            timeout.CancelAfter(TimeSpan.FromSeconds(30));
+            while (await daemon.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+            {
+                log.Add(line);
+                if (line.Contains("2/2 books synced", StringComparison.Ordinal))
+                {
+                    break;
+                }
+            }
+        }
+
+        using (var kill = Process.Start("kill", ["-TERM", daemon.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill!.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+
+        log.AddRange((await daemon.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken)).Split('\n'));
+        await daemon.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, daemon.ExitCode);
+        Assert.Contains(log, l => l.Contains("\"EventId\":6001", StringComparison.Ordinal));
+        Assert.Contains(log, l => l.Contains("Stopped cleanly", StringComparison.Ordinal));
+        using var output = new StringWriter();
+        var verify = await PolyStreamCli.RunAsync(["verify", recording], new InvocationConfiguration { Output = output, Error = new StringWriter() }, TestContext.Current.CancellationToken);
+        Assert.True(verify == 0, output.ToString());
+        Assert.Contains("mismatched=0", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Daemon_MissingConfig_ExitsTwoWithAHint()
+    {
+        using var error = new StringWriter();
+
+        var code = await PolyStreamCli.RunAsync(["daemon", "--config", Path.Combine(_directory, "none.json")], new InvocationConfiguration { Output = new StringWriter(), Error = error }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, code);
+        Assert.Contains("docs/daemon.md", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Record_ForAFewSeconds_WritesARecordingThatVerifies()
+    {
+        await using var sim = await LiveSimulatorAsync();
+        var recording = Path.Combine(_directory, "rec");
+        using var output = new StringWriter();
+
+        var code = await PolyStreamCli.RunAsync(
+            ["record", "--market", sim.Engine.Markets[1].Slug, "--out", recording, "--host", sim.BaseUrl.ToString(), "--gamma-host", sim.GammaUrl.ToString(), "--duration", "3s"],
+            new InvocationConfiguration { Output = output, Error = new StringWriter() },
+            TestContext.Current.CancellationToken);
+
+        Assert.True(code == 0, output.ToString());
+        Assert.Contains("dropped=0", output.ToString(), StringComparison.Ordinal);
+        using var verified = new StringWriter();
+        Assert.Equal(0, await PolyStreamCli.RunAsync(["verify", recording], new InvocationConfiguration { Output = verified, Error = new StringWriter() }, TestContext.Current.CancellationToken));
+        Assert.Matches(@"books=[1-9]\d* hashes_checked=[1-9]\d* matched=[1-9]\d* mismatched=0", verified.ToString());
+    }
+}
