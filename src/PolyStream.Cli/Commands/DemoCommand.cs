@@ -48,7 +48,8 @@ internal static class DemoCommand
         var assets = simulator.Engine.Markets
             .SelectMany(m => new[] { new WatchedAsset(m.YesTokenId, $"{Trim(m.Slug)} · Yes"), new WatchedAsset(m.NoTokenId, $"{Trim(m.Slug)} · No") })
             .ToList();
-        var streamer = new Streamer(new StreamerConfig { MarketAssets = [.. assets.Select(a => a.AssetId)] });
+        using var logs = FileLoggerFactory.Open(DataPaths.Resolve());
+        var streamer = new Streamer(new StreamerConfig { MarketAssets = [.. assets.Select(a => a.AssetId)] }, logs);
         await using var streamerScope = streamer.ConfigureAwait(false);
         var monitor = new FeedMonitor(streamer);
         await using var monitorScope = monitor.ConfigureAwait(false);
@@ -76,6 +77,7 @@ internal static class DemoCommand
         dashboard.Paused = true;
         console.Write(dashboard.Render(TimeSpan.Zero, 0));
         var synced = views.Count(v => v?.IsSynced == true);
+        await configuration.Output.WriteLineAsync($"logs: {logs.Path}").ConfigureAwait(false);
         await configuration.Output.WriteLineAsync($"final: books={views.Count} synced={synced} events={monitor.Total} trades={monitor.Trades} mismatches={monitor.Mismatches} resyncs={streamer.ResyncCounts.Accepted}").ConfigureAwait(false);
         return synced == views.Count ? ExitCodes.Ok : ExitCodes.Failure;
     }

@@ -36,7 +36,8 @@ internal static class TuiCommand
             {
                 var watched = await AssetResolver.ResolveAsync(result.GetValue(assets) ?? [], result.GetValue(markets) ?? [], result.GetRequiredValue(gammaHost), cancellationToken).ConfigureAwait(false);
                 var hostUri = result.GetRequiredValue(host);
-                var streamer = new Streamer(new StreamerConfig { MarketAssets = [.. watched.Select(w => w.AssetId)] });
+                using var logs = FileLoggerFactory.Open(DataPaths.Resolve());
+                var streamer = new Streamer(new StreamerConfig { MarketAssets = [.. watched.Select(w => w.AssetId)] }, logs);
                 await using var scope = streamer.ConfigureAwait(false);
                 var monitor = new FeedMonitor(streamer);
                 await using var monitorScope = monitor.ConfigureAwait(false);
