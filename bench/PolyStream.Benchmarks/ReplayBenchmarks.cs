@@ -1,0 +1,54 @@
+using BenchmarkDotNet.Attributes;
+using PolyStream.Recording;
+using PolyStream.Streaming;
+
+namespace PolyStream.Benchmarks;
+
+/// <summary>Replay from a file: reading the recording alone (decompress + frame walk), and through the book engine.</summary>
+[MemoryDiagnoser]
+public class ReplayBenchmarks
+{
+    public const int Frames = 100_000;
+
+    private string _directory = string.Empty;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _directory = Directory.CreateTempSubdirectory("polystream-bench-replay-").FullName;
+        var frames = MarketFrames.Stream(1_000, seed: 7);
+        var writer = RecordingWriter.Start(new RecordingWriterOptions { Directory = _directory, Assets = [MarketFrames.Yes, MarketFrames.No] });
+        for (var i = 0; i < Frames; i++)
+        {
+            writer.Append(frames[i % frames.Length], i, 0);
+        }
+
+        writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => Directory.Delete(_directory, recursive: true);
+
+    [Benchmark(Baseline = true, OperationsPerInvoke = Frames, Description = "read recording (decompress, walk frames)")]
+    public long Read()
+    {
+        long bytes = 0;
+        foreach (var frame in RecordingReader.Open(_directory).ReadFrames())
+        {
+            bytes += frame.Bytes.Length;
+        }
+
+        return bytes;
+    }
+
+    [Benchmark(OperationsPerInvoke = Frames, Description = "replay through BookEngine (parse + apply, hash off)")]
+    public async Task<long> ReplayThroughEngine()
+    {
+        await using var bus = new EventBus();
+        var engine = new BookEngine(bus, BookEngineOptions.Default with { HashPolicy = HashPolicy.Off, AutoSyncOnHashMismatch = false, CheckMirrors = false });
+        engine.Track(MarketFrames.Yes);
+        engine.Track(MarketFrames.No);
+        var result = await Replayer.RunAsync(RecordingReader.Open(_directory), engine);
+        return result.Frames;
+    }
+}

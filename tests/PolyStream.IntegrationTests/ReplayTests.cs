@@ -1,0 +1,79 @@
+using System.CommandLine;
+using PolyStream.Books;
+using PolyStream.Cli;
+using PolyStream.Recording;
+using PolyStream.Simulator;
+using PolyStream.Streaming;
+
+namespace PolyStream.IntegrationTests;
+
+/// <summary>A recording of the simulator, replayed at max speed through the engine, ends exactly at the simulator's ground truth.</summary>
+public sealed class ReplayTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("polystream-replay-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public async Task Replay_RecordingOfALiveStream_EndsAtGroundTruthWithEveryHashVerified()
+    {
+        await using var host = await SimHost.StartAsync(new SimulatorOptions { Markets = 8, Seed = 51, MarketLifecycle = false });
+        string[] tokens = [.. host.Server.Engine.Markets.SelectMany(m => new[] { m.YesTokenId, m.NoTokenId })];
+        var recording = Path.Combine(_directory, "rec");
+        await using (var recorder = RecordingWriter.Start(new RecordingWriterOptions { Directory = recording, Assets = [.. tokens], BlockBytes = 16 * 1024 }))
+        {
+            await using var streamer = new Streamer(new StreamerConfig { MarketAssets = tokens, Recorder = recorder });
+            await streamer.StartAsync(host.Server.BaseUrl, cancellationToken: TestContext.Current.CancellationToken);
+            for (var chunk = 0; chunk < 20; chunk++)
+            {
+                host.Server.Step(1_000);
+            }
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            while (tokens.Any(t => streamer.GetOrderBook(t) is not { IsSynced: true } v || !host.Server.GetBook(t)!.HasSameContent(v.Summary)))
+            {
+                await Task.Delay(20, timeout.Token);
+            }
+        }
+
+        await using var bus = new EventBus();
+        var engine = new BookEngine(bus, BookEngineOptions.Default with { AutoSyncOnHashMismatch = false });
+        foreach (var token in tokens)
+        {
+            engine.Track(token);
+        }
+
+        var result = await Replayer.RunAsync(RecordingReader.Open(recording), engine, cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.True(result.Frames > 10_000, $"{result.Frames} frames");
+        Assert.Empty(result.Report.TornSegments);
+        Assert.Equal(0, engine.Counts.HashMismatches);
+        Assert.True(engine.Counts.HashesChecked > 10_000);
+        Assert.All(tokens, t => Assert.True(host.Server.GetBook(t)!.HasSameContent(engine.GetOrderBook(t)!.Summary), t));
+        TestContext.Current.TestOutputHelper?.WriteLine($"replayed {result.Frames} frames at {result.FramesPerSecond:F0} frames/s");
+
+        using var output = new StringWriter();
+        Assert.Equal(0, await PolyStreamCli.RunAsync(["replay", recording], new InvocationConfiguration { Output = output, Error = new StringWriter() }, TestContext.Current.CancellationToken));
+        Assert.Contains("mismatched=0", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Replay_PacedAtTenTimes_TakesAboutATenthOfTheRecordedSpan()
+    {
+        var recording = Path.Combine(_directory, "paced");
+        await using (var writer = RecordingWriter.Start(new RecordingWriterOptions { Directory = recording }))
+        {
+            for (var i = 0; i < 11; i++)
+            {
+                writer.Append("PONG"u8, 1_000_000_000 + (i * 100_000), 0);
+            }
+        }
+
+        await using var bus = new EventBus();
+        var result = await Replayer.RunAsync(RecordingReader.Open(recording), new BookEngine(bus), new ReplayOptions { Speed = 10 }, TestContext.Current.CancellationToken);
+
+        // The frames span 1 s; at ten times the pace the replay cannot finish in less than 0.1 s.
+        Assert.Equal(11, result.Frames);
+        Assert.True(result.Elapsed >= TimeSpan.FromMilliseconds(95), $"{result.Elapsed}");
+    }
+}
