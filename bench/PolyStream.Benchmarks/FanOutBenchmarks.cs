@@ -1,0 +1,49 @@
+using BenchmarkDotNet.Attributes;
+using PolyStream.Streaming;
+
+namespace PolyStream.Benchmarks;
+
+/// <summary>Publishing one event to 1, 4 and 16 subscribers that keep up (each drains its queue after every batch).</summary>
+[MemoryDiagnoser]
+public class FanOutBenchmarks
+{
+    private const int Batch = 1_000;
+
+    private EventBus _bus = null!;
+    private EventSubscriber[] _subscribers = [];
+    private StreamEvent _event = null!;
+
+    [Params(1, 4, 16)]
+    public int Subscribers { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _bus = new EventBus();
+        _subscribers = [.. Enumerable.Range(0, Subscribers).Select(i => _bus.Subscribe(new SubscriberOptions { Capacity = Batch * 2, Name = $"s{i}" }))];
+        _event = new Lagged { AssetId = MarketFrames.Yes, Count = 1 };
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _bus.DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    [Benchmark(OperationsPerInvoke = Batch, Description = "publish one event to every subscriber")]
+    public int Publish()
+    {
+        for (var i = 0; i < Batch; i++)
+        {
+            _bus.Publish(_event);
+        }
+
+        var read = 0;
+        foreach (var subscriber in _subscribers)
+        {
+            while (subscriber.TryRead(out _))
+            {
+                read++;
+            }
+        }
+
+        return read;
+    }
+}
