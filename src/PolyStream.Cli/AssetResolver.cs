@@ -6,7 +6,7 @@ namespace PolyStream.Cli;
 /// <summary>Turns <c>--asset</c> ids and <c>--market</c> slugs into the tokens to stream, with labels for the screens.</summary>
 internal static class AssetResolver
 {
-    public static async Task<List<WatchedAsset>> ResolveAsync(IReadOnlyList<string> assets, IReadOnlyList<string> slugs, Uri gammaHost, CancellationToken cancellationToken)
+    public static async Task<List<WatchedAsset>> ResolveAsync(IReadOnlyList<string> assets, IReadOnlyList<string> slugs, Uri gammaHost, bool allowInsecure, CancellationToken cancellationToken)
     {
         var watched = assets.Select(a => new WatchedAsset(a, Short(a))).ToList();
         if (slugs.Count == 0)
@@ -14,7 +14,7 @@ internal static class AssetResolver
             return watched;
         }
 
-        using var gamma = new GammaClient(new GammaClientOptions { Host = gammaHost });
+        using var gamma = new GammaClient(new GammaClientOptions { Host = gammaHost, Transport = new ClobClientOptions { AllowInsecureTransport = allowInsecure } });
         foreach (var slug in slugs)
         {
             var market = await gamma.GetMarketBySlugAsync(slug, cancellationToken).ConfigureAwait(false);

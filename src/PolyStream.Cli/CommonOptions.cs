@@ -15,6 +15,13 @@ internal static class CommonOptions
     /// <summary>The wallet key <c>auth init</c> reads instead of prompting.</summary>
     public const string PrivateKeyVariable = "POLYSTREAM_PRIVATE_KEY";
 
+    /// <summary>Allows plain http/ws to a host other than this machine; every verb sees it.</summary>
+    public static Option<bool> Insecure { get; } = new("--insecure")
+    {
+        Description = "Allow plain http/ws to a host other than this machine (refused by default).",
+        Recursive = true,
+    };
+
     public static Option<Uri> ClobHost() => new("--host")
     {
         Description = $"CLOB REST host (env {ClobHostVariable}; default {ClobClientOptions.ProductionHost}).",

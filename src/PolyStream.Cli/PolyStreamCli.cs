@@ -21,9 +21,11 @@ internal static class PolyStreamCli
             + "  polystream auth init");
         root.Options.Add(new System.CommandLine.Help.HelpOption());
         root.Options.Add(new VersionOption());
+        root.Options.Add(CommonOptions.Insecure);
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(ChaosCommand.Create());
         root.Subcommands.Add(StreamCommand.Create());
         root.Subcommands.Add(TuiCommand.Create());
         root.Subcommands.Add(BookCommand.Create());
@@ -51,9 +53,17 @@ internal static class PolyStreamCli
             return ExitCodes.Usage;
         }
 
+        // Exceptions reach the handlers below instead of System.CommandLine's stack-trace printer.
+        configuration.EnableDefaultExceptionHandler = false;
         try
         {
             return await result.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ArgumentException ex) when (ex.ParamName == "uri")
+        {
+            // A plain-text remote host without --insecure: a usage problem with a stated fix.
+            await configuration.Error.WriteLineAsync($"polystream: {ex.Message.Split(" (Parameter", 2)[0]}").ConfigureAwait(false);
+            return ExitCodes.Usage;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

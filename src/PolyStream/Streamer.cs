@@ -77,12 +77,14 @@ public sealed class Streamer : IAsyncDisposable
     /// <param name="dataPaths">Where stored credentials are read for the user feed; <see langword="null"/> for the defaults.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <exception cref="CredentialFileException">A user feed was asked for, with no credentials given or stored.</exception>
+    /// <exception cref="ArgumentException">The host is plain text and not on this machine, and <see cref="StreamerConfig.AllowInsecureTransport"/> is off.</exception>
     public async Task StartAsync(Uri host, DataPaths? dataPaths = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(host);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         _marketWs = _config.Ws with { Url = ChannelUrl(host, _config.Ws.Url, WsConfig.ProductionMarketUrl, "ws/market"), Channel = WsChannel.Market, TimeProvider = _config.TimeProvider };
-        _rest = new ClobClient(new ClobClientOptions { Host = host, TimeProvider = _config.TimeProvider });
+        TransportSecurity.Require(_marketWs.Url, _config.AllowInsecureTransport);
+        _rest = new ClobClient(new ClobClientOptions { Host = host, TimeProvider = _config.TimeProvider, AllowInsecureTransport = _config.AllowInsecureTransport });
         // The ghost guard trusts the WebSocket's top only while it is fresher than the staleness threshold.
         var resync = _config.Resync with { GhostGuardWindow = _config.StaleAfter < _config.Resync.GhostGuardWindow ? _config.StaleAfter : _config.Resync.GhostGuardWindow };
         _resync = new ResyncScheduler(_rest, new Router(this), resync, _config.TimeProvider, _loggers.CreateLogger<ResyncScheduler>());

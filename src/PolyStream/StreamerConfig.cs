@@ -54,6 +54,9 @@ public sealed record StreamerConfig
     /// <summary>Where every raw market-channel frame is recorded, before parsing, with its receive time and shard; <see langword="null"/> records nothing. Default <see langword="null"/>.</summary>
     public PolyStream.Recording.RecordingWriter? Recorder { get; init; }
 
+    /// <summary>Whether plain <c>http</c>/<c>ws</c> to a host other than this machine is allowed. Default <see langword="false"/>: such a host is refused.</summary>
+    public bool AllowInsecureTransport { get; init; }
+
     /// <summary>The clock of every timer, watchdog and timestamp. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

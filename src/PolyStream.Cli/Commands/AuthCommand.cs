@@ -48,6 +48,7 @@ internal static class AuthCommand
             result.GetValue(chainId),
             result.GetValue(storeKey),
             result.GetValue(force),
+            result.GetValue(CommonOptions.Insecure),
             result.InvocationConfiguration,
             cancellationToken));
         return command;
@@ -92,7 +93,7 @@ internal static class AuthCommand
                 var hostUri = result.GetResult(host) is { Implicit: false } || stored.Host is null
                     ? result.GetRequiredValue(host)
                     : new Uri(stored.Host);
-                using var client = store.CreateAuthenticatedClient(new ClobClientOptions { Host = hostUri });
+                using var client = store.CreateAuthenticatedClient(new ClobClientOptions { Host = hostUri, AllowInsecureTransport = result.GetValue(CommonOptions.Insecure) });
                 var keys = await client.GetApiKeysAsync(cancellationToken).ConfigureAwait(false);
                 await configuration.Output.WriteLineAsync($"ok: {stored.Address} is authenticated at {hostUri} ({keys.Count} API key(s)).").ConfigureAwait(false);
                 return ExitCodes.Ok;
@@ -118,6 +119,7 @@ internal static class AuthCommand
         long chainId,
         bool storePrivateKey,
         bool force,
+        bool allowInsecure,
         InvocationConfiguration configuration,
         CancellationToken cancellationToken)
     {
@@ -142,7 +144,7 @@ internal static class AuthCommand
 
         try
         {
-            using var client = new ClobClient(new ClobClientOptions { Host = host, ChainId = chainId }, new ClobCredentials { Signer = key });
+            using var client = new ClobClient(new ClobClientOptions { Host = host, ChainId = chainId, AllowInsecureTransport = allowInsecure }, new ClobCredentials { Signer = key });
             var api = await client.CreateOrDeriveApiKeyAsync(nonce, cancellationToken).ConfigureAwait(false);
             store.Save(new StoredCredentials
             {

@@ -28,7 +28,7 @@ internal static class BookCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             var output = result.InvocationConfiguration.Output;
-            using var client = new ClobClient(new ClobClientOptions { Host = result.GetRequiredValue(host) });
+            using var client = new ClobClient(new ClobClientOptions { Host = result.GetRequiredValue(host), AllowInsecureTransport = result.GetValue(CommonOptions.Insecure) });
             try
             {
                 var snapshot = await client.GetBookAsync(result.GetRequiredValue(token), cancellationToken).ConfigureAwait(false);

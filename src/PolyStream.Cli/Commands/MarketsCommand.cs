@@ -34,7 +34,7 @@ internal static class MarketsCommand
         {
             var output = result.InvocationConfiguration.Output;
             var error = result.InvocationConfiguration.Error;
-            using var gamma = new GammaClient(new GammaClientOptions { Host = result.GetRequiredValue(gammaHost) });
+            using var gamma = new GammaClient(new GammaClientOptions { Host = result.GetRequiredValue(gammaHost), Transport = new ClobClientOptions { AllowInsecureTransport = result.GetValue(CommonOptions.Insecure) } });
             try
             {
                 var progress = new InlineProgress<int>(pages => error.Write($"\rsearching… {pages} page(s) read"));
@@ -67,7 +67,7 @@ internal static class MarketsCommand
         {
             var output = result.InvocationConfiguration.Output;
             var error = result.InvocationConfiguration.Error;
-            using var client = new ClobClient(new ClobClientOptions { Host = result.GetRequiredValue(host) });
+            using var client = new ClobClient(new ClobClientOptions { Host = result.GetRequiredValue(host), AllowInsecureTransport = result.GetValue(CommonOptions.Insecure) });
             var shown = 0;
             var read = 0;
             try

@@ -36,7 +36,7 @@ internal static class RecordCommand
 
             try
             {
-                var watched = await AssetResolver.ResolveAsync(result.GetValue(assets) ?? [], result.GetValue(markets) ?? [], result.GetRequiredValue(gammaHost), cancellationToken).ConfigureAwait(false);
+                var watched = await AssetResolver.ResolveAsync(result.GetValue(assets) ?? [], result.GetValue(markets) ?? [], result.GetRequiredValue(gammaHost), result.GetValue(CommonOptions.Insecure), cancellationToken).ConfigureAwait(false);
                 if (watched.Count == 0)
                 {
                     await error.WriteLineAsync("polystream record: name at least one --asset or --market.").ConfigureAwait(false);
@@ -46,7 +46,7 @@ internal static class RecordCommand
                 var hostUri = result.GetRequiredValue(host);
                 var recorder = RecordingWriter.Start(new RecordingWriterOptions { Directory = result.GetRequiredValue(output), Source = hostUri.ToString(), Assets = [.. watched.Select(w => w.AssetId)] });
                 await using var recorderScope = recorder.ConfigureAwait(false);
-                var streamer = new Streamer(new StreamerConfig { MarketAssets = [.. watched.Select(w => w.AssetId)], Recorder = recorder });
+                var streamer = new Streamer(new StreamerConfig { MarketAssets = [.. watched.Select(w => w.AssetId)], Recorder = recorder, AllowInsecureTransport = result.GetValue(CommonOptions.Insecure) });
                 await using (streamer.ConfigureAwait(false))
                 {
                     await streamer.StartAsync(hostUri, cancellationToken: cancellationToken).ConfigureAwait(false);

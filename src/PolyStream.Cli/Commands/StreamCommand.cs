@@ -45,8 +45,8 @@ internal static class StreamCommand
 
             try
             {
-                var watched = await AssetResolver.ResolveAsync(result.GetValue(assets) ?? [], result.GetValue(markets) ?? [], result.GetRequiredValue(gammaHost), cancellationToken).ConfigureAwait(false);
-                var streamer = new Streamer(new StreamerConfig { MarketAssets = [.. watched.Select(w => w.AssetId)] });
+                var watched = await AssetResolver.ResolveAsync(result.GetValue(assets) ?? [], result.GetValue(markets) ?? [], result.GetRequiredValue(gammaHost), result.GetValue(CommonOptions.Insecure), cancellationToken).ConfigureAwait(false);
+                var streamer = new Streamer(new StreamerConfig { MarketAssets = [.. watched.Select(w => w.AssetId)], AllowInsecureTransport = result.GetValue(CommonOptions.Insecure) });
                 await using var scope = streamer.ConfigureAwait(false);
                 var events = streamer.Events();
                 await using var eventsScope = ((IAsyncDisposable)events).ConfigureAwait(false);

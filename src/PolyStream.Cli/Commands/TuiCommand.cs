@@ -34,10 +34,10 @@ internal static class TuiCommand
         {
             try
             {
-                var watched = await AssetResolver.ResolveAsync(result.GetValue(assets) ?? [], result.GetValue(markets) ?? [], result.GetRequiredValue(gammaHost), cancellationToken).ConfigureAwait(false);
+                var watched = await AssetResolver.ResolveAsync(result.GetValue(assets) ?? [], result.GetValue(markets) ?? [], result.GetRequiredValue(gammaHost), result.GetValue(CommonOptions.Insecure), cancellationToken).ConfigureAwait(false);
                 var hostUri = result.GetRequiredValue(host);
                 using var logs = FileLoggerFactory.Open(DataPaths.Resolve());
-                var streamer = new Streamer(new StreamerConfig { MarketAssets = [.. watched.Select(w => w.AssetId)] }, logs);
+                var streamer = new Streamer(new StreamerConfig { MarketAssets = [.. watched.Select(w => w.AssetId)], AllowInsecureTransport = result.GetValue(CommonOptions.Insecure) }, logs);
                 await using var scope = streamer.ConfigureAwait(false);
                 var monitor = new FeedMonitor(streamer);
                 await using var monitorScope = monitor.ConfigureAwait(false);

@@ -33,6 +33,9 @@ internal sealed class DaemonSettings
     /// <summary>A folder to record every raw frame into; none when empty.</summary>
     public string? RecordTo { get; set; }
 
+    /// <summary>Allow plain http/ws to a host other than this machine. Default false.</summary>
+    public bool AllowInsecure { get; set; }
+
     /// <summary>Folder for credentials and data; the XDG defaults when empty.</summary>
     public string? DataDir { get; set; }
 }

@@ -18,9 +18,9 @@ internal sealed class StreamingService(IOptions<DaemonSettings> options, ILogger
         List<Tui.WatchedAsset> assets;
         try
         {
-            assets = await AssetResolver.ResolveAsync(settings.Assets, settings.Markets, new Uri(settings.GammaHost), stoppingToken).ConfigureAwait(false);
+            assets = await AssetResolver.ResolveAsync(settings.Assets, settings.Markets, new Uri(settings.GammaHost), settings.AllowInsecure, stoppingToken).ConfigureAwait(false);
         }
-        catch (Rest.ClobApiException ex)
+        catch (Exception ex) when (ex is Rest.ClobApiException or ArgumentException)
         {
             DaemonLog.CannotStart(_logger, ex.Message);
             Environment.ExitCode = ExitCodes.Failure;
@@ -40,6 +40,7 @@ internal sealed class StreamingService(IOptions<DaemonSettings> options, ILogger
                 MaxAssetsPerConnection = settings.MaxAssetsPerConnection,
                 StaleAfter = TimeSpan.FromSeconds(settings.StaleAfterSeconds),
                 Recorder = recorder,
+                AllowInsecureTransport = settings.AllowInsecure,
             };
             var streamer = new Streamer(config, loggers);
             await using (streamer.ConfigureAwait(false))

@@ -27,7 +27,7 @@ public sealed partial class ClobClient : IDisposable
     {
         _options = options ?? new ClobClientOptions();
         Credentials = credentials;
-        _transport = new RestTransport(_options, RateLimits.Clob(_options.TimeProvider), httpClient);
+        _transport = new RestTransport(_options.Host, _options, RateLimits.Clob(_options.TimeProvider), httpClient);
     }
 
     /// <summary>The credentials authenticated calls use, if any.</summary>

@@ -30,6 +30,9 @@ public sealed record ClobClientOptions
     /// <summary>The chain id L1 signatures commit to: 137 (Polygon) or 80002 (Amoy). Default 137.</summary>
     public long ChainId { get; init; } = PolyStream.Auth.ClobAuth.PolygonChainId;
 
+    /// <summary>Whether plain <c>http</c> to a host other than this machine is allowed. Default <see langword="false"/>: such a host is refused.</summary>
+    public bool AllowInsecureTransport { get; init; }
+
     /// <summary>The clock for rate limits, backoff and signature timestamps. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

@@ -15,7 +15,7 @@ public sealed class GammaClient : IDisposable
     public GammaClient(GammaClientOptions? options = null, HttpClient? httpClient = null)
     {
         _options = options ?? new GammaClientOptions();
-        _transport = new RestTransport(_options.Transport, RateLimits.Gamma(_options.Transport.TimeProvider), httpClient);
+        _transport = new RestTransport(_options.Host, _options.Transport, RateLimits.Gamma(_options.Transport.TimeProvider), httpClient);
     }
 
     /// <summary>One market by slug (<c>GET /markets/slug/{slug}</c>).</summary>

@@ -15,8 +15,9 @@ internal sealed class RestTransport : IDisposable
     private readonly ClobClientOptions _options;
     private readonly RateLimits? _limits;
 
-    public RestTransport(ClobClientOptions options, RateLimits limits, HttpClient? httpClient)
+    public RestTransport(Uri host, ClobClientOptions options, RateLimits limits, HttpClient? httpClient)
     {
+        TransportSecurity.Require(host, options.AllowInsecureTransport);
         _options = options;
         _ownsHttp = httpClient is null;
         _http = httpClient ?? new HttpClient(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.All });
