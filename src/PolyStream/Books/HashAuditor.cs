@@ -113,7 +113,7 @@ public sealed class HashAuditor
         for (var i = 0; i < changes.Length; i++)
         {
             var assetId = changes[i].AssetId;
-            if (AppearsEarlier(changes, i))
+            if (PriceChangeSpans.AppearsEarlier(changes, i))
             {
                 continue;
             }
@@ -125,7 +125,7 @@ public sealed class HashAuditor
             }
             else
             {
-                _untracked += CountFor(changes, assetId);
+                _untracked += PriceChangeSpans.CountFor(changes, assetId);
             }
         }
     }
@@ -142,29 +142,5 @@ public sealed class HashAuditor
                 _onMismatch?.Invoke(new HashMismatch(frameNumber, assetId, kind, check.Expected, check.Actual));
                 break;
         }
-    }
-
-    private static bool AppearsEarlier(ReadOnlySpan<PriceChange> changes, int index)
-    {
-        for (var i = 0; i < index; i++)
-        {
-            if (changes[i].AssetId == changes[index].AssetId)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static int CountFor(ReadOnlySpan<PriceChange> changes, string assetId)
-    {
-        var count = 0;
-        foreach (var change in changes)
-        {
-            count += change.AssetId == assetId ? 1 : 0;
-        }
-
-        return count;
     }
 }

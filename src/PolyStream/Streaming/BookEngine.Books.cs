@@ -13,24 +13,12 @@ public sealed partial class BookEngine
         // A WebSocket snapshot is in stream order: every delta received before it is already in it.
         asset.ClearReplayBuffer();
         asset.AnnouncedTickSize = null;
-        try
-        {
-            asset.Book.ReplaceWithSnapshotNoHash(snapshot);
-        }
-        catch (ArgumentException)
+        if (Rebase(asset, snapshot, receiveTimestamp) is not { } check)
         {
             Reject(asset, receiveTimestamp);
             return;
         }
 
-        var check = _options.HashPolicy.Mode == HashPolicyMode.Off
-            ? HashCheck.NotChecked
-            : asset.Book.VerifyHash(snapshot.Hash, _options.HashVersion);
-        asset.Epoch++;
-        asset.Seq = 0;
-        _snapshots++;
-        CountCheck(asset, check);
-        UpdateView(asset, receiveTimestamp, contentChanged: true);
         var at = _outbox.Count;
         if (!check.IsMismatch)
         {
@@ -70,7 +58,7 @@ public sealed partial class BookEngine
         for (var i = 0; i < changes.Length; i++)
         {
             var assetId = changes[i].AssetId;
-            if (AppearsEarlier(changes, i))
+            if (PriceChangeSpans.AppearsEarlier(changes, i))
             {
                 continue;
             }
@@ -78,7 +66,7 @@ public sealed partial class BookEngine
             if (!_assets.TryGetValue(assetId, out var asset))
             {
                 // Complement leakage: the sibling of a subscribed token arrives in the same message.
-                _untracked += CountFor(changes, assetId);
+                _untracked += PriceChangeSpans.CountFor(changes, assetId);
                 continue;
             }
 
@@ -248,7 +236,7 @@ public sealed partial class BookEngine
 
     private static ImmutableArray<PriceChange> ChangesFor(ImmutableArray<PriceChange> changes, string assetId)
     {
-        var count = CountFor(changes.AsSpan(), assetId);
+        var count = PriceChangeSpans.CountFor(changes.AsSpan(), assetId);
         if (count == changes.Length)
         {
             return changes;
@@ -266,27 +254,29 @@ public sealed partial class BookEngine
         return builder.MoveToImmutable();
     }
 
-    private static bool AppearsEarlier(ReadOnlySpan<PriceChange> changes, int index)
+    /// <summary>
+    /// Replaces a book with a snapshot and starts a new epoch, checking the hash under the policy;
+    /// <see langword="null"/> when a level is out of range (the caller rejects the book).
+    /// </summary>
+    private HashCheck? Rebase(TrackedAsset asset, BookEvent snapshot, long receiveTimestamp)
     {
-        for (var i = 0; i < index; i++)
+        try
         {
-            if (changes[i].AssetId == changes[index].AssetId)
-            {
-                return true;
-            }
+            asset.Book.ReplaceWithSnapshotNoHash(snapshot);
+        }
+        catch (ArgumentException)
+        {
+            return null;
         }
 
-        return false;
-    }
-
-    private static int CountFor(ReadOnlySpan<PriceChange> changes, string assetId)
-    {
-        var count = 0;
-        foreach (var change in changes)
-        {
-            count += change.AssetId == assetId ? 1 : 0;
-        }
-
-        return count;
+        var check = _options.HashPolicy.Mode == HashPolicyMode.Off
+            ? HashCheck.NotChecked
+            : asset.Book.VerifyHash(snapshot.Hash, _options.HashVersion);
+        asset.Epoch++;
+        asset.Seq = 0;
+        _snapshots++;
+        CountCheck(asset, check);
+        UpdateView(asset, receiveTimestamp, contentChanged: true);
+        return check;
     }
 }

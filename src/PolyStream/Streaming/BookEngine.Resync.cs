@@ -20,25 +20,12 @@ public sealed partial class BookEngine
             asset.AnnouncedTickSize = null;
         }
 
-        try
-        {
-            asset.Book.ReplaceWithSnapshotNoHash(snapshot);
-        }
-        catch (ArgumentException)
+        if (Rebase(asset, snapshot, receiveTimestamp) is not { } check)
         {
             asset.ClearReplayBuffer();
             Reject(asset, receiveTimestamp);
             return;
         }
-
-        var check = _options.HashPolicy.Mode == HashPolicyMode.Off
-            ? HashCheck.NotChecked
-            : asset.Book.VerifyHash(snapshot.Hash, _options.HashVersion);
-        asset.Epoch++;
-        asset.Seq = 0;
-        _snapshots++;
-        CountCheck(asset, check);
-        UpdateView(asset, receiveTimestamp, contentChanged: true);
 
         // The view keeps its untrusted state until the replayed deltas are verified below.
         _outbox.Add(new BookSnapshotApplied
