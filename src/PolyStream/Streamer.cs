@@ -23,6 +23,7 @@ public sealed class Streamer : IAsyncDisposable
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
     private readonly EventBus _bus;
+    private readonly Diagnostics.StreamerMetrics _metrics;
     private readonly SemaphoreSlim _subscriptions = new(1, 1);
     private readonly List<MarketShard> _shards = [];
     private readonly Dictionary<string, MarketShard> _byAsset = new(StringComparer.Ordinal);
@@ -44,7 +45,11 @@ public sealed class Streamer : IAsyncDisposable
         _loggers = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = _loggers.CreateLogger<Streamer>();
         _bus = new EventBus(new EventBusOptions { DefaultSubscriber = new SubscriberOptions { Capacity = config.EventBufferSize, Overflow = config.Overflow } }, _loggers.CreateLogger<EventBus>());
+        _metrics = new Diagnostics.StreamerMetrics(this, _bus);
     }
+
+    /// <summary>The name of the <see cref="System.Diagnostics.Metrics.Meter"/> every streamer reports to (frames, hashes, resyncs, books by state, latency).</summary>
+    public const string MeterName = Diagnostics.StreamerMetrics.MeterName;
 
     /// <summary>The health of every market connection shard.</summary>
     public IReadOnlyList<ShardHealth> Shards
@@ -221,6 +226,7 @@ public sealed class Streamer : IAsyncDisposable
         }
 
         _rest?.Dispose();
+        _metrics.Dispose();
         await _bus.DisposeAsync().ConfigureAwait(false);
         _subscriptions.Dispose();
     }
@@ -287,6 +293,7 @@ public sealed class Streamer : IAsyncDisposable
                 _bus,
                 asset => _resync?.Request(asset, urgent: true),
                 asset => _resync?.Request(asset),
+                _metrics,
                 _loggers);
             _shards.Add(shard);
         }

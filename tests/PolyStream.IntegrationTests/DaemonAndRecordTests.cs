@@ -20,13 +20,14 @@ public sealed class DaemonAndRecordTests : IDisposable
     }
 
     [Fact]
-    public async Task Daemon_Sigterm_StopsCleanlyWithExitZeroAndItsRecordingVerifies()
+    public async Task Daemon_ScrapedThenSigterm_ServesMetricsAndHealthStopsCleanlyAndItsRecordingVerifies()
     {
         await using var sim = await LiveSimulatorAsync();
         var config = Path.Combine(_directory, "daemon.json");
         var recording = Path.Combine(_directory, "rec");
+        var statusPort = FreePort();
         await File.WriteAllTextAsync(config, $$"""
-            { "PolyStream": { "Host": "{{sim.BaseUrl}}", "GammaHost": "{{sim.GammaUrl}}", "Markets": ["{{sim.Engine.Markets[0].Slug}}"], "StatusIntervalSeconds": 1, "RecordTo": "{{recording}}" } }
+            { "PolyStream": { "Host": "{{sim.BaseUrl}}", "GammaHost": "{{sim.GammaUrl}}", "Markets": ["{{sim.Engine.Markets[0].Slug}}"], "StatusIntervalSeconds": 1, "RecordTo": "{{recording}}", "StatusPort": {{statusPort}} } }
             """, TestContext.Current.CancellationToken);
         var cli = Path.Combine(AppContext.BaseDirectory, "PolyStream.Cli.dll");
         using var daemon = Process.Start(new ProcessStartInfo("dotnet", [cli, "daemon", "--config", config]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })!;
@@ -44,6 +45,19 @@ public sealed class DaemonAndRecordTests : IDisposable
             }
         }
 
+        // Scrape the daemon's status endpoints while it runs, as a monitoring system would.
+        using (var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{statusPort}/"), Timeout = TimeSpan.FromSeconds(10) })
+        {
+            var metrics = await http.GetStringAsync(new Uri("metrics", UriKind.Relative), TestContext.Current.CancellationToken);
+            var samples = metrics.Split('\n').Where(l => l.StartsWith("polystream_", StringComparison.Ordinal)).ToList();
+            Assert.Contains(samples, l => l.StartsWith("polystream_hash_checks", StringComparison.Ordinal) && double.Parse(l.Split(' ')[^1], System.Globalization.CultureInfo.InvariantCulture) > 0);
+            Assert.Contains(samples, l => l.StartsWith("polystream_books", StringComparison.Ordinal) && l.Contains("state=\"Synced\"", StringComparison.Ordinal));
+            using var health = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri("health", UriKind.Relative), TestContext.Current.CancellationToken));
+            Assert.Equal("ok", health.RootElement.GetProperty("status").GetString());
+            Assert.Equal(2, health.RootElement.GetProperty("synced").GetInt32());
+            Assert.Equal("Subscribed", health.RootElement.GetProperty("shards")[0].GetProperty("state").GetString());
+        }
+
         using (var kill = Process.Start("kill", ["-TERM", daemon.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
             await kill!.WaitForExitAsync(TestContext.Current.CancellationToken);
@@ -59,6 +73,13 @@ public sealed class DaemonAndRecordTests : IDisposable
         var verify = await PolyStreamCli.RunAsync(["verify", recording], new InvocationConfiguration { Output = output, Error = new StringWriter() }, TestContext.Current.CancellationToken);
         Assert.True(verify == 0, output.ToString());
         Assert.Contains("mismatched=0", output.ToString(), StringComparison.Ordinal);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     [Fact]

@@ -11,6 +11,9 @@ internal static partial class DaemonLog
     [LoggerMessage(EventId = 6001, Level = LogLevel.Information, Message = "Status: {Synced}/{Books} books synced, {Shards} shards ({Connected} up), {Checked} hashes checked, {Mismatched} mismatched, {Resyncs} resyncs, {Reconnects} reconnects")]
     public static partial void Status(ILogger logger, int synced, int books, int shards, int connected, long @checked, long mismatched, long resyncs, long reconnects);
 
+    [LoggerMessage(EventId = 6004, Level = LogLevel.Information, Message = "Serving /metrics and /health at {Url}")]
+    public static partial void StatusServing(ILogger logger, Uri url);
+
     [LoggerMessage(EventId = 6002, Level = LogLevel.Information, Message = "Stopped cleanly")]
     public static partial void Stopped(ILogger logger);
 

@@ -33,6 +33,12 @@ internal sealed class DaemonSettings
     /// <summary>A folder to record every raw frame into; none when empty.</summary>
     public string? RecordTo { get; set; }
 
+    /// <summary>The address <c>/metrics</c> and <c>/health</c> listen on. Default 127.0.0.1 (this machine only).</summary>
+    public string StatusHost { get; set; } = "127.0.0.1";
+
+    /// <summary>The port of <c>/metrics</c> and <c>/health</c>; 0 turns them off. Default 9464.</summary>
+    public int StatusPort { get; set; } = 9464;
+
     /// <summary>Allow plain http/ws to a host other than this machine. Default false.</summary>
     public bool AllowInsecure { get; set; }
 

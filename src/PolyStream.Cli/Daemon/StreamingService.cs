@@ -47,6 +47,13 @@ internal sealed class StreamingService(IOptions<DaemonSettings> options, ILogger
             {
                 DaemonLog.Starting(_logger, assets.Count, settings.Host);
                 await streamer.StartAsync(host, string.IsNullOrWhiteSpace(settings.DataDir) ? null : DataPaths.Under(settings.DataDir), stoppingToken).ConfigureAwait(false);
+                var status = settings.StatusPort == 0 ? null : await StatusServer.StartAsync(streamer, settings.StatusHost, settings.StatusPort, stoppingToken).ConfigureAwait(false);
+                await using var statusScope = ((IAsyncDisposable?)status ?? NoStatus.Instance).ConfigureAwait(false);
+                if (status is not null)
+                {
+                    DaemonLog.StatusServing(_logger, status.Url);
+                }
+
                 using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(1, settings.StatusIntervalSeconds)));
                 try
                 {
@@ -91,4 +98,12 @@ internal sealed class StreamingService(IOptions<DaemonSettings> options, ILogger
         var t when t.StartsWith("Sample:", StringComparison.OrdinalIgnoreCase) && int.TryParse(t[7..], out var n) && n > 0 => HashPolicy.Sample(n),
         _ => HashPolicy.Verify,
     };
+
+    /// <summary>Stands in for the status server when it is turned off.</summary>
+    private sealed class NoStatus : IAsyncDisposable
+    {
+        public static NoStatus Instance { get; } = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
 }

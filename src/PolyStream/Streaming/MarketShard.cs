@@ -21,6 +21,7 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
     private readonly ConcurrentQueue<ShardWork> _control = new();
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly Diagnostics.StreamerMetrics _metrics;
     private readonly CancellationTokenSource _stopping = new();
     private readonly HashSet<string> _assets = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _staleStrikes = new(StringComparer.Ordinal);
@@ -30,8 +31,9 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
     private long _lastStaleCheck;
     private int _disposed;
 
-    public MarketShard(int id, StreamerConfig config, WsConfig ws, EventBus bus, Action<string> resyncRequested, Action<string> witnessRequested, ILoggerFactory loggers)
+    public MarketShard(int id, StreamerConfig config, WsConfig ws, EventBus bus, Action<string> resyncRequested, Action<string> witnessRequested, Diagnostics.StreamerMetrics metrics, ILoggerFactory loggers)
     {
+        _metrics = metrics;
         Id = id;
         _config = config;
         _time = config.TimeProvider;
@@ -220,6 +222,7 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
                 try
                 {
                     _engine.Process(frame.Buffer.AsSpan(0, frame.Length), frame.ReceivedAt);
+                    _metrics.RecordFrame(_time.GetElapsedTime(frame.ReceivedAt));
                 }
                 finally
                 {

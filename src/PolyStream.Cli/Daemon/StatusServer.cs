@@ -1,0 +1,85 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Prometheus;
+
+namespace PolyStream.Cli.Daemon;
+
+/// <summary>
+/// The daemon's HTTP status: <c>/metrics</c> in Prometheus text (prometheus-net, which also exports the
+/// streamer's <see cref="System.Diagnostics.Metrics"/> meter) and <c>/health</c> as JSON, per shard and per book.
+/// Bound to loopback by default.
+/// </summary>
+internal sealed class StatusServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private StatusServer(WebApplication app) => _app = app;
+
+    public Uri Url { get; private set; } = null!;
+
+    public static async Task<StatusServer> StartAsync(Streamer streamer, string host, int port, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseSetting(WebHostDefaults.SuppressStatusMessagesKey, "true");
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(host), port));
+        var app = builder.Build();
+        app.MapMetrics("/metrics");
+        app.MapGet("/health", (HttpContext context) => WriteHealthAsync(context, streamer));
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var server = new StatusServer(app) { Url = new Uri(app.Urls.First()) };
+        return server;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static async Task WriteHealthAsync(HttpContext context, Streamer streamer)
+    {
+        var books = streamer.GetAllOrderBooks();
+        var shards = streamer.Shards;
+        context.Response.ContentType = "application/json";
+        var writer = new Utf8JsonWriter(context.Response.Body);
+        await using var writerScope = writer.ConfigureAwait(false);
+        writer.WriteStartObject();
+        writer.WriteString("status", books.Count > 0 && books.All(b => b.IsSynced) ? "ok" : "degraded");
+        writer.WriteNumber("books", books.Count);
+        writer.WriteNumber("synced", books.Count(b => b.IsSynced));
+        writer.WriteStartArray("shards");
+        foreach (var shard in shards)
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("shard", shard.Shard);
+            writer.WriteString("state", shard.Connection.State.ToString());
+            writer.WriteNumber("assets", shard.Assets);
+            writer.WriteNumber("reconnects", shard.Connection.ReconnectCount);
+            writer.WriteNumber("frames", shard.Connection.FramesReceived);
+            writer.WriteNumber("dropped_frames", shard.DroppedFrames);
+            writer.WriteNumber("hash_mismatches", shard.Books.HashMismatches);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteStartArray("book_states");
+        foreach (var book in books)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("asset_id", book.AssetId);
+            writer.WriteString("state", book.State.ToString());
+            writer.WriteNumber("epoch", book.Epoch);
+            writer.WriteNumber("seq", book.Seq);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        await writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+    }
+}
