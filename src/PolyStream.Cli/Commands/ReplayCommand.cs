@@ -20,19 +20,27 @@ internal static class ReplayCommand
             CustomParser = ParseSpeed,
         };
         var json = new Option<bool>("--json") { Description = "Print every event as NDJSON (type, asset_id, epoch, seq, …)." };
+        var serve = new Option<int?>("--serve") { Description = "Instead of replaying here, serve the recording on this port (ws://127.0.0.1:PORT/ws/market; 0 picks one) to any client, at --speed (default 1 when serving)." };
         var command = new Command(
             "replay",
             "Replay a recording through the same book engine that runs live: books, hashes, trust states and events.\n"
             + "Ends with 'frames=N events=N books=N synced=N hashes_checked=N mismatched=N frames_per_s=N'; exit 1 when a hash mismatched.\n\n"
             + "Examples:\n"
             + "  polystream replay ~/recordings/rain\n"
-            + "  polystream replay rec --speed 10 --json | jq 'select(.type==\"book_state_changed\")'")
+            + "  polystream replay rec --speed 10 --json | jq 'select(.type==\"book_state_changed\")'\n"
+            + "  polystream replay rec --serve 8090 --speed 1")
         {
-            path, speed, json,
+            path, speed, json, serve,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
             var output = result.InvocationConfiguration.Output;
+            if (result.GetValue(serve) is { } port)
+            {
+                var speedGiven = result.GetResult(speed) is { Implicit: false };
+                return await ServeAsync(result.GetRequiredValue(path), port, speedGiven ? result.GetValue(speed) : 1, result.InvocationConfiguration, cancellationToken).ConfigureAwait(false);
+            }
+
             RecordingReader recording;
             IReadOnlyCollection<string> assets;
             try
@@ -88,6 +96,33 @@ internal static class ReplayCommand
             return counts.HashMismatches == 0 ? ExitCodes.Ok : ExitCodes.Failure;
         });
         return command;
+    }
+
+    private static async Task<int> ServeAsync(string path, int port, double speed, InvocationConfiguration configuration, CancellationToken cancellationToken)
+    {
+        var server = new Simulator.RecordingServer(new Simulator.RecordingServerOptions { Recording = path, Port = port, Speed = speed });
+        await using var scope = server.ConfigureAwait(false);
+        try
+        {
+            await server.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or IOException)
+        {
+            await configuration.Error.WriteLineAsync($"polystream replay: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        await configuration.Output.WriteLineAsync($"Serving {path} at {server.MarketWebSocketUrl} (speed {speed}); Ctrl+C to stop.").ConfigureAwait(false);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl+C or SIGTERM.
+        }
+
+        return ExitCodes.Ok;
     }
 
     private static double ParseSpeed(ArgumentResult result)
