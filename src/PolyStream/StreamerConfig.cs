@@ -54,6 +54,9 @@ public sealed record StreamerConfig
     /// <summary>Where every raw market-channel frame is recorded, before parsing, with its receive time and shard; <see langword="null"/> records nothing. Default <see langword="null"/>.</summary>
     public PolyStream.Recording.RecordingWriter? Recorder { get; init; }
 
+    /// <summary>Books saved by a previous run; each streamed token found here starts <see cref="BookTrustState.Restored"/> with its saved content until the feed confirms it. Default none.</summary>
+    public IReadOnlyList<PolyStream.Recording.BookCheckpoint> Checkpoint { get; init; } = [];
+
     /// <summary>Whether plain <c>http</c>/<c>ws</c> to a host other than this machine is allowed. Default <see langword="false"/>: such a host is refused.</summary>
     public bool AllowInsecureTransport { get; init; }
 

@@ -26,8 +26,9 @@ public sealed class DaemonAndRecordTests : IDisposable
         var config = Path.Combine(_directory, "daemon.json");
         var recording = Path.Combine(_directory, "rec");
         var statusPort = FreePort();
+        var checkpoint = Path.Combine(_directory, "checkpoint.json");
         await File.WriteAllTextAsync(config, $$"""
-            { "PolyStream": { "Host": "{{sim.BaseUrl}}", "GammaHost": "{{sim.GammaUrl}}", "Markets": ["{{sim.Engine.Markets[0].Slug}}"], "StatusIntervalSeconds": 1, "RecordTo": "{{recording}}", "StatusPort": {{statusPort}} } }
+            { "PolyStream": { "Host": "{{sim.BaseUrl}}", "GammaHost": "{{sim.GammaUrl}}", "Markets": ["{{sim.Engine.Markets[0].Slug}}"], "StatusIntervalSeconds": 1, "RecordTo": "{{recording}}", "StatusPort": {{statusPort}}, "CheckpointFile": "{{checkpoint}}" } }
             """, TestContext.Current.CancellationToken);
         var cli = Path.Combine(AppContext.BaseDirectory, "PolyStream.Cli.dll");
         using var daemon = Process.Start(new ProcessStartInfo("dotnet", [cli, "daemon", "--config", config]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })!;
@@ -67,6 +68,9 @@ public sealed class DaemonAndRecordTests : IDisposable
         await daemon.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
 
         Assert.Equal(0, daemon.ExitCode);
+        var saved = new PolyStream.Recording.CheckpointStore(checkpoint).Load();
+        Assert.Equal(2, saved.Count);
+        Assert.All(saved, c => Assert.True(c.Epoch >= 1));
         Assert.Contains(log, l => l.Contains("\"EventId\":6001", StringComparison.Ordinal));
         Assert.Contains(log, l => l.Contains("Stopped cleanly", StringComparison.Ordinal));
         using var output = new StringWriter();

@@ -14,6 +14,9 @@ internal static partial class DaemonLog
     [LoggerMessage(EventId = 6004, Level = LogLevel.Information, Message = "Serving /metrics and /health at {Url}")]
     public static partial void StatusServing(ILogger logger, Uri url);
 
+    [LoggerMessage(EventId = 6005, Level = LogLevel.Warning, Message = "The checkpoint {Path} could not be used: {Reason}")]
+    public static partial void CheckpointFailed(ILogger logger, string path, string reason);
+
     [LoggerMessage(EventId = 6002, Level = LogLevel.Information, Message = "Stopped cleanly")]
     public static partial void Stopped(ILogger logger);
 

@@ -33,6 +33,12 @@ internal sealed class DaemonSettings
     /// <summary>A folder to record every raw frame into; none when empty.</summary>
     public string? RecordTo { get; set; }
 
+    /// <summary>Seconds between checkpoints of every book (written atomically, loaded as Restored at the next start); 0 turns them off. Default 30.</summary>
+    public int CheckpointIntervalSeconds { get; set; } = 30;
+
+    /// <summary>The checkpoint file; default <c>checkpoint.json</c> in the data folder.</summary>
+    public string? CheckpointFile { get; set; }
+
     /// <summary>The address <c>/metrics</c> and <c>/health</c> listen on. Default 127.0.0.1 (this machine only).</summary>
     public string StatusHost { get; set; } = "127.0.0.1";
 

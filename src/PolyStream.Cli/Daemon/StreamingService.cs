@@ -33,8 +33,13 @@ internal sealed class StreamingService(IOptions<DaemonSettings> options, ILogger
             : RecordingWriter.Start(new RecordingWriterOptions { Directory = settings.RecordTo, Source = host.ToString(), Assets = [.. assets.Select(a => a.AssetId)] });
         try
         {
+            var dataPaths = string.IsNullOrWhiteSpace(settings.DataDir) ? DataPaths.Resolve() : DataPaths.Under(settings.DataDir);
+            var checkpoints = settings.CheckpointIntervalSeconds <= 0
+                ? null
+                : new CheckpointStore(settings.CheckpointFile is { Length: > 0 } file ? file : Path.Combine(dataPaths.DataDirectory, "checkpoint.json"));
             var config = new StreamerConfig
             {
+                Checkpoint = checkpoints is null ? [] : LoadCheckpoint(checkpoints),
                 MarketAssets = [.. assets.Select(a => a.AssetId)],
                 HashPolicy = ParsePolicy(settings.HashPolicy),
                 MaxAssetsPerConnection = settings.MaxAssetsPerConnection,
@@ -46,7 +51,7 @@ internal sealed class StreamingService(IOptions<DaemonSettings> options, ILogger
             await using (streamer.ConfigureAwait(false))
             {
                 DaemonLog.Starting(_logger, assets.Count, settings.Host);
-                await streamer.StartAsync(host, string.IsNullOrWhiteSpace(settings.DataDir) ? null : DataPaths.Under(settings.DataDir), stoppingToken).ConfigureAwait(false);
+                await streamer.StartAsync(host, dataPaths, stoppingToken).ConfigureAwait(false);
                 var status = settings.StatusPort == 0 ? null : await StatusServer.StartAsync(streamer, settings.StatusHost, settings.StatusPort, stoppingToken).ConfigureAwait(false);
                 await using var statusScope = ((IAsyncDisposable?)status ?? NoStatus.Instance).ConfigureAwait(false);
                 if (status is not null)
@@ -55,17 +60,28 @@ internal sealed class StreamingService(IOptions<DaemonSettings> options, ILogger
                 }
 
                 using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(1, settings.StatusIntervalSeconds)));
+                var lastCheckpoint = TimeProvider.System.GetTimestamp();
                 try
                 {
                     do
                     {
                         LogStatus(streamer);
+                        if (checkpoints is not null && TimeProvider.System.GetElapsedTime(lastCheckpoint).TotalSeconds >= settings.CheckpointIntervalSeconds)
+                        {
+                            SaveCheckpoint(checkpoints, streamer);
+                            lastCheckpoint = TimeProvider.System.GetTimestamp();
+                        }
                     }
                     while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
-                    // SIGTERM or Ctrl+C: fall through to the ordered shutdown.
+                    // SIGTERM or Ctrl+C: a last checkpoint, then the ordered shutdown.
+                }
+
+                if (checkpoints is not null)
+                {
+                    SaveCheckpoint(checkpoints, streamer);
                 }
             }
         }
@@ -77,6 +93,33 @@ internal sealed class StreamingService(IOptions<DaemonSettings> options, ILogger
             }
 
             DaemonLog.Stopped(_logger);
+        }
+    }
+
+    private IReadOnlyList<BookCheckpoint> LoadCheckpoint(CheckpointStore store)
+    {
+        try
+        {
+            return store.Load();
+        }
+        catch (InvalidDataException ex)
+        {
+            // A damaged checkpoint only costs the head start: the feed rebuilds every book anyway.
+            DaemonLog.CheckpointFailed(_logger, store.FilePath, ex.Message);
+            return [];
+        }
+    }
+
+    private void SaveCheckpoint(CheckpointStore store, Streamer streamer)
+    {
+        try
+        {
+            // Only books the feed confirmed are worth restoring.
+            store.Save(streamer.GetAllOrderBooks().Where(b => b.IsSynced).Select(b => new BookCheckpoint(b.Summary, b.Epoch, b.Seq)));
+        }
+        catch (IOException ex)
+        {
+            DaemonLog.CheckpointFailed(_logger, store.FilePath, ex.Message);
         }
     }
 

@@ -76,7 +76,8 @@ public sealed partial class BookEngine
                 asset.BufferForReplay(change, _options.ReplayBufferLimit);
             }
 
-            if (!asset.Book.HasSnapshot)
+            // A restored book is not the feed's yet: its deltas wait for the snapshot that confirms it.
+            if (!asset.Book.HasSnapshot || asset.State == BookTrustState.Restored)
             {
                 _gatedDeltas++;
                 continue;

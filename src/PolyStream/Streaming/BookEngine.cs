@@ -204,6 +204,41 @@ public sealed partial class BookEngine
     }
 
     /// <summary>
+    /// Loads a token's book from a checkpoint, marked <see cref="BookTrustState.Restored"/> with its saved
+    /// <c>(Epoch, Seq)</c> until the feed's next snapshot confirms it; <see langword="false"/> when the token
+    /// is not tracked or the feed already based its book.
+    /// </summary>
+    public bool Restore(BookSummary summary, long epoch, long seq, long receiveTimestamp = 0)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        if (!_assets.TryGetValue(summary.AssetId, out var asset) || asset.Book.HasSnapshot)
+        {
+            return false;
+        }
+
+        asset.Book.ReplaceWithSnapshotNoHash(new BookEvent
+        {
+            Market = summary.Market,
+            AssetId = summary.AssetId,
+            Timestamp = summary.Timestamp,
+            Hash = summary.Hash,
+            Bids = summary.Bids,
+            Asks = summary.Asks,
+            TickSize = summary.TickSize,
+            HasLastTradePrice = true,
+            LastTradePrice = summary.LastTradePrice,
+            MinOrderSize = summary.MinOrderSize,
+            NegRisk = summary.NegRisk,
+        });
+        asset.Epoch = epoch;
+        asset.Seq = seq;
+        UpdateView(asset, receiveTimestamp, contentChanged: true);
+        SetState(asset, BookTrustState.Restored, BookStateReason.Restored, receiveTimestamp);
+        Flush();
+        return true;
+    }
+
+    /// <summary>
     /// Marks a token's book <see cref="BookTrustState.Stale"/> (a staleness monitor found it quiet and a
     /// witness disagreeing) until the next snapshot; <see langword="false"/> when it is not tracked, has no
     /// snapshot, or is already <see cref="BookTrustState.Resyncing"/> (a fresh snapshot is on its way).

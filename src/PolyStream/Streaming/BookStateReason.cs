@@ -35,4 +35,7 @@ public enum BookStateReason
 
     /// <summary>A REST snapshot was older than deltas already applied or no longer buffered, which cannot be replayed on top of it.</summary>
     SnapshotTooOld,
+
+    /// <summary>The book was loaded from a checkpoint.</summary>
+    Restored,
 }

@@ -17,4 +17,7 @@ public enum BookTrustState
 
     /// <summary>A staleness monitor found the asset quiet and a witness disagreeing; not trusted until re-based.</summary>
     Stale,
+
+    /// <summary>Loaded from a checkpoint at start-up: shown at once but not yet confirmed by the feed; deltas wait for the next snapshot.</summary>
+    Restored,
 }

@@ -95,8 +95,13 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
             _assets.UnionWith(assets);
         }
 
-        // Tracking is queued before the subscribe is sent, so the initial dump finds its books.
+        // Tracking (and any restored book) is queued before the subscribe is sent, so the initial dump finds its books.
         Post(new ShardWork.Track(assets, metadata));
+        foreach (var saved in _config.Checkpoint.Where(c => assets.Contains(c.Summary.AssetId)))
+        {
+            Post(new ShardWork.Restore(saved));
+        }
+
         await _client.SubscribeAsync(assets, cancellationToken).ConfigureAwait(false);
     }
 
@@ -237,6 +242,9 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
                     _engine.Track(asset, minOrderSize, negRisk);
                 }
 
+                break;
+            case ShardWork.Restore restore:
+                _engine.Restore(restore.Checkpoint.Summary, restore.Checkpoint.Epoch, restore.Checkpoint.Seq, _time.GetTimestamp());
                 break;
             case ShardWork.Untrack untrack:
                 foreach (var asset in untrack.Assets)

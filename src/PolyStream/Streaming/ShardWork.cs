@@ -15,6 +15,9 @@ internal abstract record ShardWork
     /// <summary>Start keeping books for these assets, with their hashed metadata.</summary>
     public sealed record Track(IReadOnlyCollection<string> Assets, Func<string, (ExactDecimal? MinOrderSize, bool? NegRisk)> Metadata) : ShardWork;
 
+    /// <summary>Load a book saved by a previous run, until the feed confirms it.</summary>
+    public sealed record Restore(Recording.BookCheckpoint Checkpoint) : ShardWork;
+
     /// <summary>Stop keeping books for these assets.</summary>
     public sealed record Untrack(IReadOnlyCollection<string> Assets) : ShardWork;
 
