@@ -24,8 +24,10 @@ public sealed class ReplayTests : IDisposable
         {
             await using var streamer = new Streamer(new StreamerConfig { MarketAssets = tokens, Recorder = recorder });
             await streamer.StartAsync(host.Server.BaseUrl, cancellationToken: TestContext.Current.CancellationToken);
+            // Sixty seconds of market time: 20 chunks of 1,000 steps, the simulator's clock moved 3 s each.
             for (var chunk = 0; chunk < 20; chunk++)
             {
+                host.Time.Advance(TimeSpan.FromSeconds(3));
                 host.Server.Step(1_000);
             }
 
@@ -46,6 +48,8 @@ public sealed class ReplayTests : IDisposable
         var result = await Replayer.RunAsync(RecordingReader.Open(recording), engine, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.True(result.Frames > 10_000, $"{result.Frames} frames");
+        var span = tokens.Max(t => host.Server.GetBook(t)!.Timestamp!.Value) - 1_775_740_020_016;
+        Assert.True(span >= 60_000, $"the recording covers {span} ms of market time");
         Assert.Empty(result.Report.TornSegments);
         Assert.Equal(0, engine.Counts.HashMismatches);
         Assert.True(engine.Counts.HashesChecked > 10_000);
