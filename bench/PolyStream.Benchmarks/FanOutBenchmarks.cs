@@ -12,6 +12,7 @@ public class FanOutBenchmarks
     private EventBus _bus = null!;
     private EventSubscriber[] _subscribers = [];
     private StreamEvent _event = null!;
+    private System.Threading.Channels.Channel<StreamEvent>[] _channels = [];
 
     [Params(1, 4, 16)]
     public int Subscribers { get; set; }
@@ -22,6 +23,30 @@ public class FanOutBenchmarks
         _bus = new EventBus();
         _subscribers = [.. Enumerable.Range(0, Subscribers).Select(i => _bus.Subscribe(new SubscriberOptions { Capacity = Batch * 2, Name = $"s{i}" }))];
         _event = new Lagged { AssetId = MarketFrames.Yes, Count = 1 };
+        _channels = [.. Enumerable.Range(0, Subscribers).Select(_ => System.Threading.Channels.Channel.CreateBounded<StreamEvent>(Batch * 2))];
+    }
+
+    [Benchmark(Baseline = true, OperationsPerInvoke = Batch, Description = "floor: one bounded Channel per reader")]
+    public int Channels()
+    {
+        for (var i = 0; i < Batch; i++)
+        {
+            foreach (var channel in _channels)
+            {
+                channel.Writer.TryWrite(_event);
+            }
+        }
+
+        var read = 0;
+        foreach (var channel in _channels)
+        {
+            while (channel.Reader.TryRead(out _))
+            {
+                read++;
+            }
+        }
+
+        return read;
     }
 
     [GlobalCleanup]
