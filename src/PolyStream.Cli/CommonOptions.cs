@@ -36,6 +36,22 @@ internal static class CommonOptions
         CustomParser = ParseHost,
     };
 
+    /// <summary><c>--asset ID</c>, repeatable: token ids to watch.</summary>
+    public static Option<string[]> Assets() => new("--asset") { Description = "Token ids (repeatable).", AllowMultipleArgumentsPerToken = true };
+
+    /// <summary><c>--market SLUG</c>, repeatable: market slugs, both tokens each, looked up on Gamma.</summary>
+    public static Option<string[]> Markets() => new("--market") { Description = "Market slugs, both tokens each (repeatable; looked up on Gamma).", AllowMultipleArgumentsPerToken = true };
+
+    /// <summary>Requires at least one of <paramref name="assets"/> or <paramref name="markets"/> on <paramref name="command"/>.</summary>
+    public static void RequireSomethingToWatch(Command command, Option<string[]> assets, Option<string[]> markets) =>
+        command.Validators.Add(r =>
+        {
+            if ((r.GetValue(assets)?.Length ?? 0) + (r.GetValue(markets)?.Length ?? 0) == 0)
+            {
+                r.AddError("Name at least one --asset or --market.");
+            }
+        });
+
     public static Option<string?> DataDir() => new("--data-dir")
     {
         Description = $"Folder for credentials and data (env {DataPaths.HomeVariable}; default: XDG config and data folders).",

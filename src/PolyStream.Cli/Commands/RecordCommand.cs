@@ -9,8 +9,8 @@ internal static class RecordCommand
 {
     public static Command Create()
     {
-        var assets = new Option<string[]>("--asset") { Description = "Token ids to record (repeatable).", AllowMultipleArgumentsPerToken = true };
-        var markets = new Option<string[]>("--market") { Description = "Market slugs to record, both tokens (repeatable; looked up on Gamma).", AllowMultipleArgumentsPerToken = true };
+        var assets = CommonOptions.Assets();
+        var markets = CommonOptions.Markets();
         var output = new Option<string>("--out") { Description = "The recording's folder (segments are numbered files inside it).", Required = true };
         var host = CommonOptions.ClobHost();
         var gammaHost = CommonOptions.GammaHost();
@@ -25,6 +25,7 @@ internal static class RecordCommand
         {
             assets, markets, output, host, gammaHost, duration,
         };
+        CommonOptions.RequireSomethingToWatch(command, assets, markets);
         command.SetAction(async (result, cancellationToken) =>
         {
             var error = result.InvocationConfiguration.Error;
@@ -37,12 +38,6 @@ internal static class RecordCommand
             try
             {
                 var watched = await AssetResolver.ResolveAsync(result.GetValue(assets) ?? [], result.GetValue(markets) ?? [], result.GetRequiredValue(gammaHost), result.GetValue(CommonOptions.Insecure), cancellationToken).ConfigureAwait(false);
-                if (watched.Count == 0)
-                {
-                    await error.WriteLineAsync("polystream record: name at least one --asset or --market.").ConfigureAwait(false);
-                    return ExitCodes.Usage;
-                }
-
                 var hostUri = result.GetRequiredValue(host);
                 var recorder = RecordingWriter.Start(new RecordingWriterOptions { Directory = result.GetRequiredValue(output), Source = hostUri.ToString(), Assets = [.. watched.Select(w => w.AssetId)] });
                 await using var recorderScope = recorder.ConfigureAwait(false);

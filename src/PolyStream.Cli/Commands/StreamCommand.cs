@@ -10,8 +10,8 @@ internal static class StreamCommand
 {
     public static Command Create()
     {
-        var assets = new Option<string[]>("--asset") { Description = "Token ids to stream (repeatable).", AllowMultipleArgumentsPerToken = true };
-        var markets = new Option<string[]>("--market") { Description = "Market slugs to stream, both tokens (repeatable; looked up on Gamma).", AllowMultipleArgumentsPerToken = true };
+        var assets = CommonOptions.Assets();
+        var markets = CommonOptions.Markets();
         var host = CommonOptions.ClobHost();
         var gammaHost = CommonOptions.GammaHost();
         var json = new Option<bool>("--json") { Description = "One JSON object per line (NDJSON) with type, asset_id, epoch and seq." };
@@ -26,13 +26,7 @@ internal static class StreamCommand
         {
             assets, markets, host, gammaHost, json, duration,
         };
-        command.Validators.Add(r =>
-        {
-            if ((r.GetValue(assets)?.Length ?? 0) + (r.GetValue(markets)?.Length ?? 0) == 0)
-            {
-                r.AddError("Name at least one --asset or --market.");
-            }
-        });
+        CommonOptions.RequireSomethingToWatch(command, assets, markets);
         command.SetAction(async (result, cancellationToken) =>
         {
             var output = result.InvocationConfiguration.Output;

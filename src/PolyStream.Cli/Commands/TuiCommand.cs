@@ -10,8 +10,8 @@ internal static class TuiCommand
 {
     public static Command Create()
     {
-        var assets = new Option<string[]>("--asset") { Description = "Token ids to watch (repeatable).", AllowMultipleArgumentsPerToken = true };
-        var markets = new Option<string[]>("--market") { Description = "Market slugs to watch, both tokens (repeatable; looked up on Gamma).", AllowMultipleArgumentsPerToken = true };
+        var assets = CommonOptions.Assets();
+        var markets = CommonOptions.Markets();
         var host = CommonOptions.ClobHost();
         var gammaHost = CommonOptions.GammaHost();
         var command = new Command(
@@ -23,13 +23,7 @@ internal static class TuiCommand
         {
             assets, markets, host, gammaHost,
         };
-        command.Validators.Add(r =>
-        {
-            if ((r.GetValue(assets)?.Length ?? 0) + (r.GetValue(markets)?.Length ?? 0) == 0)
-            {
-                r.AddError("Name at least one --asset or --market.");
-            }
-        });
+        CommonOptions.RequireSomethingToWatch(command, assets, markets);
         command.SetAction(async (result, cancellationToken) =>
         {
             try
