@@ -293,6 +293,7 @@ public sealed class Streamer : IAsyncDisposable
                 _bus,
                 asset => _resync?.Request(asset, urgent: true),
                 asset => _resync?.Request(asset),
+                RelocateAsync,
                 _metrics,
                 _loggers);
             _shards.Add(shard);
@@ -300,6 +301,47 @@ public sealed class Streamer : IAsyncDisposable
 
         await shard.StartAsync(cancellationToken).ConfigureAwait(false);
         return shard;
+    }
+
+    /// <summary>The index of the shard that carries a token, or -1; for tests.</summary>
+    internal int ShardIndexOf(string assetId) => ShardOf(assetId)?.Id ?? -1;
+
+    /// <summary>Moves a token that keeps going stale to another connection (a new one if none has room).</summary>
+    private async Task RelocateAsync(string assetId)
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+
+        await _subscriptions.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (ShardOf(assetId) is not { } from)
+            {
+                return;
+            }
+
+            MarketShard? to;
+            lock (_shards)
+            {
+                to = _shards.FirstOrDefault(s => s != from && s.AssetCount < _config.MaxAssetsPerConnection);
+            }
+
+            to ??= await OpenShardAsync(CancellationToken.None).ConfigureAwait(false);
+            StreamerLog.Relocated(_logger, assetId, from.Id, to.Id);
+            lock (_byAsset)
+            {
+                _byAsset[assetId] = to;
+            }
+
+            await from.RemoveAsync([assetId], CancellationToken.None).ConfigureAwait(false);
+            await to.AddAsync([assetId], static _ => (null, null), CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            _subscriptions.Release();
+        }
     }
 
     /// <summary>Routes the resync scheduler's calls to the shard that carries each token.</summary>

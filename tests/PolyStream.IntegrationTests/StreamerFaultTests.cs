@@ -186,4 +186,25 @@ public sealed class StreamerFaultTests
         await WaitForGroundTruthAsync(run, s_limit);
         Assert.Contains(run.Drain(), e => e is BookStateChanged { NewState: BookTrustState.Stale } s && s.AssetId == stalled);
     }
+
+    [Fact]
+    public async Task AssetThatStaysStale_IsMovedToAnotherConnectionAndRecoversWhenDataResumes()
+    {
+        await using var run = await StartAsync(tune: c => c with { MaxAssetsPerConnection = 6, StaleAfter = TimeSpan.FromMilliseconds(300), StaleCheckInterval = TimeSpan.FromMilliseconds(100) });
+        var stalled = run.Tokens[0];
+        var home = run.Streamer.ShardIndexOf(stalled);
+        run.Host.Server.Faults.StallAsset(stalled);
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        while (run.Streamer.ShardIndexOf(stalled) == home)
+        {
+            run.Host.Server.Step(20);
+            await Task.Delay(50, timeout.Token);
+        }
+
+        run.Host.Server.Faults.ResumeAsset(stalled);
+        run.Host.Server.Step(100);
+        await WaitForGroundTruthAsync(run, s_limit);
+        Assert.NotEqual(home, run.Streamer.ShardIndexOf(stalled));
+    }
 }

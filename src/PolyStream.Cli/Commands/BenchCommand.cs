@@ -45,7 +45,7 @@ internal static class BenchCommand
 
     private static async Task<int> RunAsync(TimeSpan duration, int subscriberCount, int markets, bool json, TextWriter output, CancellationToken cancellationToken)
     {
-        var simulator = new SimulatorServer(new SimulatorOptions { Markets = markets, Seed = 1, EventsPerSecond = double.PositiveInfinity, MarketLifecycle = false, AccountOrderShare = 0 });
+        var simulator = new SimulatorServer(new SimulatorOptions { Markets = markets, Seed = 1, EventsPerSecond = double.PositiveInfinity, MarketLifecycle = false, AccountOrderShare = 0, HistoryLimit = 1_000 });
         await using var simulatorScope = simulator.ConfigureAwait(false);
         await simulator.StartAsync(cancellationToken).ConfigureAwait(false);
         string[] tokens = [.. simulator.Engine.Markets.SelectMany(m => new[] { m.YesTokenId, m.NoTokenId })];

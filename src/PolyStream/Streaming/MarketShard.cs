@@ -22,6 +22,7 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Diagnostics.StreamerMetrics _metrics;
+    private readonly Func<string, Task> _relocate;
     private readonly CancellationTokenSource _stopping = new();
     private readonly HashSet<string> _assets = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _staleStrikes = new(StringComparer.Ordinal);
@@ -31,8 +32,9 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
     private long _lastStaleCheck;
     private int _disposed;
 
-    public MarketShard(int id, StreamerConfig config, WsConfig ws, EventBus bus, Action<string> resyncRequested, Action<string> witnessRequested, Diagnostics.StreamerMetrics metrics, ILoggerFactory loggers)
+    public MarketShard(int id, StreamerConfig config, WsConfig ws, EventBus bus, Action<string> resyncRequested, Action<string> witnessRequested, Func<string, Task> relocate, Diagnostics.StreamerMetrics metrics, ILoggerFactory loggers)
     {
+        _relocate = relocate;
         _metrics = metrics;
         Id = id;
         _config = config;
@@ -254,11 +256,7 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
 
                 break;
             case ShardWork.RestSnapshot rest:
-                if (ApplyWitness(rest.Snapshot))
-                {
-                    await ResubscribeAsync(rest.Snapshot.AssetId).ConfigureAwait(false);
-                }
-
+                await RedriveAsync(rest.Snapshot.AssetId, ApplyWitness(rest.Snapshot)).ConfigureAwait(false);
                 break;
             case ShardWork.Resubscribe resubscribe:
                 await ResubscribeAsync(resubscribe.AssetId).ConfigureAwait(false);
@@ -271,11 +269,11 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
 
     /// <summary>
     /// A REST book arrived: a resync answer, or a witness for a quiet book. A witness newer than a
-    /// synced book proves the book went stale: it is marked so and re-based, and the caller redrives
-    /// its subscription (returns <see langword="true"/>). A witness no newer than a synced book agrees
-    /// with it and changes nothing.
+    /// synced book proves the book went stale: it is marked so and re-based, and the count of
+    /// consecutive stale findings is returned for the caller to redrive it (0 when not stale). A
+    /// witness no newer than a synced book agrees with it and changes nothing.
     /// </summary>
-    private bool ApplyWitness(BookEvent snapshot)
+    private int ApplyWitness(BookEvent snapshot)
     {
         var now = _time.GetTimestamp();
         var view = _engine.GetOrderBook(snapshot.AssetId);
@@ -284,18 +282,48 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
             if (snapshot.Timestamp is not { } theirs || theirs <= ours)
             {
                 _staleStrikes.Remove(snapshot.AssetId);
-                return false;
+                return 0;
             }
 
             _engine.MarkStale(snapshot.AssetId, now);
             var strikes = _staleStrikes[snapshot.AssetId] = _staleStrikes.GetValueOrDefault(snapshot.AssetId) + 1;
             StreamerLog.StaleBook(_logger, snapshot.AssetId, Id, strikes);
             _engine.ApplyRestSnapshot(snapshot, now);
-            return true;
+            return strikes;
         }
 
         _engine.ApplyRestSnapshot(snapshot, now);
-        return false;
+        return 0;
+    }
+
+    /// <summary>
+    /// Redrives a stale book, harder each time it is found stale again: resubscribe it; then move it
+    /// to another connection; then resubscribe every asset of this connection.
+    /// </summary>
+    private async ValueTask RedriveAsync(string assetId, int strikes)
+    {
+        switch (strikes)
+        {
+            case 0:
+                return;
+            case 1:
+                await ResubscribeAsync(assetId).ConfigureAwait(false);
+                break;
+            case 2:
+                _staleStrikes.Remove(assetId);
+                await _relocate(assetId).ConfigureAwait(false);
+                break;
+            default:
+                string[] all;
+                lock (_assets)
+                {
+                    all = [.. _assets];
+                }
+
+                await _client.UnsubscribeAsync(all).ConfigureAwait(false);
+                await _client.SubscribeAsync(all).ConfigureAwait(false);
+                break;
+        }
     }
 
     /// <summary>Asks for a REST witness of every synced book that has been silent past the threshold, at most once per threshold.</summary>

@@ -11,6 +11,9 @@ internal static partial class StreamerLog
     [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Shard {Shard} re-bases all its books: {Reason}")]
     public static partial void ShardResync(ILogger logger, int shard, string reason);
 
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Warning, Message = "Book {AssetId} keeps going stale: moved from shard {From} to shard {To}")]
+    public static partial void Relocated(ILogger logger, string assetId, int from, int to);
+
     [LoggerMessage(EventId = 3020, Level = LogLevel.Warning, Message = "Book {AssetId} on shard {Shard} went stale (strike {Strikes}): a REST witness is newer; re-based and resubscribed")]
     public static partial void StaleBook(ILogger logger, string assetId, int shard, int strikes);
 }
