@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
 using System.IO.Compression;
 using System.Text.Json;
 
@@ -59,22 +60,25 @@ public sealed class RecordingReader
             : new RecordingReader(segments);
     }
 
-    /// <summary>The header of every segment, in order.</summary>
-    /// <exception cref="InvalidDataException">A segment's header is damaged or from a newer format.</exception>
+    /// <summary>The header of every segment whose header is intact, in order (a crash can leave the last one without).</summary>
+    /// <exception cref="InvalidDataException">A file is not a segment, or is from a newer format.</exception>
     public ImmutableArray<RecordingHeader> ReadHeaders()
     {
         var headers = ImmutableArray.CreateBuilder<RecordingHeader>(_segments.Length);
         foreach (var segment in _segments)
         {
             using var stream = File.OpenRead(segment);
-            headers.Add(ReadHeader(stream, segment));
+            if (TryReadHeader(stream, segment, out var header, out _))
+            {
+                headers.Add(header);
+            }
         }
 
-        return headers.MoveToImmutable();
+        return headers.ToImmutable();
     }
 
     /// <summary>Every intact frame of every segment, in recorded order.</summary>
-    /// <exception cref="InvalidDataException">A segment's header is damaged or from a newer format.</exception>
+    /// <exception cref="InvalidDataException">A file is not a segment, or is from a newer format.</exception>
     public IEnumerable<RecordedFrame> ReadFrames()
     {
         foreach (var segment in _segments)
@@ -96,7 +100,13 @@ public sealed class RecordingReader
 
     private IEnumerable<RecordedFrame> ReadSegment(Stream stream, string segment)
     {
-        ReadHeader(stream, segment);
+        if (!TryReadHeader(stream, segment, out _, out var damage))
+        {
+            // A crash right after creating a segment leaves its header missing or cut short.
+            Torn(segment, stream, damage);
+            yield break;
+        }
+
         while (TryReadBlock(stream, segment, out var records, out var count))
         {
             _blocks++;
@@ -108,32 +118,47 @@ public sealed class RecordingReader
         }
     }
 
-    private static RecordingHeader ReadHeader(Stream stream, string segment)
+    /// <summary>
+    /// Reads a segment header; <see langword="false"/> with the reason when it is missing, cut short or
+    /// damaged (what a crash leaves). A file that is not a segment, or a newer format, throws.
+    /// </summary>
+    private static bool TryReadHeader(Stream stream, string segment, [NotNullWhen(true)] out RecordingHeader? header, out string damage)
     {
+        header = null;
+        damage = string.Empty;
         Span<byte> prefix = stackalloc byte[12];
-        if (stream.ReadAtLeast(prefix, prefix.Length, throwOnEndOfStream: false) < prefix.Length || !prefix[..8].SequenceEqual(RecordingFormat.FileMagic))
+        var read = stream.ReadAtLeast(prefix, prefix.Length, throwOnEndOfStream: false);
+        var magic = Math.Min(read, RecordingFormat.FileMagic.Length);
+        if (!prefix[..magic].SequenceEqual(RecordingFormat.FileMagic[..magic]))
         {
             throw new InvalidDataException($"{segment} is not a PolyStream recording segment.");
         }
 
-        var length = BinaryPrimitives.ReadInt32LittleEndian(prefix[8..]);
-        if (length is <= 0 or > 1 << 20)
+        var length = read < prefix.Length ? 0 : BinaryPrimitives.ReadInt32LittleEndian(prefix[8..]);
+        if (read < prefix.Length || length is <= 0 or > 1 << 20)
         {
-            throw new InvalidDataException($"{segment} has a damaged header.");
+            damage = "the segment header is cut short";
+            return false;
         }
 
-        var header = new byte[length + 4];
-        if (stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) < header.Length
-            || BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(length)) != RecordingFormat.Crc(header.AsSpan(0, length)))
+        var bytes = new byte[length + 4];
+        if (stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false) < bytes.Length
+            || BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(length)) != RecordingFormat.Crc(bytes.AsSpan(0, length)))
         {
-            throw new InvalidDataException($"{segment} has a damaged header.");
+            damage = "the segment header is cut short or fails its checksum";
+            return false;
         }
 
-        var parsed = JsonSerializer.Deserialize(header.AsSpan(0, length), RecordingJsonContext.Default.RecordingHeader)
-            ?? throw new InvalidDataException($"{segment} has an empty header.");
-        return parsed.Format > RecordingFormat.Version
-            ? throw new InvalidDataException($"{segment} uses recording format {parsed.Format}; this version reads up to {RecordingFormat.Version}. Upgrade PolyStream.")
-            : parsed;
+        header = JsonSerializer.Deserialize(bytes.AsSpan(0, length), RecordingJsonContext.Default.RecordingHeader);
+        if (header is null)
+        {
+            damage = "the segment header is empty";
+            return false;
+        }
+
+        return header.Format > RecordingFormat.Version
+            ? throw new InvalidDataException($"{segment} uses recording format {header.Format}; this version reads up to {RecordingFormat.Version}. Upgrade PolyStream.")
+            : true;
     }
 
     private bool TryReadBlock(Stream stream, string segment, out byte[] records, out int count)

@@ -107,6 +107,22 @@ public sealed class RecordingTests : IDisposable
     }
 
     [Fact]
+    public async Task Read_SegmentsCutInTheirHeader_AreSkippedAndReported()
+    {
+        await WriteAsync(100, Options(segmentBytes: long.MaxValue));
+        await File.WriteAllBytesAsync(Path.Combine(_directory, "000002.psrec"), [], TestContext.Current.CancellationToken);
+        await File.WriteAllBytesAsync(Path.Combine(_directory, "000003.psrec"), "PSREC001\x10\x00"u8.ToArray(), TestContext.Current.CancellationToken);
+
+        var reader = RecordingReader.Open(_directory);
+        var frames = reader.ReadFrames().ToList();
+
+        Assert.Equal(100, frames.Count);
+        Assert.Equal(2, reader.Report.TornSegments.Length);
+        Assert.All(reader.Report.TornSegments, t => Assert.Contains("header", t, StringComparison.Ordinal));
+        Assert.Single(reader.ReadHeaders());
+    }
+
+    [Fact]
     public void Open_NotARecording_ThrowsWithWhatWasExpected()
     {
         var error = Assert.Throws<FileNotFoundException>(() => RecordingReader.Open(Path.Combine(_directory, "none")));
