@@ -24,5 +24,9 @@ internal static class AssetResolver
         return watched;
     }
 
+    /// <summary>Resolves the <c>--asset</c>/<c>--market</c> options of a watching verb.</summary>
+    public static Task<List<WatchedAsset>> ResolveAsync(System.CommandLine.ParseResult result, System.CommandLine.Option<string[]> assets, System.CommandLine.Option<string[]> markets, System.CommandLine.Option<Uri> gammaHost, CancellationToken cancellationToken) =>
+        ResolveAsync(result.GetValue(assets) ?? [], result.GetValue(markets) ?? [], result.GetRequiredValue(gammaHost), result.GetValue(CommonOptions.Insecure), cancellationToken);
+
     public static string Short(string id) => id.Length <= 12 ? id : string.Concat(id.AsSpan(0, 5), "…", id.AsSpan(id.Length - 5));
 }

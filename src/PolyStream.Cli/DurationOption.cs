@@ -13,6 +13,18 @@ internal static class DurationOption
         CustomParser = Parse,
     };
 
+    /// <summary>A token that is cancelled by <paramref name="cancellationToken"/>, or when the duration (if given) runs out.</summary>
+    public static CancellationTokenSource StopAfter(ParseResult result, Option<TimeSpan?> duration, CancellationToken cancellationToken)
+    {
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (result.GetValue(duration) is { } limit)
+        {
+            stop.CancelAfter(limit);
+        }
+
+        return stop;
+    }
+
     private static TimeSpan? Parse(ArgumentResult result)
     {
         var text = result.Tokens.Count > 0 ? result.Tokens[0].Value.Trim() : string.Empty;

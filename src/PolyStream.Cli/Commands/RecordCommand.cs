@@ -29,15 +29,11 @@ internal static class RecordCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             var error = result.InvocationConfiguration.Error;
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            if (result.GetValue(duration) is { } limit)
-            {
-                stop.CancelAfter(limit);
-            }
+            using var stop = DurationOption.StopAfter(result, duration, cancellationToken);
 
             try
             {
-                var watched = await AssetResolver.ResolveAsync(result.GetValue(assets) ?? [], result.GetValue(markets) ?? [], result.GetRequiredValue(gammaHost), result.GetValue(CommonOptions.Insecure), cancellationToken).ConfigureAwait(false);
+                var watched = await AssetResolver.ResolveAsync(result, assets, markets, gammaHost, cancellationToken).ConfigureAwait(false);
                 var hostUri = result.GetRequiredValue(host);
                 var recorder = RecordingWriter.Start(new RecordingWriterOptions { Directory = result.GetRequiredValue(output), Source = hostUri.ToString(), Assets = [.. watched.Select(w => w.AssetId)] });
                 await using var recorderScope = recorder.ConfigureAwait(false);

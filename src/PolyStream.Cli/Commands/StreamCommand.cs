@@ -31,15 +31,11 @@ internal static class StreamCommand
         {
             var output = result.InvocationConfiguration.Output;
             var error = result.InvocationConfiguration.Error;
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            if (result.GetValue(duration) is { } limit)
-            {
-                stop.CancelAfter(limit);
-            }
+            using var stop = DurationOption.StopAfter(result, duration, cancellationToken);
 
             try
             {
-                var watched = await AssetResolver.ResolveAsync(result.GetValue(assets) ?? [], result.GetValue(markets) ?? [], result.GetRequiredValue(gammaHost), result.GetValue(CommonOptions.Insecure), cancellationToken).ConfigureAwait(false);
+                var watched = await AssetResolver.ResolveAsync(result, assets, markets, gammaHost, cancellationToken).ConfigureAwait(false);
                 var streamer = new Streamer(new StreamerConfig { MarketAssets = [.. watched.Select(w => w.AssetId)], AllowInsecureTransport = result.GetValue(CommonOptions.Insecure) });
                 await using var scope = streamer.ConfigureAwait(false);
                 var events = streamer.Events();

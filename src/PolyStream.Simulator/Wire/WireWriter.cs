@@ -84,21 +84,15 @@ internal static class WireWriter
     /// <summary>A WebSocket <c>book</c>: <c>market, asset_id, timestamp, hash, bids, asks, tick_size, event_type, last_trade_price</c>.</summary>
     public static void WsBook(Utf8JsonWriter writer, BookSummary book)
     {
-        writer.WriteStartObject();
-        writer.WriteString("market", book.Market);
-        writer.WriteString("asset_id", book.AssetId);
-        Millis(writer, "timestamp", book.Timestamp);
-        writer.WriteString("hash", book.Hash.ToString());
-        Levels(writer, "bids", book.Bids.AsSpan());
-        Levels(writer, "asks", book.Asks.AsSpan());
+        BookHead(writer, book);
         Decimal(writer, "tick_size", book.TickSize);
         writer.WriteString("event_type", "book");
         DecimalOrEmpty(writer, "last_trade_price", book.LastTradePrice);
         writer.WriteEndObject();
     }
 
-    /// <summary>A REST summary: the hashed key order, <c>min_order_size</c> and <c>neg_risk</c> included.</summary>
-    public static void RestBook(Utf8JsonWriter writer, BookSummary book)
+    /// <summary>The keys both book shapes start with, in the venue's order: market, asset_id, timestamp, hash, bids, asks.</summary>
+    private static void BookHead(Utf8JsonWriter writer, BookSummary book)
     {
         writer.WriteStartObject();
         writer.WriteString("market", book.Market);
@@ -107,6 +101,12 @@ internal static class WireWriter
         writer.WriteString("hash", book.Hash.ToString());
         Levels(writer, "bids", book.Bids.AsSpan());
         Levels(writer, "asks", book.Asks.AsSpan());
+    }
+
+    /// <summary>A REST summary: the hashed key order, <c>min_order_size</c> and <c>neg_risk</c> included.</summary>
+    public static void RestBook(Utf8JsonWriter writer, BookSummary book)
+    {
+        BookHead(writer, book);
         Decimal(writer, "min_order_size", book.MinOrderSize);
         Decimal(writer, "tick_size", book.TickSize);
         writer.WriteBoolean("neg_risk", book.NegRisk);
