@@ -104,5 +104,7 @@ public sealed class CliVerbTests
         Assert.Equal(0, code);
         Assert.Equal(7, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         Assert.Contains("7 of 7 market(s) listed", error, StringComparison.Ordinal);
+        var bare = await RunAsync("markets", "--host", host.Server.BaseUrl.ToString());
+        Assert.Equal(output, bare.Output);
     }
 }

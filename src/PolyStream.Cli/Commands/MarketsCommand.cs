@@ -3,18 +3,24 @@ using PolyStream.Rest;
 
 namespace PolyStream.Cli.Commands;
 
-/// <summary><c>polystream markets search TEXT</c>: find open markets and their token ids through Gamma.</summary>
+/// <summary><c>polystream markets [list|search TEXT]</c>: list CLOB markets, or find open ones through Gamma, with their token ids.</summary>
 internal static class MarketsCommand
 {
     public static Command Create()
     {
+        var host = CommonOptions.ClobHost();
+        var all = AllOption();
         var command = new Command(
             "markets",
-            "Discover markets and their CLOB token ids.\n\n"
+            "Discover markets and their CLOB token ids; without a subcommand, lists them.\n\n"
             + "Examples:\n"
-            + "  polystream markets list\n"
+            + "  polystream markets\n"
+            + "  polystream markets list --all\n"
             + "  polystream markets search bitcoin\n"
             + "  polystream markets search \"fed rate\" --gamma-host http://127.0.0.1:8081");
+        command.Options.Add(host);
+        command.Options.Add(all);
+        command.SetAction((result, cancellationToken) => ListAsync(result, host, all, cancellationToken));
         command.Subcommands.Add(CreateSearch());
         command.Subcommands.Add(CreateList());
         return command;
@@ -61,41 +67,46 @@ internal static class MarketsCommand
     private static Command CreateList()
     {
         var host = CommonOptions.ClobHost();
-        var all = new Option<bool>("--all") { Description = "Include closed markets." };
+        var all = AllOption();
         var command = new Command("list", "List CLOB markets page by page (GET /markets): condition id, slug and token ids.") { host, all };
-        command.SetAction(async (result, cancellationToken) =>
-        {
-            var output = result.InvocationConfiguration.Output;
-            var error = result.InvocationConfiguration.Error;
-            using var client = new ClobClient(new ClobClientOptions { Host = result.GetRequiredValue(host), AllowInsecureTransport = result.GetValue(CommonOptions.Insecure) });
-            var shown = 0;
-            var read = 0;
-            try
-            {
-                await foreach (var market in client.GetMarketsAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    if (++read % 100 == 0)
-                    {
-                        await error.WriteAsync($"\rreading… {read} markets").ConfigureAwait(false);
-                    }
-
-                    if (result.GetValue(all) || !market.Closed)
-                    {
-                        shown++;
-                        var tokens = string.Join(' ', market.Tokens.Select(t => $"{t.Outcome}={t.TokenId}"));
-                        await output.WriteLineAsync($"{market.ConditionId}\t{market.Slug}\t{tokens}").ConfigureAwait(false);
-                    }
-                }
-
-                await error.WriteLineAsync($"\r{shown} of {read} market(s) listed.").ConfigureAwait(false);
-                return ExitCodes.Ok;
-            }
-            catch (ClobApiException ex)
-            {
-                await error.WriteLineAsync($"\npolystream markets list: {ex.Message}").ConfigureAwait(false);
-                return ExitCodes.Failure;
-            }
-        });
+        command.SetAction((result, cancellationToken) => ListAsync(result, host, all, cancellationToken));
         return command;
     }
+
+    private static Option<bool> AllOption() => new("--all") { Description = "Include closed markets." };
+
+    private static async Task<int> ListAsync(ParseResult result, Option<Uri> host, Option<bool> all, CancellationToken cancellationToken)
+    {
+        var output = result.InvocationConfiguration.Output;
+        var error = result.InvocationConfiguration.Error;
+        using var client = new ClobClient(new ClobClientOptions { Host = result.GetRequiredValue(host), AllowInsecureTransport = result.GetValue(CommonOptions.Insecure) });
+        var shown = 0;
+        var read = 0;
+        try
+        {
+            await foreach (var market in client.GetMarketsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (++read % 100 == 0)
+                {
+                    await error.WriteAsync($"\rreading… {read} markets").ConfigureAwait(false);
+                }
+
+                if (result.GetValue(all) || !market.Closed)
+                {
+                    shown++;
+                    var tokens = string.Join(' ', market.Tokens.Select(t => $"{t.Outcome}={t.TokenId}"));
+                    await output.WriteLineAsync($"{market.ConditionId}\t{market.Slug}\t{tokens}").ConfigureAwait(false);
+                }
+            }
+
+            await error.WriteLineAsync($"\r{shown} of {read} market(s) listed.").ConfigureAwait(false);
+            return ExitCodes.Ok;
+        }
+        catch (ClobApiException ex)
+        {
+            await error.WriteLineAsync($"\npolystream markets list: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+    }
+
 }
