@@ -8,7 +8,7 @@ internal static class NodeHarness
     private static readonly TimeSpan s_limit = TimeSpan.FromMinutes(5);
     private static readonly Lazy<Task> s_install = new(InstallAsync);
 
-    public static string Folder { get; } = Path.Combine(RepositoryRoot(), "tests", "ts-client");
+    public static string Folder { get; } = Path.Combine(TestDependencies.RepositoryRoot, "tests", "ts-client");
 
     public static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
     {
@@ -18,6 +18,7 @@ internal static class NodeHarness
 
     private static async Task InstallAsync()
     {
+        await TestDependencies.EnsureAsync();
         if (Directory.Exists(Path.Combine(Folder, "node_modules", "@polymarket", "clob-client")))
         {
             return;
@@ -48,18 +49,5 @@ internal static class NodeHarness
         }
 
         return (process.ExitCode, await output, await error);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "PolyStream.slnx")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("PolyStream.slnx not found above the test binaries.");
     }
 }

@@ -10,6 +10,7 @@ public sealed class TuiTests
     [Fact]
     public async Task Demo_InTmux_ShowsChangingBooksMovesWithArrowsAndQuitsWithQ()
     {
+        await TestDependencies.EnsureAsync();
         var session = $"polystream-tui-{Environment.ProcessId}-{Environment.TickCount64}";
         var cli = Path.Combine(AppContext.BaseDirectory, "PolyStream.Cli.dll");
         await TmuxAsync("new-session", "-d", "-s", session, "-x", "170", "-y", "60", $"dotnet {cli} demo --markets 3 --rate 60 --seed 5");

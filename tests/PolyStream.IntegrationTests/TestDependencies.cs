@@ -1,0 +1,50 @@
+using System.Diagnostics;
+
+namespace PolyStream.IntegrationTests;
+
+/// <summary>
+/// Makes sure the tools some tests drive (tmux, Node.js) are present, running the project's own
+/// eng/install-test-deps.sh once when one is missing, so `dotnet test` works on a fresh machine.
+/// </summary>
+internal static class TestDependencies
+{
+    private static readonly Lazy<Task> s_installed = new(InstallAsync);
+
+    public static string RepositoryRoot { get; } = FindRoot();
+
+    public static Task EnsureAsync() => s_installed.Value;
+
+    private static async Task InstallAsync()
+    {
+        if (OnPath("tmux") && OnPath("node") && OnPath("npm"))
+        {
+            return;
+        }
+
+        using var process = Process.Start(new ProcessStartInfo("bash", [Path.Combine(RepositoryRoot, "eng", "install-test-deps.sh")]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var error = await process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+        await process.WaitForExitAsync(timeout.Token);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"eng/install-test-deps.sh failed ({process.ExitCode}): {output}{error}");
+        }
+    }
+
+    private static bool OnPath(string tool) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':').Any(dir => File.Exists(Path.Combine(dir, tool)));
+
+    private static string FindRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "PolyStream.slnx")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("PolyStream.slnx not found above the test binaries.");
+    }
+}
