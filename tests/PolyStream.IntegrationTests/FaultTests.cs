@@ -96,7 +96,7 @@ public sealed class FaultTests
         await using var _c = client;
         var market = host.Server.Engine.Markets[0];
         var replica = new OrderBook(market.YesTokenId);
-        replica.ReplaceWithSnapshotNoHash(ToEvent(host.Server.GetBook(market.YesTokenId)!));
+        replica.ReplaceWithSnapshotNoHash(host.Server.GetBook(market.YesTokenId)!.ToSnapshot());
         host.Server.Connections[0].Faults.CorruptNextHashes(1000);
 
         host.Server.Step(300);
@@ -323,16 +323,4 @@ public sealed class FaultTests
     }
 
     private static WireEvent Parse(string frame) => new FrameParser().Parse(Encoding.UTF8.GetBytes(frame)).Events[0];
-
-    private static BookEvent ToEvent(BookSummary book) => new()
-    {
-        Market = book.Market,
-        AssetId = book.AssetId,
-        Timestamp = book.Timestamp,
-        Bids = book.Bids,
-        Asks = book.Asks,
-        TickSize = book.TickSize,
-        HasLastTradePrice = true,
-        LastTradePrice = book.LastTradePrice,
-    };
 }

@@ -36,6 +36,22 @@ public sealed record BookSummary
     /// <summary>The last trade price in the venue's 3-decimal rendering, or <see langword="null"/> before any trade.</summary>
     public ExactDecimal? LastTradePrice { get; init; }
 
+    /// <summary>This summary as a snapshot event, so a book can be based on it (a checkpoint, a REST witness, a test replica).</summary>
+    public BookEvent ToSnapshot() => new()
+    {
+        Market = Market,
+        AssetId = AssetId,
+        Timestamp = Timestamp,
+        Hash = Hash,
+        Bids = Bids,
+        Asks = Asks,
+        TickSize = TickSize,
+        HasLastTradePrice = true,
+        LastTradePrice = LastTradePrice,
+        MinOrderSize = MinOrderSize,
+        NegRisk = NegRisk,
+    };
+
     /// <summary>Computes the venue's hash of this summary.</summary>
     public BookHash ComputeHash(BookHashVersion version = BookHashVersion.Current) => BookHasher.Compute(Fields(), version);
 

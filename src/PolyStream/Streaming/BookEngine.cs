@@ -216,20 +216,7 @@ public sealed partial class BookEngine
             return false;
         }
 
-        asset.Book.ReplaceWithSnapshotNoHash(new BookEvent
-        {
-            Market = summary.Market,
-            AssetId = summary.AssetId,
-            Timestamp = summary.Timestamp,
-            Hash = summary.Hash,
-            Bids = summary.Bids,
-            Asks = summary.Asks,
-            TickSize = summary.TickSize,
-            HasLastTradePrice = true,
-            LastTradePrice = summary.LastTradePrice,
-            MinOrderSize = summary.MinOrderSize,
-            NegRisk = summary.NegRisk,
-        });
+        asset.Book.ReplaceWithSnapshotNoHash(summary.ToSnapshot());
         asset.Epoch = epoch;
         asset.Seq = seq;
         UpdateView(asset, receiveTimestamp, contentChanged: true);

@@ -261,7 +261,7 @@ public sealed partial class MarketEngineTests
     private static OrderBook Replica(BookSummary summary)
     {
         var book = new OrderBook(summary.AssetId, summary.Market);
-        book.ReplaceWithSnapshotNoHash(new BookEvent { Market = summary.Market, AssetId = summary.AssetId, Bids = summary.Bids, Asks = summary.Asks });
+        book.ReplaceWithSnapshotNoHash(summary.ToSnapshot());
         return book;
     }
 
