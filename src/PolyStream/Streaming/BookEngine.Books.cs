@@ -124,16 +124,7 @@ public sealed partial class BookEngine
             FinalMismatch(asset, result.Hash, WireEventKind.PriceChange, receiveTimestamp);
         }
 
-        _outbox.Insert(at, new BookDeltaApplied
-        {
-            AssetId = asset.AssetId,
-            Epoch = asset.Epoch,
-            Seq = asset.Seq,
-            ReceiveTimestamp = receiveTimestamp,
-            Changes = ChangesFor(change.Changes, asset.AssetId),
-            Book = asset.View,
-            Hash = result.Hash,
-        });
+        _outbox.Insert(at, DeltaApplied(asset, change, result.Hash, receiveTimestamp));
     }
 
     private void ApplyTrade(LastTradePriceEvent trade, long receiveTimestamp)
@@ -234,6 +225,18 @@ public sealed partial class BookEngine
             asset.LastHashOutcome = check.Outcome;
         }
     }
+
+    /// <summary>The event for a delta just applied to <paramref name="asset"/>, with the changes that touched it alone.</summary>
+    private static BookDeltaApplied DeltaApplied(TrackedAsset asset, PriceChangeEvent change, HashCheck hash, long receiveTimestamp) => new()
+    {
+        AssetId = asset.AssetId,
+        Epoch = asset.Epoch,
+        Seq = asset.Seq,
+        ReceiveTimestamp = receiveTimestamp,
+        Changes = ChangesFor(change.Changes, asset.AssetId),
+        Book = asset.View,
+        Hash = hash,
+    };
 
     private static ImmutableArray<PriceChange> ChangesFor(ImmutableArray<PriceChange> changes, string assetId)
     {

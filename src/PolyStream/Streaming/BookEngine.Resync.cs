@@ -117,16 +117,7 @@ public sealed partial class BookEngine
                 _deltas++;
                 replayed++;
                 UpdateView(asset, receiveTimestamp, contentChanged: true);
-                _outbox.Add(new BookDeltaApplied
-                {
-                    AssetId = asset.AssetId,
-                    Epoch = asset.Epoch,
-                    Seq = asset.Seq,
-                    ReceiveTimestamp = receiveTimestamp,
-                    Changes = ChangesFor(change.Changes, asset.AssetId),
-                    Book = asset.View,
-                    Hash = result.Hash,
-                });
+                _outbox.Add(DeltaApplied(asset, change, result.Hash, receiveTimestamp));
             }
         }
         finally
