@@ -133,9 +133,21 @@ public sealed class Streamer : IAsyncDisposable
     }
 
     /// <summary>Starts streaming more tokens: existing shards fill up to the per-connection limit, then new connections open, paced by the connect interval.</summary>
-    public async ValueTask SubscribeAsync(IEnumerable<string> assetIds, CancellationToken cancellationToken = default)
+    /// <remarks>Tokens found in <see cref="StreamerConfig.Checkpoint"/> start from their saved books.</remarks>
+    public ValueTask SubscribeAsync(IEnumerable<string> assetIds, CancellationToken cancellationToken = default) =>
+        ResumeAsync(assetIds, _config.Checkpoint, cancellationToken);
+
+    /// <summary>
+    /// Starts streaming more tokens like <see cref="SubscribeAsync"/>, each found in <paramref name="restoreFrom"/> starting
+    /// <see cref="BookTrustState.Restored"/> from that saved book and <c>(Epoch, Seq)</c> until the feed's
+    /// next snapshot confirms it, in a new epoch above the saved one. A node taking over tokens from another
+    /// restores them this way, so its consumers see the hand-over as a new epoch.
+    /// </summary>
+    public async ValueTask ResumeAsync(IEnumerable<string> assetIds, IEnumerable<Recording.BookCheckpoint> restoreFrom, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(assetIds);
+        ArgumentNullException.ThrowIfNull(restoreFrom);
+        var restore = restoreFrom.ToList();
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         await _subscriptions.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -159,7 +171,7 @@ public sealed class Streamer : IAsyncDisposable
                     }
                 }
 
-                await shard.AddAsync(chunk, static _ => (null, null), cancellationToken).ConfigureAwait(false);
+                await shard.AddAsync(chunk, static _ => (null, null), restore, cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -336,7 +348,7 @@ public sealed class Streamer : IAsyncDisposable
             }
 
             await from.RemoveAsync([assetId], CancellationToken.None).ConfigureAwait(false);
-            await to.AddAsync([assetId], static _ => (null, null), CancellationToken.None).ConfigureAwait(false);
+            await to.AddAsync([assetId], static _ => (null, null), [], CancellationToken.None).ConfigureAwait(false);
         }
         finally
         {

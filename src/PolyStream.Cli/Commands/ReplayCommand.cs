@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
-using PolyStream.Cli.Output;
 using PolyStream.Recording;
 using PolyStream.Streaming;
 
@@ -74,7 +73,7 @@ internal static class ReplayCommand
                         count++;
                         if (printJson)
                         {
-                            await output.WriteLineAsync(EventJson.Line(e)).ConfigureAwait(false);
+                            await output.WriteLineAsync(StreamEventJson.Line(e)).ConfigureAwait(false);
                         }
                     }
                 },

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using PolyStream.Cli.Output;
 using PolyStream.Rest;
 using PolyStream.Streaming;
 
@@ -46,7 +45,7 @@ internal static class StreamCommand
                 {
                     await foreach (var e in ((IAsyncEnumerable<StreamEvent>)events).WithCancellation(stop.Token).ConfigureAwait(false))
                     {
-                        await output.WriteLineAsync(writeJson ? EventJson.Line(e) : Text(e)).ConfigureAwait(false);
+                        await output.WriteLineAsync(writeJson ? StreamEventJson.Line(e) : Text(e)).ConfigureAwait(false);
                     }
                 }
                 catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -67,7 +66,7 @@ internal static class StreamCommand
 
     private static string Text(StreamEvent e)
     {
-        var head = $"{EventJson.TypeName(e.Kind),-20} {(e.AssetId is null ? string.Empty : AssetResolver.Short(e.AssetId)),-12} {e.Epoch}:{e.Seq}";
+        var head = $"{StreamEventJson.TypeName(e.Kind),-20} {(e.AssetId is null ? string.Empty : AssetResolver.Short(e.AssetId)),-12} {e.Epoch}:{e.Seq}";
         return e switch
         {
             BookStateChanged c => $"{head}  {c.OldState} -> {c.NewState} ({c.Reason})",

@@ -1,8 +1,4 @@
-using System.Collections.Immutable;
-using System.Globalization;
 using System.Text.Json;
-using PolyStream.Books;
-using PolyStream.Protocol;
 
 namespace PolyStream.Recording;
 
@@ -39,7 +35,7 @@ public sealed class CheckpointStore
             writer.WriteStartArray("books");
             foreach (var book in books)
             {
-                Write(writer, book);
+                BookCheckpointJson.Write(writer, book);
             }
 
             writer.WriteEndArray();
@@ -69,68 +65,11 @@ public sealed class CheckpointStore
                 throw new InvalidDataException($"{FilePath} is a newer checkpoint format; upgrade PolyStream.");
             }
 
-            return [.. root.GetProperty("books").EnumerateArray().Select(Read)];
+            return [.. root.GetProperty("books").EnumerateArray().Select(BookCheckpointJson.Read)];
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or FormatException or InvalidOperationException)
         {
             throw new InvalidDataException($"{FilePath} is not a valid checkpoint ({ex.Message}); delete it to start without one.", ex);
         }
     }
-
-    private static void Write(Utf8JsonWriter writer, BookCheckpoint book)
-    {
-        var summary = book.Summary;
-        writer.WriteStartObject();
-        writer.WriteString("asset_id", summary.AssetId);
-        writer.WriteString("market", summary.Market);
-        writer.WriteNumber("epoch", book.Epoch);
-        writer.WriteNumber("seq", book.Seq);
-        writer.WriteString("timestamp", summary.Timestamp?.ToString(CultureInfo.InvariantCulture) ?? string.Empty);
-        writer.WriteString("hash", summary.Hash.ToString());
-        writer.WriteString("min_order_size", summary.MinOrderSize.ToString());
-        writer.WriteString("tick_size", summary.TickSize.ToString());
-        writer.WriteBoolean("neg_risk", summary.NegRisk);
-        writer.WriteString("last_trade_price", summary.LastTradePrice?.ToString() ?? string.Empty);
-        WriteLevels(writer, "bids", summary.Bids);
-        WriteLevels(writer, "asks", summary.Asks);
-        writer.WriteEndObject();
-    }
-
-    private static void WriteLevels(Utf8JsonWriter writer, string name, ImmutableArray<PriceLevel> levels)
-    {
-        writer.WriteStartArray(name);
-        foreach (var level in levels)
-        {
-            writer.WriteStartArray();
-            writer.WriteStringValue(level.Price.ToString());
-            writer.WriteStringValue(level.Size.ToString());
-            writer.WriteEndArray();
-        }
-
-        writer.WriteEndArray();
-    }
-
-    private static BookCheckpoint Read(JsonElement book)
-    {
-        var timestamp = book.GetProperty("timestamp").GetString()!;
-        var hash = book.GetProperty("hash").GetString()!;
-        var lastTrade = book.GetProperty("last_trade_price").GetString()!;
-        var summary = new BookSummary
-        {
-            AssetId = book.GetProperty("asset_id").GetString()!,
-            Market = book.GetProperty("market").GetString()!,
-            Timestamp = timestamp.Length == 0 ? null : long.Parse(timestamp, CultureInfo.InvariantCulture),
-            Hash = hash.Length == 0 ? default : BookHash.Parse(hash),
-            MinOrderSize = ExactDecimal.Parse(book.GetProperty("min_order_size").GetString()!),
-            TickSize = ExactDecimal.Parse(book.GetProperty("tick_size").GetString()!),
-            NegRisk = book.GetProperty("neg_risk").GetBoolean(),
-            LastTradePrice = lastTrade.Length == 0 ? null : ExactDecimal.Parse(lastTrade),
-            Bids = ReadLevels(book.GetProperty("bids")),
-            Asks = ReadLevels(book.GetProperty("asks")),
-        };
-        return new BookCheckpoint(summary, book.GetProperty("epoch").GetInt64(), book.GetProperty("seq").GetInt64());
-    }
-
-    private static ImmutableArray<PriceLevel> ReadLevels(JsonElement levels) =>
-        [.. levels.EnumerateArray().Select(l => new PriceLevel(ExactDecimal.Parse(l[0].GetString()!), ExactDecimal.Parse(l[1].GetString()!)))];
 }

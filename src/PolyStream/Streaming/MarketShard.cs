@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using PolyStream.Protocol;
+using PolyStream.Recording;
 
 namespace PolyStream.Streaming;
 
@@ -90,7 +91,7 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
         await _client.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async ValueTask AddAsync(IReadOnlyCollection<string> assets, Func<string, (ExactDecimal? MinOrderSize, bool? NegRisk)> metadata, CancellationToken cancellationToken)
+    public async ValueTask AddAsync(IReadOnlyCollection<string> assets, Func<string, (ExactDecimal? MinOrderSize, bool? NegRisk)> metadata, IEnumerable<BookCheckpoint> restore, CancellationToken cancellationToken)
     {
         lock (_assets)
         {
@@ -99,7 +100,7 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
 
         // Tracking (and any restored book) is queued before the subscribe is sent, so the initial dump finds its books.
         Post(new ShardWork.Track(assets, metadata));
-        foreach (var saved in _config.Checkpoint.Where(c => assets.Contains(c.Summary.AssetId)))
+        foreach (var saved in restore.Where(c => assets.Contains(c.Summary.AssetId)))
         {
             Post(new ShardWork.Restore(saved));
         }
