@@ -2,12 +2,14 @@
 # Installs what the test suite needs beyond the .NET SDK, when it is missing:
 #   tmux  — the TUI test drives `polystream demo` in a real terminal.
 #   node  — the official TypeScript client runs against the simulator (npm packages come from tests/ts-client).
+#   nats-server — the scale-out tests start a real JetStream server on loopback (Debian ships 2.9).
 # Safe to run repeatedly; does nothing when everything is present. Needs root (or sudo) to install.
 set -euo pipefail
 missing=()
 command -v tmux >/dev/null 2>&1 || missing+=(tmux)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+command -v nats-server >/dev/null 2>&1 || missing+=(nats-server)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 sudo=""

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace PolyStream.IntegrationTests;
 
 /// <summary>
-/// Makes sure the tools some tests drive (tmux, Node.js) are present, running the project's own
+/// Makes sure the tools some tests drive (tmux, Node.js, nats-server) are present, running the project's own
 /// eng/install-test-deps.sh once when one is missing, so `dotnet test` works on a fresh machine.
 /// </summary>
 internal static class TestDependencies
@@ -16,7 +16,7 @@ internal static class TestDependencies
 
     private static async Task InstallAsync()
     {
-        if (OnPath("tmux") && OnPath("node") && OnPath("npm"))
+        if (OnPath("tmux") && OnPath("node") && OnPath("npm") && OnPath("nats-server"))
         {
             return;
         }

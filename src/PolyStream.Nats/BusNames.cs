@@ -1,0 +1,64 @@
+using System.Globalization;
+using PolyStream.Streaming;
+
+namespace PolyStream.Nats;
+
+/// <summary>
+/// The names PolyStream uses on NATS: event subjects, <c>Nats-Msg-Id</c> values, KV keys and the slot
+/// an asset hashes to. Every node and replica must derive them the same way, so they live in one place.
+/// </summary>
+internal static class BusNames
+{
+    /// <summary>The subject token standing in for "no asset" (market and user events).</summary>
+    public const string NoAsset = "_";
+
+    /// <summary>The subject token of a re-base the sink publishes itself; it carries the whole book like a snapshot.</summary>
+    public const string Rebase = "book_rebase";
+
+    /// <summary><c>&lt;prefix&gt;.&lt;event&gt;.&lt;asset&gt;</c>.</summary>
+    public static string Subject(string prefix, string eventName, string? assetId) => $"{prefix}.{eventName}.{assetId ?? NoAsset}";
+
+    /// <summary>Every subject under the prefix, for the stream and for consumers of everything.</summary>
+    public static string AllSubjects(string prefix) => prefix + ".>";
+
+    /// <summary>
+    /// The de-duplication id. A book re-base or delta is <c>asset:epoch:seq</c>, unique across nodes because
+    /// epochs only grow (a node taking an asset over starts above the last published epoch). Any other
+    /// event shares its <c>(epoch, seq)</c> with the book change before it, so it adds its name, the
+    /// publisher and a counter: de-duplication only has to catch one publisher's retries.
+    /// </summary>
+    public static string MessageId(string? assetId, long epoch, long seq, string eventName, string publisher, long ordinal) =>
+        IsBookChange(eventName)
+            ? string.Create(CultureInfo.InvariantCulture, $"{assetId}:{epoch}:{seq}")
+            : string.Create(CultureInfo.InvariantCulture, $"{assetId ?? NoAsset}:{epoch}:{seq}:{eventName}:{publisher}:{ordinal}");
+
+    /// <summary>Whether the event re-bases or changes a book's levels, the events a replica cannot miss.</summary>
+    public static bool IsBookChange(string eventName) =>
+        eventName is "book_snapshot" or "book_delta" or "tick_size_change";
+
+    /// <summary>Whether the event kind is published at all: subscriber-local events (lag, disconnect) and dropped frames are not.</summary>
+    public static bool IsPublished(StreamEventKind kind) =>
+        kind is not (StreamEventKind.Lagged or StreamEventKind.Disconnected or StreamEventKind.ParseFailure);
+
+    /// <summary>The KV key of a slot's lease.</summary>
+    public static string SlotKey(int slot) => string.Create(CultureInfo.InvariantCulture, $"slot.{slot:D4}");
+
+    /// <summary>The KV key of a node's presence.</summary>
+    public static string NodeKey(string nodeId) => "node." + nodeId;
+
+    /// <summary>The slot an asset belongs to: FNV-1a of its id, so every node agrees without talking.</summary>
+    public static int SlotOf(string assetId, int slots)
+    {
+        var hash = 2166136261u;
+        foreach (var c in assetId)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return (int)(hash % (uint)slots);
+    }
+
+    /// <summary>Whether a node id is usable in a KV key and a subject.</summary>
+    public static bool IsValidNodeId(string nodeId) =>
+        nodeId.Length is > 0 and <= 64 && nodeId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+}

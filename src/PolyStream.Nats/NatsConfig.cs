@@ -1,0 +1,54 @@
+using NATS.Client.Core;
+
+namespace PolyStream.Nats;
+
+/// <summary>Checks <see cref="NatsScaleOutOptions"/> and turns them into a NATS connection.</summary>
+internal static class NatsConfig
+{
+    /// <exception cref="ArgumentException">A setting is unusable; the message says which and why.</exception>
+    public static void Validate(NatsScaleOutOptions options)
+    {
+        if (!BusNames.IsValidNodeId(options.NodeId))
+        {
+            throw new ArgumentException($"Node id '{options.NodeId}' must be 1–64 letters, digits, '-' or '_'.", nameof(options));
+        }
+
+        if (options.Slots is < 1 or > 4096)
+        {
+            throw new ArgumentException($"Slots must be between 1 and 4096 (got {options.Slots}).", nameof(options));
+        }
+
+        if (options.LeasePeriod < TimeSpan.FromSeconds(1))
+        {
+            throw new ArgumentException($"The lease period must be at least 1 s (got {options.LeasePeriod}).", nameof(options));
+        }
+
+        if (options.MaxInFlight < 1 || options.SnapshotInterval <= TimeSpan.Zero || options.DuplicateWindow <= TimeSpan.Zero || options.StreamMaxAge <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("MaxInFlight, SnapshotInterval, DuplicateWindow and StreamMaxAge must be positive.", nameof(options));
+        }
+
+        if (!Uri.TryCreate(options.Url, UriKind.Absolute, out var url) || url.Scheme is not ("nats" or "tls" or "ws" or "wss"))
+        {
+            throw new ArgumentException($"'{options.Url}' is not a NATS URL such as nats://127.0.0.1:4222.", nameof(options));
+        }
+    }
+
+    /// <summary>A connection that reconnects forever with jittered backoff: the sink and replica ride out a NATS restart.</summary>
+    public static NatsConnection Connect(NatsScaleOutOptions options, string name) => new(new NatsOpts
+    {
+        Url = options.Url,
+        Name = $"polystream-{name}",
+        AuthOpts = new NatsAuthOpts
+        {
+            CredsFile = options.CredentialsFile,
+            Username = options.User,
+            Password = options.Password,
+            Token = options.Token,
+        },
+        MaxReconnectRetry = -1,
+        ReconnectWaitMin = TimeSpan.FromMilliseconds(100),
+        ReconnectWaitMax = TimeSpan.FromSeconds(2),
+        RequestTimeout = TimeSpan.FromSeconds(5),
+    });
+}

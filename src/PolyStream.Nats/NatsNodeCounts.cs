@@ -1,0 +1,9 @@
+namespace PolyStream.Nats;
+
+/// <summary>What a <see cref="NatsNode"/> has published.</summary>
+/// <param name="Published">Events the stream acknowledged.</param>
+/// <param name="Retried">Publishes that failed once and were retried until stored.</param>
+/// <param name="Rebased">Books re-based on the bus after a failure or a lag.</param>
+/// <param name="SnapshotsWritten">Book snapshots written to the KV bucket.</param>
+/// <param name="LastAcknowledged">The highest stream sequence acknowledged to this node.</param>
+public readonly record struct NatsNodeCounts(long Published, long Retried, long Rebased, long SnapshotsWritten, ulong LastAcknowledged);
