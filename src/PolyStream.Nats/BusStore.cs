@@ -61,9 +61,9 @@ internal sealed class BusStore
             var entry = await Snapshots.GetEntryAsync<byte[]>(assetId, cancellationToken: cancellationToken).ConfigureAwait(false);
             best = entry.Value is { } value ? BookSnapshotRecord.TryParse(value)?.Book : null;
         }
-        catch (NatsKVKeyNotFoundException)
+        catch (Exception ex) when (ex is NatsKVKeyNotFoundException or NatsKVKeyDeletedException)
         {
-            // Never snapshotted: maybe on the stream.
+            // Never snapshotted (or purged by an operator): maybe on the stream.
         }
 
         foreach (var name in (string[])["book_snapshot", "tick_size_change", BusNames.Rebase])

@@ -1,11 +1,17 @@
 namespace PolyStream.Nats;
 
-/// <summary>Which assets this node may publish and snapshot right now.</summary>
+/// <summary>Which assets this node holds, and whether its hold is fresh enough to act on.</summary>
 internal interface IAssetOwnership
 {
-    /// <summary>Whether this node owns the asset (its slot's lease is held and fresh).</summary>
-    public bool Owns(string assetId);
+    /// <summary>
+    /// Whether the leases were renewed recently enough that no other node can hold them yet. While not
+    /// (NATS unreachable), the node keeps its assets but publishes nothing for them.
+    /// </summary>
+    public bool IsTrusted { get; }
 
-    /// <summary>Every asset this node owns.</summary>
-    public IReadOnlyCollection<string> OwnedAssets { get; }
+    /// <summary>Whether this node holds the asset's slot.</summary>
+    public bool Holds(string assetId);
+
+    /// <summary>Every asset this node holds.</summary>
+    public IReadOnlyCollection<string> HeldAssets { get; }
 }

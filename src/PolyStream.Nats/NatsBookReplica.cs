@@ -1,13 +1,9 @@
-using System.Collections.Immutable;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
 using NATS.Client.KeyValueStore;
-using PolyStream.Protocol;
-using PolyStream.Recording;
 using PolyStream.Streaming;
 
 namespace PolyStream.Nats;
@@ -28,30 +24,19 @@ public sealed class NatsBookReplica : IAsyncDisposable
 {
     private readonly NatsConnection _connection;
     private readonly NatsScaleOutOptions _options;
-    private readonly HashSet<string>? _assets;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
-    private readonly Dictionary<string, ReplicaBook> _books = new(StringComparer.Ordinal);
-    private readonly Dictionary<int, (string Publisher, long SeenAt)> _leases = [];
+    private readonly ReplicaState _state;
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _loops = [];
-    private long _messages;
-    private long _gaps;
-    private long _divergences;
-    private long _unreadable;
-    private long _lastSequence;
 
-    private NatsBookReplica(NatsConnection connection, NatsScaleOutOptions options, IEnumerable<string>? assets, TimeProvider time, ILogger logger)
+    private NatsBookReplica(NatsConnection connection, NatsScaleOutOptions options, ReplicaState state)
     {
         _connection = connection;
         _options = options;
-        _assets = assets?.ToHashSet(StringComparer.Ordinal);
-        _time = time;
-        _logger = logger;
+        _state = state;
     }
 
     /// <summary>What the replica has read and found.</summary>
-    public NatsReplicaCounts Counts => new(Interlocked.Read(ref _messages), Interlocked.Read(ref _gaps), Interlocked.Read(ref _divergences), Interlocked.Read(ref _unreadable), (ulong)Interlocked.Read(ref _lastSequence));
+    public NatsReplicaCounts Counts => _state.Counts;
 
     /// <summary>
     /// Connects, loads the snapshots and starts following the stream. <paramref name="assetIds"/> limits the
@@ -63,8 +48,8 @@ public sealed class NatsBookReplica : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         NatsConfig.Validate(options);
-        var connection = NatsConfig.Connect(options, "replica");
-        var replica = new NatsBookReplica(connection, options, assetIds, timeProvider ?? TimeProvider.System, (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<NatsBookReplica>());
+        var state = new ReplicaState(options, assetIds?.ToHashSet(StringComparer.Ordinal), timeProvider ?? TimeProvider.System, (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<NatsBookReplica>());
+        var replica = new NatsBookReplica(NatsConfig.Connect(options, "replica"), options, state);
         try
         {
             await replica.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -81,20 +66,11 @@ public sealed class NatsBookReplica : IAsyncDisposable
     public BookView? GetOrderBook(string assetId)
     {
         ArgumentNullException.ThrowIfNull(assetId);
-        lock (_books)
-        {
-            return _books.TryGetValue(assetId, out var book) ? book.View(OwnerAlive(book)) : null;
-        }
+        return _state.Get(assetId);
     }
 
     /// <summary>The latest view of every book the replica follows.</summary>
-    public IReadOnlyList<BookView> GetAllOrderBooks()
-    {
-        lock (_books)
-        {
-            return [.. _books.Values.Select(b => b.View(OwnerAlive(b)))];
-        }
-    }
+    public IReadOnlyList<BookView> GetAllOrderBooks() => _state.All();
 
     /// <summary>Stops following; safe to call twice.</summary>
     public async ValueTask DisposeAsync()
@@ -146,7 +122,7 @@ public sealed class NatsBookReplica : IAsyncDisposable
         var found = new HashSet<string>(StringComparer.Ordinal);
         await foreach (var key in snapshots.GetKeysAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            if (_assets is not null && !_assets.Contains(key))
+            if (!_state.Follows(key))
             {
                 continue;
             }
@@ -154,108 +130,21 @@ public sealed class NatsBookReplica : IAsyncDisposable
             var entry = await snapshots.GetEntryAsync<byte[]>(key, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (entry.Value is { } value && BookSnapshotRecord.TryParse(value) is { } record)
             {
-                lock (_books)
-                {
-                    Book(key).Base(record.Book, record.State, record.Node, record.ContentHash);
-                }
-
+                _state.Load(key, record);
                 found.Add(key);
                 oldest = oldest is null ? record.StreamSequence : Math.Min(oldest.Value, record.StreamSequence);
             }
         }
 
         // A wanted book with no snapshot yet can only be based from the stream's start.
-        var complete = found.Count > 0 && (_assets is null || _assets.All(found.Contains));
-        return complete ? oldest + 1 : null;
+        return found.Count > 0 && _state.IsCoveredBy(found) ? oldest + 1 : null;
     }
 
     private async Task FollowAsync(INatsJSConsumer consumer, CancellationToken cancellationToken)
     {
         await foreach (var message in consumer.ConsumeAsync<byte[]>(cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            if (message.Data is { } data)
-            {
-                Apply(message.Subject, data);
-            }
-
-            Interlocked.Increment(ref _messages);
-            Interlocked.Exchange(ref _lastSequence, (long)(message.Metadata?.Sequence.Stream ?? 0));
-        }
-    }
-
-    /// <summary>Applies one bus message; an unreadable one is counted and logged, and changes nothing.</summary>
-    internal void Apply(string subject, ReadOnlySpan<byte> json)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(json);
-            using var document = JsonDocument.ParseValue(ref reader);
-            var root = document.RootElement;
-            if (root.GetProperty("v").GetInt32() > StreamEventJson.Version || !root.TryGetProperty("asset_id", out var assetElement))
-            {
-                return;
-            }
-
-            var asset = assetElement.GetString()!;
-            if (_assets is not null && !_assets.Contains(asset))
-            {
-                return;
-            }
-
-            var epoch = root.GetProperty("epoch").GetInt64();
-            var seq = root.GetProperty("seq").GetInt64();
-            lock (_books)
-            {
-                var book = Book(asset);
-                var (wasEpoch, wasSeq) = (book.Epoch, book.Seq);
-                switch (Step(book, root, epoch, seq))
-                {
-                    case ReplicaStep.Gap:
-                        Interlocked.Increment(ref _gaps);
-                        NatsLog.ReplicaGap(_logger, asset, wasEpoch, wasSeq, epoch, seq);
-                        break;
-                    case ReplicaStep.Diverged:
-                        Interlocked.Increment(ref _divergences);
-                        NatsLog.ReplicaDiverged(_logger, asset, epoch, seq);
-                        break;
-                }
-            }
-        }
-        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or FormatException or InvalidOperationException or ArgumentException)
-        {
-            Interlocked.Increment(ref _unreadable);
-            NatsLog.ReplicaBadMessage(_logger, subject, ex.Message);
-        }
-    }
-
-    private static ReplicaStep Step(ReplicaBook book, JsonElement root, long epoch, long seq)
-    {
-        switch (root.GetProperty("type").GetString())
-        {
-            case "book_snapshot" or "tick_size_change" or BusNames.Rebase:
-                return book.Base(BookCheckpointJson.Read(root.GetProperty("book")), State(root), root.GetProperty("node").GetString()!, ContentHash(root)) ? ReplicaStep.Applied : ReplicaStep.Skipped;
-            case "book_delta":
-                var changes = root.GetProperty("changes").EnumerateArray()
-                    .Select(c => (c.GetProperty("side").GetString() == "BUY" ? Side.Buy : Side.Sell, ExactDecimal.Parse(c.GetProperty("price").GetString()!), ExactDecimal.Parse(c.GetProperty("size").GetString()!)))
-                    .ToImmutableArray();
-                var timestamp = root.GetProperty("timestamp");
-                return book.ApplyDelta(
-                    epoch,
-                    seq,
-                    root.GetProperty("market").GetString()!,
-                    timestamp.ValueKind == JsonValueKind.Null ? null : timestamp.GetInt64(),
-                    Hash(root.GetProperty("hash")),
-                    changes,
-                    State(root),
-                    ContentHash(root));
-            case "last_trade":
-                var price = root.GetProperty("last_trade_price").GetString();
-                return book.ApplyTrade(epoch, seq, price is null ? null : ExactDecimal.Parse(price), State(root), ContentHash(root));
-            case "book_state_changed":
-                book.SetState(epoch, Enum.Parse<BookTrustState>(root.GetProperty("to").GetString()!));
-                return ReplicaStep.Applied;
-            default:
-                return ReplicaStep.Skipped; // Quotes, mismatches, resync requests: nothing a book is built from.
+            _state.Apply(message.Subject, message.Data, message.Metadata?.Sequence.Stream ?? 0);
         }
     }
 
@@ -264,59 +153,7 @@ public sealed class NatsBookReplica : IAsyncDisposable
     {
         await foreach (var entry in leases.WatchAsync<byte[]>(cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            if (!entry.Key.StartsWith("slot.", StringComparison.Ordinal) || !int.TryParse(entry.Key.AsSpan(5), out var slot))
-            {
-                continue;
-            }
-
-            lock (_books)
-            {
-                if (entry.Operation == NatsKVOperation.Put && entry.Value is { } value && LeasePublisher(value) is { } publisher)
-                {
-                    _leases[slot] = (publisher, _time.GetTimestamp());
-                }
-                else
-                {
-                    _leases.Remove(slot);
-                }
-            }
+            _state.LeaseChanged(entry.Key, entry.Operation == NatsKVOperation.Put ? entry.Value : null);
         }
     }
-
-    private bool OwnerAlive(ReplicaBook book) =>
-        _leases.TryGetValue(BusNames.SlotOf(book.AssetId, _options.Slots), out var lease)
-        && lease.Publisher == book.Publisher
-        && _time.GetElapsedTime(lease.SeenAt) < LeaseTiming.For(_options.LeasePeriod).Ttl;
-
-    private ReplicaBook Book(string asset)
-    {
-        if (!_books.TryGetValue(asset, out var book))
-        {
-            book = new ReplicaBook(asset);
-            _books.Add(asset, book);
-        }
-
-        return book;
-    }
-
-    private static string? LeasePublisher(byte[] value)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(value);
-            return document.RootElement.TryGetProperty("publisher", out var publisher) ? publisher.GetString() : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static BookTrustState State(JsonElement root) => Enum.Parse<BookTrustState>(root.GetProperty("state").GetString()!);
-
-    private static BookHash ContentHash(JsonElement root) =>
-        root.TryGetProperty("content_hash", out var hash) ? Hash(hash) : default;
-
-    private static BookHash Hash(JsonElement hash) =>
-        hash.GetString() is { Length: > 0 } text ? BookHash.Parse(text) : default;
 }

@@ -1,13 +1,10 @@
-using Microsoft.Extensions.Logging;
-using NATS.Client.Core;
-using NATS.Client.JetStream;
 using PolyStream.Streaming;
 
 namespace PolyStream.Nats;
 
 /// <summary>
 /// Publishes a node's ordered event stream to JetStream, a window of events at a time, each under its
-/// de-duplication id, and feeds what the stream acknowledged to the <see cref="SnapshotWriter"/>.
+/// de-duplication id, and reports each book the stream acknowledged (to the <see cref="SnapshotWriter"/>).
 /// </summary>
 /// <remarks>
 /// A publish that fails is retried until the stream takes it (the id makes a retry of a stored event a
@@ -15,7 +12,7 @@ namespace PolyStream.Nats;
 /// after the sink itself lagged behind the streamer, it re-bases the books involved: one
 /// <c>book_rebase</c> per book with its whole state, after which every replica is exact again.
 /// </remarks>
-internal sealed class NatsEventSink(INatsJSContext jetStream, BusEncoder encoder, SnapshotWriter snapshots, NatsScaleOutOptions options, IAssetOwnership ownership, Func<string, BookView?> currentBook, TimeProvider time, ILogger logger)
+internal sealed class NatsEventSink(IBusPublisher publisher, BusEncoder encoder, Action<BookView, ulong> acknowledged, NatsScaleOutOptions options, IAssetOwnership ownership, Func<string, BookView?> currentBook, TimeProvider time)
 {
     private static readonly TimeSpan s_firstRetry = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan s_lastRetry = TimeSpan.FromSeconds(2);
@@ -41,6 +38,7 @@ internal sealed class NatsEventSink(INatsJSContext jetStream, BusEncoder encoder
     {
         var window = new List<BusMessage>(options.MaxInFlight);
         var touched = new HashSet<string>(StringComparer.Ordinal);
+        var withheld = new HashSet<string>(StringComparer.Ordinal);
         while (await events.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var lagged = false;
@@ -50,12 +48,21 @@ internal sealed class NatsEventSink(INatsJSContext jetStream, BusEncoder encoder
                 {
                     lagged = true;
                 }
-                else if ((streamEvent.AssetId is null || ownership.Owns(streamEvent.AssetId)) && encoder.Encode(streamEvent) is { } message)
+                else if (streamEvent.AssetId is { } foreign && !ownership.Holds(foreign))
+                {
+                    // Another node's asset (handed over, not yet unsubscribed here).
+                }
+                else if (streamEvent.AssetId is { } held && !ownership.IsTrusted)
+                {
+                    // The lease may have lapsed unseen: publish nothing now, re-base once it is renewed.
+                    withheld.Add(held);
+                }
+                else if (encoder.Encode(streamEvent) is { } message)
                 {
                     window.Add(message);
-                    if (streamEvent.AssetId is { } asset)
+                    if (streamEvent.AssetId is { } published)
                     {
-                        touched.Add(asset);
+                        touched.Add(published);
                     }
                 }
             }
@@ -67,6 +74,12 @@ internal sealed class NatsEventSink(INatsJSContext jetStream, BusEncoder encoder
                 await RebaseAsync(lagged ? null : touched, cancellationToken).ConfigureAwait(false);
             }
 
+            if (withheld.Count > 0 && ownership.IsTrusted)
+            {
+                await RebaseAsync(withheld, cancellationToken).ConfigureAwait(false);
+                withheld.Clear();
+            }
+
             window.Clear();
             touched.Clear();
         }
@@ -75,9 +88,9 @@ internal sealed class NatsEventSink(INatsJSContext jetStream, BusEncoder encoder
     /// <summary>Re-bases every owned book that streams (<paramref name="assetIds"/> <see langword="null"/>) or the given ones.</summary>
     public async Task RebaseAsync(IEnumerable<string>? assetIds, CancellationToken cancellationToken)
     {
-        foreach (var asset in assetIds ?? [.. ownership.OwnedAssets])
+        foreach (var asset in assetIds ?? [.. ownership.HeldAssets])
         {
-            if (ownership.Owns(asset) && currentBook(asset) is { Epoch: > 0 } view)
+            if (ownership.Holds(asset) && currentBook(asset) is { Epoch: > 0 } view)
             {
                 var message = encoder.EncodeRebase(view);
                 await PublishUntilStoredAsync(message, cancellationToken).ConfigureAwait(false);
@@ -121,18 +134,13 @@ internal sealed class NatsEventSink(INatsJSContext jetStream, BusEncoder encoder
 
     private async Task<ulong?> TryPublishAsync(BusMessage message, CancellationToken cancellationToken)
     {
-        try
+        var sequence = await publisher.TryPublishAsync(message, cancellationToken).ConfigureAwait(false);
+        if (sequence is { } stored)
         {
-            var ack = await jetStream.PublishAsync(message.Subject, message.Payload, opts: new NatsJSPubOpts { MsgId = message.MessageId }, cancellationToken: cancellationToken).ConfigureAwait(false);
-            ack.EnsureSuccess();
-            Acknowledged(message, ack.Seq);
-            return ack.Seq;
+            Acknowledged(message, stored);
         }
-        catch (Exception ex) when (ex is NatsJSException or NatsException or TimeoutException)
-        {
-            NatsLog.PublishFailed(logger, message.Subject, ex.Message);
-            return null;
-        }
+
+        return sequence;
     }
 
     private void Acknowledged(BusMessage message, ulong sequence)
@@ -146,7 +154,7 @@ internal sealed class NatsEventSink(INatsJSContext jetStream, BusEncoder encoder
 
         if (message.Book is { } book)
         {
-            snapshots.Published(book, sequence);
+            acknowledged(book, sequence);
         }
     }
 }

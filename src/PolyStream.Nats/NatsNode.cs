@@ -50,7 +50,7 @@ public sealed class NatsNode : IAsyncDisposable
             Released = (assets, ct) => streamer.UnsubscribeAsync(assets, ct).AsTask(),
         };
         _snapshots = new SnapshotWriter(store.Snapshots, options, Publisher, _leases, time, loggers.CreateLogger<SnapshotWriter>());
-        _sink = new NatsEventSink(store.JetStream, new BusEncoder(options.SubjectPrefix, Publisher), _snapshots, options, _leases, streamer.GetOrderBook, time, loggers.CreateLogger<NatsEventSink>());
+        _sink = new NatsEventSink(new JetStreamPublisher(store.JetStream, loggers.CreateLogger<JetStreamPublisher>()), new BusEncoder(options.SubjectPrefix, Publisher), _snapshots.Published, options, _leases, streamer.GetOrderBook, time);
         // Deep enough to ride out a NATS restart; past it the sink re-bases every book rather than block the feed.
         _events = streamer.Subscribe(new SubscriberOptions { Capacity = 200_000, Overflow = OverflowPolicy.DropOldest, Name = "nats-sink" });
     }
@@ -65,7 +65,7 @@ public sealed class NatsNode : IAsyncDisposable
     public IReadOnlyList<int> OwnedSlots => _leases.HeldSlots;
 
     /// <summary>The assets this node owns and publishes now.</summary>
-    public IReadOnlyCollection<string> OwnedAssets => _leases.OwnedAssets;
+    public IReadOnlyCollection<string> OwnedAssets => _leases.HeldAssets;
 
     /// <summary>What the node has published so far.</summary>
     public NatsNodeCounts Counts => new(_sink.Published, _sink.Retried, _sink.Rebased, _snapshots.Written, _sink.LastAcknowledged);

@@ -60,9 +60,11 @@ internal sealed class SlotLeases : IAssetOwnership
         }
     }
 
-    public IReadOnlyCollection<string> OwnedAssets => _time.GetTimestamp() < Interlocked.Read(ref _trustedUntil) ? _owned : FrozenSet<string>.Empty;
+    public IReadOnlyCollection<string> HeldAssets => _owned;
 
-    public bool Owns(string assetId) => _owned.Contains(assetId) && _time.GetTimestamp() < Interlocked.Read(ref _trustedUntil);
+    public bool IsTrusted => _time.GetTimestamp() < Interlocked.Read(ref _trustedUntil);
+
+    public bool Holds(string assetId) => _owned.Contains(assetId);
 
     /// <summary>Runs rounds until cancelled; a failed round (NATS unreachable) is logged and retried at the next.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)

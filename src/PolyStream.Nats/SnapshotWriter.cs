@@ -79,7 +79,7 @@ internal sealed class SnapshotWriter(INatsKVStore bucket, NatsScaleOutOptions op
             var handedOver = new List<string>();
             foreach (var (asset, pending) in _pending)
             {
-                if (!ownership.Owns(asset))
+                if (!ownership.Holds(asset))
                 {
                     // Another node owns it now and writes it from there.
                     handedOver.Add(asset);

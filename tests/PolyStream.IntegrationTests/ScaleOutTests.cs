@@ -1,3 +1,8 @@
+using System.Diagnostics;
+using System.Text.Json;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.KeyValueStore;
 using PolyStream.Nats;
 using PolyStream.Simulator;
 using PolyStream.Streaming;
@@ -80,5 +85,166 @@ public sealed class ScaleOutTests
         Assert.True(replica.Counts.Messages > 3_000, $"{replica.Counts}");
         Assert.Equal(0, replica.Counts.Divergences);
         Assert.True(replica.Counts.Unreadable == 0, string.Join('\n', logs.Lines.Take(5)));
+    }
+
+    [Fact]
+    public async Task DaemonKilled_TheOtherOwnsEveryAssetWithinTheLeasePeriod_AndTheReplicaSeesANewEpoch()
+    {
+        var leasePeriod = TimeSpan.FromSeconds(4);
+        await using var nats = await NatsServerProcess.StartAsync();
+        await using var host = await SimHost.StartAsync(new SimulatorOptions { Markets = 50, Seed = 32, MarketLifecycle = false });
+        var tokens = AllTokens(host);
+        var folder = Directory.CreateTempSubdirectory("polystream-scaleout-").FullName;
+        using var nodeA = StartDaemon(folder, "node-a", nats, host, tokens, leasePeriod);
+        using var nodeB = StartDaemon(folder, "node-b", nats, host, tokens, leasePeriod);
+        try
+        {
+            await using var connection = new NatsConnection(new NatsOpts { Url = nats.Url });
+            await WaitUntilAsync(() => LeaseBucketReady(connection), "the daemons created the lease bucket");
+            var leases = await new NatsKVContext(new NatsJSContext(connection)).GetStoreAsync("polystream-leases", TestContext.Current.CancellationToken);
+            await WaitForHoldersAsync(leases, holders => holders.Count == 32 && holders.Values.Count(h => h.StartsWith("node-a-", StringComparison.Ordinal)) == 16, "both daemons hold 16 slots");
+
+            await using var replica = await NatsBookReplica.StartAsync(Options(nats, "replica") with { LeasePeriod = leasePeriod }, cancellationToken: TestContext.Current.CancellationToken);
+            host.Server.Step(500);
+            await WaitForReplicaAtGroundTruthAsync(replica, host, tokens);
+            var holders = await HoldersAsync(leases);
+            var fromA = tokens.Where(t => holders[BusNames.SlotOf(t, 32)].StartsWith("node-a-", StringComparison.Ordinal)).ToList();
+            var epochsBefore = fromA.ToDictionary(t => t, t => replica.GetOrderBook(t)!.Epoch);
+
+            nodeA.Kill();
+            var killed = Stopwatch.StartNew();
+            await WaitForHoldersAsync(leases, h => h.Count == 32 && h.Values.All(p => p.StartsWith("node-b-", StringComparison.Ordinal)), "node-b holds every slot");
+            var takeover = killed.Elapsed;
+            TestContext.Current.TestOutputHelper?.WriteLine($"node-b held every slot {takeover.TotalMilliseconds:F0} ms after node-a was killed (lease period {leasePeriod.TotalMilliseconds:F0} ms)");
+            Assert.True(takeover <= leasePeriod, $"takeover took {takeover}");
+
+            host.Server.Step(500);
+            await WaitForReplicaAtGroundTruthAsync(replica, host, tokens);
+            Assert.All(fromA, t => Assert.True(replica.GetOrderBook(t)!.Epoch > epochsBefore[t], $"{t}: epoch {replica.GetOrderBook(t)!.Epoch} after {epochsBefore[t]}"));
+            Assert.Equal(0, replica.Counts.Divergences);
+        }
+        finally
+        {
+            nodeA.Kill();
+            nodeB.Kill();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task NatsServerRestarted_TheSinkResumes_AndNothingAcknowledgedIsLost()
+    {
+        await using var nats = await NatsServerProcess.StartAsync();
+        await using var host = await SimHost.StartAsync(new SimulatorOptions { Markets = 10, Seed = 33, MarketLifecycle = false });
+        var tokens = AllTokens(host);
+        await using var streamer = new Streamer(Config());
+        await streamer.StartAsync(host.Server.BaseUrl, cancellationToken: TestContext.Current.CancellationToken);
+        var options = Options(nats, "node-a") with { LeasePeriod = TimeSpan.FromSeconds(10) };
+        await using var node = await NatsNode.StartAsync(streamer, tokens, options, cancellationToken: TestContext.Current.CancellationToken);
+        await WaitUntilAsync(() => node.OwnedAssets.Count == tokens.Length && streamer.GetAllOrderBooks().Count(b => b.IsSynced) == tokens.Length, "the node streams every asset");
+        host.Server.Step(500);
+        await WaitUntilAsync(() => node.Counts.Published > 500, "events published");
+        await Task.Delay(500, TestContext.Current.CancellationToken);
+        var acknowledged = node.Counts.LastAcknowledged;
+
+        // Events keep coming while the server is down; the sink waits for it (the client buffers) and catches up.
+        nats.Stop();
+        host.Server.Step(500);
+        await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
+        await nats.RestartAsync();
+        host.Server.Step(500);
+        await WaitUntilAsync(() => node.Counts.LastAcknowledged > acknowledged + 100, $"the sink publishing again after the restart (acknowledged {acknowledged}, now {node.Counts})");
+
+        await using (var connection = new NatsConnection(new NatsOpts { Url = nats.Url }))
+        {
+            var stream = await new NatsJSContext(connection).GetStreamAsync(options.StreamName, cancellationToken: TestContext.Current.CancellationToken);
+            Assert.Equal(1UL, stream.Info.State.FirstSeq);
+            Assert.True((ulong)stream.Info.State.Messages >= acknowledged, $"{stream.Info.State.Messages} messages kept, {acknowledged} were acknowledged before the restart");
+        }
+
+        await using var replica = await NatsBookReplica.StartAsync(options, cancellationToken: TestContext.Current.CancellationToken);
+        host.Server.Step(200);
+        await WaitForReplicaAtGroundTruthAsync(replica, host, tokens);
+        Assert.Equal(0, replica.Counts.Divergences);
+    }
+
+    private static Process StartDaemon(string folder, string node, NatsServerProcess nats, SimHost host, string[] tokens, TimeSpan leasePeriod)
+    {
+        var config = Path.Combine(folder, node + ".json");
+        File.WriteAllText(config, JsonSerializer.Serialize(new
+        {
+            PolyStream = new
+            {
+                Host = host.Server.BaseUrl.ToString(),
+                Assets = tokens,
+                StatusPort = 0,
+                CheckpointIntervalSeconds = 0,
+                StatusIntervalSeconds = 1,
+                DataDir = Path.Combine(folder, node),
+                Nats = new { Url = nats.Url, NodeId = node, LeasePeriodSeconds = leasePeriod.TotalSeconds, SnapshotIntervalSeconds = 0.2 },
+            },
+        }));
+        var cli = Path.Combine(AppContext.BaseDirectory, "PolyStream.Cli.dll");
+        var daemon = Process.Start(new ProcessStartInfo("dotnet", [cli, "daemon", "--config", config]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })!;
+        daemon.OutputDataReceived += (_, _) => { };
+        daemon.ErrorDataReceived += (_, _) => { };
+        daemon.BeginOutputReadLine();
+        daemon.BeginErrorReadLine();
+        return daemon;
+    }
+
+    private static bool LeaseBucketReady(NatsConnection connection)
+    {
+        try
+        {
+            new NatsKVContext(new NatsJSContext(connection)).GetStoreAsync("polystream-leases").AsTask().GetAwaiter().GetResult();
+            return true;
+        }
+        catch (NatsJSApiException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Slot → the publisher holding its lease, read straight from the bucket.</summary>
+    private static async Task<Dictionary<int, string>> HoldersAsync(INatsKVStore leases)
+    {
+        var holders = new Dictionary<int, string>();
+        await foreach (var key in leases.GetKeysAsync(cancellationToken: TestContext.Current.CancellationToken))
+        {
+            if (key.StartsWith("slot.", StringComparison.Ordinal))
+            {
+                var entry = await leases.GetEntryAsync<byte[]>(key, cancellationToken: TestContext.Current.CancellationToken);
+                using var value = JsonDocument.Parse(entry.Value);
+                holders[int.Parse(key[5..], System.Globalization.CultureInfo.InvariantCulture)] = value.RootElement.GetProperty("publisher").GetString()!;
+            }
+        }
+
+        return holders;
+    }
+
+    private static async Task WaitForHoldersAsync(INatsKVStore leases, Func<Dictionary<int, string>, bool> condition, string what)
+    {
+        var started = Stopwatch.StartNew();
+        while (true)
+        {
+            Dictionary<int, string> holders;
+            try
+            {
+                holders = await HoldersAsync(leases);
+            }
+            catch (Exception ex) when (ex is NatsKVKeyNotFoundException or NatsKVKeyDeletedException)
+            {
+                continue; // A lease expired or was handed back between listing and reading it.
+            }
+
+            if (condition(holders))
+            {
+                return;
+            }
+
+            Assert.True(started.Elapsed < s_limit, $"not within {s_limit}: {what}; holders: {string.Join(", ", holders.OrderBy(h => h.Key).Select(h => $"{h.Key}={h.Value}"))}");
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
     }
 }

@@ -17,6 +17,12 @@ internal static partial class DaemonLog
     [LoggerMessage(EventId = 6005, Level = LogLevel.Warning, Message = "The checkpoint {Path} could not be used: {Reason}")]
     public static partial void CheckpointFailed(ILogger logger, string path, string reason);
 
+    [LoggerMessage(EventId = 6006, Level = LogLevel.Information, Message = "Scale-out: node {Node} shares {Assets} assets over {Url}")]
+    public static partial void ScaleOut(ILogger logger, string node, int assets, string url);
+
+    [LoggerMessage(EventId = 6007, Level = LogLevel.Information, Message = "Scale-out status: {Slots} slots, {Owned} assets owned, {Published} events published ({Retried} retried, {Rebased} re-based), {Snapshots} snapshots written")]
+    public static partial void ScaleOutStatus(ILogger logger, int slots, int owned, long published, long retried, long rebased, long snapshots);
+
     [LoggerMessage(EventId = 6002, Level = LogLevel.Information, Message = "Stopped cleanly")]
     public static partial void Stopped(ILogger logger);
 

@@ -48,6 +48,9 @@ internal sealed class DaemonSettings
     /// <summary>Allow plain http/ws to a host other than this machine. Default false.</summary>
     public bool AllowInsecure { get; set; }
 
+    /// <summary>Scale-out on NATS JetStream; off unless its <c>Url</c> is set.</summary>
+    public NatsSettings Nats { get; set; } = new();
+
     /// <summary>Folder for credentials and data; the XDG defaults when empty.</summary>
     public string? DataDir { get; set; }
 }

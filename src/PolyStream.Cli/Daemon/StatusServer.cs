@@ -21,7 +21,7 @@ internal sealed class StatusServer : IAsyncDisposable
 
     public Uri Url { get; private set; } = null!;
 
-    public static async Task<StatusServer> StartAsync(Streamer streamer, string host, int port, CancellationToken cancellationToken)
+    public static async Task<StatusServer> StartAsync(Streamer streamer, Nats.NatsNode? node, string host, int port, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -29,7 +29,7 @@ internal sealed class StatusServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(host), port));
         var app = builder.Build();
         app.MapMetrics("/metrics");
-        app.MapGet("/health", (HttpContext context) => WriteHealthAsync(context, streamer));
+        app.MapGet("/health", (HttpContext context) => WriteHealthAsync(context, streamer, node));
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var server = new StatusServer(app) { Url = new Uri(app.Urls.First()) };
         return server;
@@ -41,7 +41,7 @@ internal sealed class StatusServer : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static async Task WriteHealthAsync(HttpContext context, Streamer streamer)
+    private static async Task WriteHealthAsync(HttpContext context, Streamer streamer, Nats.NatsNode? node)
     {
         var books = streamer.GetAllOrderBooks();
         var shards = streamer.Shards;
@@ -79,7 +79,34 @@ internal sealed class StatusServer : IAsyncDisposable
         }
 
         writer.WriteEndArray();
+        if (node is not null)
+        {
+            WriteScaleOut(writer, node);
+        }
+
         writer.WriteEndObject();
         await writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static void WriteScaleOut(Utf8JsonWriter writer, Nats.NatsNode node)
+    {
+        var counts = node.Counts;
+        writer.WriteStartObject("nats");
+        writer.WriteString("node", node.NodeId);
+        writer.WriteString("publisher", node.Publisher);
+        writer.WriteStartArray("slots");
+        foreach (var slot in node.OwnedSlots)
+        {
+            writer.WriteNumberValue(slot);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteNumber("owned_assets", node.OwnedAssets.Count);
+        writer.WriteNumber("published", counts.Published);
+        writer.WriteNumber("retried", counts.Retried);
+        writer.WriteNumber("rebased", counts.Rebased);
+        writer.WriteNumber("snapshots_written", counts.SnapshotsWritten);
+        writer.WriteNumber("last_acknowledged", counts.LastAcknowledged);
+        writer.WriteEndObject();
     }
 }

@@ -40,7 +40,8 @@ internal sealed class StreamingService(IOptions<DaemonSettings> options, ILogger
             var config = new StreamerConfig
             {
                 Checkpoint = checkpoints is null ? [] : LoadCheckpoint(checkpoints),
-                MarketAssets = [.. assets.Select(a => a.AssetId)],
+                // In a scale-out the node subscribes what it holds leases for; alone, the daemon streams everything.
+                MarketAssets = settings.Nats.Enabled ? [] : [.. assets.Select(a => a.AssetId)],
                 HashPolicy = ParsePolicy(settings.HashPolicy),
                 MaxAssetsPerConnection = settings.MaxAssetsPerConnection,
                 StaleAfter = TimeSpan.FromSeconds(settings.StaleAfterSeconds),
@@ -52,7 +53,21 @@ internal sealed class StreamingService(IOptions<DaemonSettings> options, ILogger
             {
                 DaemonLog.Starting(_logger, assets.Count, settings.Host);
                 await streamer.StartAsync(host, dataPaths, stoppingToken).ConfigureAwait(false);
-                var status = settings.StatusPort == 0 ? null : await StatusServer.StartAsync(streamer, settings.StatusHost, settings.StatusPort, stoppingToken).ConfigureAwait(false);
+                Nats.NatsNode? node;
+                try
+                {
+                    node = await StartScaleOutAsync(settings.Nats, streamer, [.. assets.Select(a => a.AssetId)], stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is ArgumentException or NATS.Client.Core.NatsException)
+                {
+                    DaemonLog.CannotStart(_logger, $"NATS at {settings.Nats.Url}: {ex.Message} (is nats-server running with JetStream, -js?)");
+                    Environment.ExitCode = ExitCodes.Failure;
+                    lifetime.StopApplication();
+                    return;
+                }
+
+                await using var nodeScope = ((IAsyncDisposable?)node ?? NoStatus.Instance).ConfigureAwait(false);
+                var status = settings.StatusPort == 0 ? null : await StatusServer.StartAsync(streamer, node, settings.StatusHost, settings.StatusPort, stoppingToken).ConfigureAwait(false);
                 await using var statusScope = ((IAsyncDisposable?)status ?? NoStatus.Instance).ConfigureAwait(false);
                 if (status is not null)
                 {
@@ -65,7 +80,7 @@ internal sealed class StreamingService(IOptions<DaemonSettings> options, ILogger
                 {
                     do
                     {
-                        LogStatus(streamer);
+                        LogStatus(streamer, node);
                         if (checkpoints is not null && TimeProvider.System.GetElapsedTime(lastCheckpoint).TotalSeconds >= settings.CheckpointIntervalSeconds)
                         {
                             SaveCheckpoint(checkpoints, streamer);
@@ -123,8 +138,27 @@ internal sealed class StreamingService(IOptions<DaemonSettings> options, ILogger
         }
     }
 
-    private void LogStatus(Streamer streamer)
+    /// <summary>Joins the scale-out when configured; <see langword="null"/> when the daemon runs alone.</summary>
+    private async Task<Nats.NatsNode?> StartScaleOutAsync(NatsSettings settings, Streamer streamer, IReadOnlyCollection<string> universe, CancellationToken cancellationToken)
     {
+        if (!settings.Enabled)
+        {
+            return null;
+        }
+
+        var options = settings.ToOptions();
+        DaemonLog.ScaleOut(_logger, options.NodeId, universe.Count, options.Url);
+        return await Nats.NatsNode.StartAsync(streamer, universe, options, loggers, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    private void LogStatus(Streamer streamer, Nats.NatsNode? node)
+    {
+        if (node is not null)
+        {
+            var counts = node.Counts;
+            DaemonLog.ScaleOutStatus(_logger, node.OwnedSlots.Count, node.OwnedAssets.Count, counts.Published, counts.Retried, counts.Rebased, counts.SnapshotsWritten);
+        }
+
         var books = streamer.GetAllOrderBooks();
         var shards = streamer.Shards;
         var synced = books.Count(b => b.IsSynced);
@@ -142,7 +176,7 @@ internal sealed class StreamingService(IOptions<DaemonSettings> options, ILogger
         _ => HashPolicy.Verify,
     };
 
-    /// <summary>Stands in for the status server when it is turned off.</summary>
+    /// <summary>Stands in for the status server or the scale-out node when either is off.</summary>
     private sealed class NoStatus : IAsyncDisposable
     {
         public static NoStatus Instance { get; } = new();
