@@ -1,0 +1,62 @@
+using PolyStream.Nats;
+using PolyStream.Streaming;
+
+namespace PolyStream.Tests.Nats;
+
+public sealed class BusNamesTests
+{
+    [Fact]
+    public void Subject_IsPrefixEventAsset_WithAPlaceholderForNoAsset()
+    {
+        Assert.Equal("polystream.book_delta.123", BusNames.Subject("polystream", "book_delta", "123"));
+        Assert.Equal("polystream.new_market._", BusNames.Subject("polystream", "new_market", null));
+    }
+
+    [Fact]
+    public void MessageId_OfABookChange_IsAssetEpochSeq_SoAnyPublisherOfThatChangeIsDeduplicated()
+    {
+        Assert.Equal("123:4:7", BusNames.MessageId("123", 4, 7, "book_delta", "node-a-1", 0));
+        Assert.Equal("123:5:0", BusNames.MessageId("123", 5, 0, "book_snapshot", "node-b-2", 3));
+    }
+
+    [Fact]
+    public void MessageId_OfOtherEvents_NamesEventPublisherAndOrdinal_SoTwoAtOnePositionBothSurvive()
+    {
+        var first = BusNames.MessageId("123", 4, 7, "last_trade", "node-a-1", 0);
+        var second = BusNames.MessageId("123", 4, 7, "last_trade", "node-a-1", 1);
+        var otherNode = BusNames.MessageId("123", 4, 7, "last_trade", "node-b-2", 0);
+
+        Assert.Equal("123:4:7:last_trade:node-a-1:0", first);
+        Assert.Equal(3, new[] { first, second, otherNode }.Distinct().Count());
+    }
+
+    [Theory]
+    [InlineData(StreamEventKind.Lagged, false)]
+    [InlineData(StreamEventKind.Disconnected, false)]
+    [InlineData(StreamEventKind.ParseFailure, false)]
+    [InlineData(StreamEventKind.BookDelta, true)]
+    [InlineData(StreamEventKind.UserTrade, true)]
+    public void IsPublished_LeavesOutSubscriberLocalEvents(StreamEventKind kind, bool published) =>
+        Assert.Equal(published, BusNames.IsPublished(kind));
+
+    [Fact]
+    public void SlotOf_IsStableInRangeAndSpreadsAHundredAssets()
+    {
+        var assets = Enumerable.Range(0, 100).Select(i => $"{71_321_000_000_000_000L + (i * 7_919L)}").ToList();
+        var slots = assets.Select(a => BusNames.SlotOf(a, 32)).ToList();
+
+        Assert.Equal(slots, assets.Select(a => BusNames.SlotOf(a, 32)));
+        Assert.All(slots, s => Assert.InRange(s, 0, 31));
+        Assert.True(slots.Distinct().Count() >= 24, $"only {slots.Distinct().Count()} of 32 slots used");
+    }
+
+    [Theory]
+    [InlineData("node-a", true)]
+    [InlineData("host_7-1234", true)]
+    [InlineData("", false)]
+    [InlineData("node.a", false)]
+    [InlineData("node a", false)]
+    [InlineData("node*", false)]
+    public void IsValidNodeId_AllowsOnlyKeyAndSubjectSafeNames(string nodeId, bool valid) =>
+        Assert.Equal(valid, BusNames.IsValidNodeId(nodeId));
+}

@@ -1,0 +1,176 @@
+using System.Text;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using PolyStream.Books;
+using PolyStream.Nats;
+using PolyStream.Protocol;
+using PolyStream.Streaming;
+using PolyStream.Tests.Streaming;
+
+namespace PolyStream.Tests.Nats;
+
+/// <summary>Books rebuilt from bus messages that a real engine's events were encoded into.</summary>
+public sealed class ReplicaStateTests : IAsyncDisposable
+{
+    private const string Publisher = "node-a-000001";
+    private readonly EngineHarness _engine = new(null, "A");
+    private readonly BusEncoder _encoder = new("polystream", Publisher);
+    private readonly FakeTimeProvider _time = new();
+    private readonly NatsScaleOutOptions _options = new() { NodeId = "replica", LeasePeriod = TimeSpan.FromSeconds(10) };
+    private readonly ReplicaState _replica;
+
+    public ReplicaStateTests()
+    {
+        _replica = new ReplicaState(_options, null, _time, NullLogger.Instance);
+        Lease(Publisher);
+        _engine.Venue.WithBook("A");
+    }
+
+    public async ValueTask DisposeAsync() => await _engine.DisposeAsync();
+
+    private void Lease(string publisher) =>
+        _replica.LeaseChanged(BusNames.SlotKey(BusNames.SlotOf("A", _options.Slots)), Encoding.UTF8.GetBytes($$"""{"node":"n","publisher":"{{publisher}}"}"""));
+
+    /// <summary>Feeds a frame to the engine and returns its events as bus messages.</summary>
+    private List<BusMessage> Publish(byte[] frame) => [.. _engine.Feed(frame).Select(_encoder.Encode).OfType<BusMessage>()];
+
+    private void Deliver(IEnumerable<BusMessage> messages)
+    {
+        foreach (var message in messages)
+        {
+            _replica.Apply(message.Subject, message.Payload, 1);
+        }
+    }
+
+    private void AssertEqualsEngine()
+    {
+        var replica = _replica.Get("A")!;
+        var engine = _engine.View("A");
+        Assert.True(replica.Summary.HasSameContent(engine.Summary), "replica book differs from the engine's");
+        Assert.Equal((engine.Epoch, engine.Seq, BookTrustState.Synced, HashOutcome.Matched), (replica.Epoch, replica.Seq, replica.State, replica.LastHashOutcome));
+    }
+
+    [Fact]
+    public void SnapshotDeltasTradeAndTickSize_RebuildTheEnginesBookExactly()
+    {
+        Deliver(Publish(_engine.Venue.BookFrame("A", 1000, withLastTradePrice: true)));
+        Deliver(Publish(_engine.Venue.ChangeFrame(1001, "A", Side.Buy, "0.46", "30")));
+        _engine.Venue.Trade("A", "0.46");
+        Deliver(Publish(Venue.TradeFrame("A", "0.46", 1002)));
+        Deliver(Publish(_engine.Venue.ChangeFrame(1003, "A", Side.Sell, "0.6", "0")));
+        Deliver(Publish(_engine.Venue.TickSizeFrame("A", "0.01", "0.001", 1004)));
+        Assert.Equal(BookTrustState.Unsynced, _replica.Get("A")!.State);
+        Deliver(Publish(_engine.Venue.BookFrame("A", 1005)));
+        Deliver(Publish(_engine.Venue.ChangeFrame(1006, "A", Side.Sell, "0.553", "12")));
+
+        AssertEqualsEngine();
+        Assert.Equal(new NatsReplicaCounts(_replica.Counts.Messages, 0, 0, 0, 1), _replica.Counts);
+    }
+
+    [Fact]
+    public void ADuplicatedDelta_IsSkipped()
+    {
+        Deliver(Publish(_engine.Venue.BookFrame("A", 1000)));
+        var delta = Publish(_engine.Venue.ChangeFrame(1001, "A", Side.Buy, "0.46", "30"));
+
+        Deliver(delta);
+        Deliver(delta);
+
+        AssertEqualsEngine();
+        Assert.Equal(0, _replica.Counts.Gaps);
+    }
+
+    [Fact]
+    public void AMissingDelta_LeavesTheBookSuspect_UntilARebaseMakesItExactAgain()
+    {
+        Deliver(Publish(_engine.Venue.BookFrame("A", 1000)));
+        Publish(_engine.Venue.ChangeFrame(1001, "A", Side.Buy, "0.46", "30")); // lost on the way
+        Deliver(Publish(_engine.Venue.ChangeFrame(1002, "A", Side.Buy, "0.47", "5")));
+
+        Assert.Equal(BookTrustState.Suspect, _replica.Get("A")!.State);
+        Assert.Equal(1, _replica.Counts.Gaps);
+        Deliver(Publish(_engine.Venue.ChangeFrame(1003, "A", Side.Buy, "0.48", "5")));
+        Assert.Equal(BookTrustState.Suspect, _replica.Get("A")!.State);
+
+        Deliver([_encoder.EncodeRebase(_engine.View("A"))]);
+
+        AssertEqualsEngine();
+    }
+
+    [Fact]
+    public void ADeltaThatDoesNotProduceThePublishersBook_IsCaughtByTheContentHash()
+    {
+        Deliver(Publish(_engine.Venue.BookFrame("A", 1000)));
+        var delta = Publish(_engine.Venue.ChangeFrame(1001, "A", Side.Buy, "0.46", "30")).Single(m => m.Subject.Contains("book_delta", StringComparison.Ordinal));
+        var tampered = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(delta.Payload).Replace("\"30\"", "\"31\"", StringComparison.Ordinal));
+
+        _replica.Apply(delta.Subject, tampered, 2);
+
+        Assert.Equal((BookTrustState.Suspect, HashOutcome.Mismatched), (_replica.Get("A")!.State, _replica.Get("A")!.LastHashOutcome));
+        Assert.Equal(1, _replica.Counts.Divergences);
+    }
+
+    [Fact]
+    public void UnreadableOrNewerMessages_ChangeNothing()
+    {
+        Deliver(Publish(_engine.Venue.BookFrame("A", 1000)));
+        var before = _replica.Get("A")!;
+
+        _replica.Apply("polystream.book_delta.A", "{not json"u8, 2);
+        _replica.Apply("polystream.book_delta.A", """{"v":1,"type":"book_delta","asset_id":"A"}"""u8, 3);
+        _replica.Apply("polystream.book_delta.A", """{"v":99,"type":"book_delta","asset_id":"A","epoch":9,"seq":9}"""u8, 4);
+
+        Assert.Equal(2, _replica.Counts.Unreadable);
+        var after = _replica.Get("A")!;
+        Assert.True(after.Summary.HasSameContent(before.Summary));
+        Assert.Equal((before.Epoch, before.Seq, before.State), (after.Epoch, after.Seq, after.State));
+    }
+
+    [Fact]
+    public void ABookWhosePublisherLostItsLease_IsStale_UntilTheNewOwnersSnapshot()
+    {
+        Deliver(Publish(_engine.Venue.BookFrame("A", 1000)));
+        Assert.Equal(BookTrustState.Synced, _replica.Get("A")!.State);
+
+        Lease("node-b-000002");
+        Assert.Equal(BookTrustState.Stale, _replica.Get("A")!.State);
+
+        var newOwner = new BusEncoder("polystream", "node-b-000002");
+        foreach (var e in _engine.Feed(_engine.Venue.BookFrame("A", 2000)))
+        {
+            var message = newOwner.Encode(e)!;
+            _replica.Apply(message.Subject, message.Payload, 9);
+        }
+
+        Assert.Equal(BookTrustState.Synced, _replica.Get("A")!.State);
+    }
+
+    [Fact]
+    public void ABookWhoseLeaseWentUnrenewedOrWasDeleted_IsStale()
+    {
+        Deliver(Publish(_engine.Venue.BookFrame("A", 1000)));
+
+        _time.Advance(LeaseTiming.For(_options.LeasePeriod).Ttl);
+        Assert.Equal(BookTrustState.Stale, _replica.Get("A")!.State);
+
+        Lease(Publisher);
+        Assert.Equal(BookTrustState.Synced, _replica.Get("A")!.State);
+        _replica.LeaseChanged(BusNames.SlotKey(BusNames.SlotOf("A", _options.Slots)), null);
+        Assert.Equal(BookTrustState.Stale, _replica.Get("A")!.State);
+    }
+
+    [Fact]
+    public void ASnapshotRecord_RoundTripsAndBasesTheBook()
+    {
+        Publish(_engine.Venue.BookFrame("A", 1000));
+        Publish(_engine.Venue.ChangeFrame(1001, "A", Side.Buy, "0.46", "30"));
+        var record = BookSnapshotRecord.Of(_engine.View("A"), 42, Publisher);
+
+        var read = BookSnapshotRecord.TryParse(record.ToJson())!;
+        _replica.Load("A", read);
+
+        Assert.Equal((42UL, Publisher, BookTrustState.Synced), (read.StreamSequence, read.Node, read.State));
+        AssertEqualsEngine();
+        Assert.Null(BookSnapshotRecord.TryParse("""{"v":1,"state":"Synced"}"""u8));
+    }
+}
