@@ -10,27 +10,27 @@ internal static class NatsConfig
     {
         if (!BusNames.IsValidNodeId(options.NodeId))
         {
-            throw new ArgumentException($"Node id '{options.NodeId}' must be 1–64 letters, digits, '-' or '_'.", nameof(options));
+            throw new ArgumentException($"Node id '{options.NodeId}' must be 1–64 letters, digits, '-' or '_'.");
         }
 
         if (options.Slots is < 1 or > 4096)
         {
-            throw new ArgumentException($"Slots must be between 1 and 4096 (got {options.Slots}).", nameof(options));
+            throw new ArgumentException($"Slots must be between 1 and 4096 (got {options.Slots}).");
         }
 
         if (options.LeasePeriod < TimeSpan.FromSeconds(1))
         {
-            throw new ArgumentException($"The lease period must be at least 1 s (got {options.LeasePeriod}).", nameof(options));
+            throw new ArgumentException($"The lease period must be at least 1 s (got {options.LeasePeriod}).");
         }
 
         if (options.MaxInFlight < 1 || options.SnapshotInterval <= TimeSpan.Zero || options.DuplicateWindow <= TimeSpan.Zero || options.StreamMaxAge <= TimeSpan.Zero)
         {
-            throw new ArgumentException("MaxInFlight, SnapshotInterval, DuplicateWindow and StreamMaxAge must be positive.", nameof(options));
+            throw new ArgumentException("MaxInFlight, SnapshotInterval, DuplicateWindow and StreamMaxAge must be positive.");
         }
 
         if (!Uri.TryCreate(options.Url, UriKind.Absolute, out var url) || url.Scheme is not ("nats" or "tls" or "ws" or "wss"))
         {
-            throw new ArgumentException($"'{options.Url}' is not a NATS URL such as nats://127.0.0.1:4222.", nameof(options));
+            throw new ArgumentException($"'{options.Url}' is not a NATS URL such as nats://127.0.0.1:4222.");
         }
     }
 

@@ -14,13 +14,7 @@ public sealed class AuthCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_home, recursive: true);
 
-    private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await PolyStreamCli.RunAsync(args, new InvocationConfiguration { Output = output, Error = error }, TestContext.Current.CancellationToken);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static Task<(int Code, string Output, string Error)> RunAsync(params string[] args) => CliRunner.RunAsync(args);
 
     [Fact]
     public async Task AuthInitShowCheck_AgainstTheSimulator_StoreOwnerOnlyAndNeverPrintSecrets()

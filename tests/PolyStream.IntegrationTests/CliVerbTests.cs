@@ -8,13 +8,7 @@ namespace PolyStream.IntegrationTests;
 /// <summary>stream, book and markets list against a live simulator, as a script would use them.</summary>
 public sealed class CliVerbTests
 {
-    private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await PolyStreamCli.RunAsync(args, new InvocationConfiguration { Output = output, Error = error }, TestContext.Current.CancellationToken);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static Task<(int Code, string Output, string Error)> RunAsync(params string[] args) => CliRunner.RunAsync(args);
 
     private static async Task<SimulatorServer> LiveSimulatorAsync()
     {

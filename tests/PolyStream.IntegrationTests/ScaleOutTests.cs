@@ -168,6 +168,41 @@ public sealed class ScaleOutTests
         Assert.Equal(0, replica.Counts.Divergences);
     }
 
+    [Fact]
+    public async Task StreamNats_ReadsBackWhatTheNodePublished_FilteredByAsset_AndExplainsAMissingServerOrStream()
+    {
+        await using var nats = await NatsServerProcess.StartAsync();
+        await using var host = await SimHost.StartAsync(new SimulatorOptions { Markets = 3, Seed = 34, MarketLifecycle = false });
+        var tokens = AllTokens(host);
+        await using var streamer = new Streamer(Config());
+        await streamer.StartAsync(host.Server.BaseUrl, cancellationToken: TestContext.Current.CancellationToken);
+        await using var node = await NatsNode.StartAsync(streamer, tokens, Options(nats, "node-a"), cancellationToken: TestContext.Current.CancellationToken);
+        await WaitUntilAsync(() => streamer.GetAllOrderBooks().Count(b => b.IsSynced) == tokens.Length, "the node streams every asset");
+        host.Server.Step(200);
+        await WaitUntilAsync(() => node.Counts.Published > 100, "events published");
+
+        var (code, output, error) = await CliRunner.RunAsync("stream", "--nats", nats.Url, "--asset", tokens[0], "--from-start", "--json", "--duration", "2s");
+
+        Assert.True(code == 0, error);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(lines, l => l.Contains("\"type\":\"book_snapshot\"", StringComparison.Ordinal));
+        Assert.All(lines, line =>
+        {
+            using var json = JsonDocument.Parse(line);
+            Assert.Equal(1, json.RootElement.GetProperty("v").GetInt32());
+            Assert.Equal(tokens[0], json.RootElement.GetProperty("asset_id").GetString());
+            Assert.StartsWith("node-a-", json.RootElement.GetProperty("node").GetString(), StringComparison.Ordinal);
+        });
+
+        var wrongStream = await CliRunner.RunAsync("stream", "--nats", nats.Url, "--nats-stream", "NOPE", "--duration", "1s");
+        Assert.Equal(1, wrongStream.Code);
+        Assert.Contains("there is no stream 'NOPE'", wrongStream.Error, StringComparison.Ordinal);
+        nats.Stop();
+        var noServer = await CliRunner.RunAsync("stream", "--nats", nats.Url, "--duration", "1s");
+        Assert.Equal(1, noServer.Code);
+        Assert.Contains("Is nats-server running", noServer.Error, StringComparison.Ordinal);
+    }
+
     private static Process StartDaemon(string folder, string node, NatsServerProcess nats, SimHost host, string[] tokens, TimeSpan leasePeriod)
     {
         var config = Path.Combine(folder, node + ".json");

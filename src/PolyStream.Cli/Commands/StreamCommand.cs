@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PolyStream.Nats;
 using PolyStream.Rest;
 using PolyStream.Streaming;
 
@@ -15,22 +16,39 @@ internal static class StreamCommand
         var gammaHost = CommonOptions.GammaHost();
         var json = new Option<bool>("--json") { Description = "One JSON object per line (NDJSON) with type, asset_id, epoch and seq." };
         var duration = DurationOption.Create("--duration", "Stop after this long; default until Ctrl+C");
+        var nats = new Option<string?>("--nats") { Description = "Read the events a scale-out published to this NATS server (nats://host:4222) instead of the venue; --asset filters, all by default." };
+        var natsStream = new Option<string>("--nats-stream") { Description = "The JetStream stream to read with --nats.", DefaultValueFactory = _ => new NatsScaleOutOptions().StreamName };
+        var natsCredentials = new Option<FileInfo?>("--nats-creds") { Description = "A NATS credentials file for --nats." };
+        var fromStart = new Option<bool>("--from-start") { Description = "With --nats: start with the oldest event the stream holds, not the next new one." };
         var command = new Command(
             "stream",
-            "Stream live, hash-verified book events for some tokens.\n\n"
+            "Stream live, hash-verified book events for some tokens, or read them back from a scale-out's NATS stream.\n\n"
             + "Examples:\n"
             + "  polystream stream --market will-it-rain-tomorrow\n"
             + "  polystream stream --asset 7132…2563 --json | jq .\n"
-            + "  polystream stream --host http://127.0.0.1:8081 --gamma-host http://127.0.0.1:8081/gamma --market simulated-event-0 --duration 30s")
+            + "  polystream stream --host http://127.0.0.1:8081 --gamma-host http://127.0.0.1:8081/gamma --market simulated-event-0 --duration 30s\n"
+            + "  polystream stream --nats nats://127.0.0.1:4222 --from-start --json")
         {
-            assets, markets, host, gammaHost, json, duration,
+            assets, markets, host, gammaHost, json, duration, nats, natsStream, natsCredentials, fromStart,
         };
-        CommonOptions.RequireSomethingToWatch(command, assets, markets);
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(nats) is null && (r.GetValue(assets)?.Length ?? 0) + (r.GetValue(markets)?.Length ?? 0) == 0)
+            {
+                r.AddError("Name at least one --asset or --market (or read a scale-out with --nats URL).");
+            }
+        });
         command.SetAction(async (result, cancellationToken) =>
         {
             var output = result.InvocationConfiguration.Output;
             var error = result.InvocationConfiguration.Error;
             using var stop = DurationOption.StopAfter(result, duration, cancellationToken);
+            if (result.GetValue(nats) is { } natsUrl)
+            {
+                var options = new NatsScaleOutOptions { Url = natsUrl, StreamName = result.GetRequiredValue(natsStream), CredentialsFile = result.GetValue(natsCredentials)?.FullName };
+                var watched = await AssetResolver.ResolveAsync(result, assets, markets, gammaHost, cancellationToken).ConfigureAwait(false);
+                return await BusStreamPrinter.RunAsync(options, watched.Select(w => w.AssetId).ToHashSet(StringComparer.Ordinal), result.GetValue(fromStart), result.GetValue(json), output, error, stop.Token, cancellationToken).ConfigureAwait(false);
+            }
 
             try
             {
