@@ -41,32 +41,7 @@ internal sealed class NatsEventSink(IBusPublisher publisher, BusEncoder encoder,
         var withheld = new HashSet<string>(StringComparer.Ordinal);
         while (await events.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var lagged = false;
-            while (window.Count < options.MaxInFlight && events.TryRead(out var streamEvent))
-            {
-                if (streamEvent is Lagged)
-                {
-                    lagged = true;
-                }
-                else if (streamEvent.AssetId is { } foreign && !ownership.Holds(foreign))
-                {
-                    // Another node's asset (handed over, not yet unsubscribed here).
-                }
-                else if (streamEvent.AssetId is { } held && !ownership.IsTrusted)
-                {
-                    // The lease may have lapsed unseen: publish nothing now, re-base once it is renewed.
-                    withheld.Add(held);
-                }
-                else if (encoder.Encode(streamEvent) is { } message)
-                {
-                    window.Add(message);
-                    if (streamEvent.AssetId is { } published)
-                    {
-                        touched.Add(published);
-                    }
-                }
-            }
-
+            var lagged = TakeWindow(events, window, touched, withheld);
             var disordered = await PublishWindowAsync(window, cancellationToken).ConfigureAwait(false);
             if (lagged || disordered)
             {
@@ -85,8 +60,44 @@ internal sealed class NatsEventSink(IBusPublisher publisher, BusEncoder encoder,
         }
     }
 
-    /// <summary>Re-bases every owned book that streams (<paramref name="assetIds"/> <see langword="null"/>) or the given ones.</summary>
-    public async Task RebaseAsync(IEnumerable<string>? assetIds, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads up to a window of events, encoding those this node may publish now; returns whether the
+    /// subscriber lost events before them.
+    /// </summary>
+    private bool TakeWindow(EventSubscriber events, List<BusMessage> window, HashSet<string> touched, HashSet<string> withheld)
+    {
+        var lagged = false;
+        while (window.Count < options.MaxInFlight && events.TryRead(out var streamEvent))
+        {
+            switch (streamEvent)
+            {
+                case Lagged:
+                    lagged = true;
+                    break;
+                case { AssetId: { } foreign } when !ownership.Holds(foreign):
+                    break; // Another node's now (handed over, not yet unsubscribed here).
+                case { AssetId: { } held } when !ownership.IsTrusted:
+                    withheld.Add(held); // The lease may have lapsed unseen: publish nothing now, re-base once it is renewed.
+                    break;
+                default:
+                    if (encoder.Encode(streamEvent) is { } message)
+                    {
+                        window.Add(message);
+                        if (streamEvent.AssetId is { } asset)
+                        {
+                            touched.Add(asset);
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        return lagged;
+    }
+
+    /// <summary>Re-bases every held book that streams (<paramref name="assetIds"/> <see langword="null"/>) or the given ones.</summary>
+    private async Task RebaseAsync(IEnumerable<string>? assetIds, CancellationToken cancellationToken)
     {
         foreach (var asset in assetIds ?? [.. ownership.HeldAssets])
         {

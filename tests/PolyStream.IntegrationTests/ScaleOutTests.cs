@@ -85,6 +85,12 @@ public sealed class ScaleOutTests
         Assert.True(replica.Counts.Messages > 3_000, $"{replica.Counts}");
         Assert.Equal(0, replica.Counts.Divergences);
         Assert.True(replica.Counts.Unreadable == 0, string.Join('\n', logs.Lines.Take(5)));
+
+        // A node that stops cleanly hands its slots back; the other takes them at its next look.
+        await nodeA.DisposeAsync();
+        await WaitUntilAsync(() => nodeB.OwnedSlots.Count == 32 && streamerB.GetAllOrderBooks().Count(b => b.IsSynced) == tokens.Length, "node-b streams every asset after node-a stopped");
+        host.Server.Step(500);
+        await WaitForReplicaAtGroundTruthAsync(replica, host, tokens);
     }
 
     [Fact]
@@ -95,8 +101,8 @@ public sealed class ScaleOutTests
         await using var host = await SimHost.StartAsync(new SimulatorOptions { Markets = 50, Seed = 32, MarketLifecycle = false });
         var tokens = AllTokens(host);
         var folder = Directory.CreateTempSubdirectory("polystream-scaleout-").FullName;
-        using var nodeA = StartDaemon(folder, "node-a", nats, host, tokens, leasePeriod);
-        using var nodeB = StartDaemon(folder, "node-b", nats, host, tokens, leasePeriod);
+        using var nodeA = StartDaemon(folder, "node-a", nats.Url, host, tokens, leasePeriod);
+        using var nodeB = StartDaemon(folder, "node-b", nats.Url, host, tokens, leasePeriod);
         try
         {
             await using var connection = new NatsConnection(new NatsOpts { Url = nats.Url });
@@ -203,7 +209,29 @@ public sealed class ScaleOutTests
         Assert.Contains("Is nats-server running", noServer.Error, StringComparison.Ordinal);
     }
 
-    private static Process StartDaemon(string folder, string node, NatsServerProcess nats, SimHost host, string[] tokens, TimeSpan leasePeriod)
+    [Fact]
+    public async Task Daemon_NatsUnreachable_StopsWithExitOneAndSaysWhy()
+    {
+        await using var host = await SimHost.StartAsync(new SimulatorOptions { Markets = 1, Seed = 35, MarketLifecycle = false });
+        var folder = Directory.CreateTempSubdirectory("polystream-scaleout-").FullName;
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        try
+        {
+            using var daemon = StartDaemon(folder, "node-a", "nats://127.0.0.1:1", host, AllTokens(host), TimeSpan.FromSeconds(4), output);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+            timeout.CancelAfter(s_limit);
+            await daemon.WaitForExitAsync(timeout.Token);
+
+            Assert.Equal(1, daemon.ExitCode);
+            Assert.Contains(output, l => l.Contains("\"EventId\":6003", StringComparison.Ordinal) && l.Contains("nats://127.0.0.1:1", StringComparison.Ordinal) && l.Contains("is nats-server running", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static Process StartDaemon(string folder, string node, string natsUrl, SimHost host, string[] tokens, TimeSpan leasePeriod, System.Collections.Concurrent.ConcurrentQueue<string>? output = null)
     {
         var config = Path.Combine(folder, node + ".json");
         File.WriteAllText(config, JsonSerializer.Serialize(new
@@ -216,12 +244,18 @@ public sealed class ScaleOutTests
                 CheckpointIntervalSeconds = 0,
                 StatusIntervalSeconds = 1,
                 DataDir = Path.Combine(folder, node),
-                Nats = new { Url = nats.Url, NodeId = node, LeasePeriodSeconds = leasePeriod.TotalSeconds, SnapshotIntervalSeconds = 0.2 },
+                Nats = new { Url = natsUrl, NodeId = node, LeasePeriodSeconds = leasePeriod.TotalSeconds, SnapshotIntervalSeconds = 0.2 },
             },
         }));
         var cli = Path.Combine(AppContext.BaseDirectory, "PolyStream.Cli.dll");
         var daemon = Process.Start(new ProcessStartInfo("dotnet", [cli, "daemon", "--config", config]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })!;
-        daemon.OutputDataReceived += (_, _) => { };
+        daemon.OutputDataReceived += (_, line) =>
+        {
+            if (line.Data is { } text)
+            {
+                output?.Enqueue(text);
+            }
+        };
         daemon.ErrorDataReceived += (_, _) => { };
         daemon.BeginOutputReadLine();
         daemon.BeginErrorReadLine();
