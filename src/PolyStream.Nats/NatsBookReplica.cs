@@ -20,7 +20,7 @@ namespace PolyStream.Nats;
 /// its slot's lease (it died, or handed the slot over) shows <see cref="BookTrustState.Stale"/> until the new
 /// owner's first snapshot, which arrives in a new epoch.
 /// </remarks>
-public sealed class NatsBookReplica : IAsyncDisposable
+public sealed class NatsBookReplica : IOrderBookSource, IAsyncDisposable
 {
     private readonly NatsConnection _connection;
     private readonly NatsScaleOutOptions _options;

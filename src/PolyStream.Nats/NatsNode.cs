@@ -31,6 +31,7 @@ public sealed class NatsNode : IAsyncDisposable
     private readonly SnapshotWriter _snapshots;
     private readonly NatsEventSink _sink;
     private readonly EventSubscriber _events;
+    private readonly NatsNodeMetrics _metrics;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _loops = [];
@@ -53,6 +54,7 @@ public sealed class NatsNode : IAsyncDisposable
         _sink = new NatsEventSink(new JetStreamPublisher(store.JetStream, loggers.CreateLogger<JetStreamPublisher>()), new BusEncoder(options.SubjectPrefix, Publisher), _snapshots.Published, options, _leases, streamer.GetOrderBook, time);
         // Deep enough to ride out a NATS restart; past it the sink re-bases every book rather than block the feed.
         _events = streamer.Subscribe(new SubscriberOptions { Capacity = 200_000, Overflow = OverflowPolicy.DropOldest, Name = "nats-sink" });
+        _metrics = new NatsNodeMetrics(this);
     }
 
     /// <summary>This node's name.</summary>
@@ -149,6 +151,7 @@ public sealed class NatsNode : IAsyncDisposable
 
         await _events.DisposeAsync().ConfigureAwait(false);
         await _connection.DisposeAsync().ConfigureAwait(false);
+        _metrics.Dispose();
         _stopping.Dispose();
     }
 

@@ -17,7 +17,7 @@ namespace PolyStream;
 /// Consumers read through <see cref="Events"/> or <see cref="Subscribe"/>, each with its own bounded
 /// queue and overflow policy, so a slow consumer never slows the feed or another consumer.
 /// </remarks>
-public sealed class Streamer : IAsyncDisposable
+public sealed class Streamer : IOrderBookSource, IAsyncDisposable
 {
     private readonly StreamerConfig _config;
     private readonly ILoggerFactory _loggers;

@@ -94,6 +94,45 @@ public sealed class ScaleOutTests
     }
 
     [Fact]
+    public async Task AThirdNodeJoining_GetsItsShare_AndNoAssetIsOwnedTwice()
+    {
+        await using var nats = await NatsServerProcess.StartAsync();
+        await using var host = await SimHost.StartAsync(new SimulatorOptions { Markets = 30, Seed = 36, MarketLifecycle = false });
+        var tokens = AllTokens(host);
+        var streamers = new List<Streamer>();
+        var nodes = new List<NatsNode>();
+        try
+        {
+            foreach (var name in (string[])["node-a", "node-b", "node-c"])
+            {
+                var streamer = new Streamer(Config());
+                streamers.Add(streamer);
+                await streamer.StartAsync(host.Server.BaseUrl, cancellationToken: TestContext.Current.CancellationToken);
+                nodes.Add(await NatsNode.StartAsync(streamer, tokens, Options(nats, name), cancellationToken: TestContext.Current.CancellationToken));
+                var expected = nodes.Count;
+                await WaitUntilAsync(() => nodes.All(n => n.OwnedSlots.Count >= 32 / expected) && nodes.Sum(n => n.OwnedSlots.Count) == 32, $"{expected} nodes sharing 32 slots: {string.Join(", ", nodes.Select(n => n.OwnedSlots.Count))}");
+            }
+
+            Assert.Equal([10, 11, 11], nodes.Select(n => n.OwnedSlots.Count).Order());
+            Assert.Equal(32, nodes.SelectMany(n => n.OwnedSlots).Distinct().Count());
+            Assert.Equal(tokens.Order(), nodes.SelectMany(n => n.OwnedAssets).Order());
+            await WaitUntilAsync(() => streamers.Zip(nodes).All(p => p.First.GetAllOrderBooks().Count == p.Second.OwnedAssets.Count), "each streamer streams exactly what its node owns");
+        }
+        finally
+        {
+            foreach (var node in nodes)
+            {
+                await node.DisposeAsync();
+            }
+
+            foreach (var streamer in streamers)
+            {
+                await streamer.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task DaemonKilled_TheOtherOwnsEveryAssetWithinTheLeasePeriod_AndTheReplicaSeesANewEpoch()
     {
         var leasePeriod = TimeSpan.FromSeconds(4);
