@@ -29,6 +29,25 @@ public sealed class ScaleOutTests
         Resync = new ResyncOptions { RetryDelay = TimeSpan.FromMilliseconds(100) },
     };
 
+    /// <summary>A streamer and the node that shares the universe through it, in this process.</summary>
+    private sealed record LocalNode(Streamer Streamer, NatsNode Node) : IAsyncDisposable
+    {
+        public static async Task<LocalNode> StartAsync(SimHost host, string[] universe, NatsScaleOutOptions options)
+        {
+            var streamer = new Streamer(Config());
+            await streamer.StartAsync(host.Server.BaseUrl, cancellationToken: TestContext.Current.CancellationToken);
+            return new LocalNode(streamer, await NatsNode.StartAsync(streamer, universe, options, cancellationToken: TestContext.Current.CancellationToken));
+        }
+
+        public int SyncedBooks => Streamer.GetAllOrderBooks().Count(b => b.IsSynced);
+
+        public async ValueTask DisposeAsync()
+        {
+            await Node.DisposeAsync();
+            await Streamer.DisposeAsync();
+        }
+    }
+
     private static string[] AllTokens(SimHost host) =>
         [.. host.Server.Engine.Markets.SelectMany(m => new[] { m.YesTokenId, m.NoTokenId })];
 
@@ -61,12 +80,9 @@ public sealed class ScaleOutTests
         await using var nats = await NatsServerProcess.StartAsync();
         await using var host = await SimHost.StartAsync(new SimulatorOptions { Markets = 50, Seed = 31, MarketLifecycle = false });
         var tokens = AllTokens(host);
-        await using var streamerA = new Streamer(Config());
-        await using var streamerB = new Streamer(Config());
-        await streamerA.StartAsync(host.Server.BaseUrl, cancellationToken: TestContext.Current.CancellationToken);
-        await streamerB.StartAsync(host.Server.BaseUrl, cancellationToken: TestContext.Current.CancellationToken);
-        await using var nodeA = await NatsNode.StartAsync(streamerA, tokens, Options(nats, "node-a"), cancellationToken: TestContext.Current.CancellationToken);
-        await using var nodeB = await NatsNode.StartAsync(streamerB, tokens, Options(nats, "node-b"), cancellationToken: TestContext.Current.CancellationToken);
+        await using var a = await LocalNode.StartAsync(host, tokens, Options(nats, "node-a"));
+        await using var b = await LocalNode.StartAsync(host, tokens, Options(nats, "node-b"));
+        var (nodeA, nodeB, streamerA, streamerB) = (a.Node, b.Node, a.Streamer, b.Streamer);
 
         await WaitUntilAsync(() => nodeA.OwnedSlots.Count == 16 && nodeB.OwnedSlots.Count == 16, "16 slots each");
         Assert.Empty(nodeA.OwnedAssets.Intersect(nodeB.OwnedAssets));
@@ -88,7 +104,7 @@ public sealed class ScaleOutTests
 
         // A node that stops cleanly hands its slots back; the other takes them at its next look.
         await nodeA.DisposeAsync();
-        await WaitUntilAsync(() => nodeB.OwnedSlots.Count == 32 && streamerB.GetAllOrderBooks().Count(b => b.IsSynced) == tokens.Length, "node-b streams every asset after node-a stopped");
+        await WaitUntilAsync(() => nodeB.OwnedSlots.Count == 32 && b.SyncedBooks == tokens.Length, "node-b streams every asset after node-a stopped");
         host.Server.Step(500);
         await WaitForReplicaAtGroundTruthAsync(replica, host, tokens);
     }
@@ -99,35 +115,27 @@ public sealed class ScaleOutTests
         await using var nats = await NatsServerProcess.StartAsync();
         await using var host = await SimHost.StartAsync(new SimulatorOptions { Markets = 30, Seed = 36, MarketLifecycle = false });
         var tokens = AllTokens(host);
-        var streamers = new List<Streamer>();
-        var nodes = new List<NatsNode>();
+        var locals = new List<LocalNode>();
         try
         {
             foreach (var name in (string[])["node-a", "node-b", "node-c"])
             {
-                var streamer = new Streamer(Config());
-                streamers.Add(streamer);
-                await streamer.StartAsync(host.Server.BaseUrl, cancellationToken: TestContext.Current.CancellationToken);
-                nodes.Add(await NatsNode.StartAsync(streamer, tokens, Options(nats, name), cancellationToken: TestContext.Current.CancellationToken));
+                locals.Add(await LocalNode.StartAsync(host, tokens, Options(nats, name)));
+                var nodes = locals.Select(l => l.Node).ToList();
                 var expected = nodes.Count;
                 await WaitUntilAsync(() => nodes.All(n => n.OwnedSlots.Count >= 32 / expected) && nodes.Sum(n => n.OwnedSlots.Count) == 32, $"{expected} nodes sharing 32 slots: {string.Join(", ", nodes.Select(n => n.OwnedSlots.Count))}");
             }
 
-            Assert.Equal([10, 11, 11], nodes.Select(n => n.OwnedSlots.Count).Order());
-            Assert.Equal(32, nodes.SelectMany(n => n.OwnedSlots).Distinct().Count());
-            Assert.Equal(tokens.Order(), nodes.SelectMany(n => n.OwnedAssets).Order());
-            await WaitUntilAsync(() => streamers.Zip(nodes).All(p => p.First.GetAllOrderBooks().Count == p.Second.OwnedAssets.Count), "each streamer streams exactly what its node owns");
+            Assert.Equal([10, 11, 11], locals.Select(l => l.Node.OwnedSlots.Count).Order());
+            Assert.Equal(32, locals.SelectMany(l => l.Node.OwnedSlots).Distinct().Count());
+            Assert.Equal(tokens.Order(), locals.SelectMany(l => l.Node.OwnedAssets).Order());
+            await WaitUntilAsync(() => locals.All(l => l.Streamer.GetAllOrderBooks().Count == l.Node.OwnedAssets.Count), "each streamer streams exactly what its node owns");
         }
         finally
         {
-            foreach (var node in nodes)
+            foreach (var local in locals)
             {
-                await node.DisposeAsync();
-            }
-
-            foreach (var streamer in streamers)
-            {
-                await streamer.DisposeAsync();
+                await local.DisposeAsync();
             }
         }
     }
@@ -182,11 +190,10 @@ public sealed class ScaleOutTests
         await using var nats = await NatsServerProcess.StartAsync();
         await using var host = await SimHost.StartAsync(new SimulatorOptions { Markets = 10, Seed = 33, MarketLifecycle = false });
         var tokens = AllTokens(host);
-        await using var streamer = new Streamer(Config());
-        await streamer.StartAsync(host.Server.BaseUrl, cancellationToken: TestContext.Current.CancellationToken);
         var options = Options(nats, "node-a") with { LeasePeriod = TimeSpan.FromSeconds(10) };
-        await using var node = await NatsNode.StartAsync(streamer, tokens, options, cancellationToken: TestContext.Current.CancellationToken);
-        await WaitUntilAsync(() => node.OwnedAssets.Count == tokens.Length && streamer.GetAllOrderBooks().Count(b => b.IsSynced) == tokens.Length, "the node streams every asset");
+        await using var local = await LocalNode.StartAsync(host, tokens, options);
+        var node = local.Node;
+        await WaitUntilAsync(() => local.SyncedBooks == tokens.Length, "the node streams every asset");
         host.Server.Step(500);
         await WaitUntilAsync(() => node.Counts.Published > 500, "events published");
         await Task.Delay(500, TestContext.Current.CancellationToken);
@@ -219,12 +226,10 @@ public sealed class ScaleOutTests
         await using var nats = await NatsServerProcess.StartAsync();
         await using var host = await SimHost.StartAsync(new SimulatorOptions { Markets = 3, Seed = 34, MarketLifecycle = false });
         var tokens = AllTokens(host);
-        await using var streamer = new Streamer(Config());
-        await streamer.StartAsync(host.Server.BaseUrl, cancellationToken: TestContext.Current.CancellationToken);
-        await using var node = await NatsNode.StartAsync(streamer, tokens, Options(nats, "node-a"), cancellationToken: TestContext.Current.CancellationToken);
-        await WaitUntilAsync(() => streamer.GetAllOrderBooks().Count(b => b.IsSynced) == tokens.Length, "the node streams every asset");
+        await using var local = await LocalNode.StartAsync(host, tokens, Options(nats, "node-a"));
+        await WaitUntilAsync(() => local.SyncedBooks == tokens.Length, "the node streams every asset");
         host.Server.Step(200);
-        await WaitUntilAsync(() => node.Counts.Published > 100, "events published");
+        await WaitUntilAsync(() => local.Node.Counts.Published > 100, "events published");
 
         var (code, output, error) = await CliRunner.RunAsync("stream", "--nats", nats.Url, "--asset", tokens[0], "--from-start", "--json", "--duration", "2s");
 
