@@ -22,17 +22,22 @@ namespace PolyStream.Nats;
 /// </remarks>
 public sealed class NatsBookReplica : IOrderBookSource, IAsyncDisposable
 {
+    private static readonly TimeSpan s_restartDelay = TimeSpan.FromSeconds(1);
     private readonly NatsConnection _connection;
     private readonly NatsScaleOutOptions _options;
     private readonly ReplicaState _state;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _loops = [];
 
-    private NatsBookReplica(NatsConnection connection, NatsScaleOutOptions options, ReplicaState state)
+    private NatsBookReplica(NatsConnection connection, NatsScaleOutOptions options, ReplicaState state, TimeProvider time, ILogger logger)
     {
         _connection = connection;
         _options = options;
         _state = state;
+        _time = time;
+        _logger = logger;
     }
 
     /// <summary>What the replica has read and found.</summary>
@@ -48,8 +53,10 @@ public sealed class NatsBookReplica : IOrderBookSource, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         NatsConfig.Validate(options);
-        var state = new ReplicaState(options, assetIds?.ToHashSet(StringComparer.Ordinal), timeProvider ?? TimeProvider.System, (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<NatsBookReplica>());
-        var replica = new NatsBookReplica(NatsConfig.Connect(options, "replica"), options, state);
+        var time = timeProvider ?? TimeProvider.System;
+        var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<NatsBookReplica>();
+        var state = new ReplicaState(options, assetIds?.ToHashSet(StringComparer.Ordinal), time, logger);
+        var replica = new NatsBookReplica(NatsConfig.Connect(options, "replica"), options, state, time, logger);
         try
         {
             await replica.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -104,15 +111,30 @@ public sealed class NatsBookReplica : IOrderBookSource, IAsyncDisposable
         var snapshots = await kv.GetStoreAsync(_options.SnapshotBucket, cancellationToken).ConfigureAwait(false);
         var leases = await kv.GetStoreAsync(_options.LeaseBucket, cancellationToken).ConfigureAwait(false);
         var start = await LoadSnapshotsAsync(snapshots, cancellationToken).ConfigureAwait(false);
-        var consumer = await jetStream.CreateOrderedConsumerAsync(
-            _options.StreamName,
-            start is { } sequence
-                ? new NatsJSOrderedConsumerOpts { DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartSequence, OptStartSeq = sequence }
-                : new NatsJSOrderedConsumerOpts { DeliverPolicy = ConsumerConfigDeliverPolicy.All },
-            cancellationToken).ConfigureAwait(false);
         var token = _stopping.Token;
-        _loops.Add(Task.Run(() => FollowAsync(consumer, token), token));
-        _loops.Add(Task.Run(() => WatchLeasesAsync(leases, token), token));
+        _loops.Add(Task.Run(() => KeepGoingAsync("stream", ct => FollowAsync(jetStream, start, ct), token), token));
+        _loops.Add(Task.Run(() => KeepGoingAsync("leases", ct => WatchLeasesAsync(leases, ct), token), token));
+    }
+
+    /// <summary>
+    /// Runs a reading loop until stopped, starting it again after a failure (the stream or bucket
+    /// recreated, a long outage): the client's own reconnects cover the common case, this the rest.
+    /// </summary>
+    private async Task KeepGoingAsync(string what, Func<CancellationToken, Task> loop, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await loop(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is NatsException && !cancellationToken.IsCancellationRequested)
+            {
+                NatsLog.ReplicaRestarting(_logger, what, ex.Message);
+            }
+
+            await Task.Delay(s_restartDelay, _time, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Bases every snapshotted book; returns where the stream must be followed from, or <see langword="null"/> for its start.</summary>
@@ -140,8 +162,16 @@ public sealed class NatsBookReplica : IOrderBookSource, IAsyncDisposable
         return found.Count > 0 && _state.IsCoveredBy(found) ? oldest + 1 : null;
     }
 
-    private async Task FollowAsync(INatsJSConsumer consumer, CancellationToken cancellationToken)
+    /// <summary>Follows the stream from <paramref name="start"/>, or after the last message read when restarted.</summary>
+    private async Task FollowAsync(NatsJSContext jetStream, ulong? start, CancellationToken cancellationToken)
     {
+        var from = _state.Counts.LastSequence is > 0 and var last ? last + 1 : start;
+        var consumer = await jetStream.CreateOrderedConsumerAsync(
+            _options.StreamName,
+            from is { } sequence
+                ? new NatsJSOrderedConsumerOpts { DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartSequence, OptStartSeq = sequence }
+                : new NatsJSOrderedConsumerOpts { DeliverPolicy = ConsumerConfigDeliverPolicy.All },
+            cancellationToken).ConfigureAwait(false);
         await foreach (var message in consumer.ConsumeAsync<byte[]>(cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             _state.Apply(message.Subject, message.Data, message.Metadata?.Sequence.Stream ?? 0);

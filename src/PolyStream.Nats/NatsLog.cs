@@ -35,6 +35,9 @@ internal static partial class NatsLog
     [LoggerMessage(7031, LogLevel.Warning, "Replica book {AssetId} differs from its publisher's at {Epoch}:{Seq}")]
     public static partial void ReplicaDiverged(ILogger logger, string assetId, long epoch, long seq);
 
+    [LoggerMessage(7033, LogLevel.Warning, "Replica stopped reading the {What} and starts again: {Reason}")]
+    public static partial void ReplicaRestarting(ILogger logger, string what, string reason);
+
     [LoggerMessage(7032, LogLevel.Warning, "Replica skipped an unreadable message on {Subject}: {Reason}")]
     public static partial void ReplicaBadMessage(ILogger logger, string subject, string reason);
 }
