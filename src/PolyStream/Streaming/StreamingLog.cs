@@ -3,16 +3,16 @@ using PolyStream.Protocol;
 
 namespace PolyStream.Streaming;
 
-/// <summary>Log messages of the streaming core: 2xxx subscriptions, 3xxx books.</summary>
+/// <summary>Log messages of the streaming core: 21xx event-bus subscribers (20xx are the WebSocket subscriptions), 3xxx books.</summary>
 internal static partial class StreamingLog
 {
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "Subscriber {Name} added (capacity {Capacity}, overflow {Overflow})")]
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Debug, Message = "Subscriber {Name} added (capacity {Capacity}, overflow {Overflow})")]
     public static partial void SubscriberAdded(ILogger logger, string name, int capacity, OverflowPolicy overflow);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Debug, Message = "Subscriber {Name} removed")]
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Debug, Message = "Subscriber {Name} removed")]
     public static partial void SubscriberRemoved(ILogger logger, string name);
 
-    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Subscriber {Name} disconnected: its queue of {Capacity} events was full")]
+    [LoggerMessage(EventId = 2103, Level = LogLevel.Warning, Message = "Subscriber {Name} disconnected: its queue of {Capacity} events was full")]
     public static partial void SubscriberDisconnected(ILogger logger, string name, int capacity);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Frame rejected ({Total} so far): {Error}")]

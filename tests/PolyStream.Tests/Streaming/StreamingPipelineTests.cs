@@ -95,7 +95,7 @@ public sealed class StreamingPipelineTests
         engine.Process("{oops"u8, 3);
 
         var ids = logger.Entries.Select(e => e.Id).ToList();
-        Assert.Contains(2001, ids);
+        Assert.Contains(2101, ids);
         Assert.Contains(3002, ids);
         Assert.Contains(3003, ids);
         Assert.Contains(3004, ids);
