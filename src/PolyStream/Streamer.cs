@@ -27,6 +27,7 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
     private readonly SemaphoreSlim _subscriptions = new(1, 1);
     private readonly List<MarketShard> _shards = [];
     private readonly Dictionary<string, MarketShard> _byAsset = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _staleStrikes = new(StringComparer.Ordinal);
     private ClobClient? _rest;
     private ResyncScheduler? _resync;
     private UserFeed? _user;
@@ -194,6 +195,7 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
                 foreach (var asset in groups.SelectMany(g => g))
                 {
                     _byAsset.Remove(asset);
+                    _staleStrikes.TryRemove(asset, out _);
                 }
             }
 
@@ -306,6 +308,7 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
                 asset => _resync?.Request(asset, urgent: true),
                 asset => _resync?.Request(asset),
                 RelocateAsync,
+                _staleStrikes,
                 _metrics,
                 _loggers);
             _shards.Add(shard);

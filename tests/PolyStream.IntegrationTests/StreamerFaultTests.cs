@@ -188,7 +188,21 @@ public sealed class StreamerFaultTests
     }
 
     [Fact]
-    public async Task AssetThatStaysStale_IsMovedToAnotherConnectionAndRecoversWhenDataResumes()
+    public async Task AssetWhoseFirstSnapshotNeverComes_IsBasedFromRest_NotLeftUnsynced()
+    {
+        await using var run = await StartAsync(tune: c => c with { StaleAfter = TimeSpan.FromMilliseconds(300), StaleCheckInterval = TimeSpan.FromMilliseconds(100) });
+        var silent = run.Tokens[0];
+        await run.Streamer.UnsubscribeAsync([silent], TestContext.Current.CancellationToken);
+        run.Host.Server.Faults.StallAsset(silent);
+
+        await run.Streamer.SubscribeAsync([silent], TestContext.Current.CancellationToken);
+
+        await WaitForGroundTruthAsync(run, s_limit);
+        Assert.Contains(run.Drain(), e => e is BookSnapshotApplied { Source: SnapshotSource.Rest } s && s.AssetId == silent);
+    }
+
+    [Fact]
+    public async Task AssetThatStaysStale_IsMovedToAnotherConnection_ThenThatConnectionIsRecycled_AndRecoversWhenDataResumes()
     {
         await using var run = await StartAsync(tune: c => c with { MaxAssetsPerConnection = 6, StaleAfter = TimeSpan.FromMilliseconds(300), StaleCheckInterval = TimeSpan.FromMilliseconds(100) });
         var stalled = run.Tokens[0];
@@ -202,9 +216,19 @@ public sealed class StreamerFaultTests
             await Task.Delay(50, timeout.Token);
         }
 
+        // Still stale on its new connection: that connection is recycled (a fresh socket, every book re-based).
+        var moved = run.Streamer.ShardIndexOf(stalled);
+        Assert.NotEqual(home, moved);
+        var reconnects = run.Streamer.Shards[moved].Connection.ReconnectCount;
+        while (run.Streamer.Shards[moved].Connection.ReconnectCount == reconnects)
+        {
+            run.Host.Server.Step(20);
+            await Task.Delay(50, timeout.Token);
+        }
+
         run.Host.Server.Faults.ResumeAsset(stalled);
         run.Host.Server.Step(100);
         await WaitForGroundTruthAsync(run, s_limit);
-        Assert.NotEqual(home, run.Streamer.ShardIndexOf(stalled));
+        Assert.Equal(moved, run.Streamer.ShardIndexOf(stalled));
     }
 }

@@ -24,17 +24,24 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Diagnostics.StreamerMetrics _metrics;
     private readonly Func<string, Task> _relocate;
+
+    // Shared by every shard of the streamer: a book moved to another connection keeps its count there.
+    private readonly ConcurrentDictionary<string, int> _staleStrikes;
+
+    // Books tracked but not yet based by the feed, with when they were (last) asked for: a venue that never
+    // sends an asset's first snapshot must not leave it Unsynced forever. Touched only by the writer loop.
+    private readonly Dictionary<string, long> _firstSnapshotDue = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly HashSet<string> _assets = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _staleStrikes = new(StringComparer.Ordinal);
     private Task? _loop;
     private long _connectionId;
     private long _droppedFrames;
     private long _lastStaleCheck;
     private int _disposed;
 
-    public MarketShard(int id, StreamerConfig config, WsConfig ws, EventBus bus, Action<string> resyncRequested, Action<string> witnessRequested, Func<string, Task> relocate, Diagnostics.StreamerMetrics metrics, ILoggerFactory loggers)
+    public MarketShard(int id, StreamerConfig config, WsConfig ws, EventBus bus, Action<string> resyncRequested, Action<string> witnessRequested, Func<string, Task> relocate, ConcurrentDictionary<string, int> staleStrikes, Diagnostics.StreamerMetrics metrics, ILoggerFactory loggers)
     {
+        _staleStrikes = staleStrikes;
         _relocate = relocate;
         _metrics = metrics;
         Id = id;
@@ -243,6 +250,7 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
                 {
                     var (minOrderSize, negRisk) = track.Metadata(asset);
                     _engine.Track(asset, minOrderSize, negRisk);
+                    _firstSnapshotDue[asset] = _time.GetTimestamp();
                 }
 
                 break;
@@ -253,6 +261,7 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
                 foreach (var asset in untrack.Assets)
                 {
                     _engine.Untrack(asset);
+                    _firstSnapshotDue.Remove(asset);
                 }
 
                 break;
@@ -282,12 +291,12 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
         {
             if (snapshot.Timestamp is not { } theirs || theirs <= ours)
             {
-                _staleStrikes.Remove(snapshot.AssetId);
+                _staleStrikes.TryRemove(snapshot.AssetId, out _);
                 return 0;
             }
 
             _engine.MarkStale(snapshot.AssetId, now);
-            var strikes = _staleStrikes[snapshot.AssetId] = _staleStrikes.GetValueOrDefault(snapshot.AssetId) + 1;
+            var strikes = _staleStrikes.AddOrUpdate(snapshot.AssetId, 1, static (_, count) => count + 1);
             StreamerLog.StaleBook(_logger, snapshot.AssetId, Id, strikes);
             _engine.ApplyRestSnapshot(snapshot, now);
             return strikes;
@@ -299,7 +308,7 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
 
     /// <summary>
     /// Redrives a stale book, harder each time it is found stale again: resubscribe it; then move it
-    /// to another connection; then resubscribe every asset of this connection.
+    /// to another connection; then recycle the connection it is on (every book on it re-bases).
     /// </summary>
     private async ValueTask RedriveAsync(string assetId, int strikes)
     {
@@ -311,23 +320,20 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
                 await ResubscribeAsync(assetId).ConfigureAwait(false);
                 break;
             case 2:
-                _staleStrikes.Remove(assetId);
                 await _relocate(assetId).ConfigureAwait(false);
                 break;
             default:
-                string[] all;
-                lock (_assets)
-                {
-                    all = [.. _assets];
-                }
-
-                await _client.UnsubscribeAsync(all).ConfigureAwait(false);
-                await _client.SubscribeAsync(all).ConfigureAwait(false);
+                _staleStrikes.TryRemove(assetId, out _);
+                StreamerLog.Recycling(_logger, Id, assetId);
+                _client.Recycle();
                 break;
         }
     }
 
-    /// <summary>Asks for a REST witness of every synced book that has been silent past the threshold, at most once per threshold.</summary>
+    /// <summary>
+    /// Asks for a REST witness of every synced book that has been silent past the threshold, and of every
+    /// book still waiting for its first snapshot that long (the witness then bases it), at most once per threshold.
+    /// </summary>
     private void CheckStaleness()
     {
         var now = _time.GetTimestamp();
@@ -339,8 +345,17 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
         _lastStaleCheck = now;
         foreach (var view in _engine.GetAllOrderBooks())
         {
-            if (view.State == BookTrustState.Synced && _time.GetElapsedTime(view.ReceiveTimestamp, now) >= _config.StaleAfter)
+            if (view.State == BookTrustState.Synced)
             {
+                _firstSnapshotDue.Remove(view.AssetId);
+                if (_time.GetElapsedTime(view.ReceiveTimestamp, now) >= _config.StaleAfter)
+                {
+                    WitnessRequested(view.AssetId);
+                }
+            }
+            else if (_firstSnapshotDue.TryGetValue(view.AssetId, out var since) && _time.GetElapsedTime(since, now) >= _config.StaleAfter)
+            {
+                _firstSnapshotDue[view.AssetId] = now;
                 WitnessRequested(view.AssetId);
             }
         }

@@ -14,6 +14,9 @@ internal static partial class StreamerLog
     [LoggerMessage(EventId = 1103, Level = LogLevel.Warning, Message = "Book {AssetId} keeps going stale: moved from shard {From} to shard {To}")]
     public static partial void Relocated(ILogger logger, string assetId, int from, int to);
 
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Warning, Message = "Shard {Shard} recycles its connection: book {AssetId} stayed stale after a resubscribe and a move")]
+    public static partial void Recycling(ILogger logger, int shard, string assetId);
+
     [LoggerMessage(EventId = 3020, Level = LogLevel.Warning, Message = "Book {AssetId} on shard {Shard} went stale (strike {Strikes}): a REST witness is newer; re-based and resubscribed")]
     public static partial void StaleBook(ILogger logger, string assetId, int shard, int strikes);
 }

@@ -158,6 +158,21 @@ public sealed partial class WsClient : IAsyncDisposable
         return SyncSubscriptionsAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Ends the current connection so a fresh one opens and resubscribes the desired set, for a socket that
+    /// looks alive but serves stale data; does nothing while no connection is open.
+    /// </summary>
+    public void Recycle()
+    {
+        WsConnection? connection;
+        lock (_gate)
+        {
+            connection = _current;
+        }
+
+        connection?.Fail(WsDisconnectReason.Recycled);
+    }
+
     /// <summary>Removes ids from the desired set and, when subscribed, sends the unsubscribe now; a failed send is settled by the next reconnect.</summary>
     public ValueTask UnsubscribeAsync(IEnumerable<string> ids, CancellationToken cancellationToken = default)
     {

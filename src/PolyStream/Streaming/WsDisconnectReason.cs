@@ -26,4 +26,7 @@ public enum WsDisconnectReason
 
     /// <summary>A frame exceeded the maximum frame size; it was dropped.</summary>
     FrameTooLarge,
+
+    /// <summary>The owner asked for a fresh connection (<see cref="WsClient.Recycle"/>): the socket looked alive but served stale data.</summary>
+    Recycled,
 }
