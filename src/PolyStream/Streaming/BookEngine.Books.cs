@@ -117,7 +117,7 @@ public sealed partial class BookEngine
         asset.Seq++;
         _deltas++;
         CountCheck(asset, result.Hash);
-        UpdateView(asset, receiveTimestamp, contentChanged: true);
+        UpdateView(asset, receiveTimestamp, contentChanged: true, applied: change);
         var at = _outbox.Count;
         if (result.Hash.IsMismatch)
         {

@@ -456,6 +456,75 @@ public sealed class BookEngineTests
     }
 
     [Fact]
+    public async Task Process_ViewsOfManyDeltasReadLater_EachEqualsTheVenueBookAfterItsOwnDelta()
+    {
+        await using var h = await SyncedAsync();
+        var books = new List<(BookView View, BookSummary Truth)>();
+
+        // Three times the link limit, both sides, inserts, updates and removals.
+        for (var i = 1; i <= 3 * BookView.MaxChain + 5; i++)
+        {
+            var side = i % 3 == 0 ? Side.Sell : Side.Buy;
+            var price = side == Side.Buy ? $"0.{31 + (i % 7)}" : $"0.{61 + (i % 5)}";
+            var delta = Assert.IsType<BookDeltaApplied>(Assert.Single(h.Feed(h.Venue.ChangeFrame(1000 + i, "A", side, price, $"{i % 4 * 10}"))));
+            books.Add((delta.Book, h.Venue["A"].Summary()));
+        }
+
+        // Newest first, so every older view is rebuilt after the book has moved on past it.
+        for (var i = books.Count - 1; i >= 0; i--)
+        {
+            var (view, truth) = books[i];
+            Assert.True(truth.HasSameContent(view.Summary), $"delta {i + 1}");
+            Assert.Equal(truth.ComputeHash(), view.Summary.Hash);
+            Assert.Same(view.Summary, view.Summary);
+        }
+
+        Assert.True(h.Venue["A"].Summary().HasSameContent(h.View("A").Summary));
+    }
+
+    [Fact]
+    public async Task GetOrderBook_LinkedViewReadFromManyThreadsAtOnce_GivesOneConsistentSummary()
+    {
+        await using var h = await SyncedAsync();
+        for (var i = 1; i <= BookView.MaxChain; i++)
+        {
+            h.Feed(h.Venue.ChangeFrame(1000 + i, "A", Side.Buy, $"0.{30 + i}", "25"));
+        }
+
+        var view = h.View("A");
+        var truth = h.Venue["A"].Summary();
+        using var start = new Barrier(4);
+        var summaries = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(
+            () =>
+            {
+                start.SignalAndWait(TestEvents.WaitLimit);
+                return view.Summary;
+            },
+            TestContext.Current.CancellationToken)));
+
+        Assert.All(summaries, s => Assert.Same(summaries[0], s));
+        Assert.True(truth.HasSameContent(summaries[0]));
+        Assert.Equal(truth.ComputeHash(), summaries[0].ComputeHash());
+    }
+
+    [Fact]
+    public async Task GetOrderBook_StateChangeAfterLinkedDeltas_KeepsTheContentsAndEquality()
+    {
+        await using var h = await SyncedAsync();
+        h.Feed(h.Venue.ChangeFrame(1001, "A", Side.Buy, "0.41", "30"));
+        var before = h.View("A");
+
+        Assert.True(h.Engine.MarkStale("A"));
+
+        var after = h.View("A");
+        Assert.Equal(BookTrustState.Stale, after.State);
+        Assert.True(before.Summary.HasSameContent(after.Summary));
+        Assert.NotEqual(before, after);
+        Assert.Equal(before, before with { });
+        Assert.Equal(before.GetHashCode(), (before with { }).GetHashCode());
+    }
+
+    [Fact]
     public async Task GetOrderBook_ReadWhileTheWriterApplies_AlwaysSeesAConsistentView()
     {
         await using var h = await SyncedAsync();
