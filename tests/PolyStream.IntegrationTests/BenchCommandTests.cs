@@ -25,5 +25,27 @@ public sealed class BenchCommandTests
         }
 
         Assert.True(figures.RootElement.GetProperty("events_per_s").GetDouble() > 0);
+        Assert.Equal("in-process", figures.RootElement.GetProperty("simulator").GetString());
+        Assert.Equal("max", figures.RootElement.GetProperty("rate").GetString());
+    }
+
+    [Fact]
+    public async Task Bench_SimulatorInAChildProcessAtAFixedRate_SaysSoAndMeasures()
+    {
+        using var output = new StringWriter();
+
+        var code = await PolyStreamCli.RunAsync(
+            ["bench", "--sim-process", "--rate", "2000", "--duration", "2s", "--markets", "5", "--subscribers", "2", "--json"],
+            new InvocationConfiguration { Output = output, Error = new StringWriter() },
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, code);
+        var text = output.ToString();
+        Assert.Contains("simulator in a child process (pid ", text, StringComparison.Ordinal);
+        using var figures = JsonDocument.Parse(text.Trim().Split('\n')[^1]);
+        Assert.Equal("child-process", figures.RootElement.GetProperty("simulator").GetString());
+        Assert.Equal("2000", figures.RootElement.GetProperty("rate").GetString());
+        Assert.True(figures.RootElement.GetProperty("events_per_s").GetDouble() > 0);
+        Assert.True(figures.RootElement.GetProperty("frames_per_s").GetDouble() < 2000 * 10, "a paced simulator should not run at max rate");
     }
 }
