@@ -19,7 +19,7 @@ public sealed class BenchCommandTests
         Assert.Equal(0, code);
         var last = output.ToString().Trim().Split('\n')[^1];
         using var figures = JsonDocument.Parse(last);
-        foreach (var key in new[] { "events_per_s", "p50_us", "p99_us", "alloc_bytes_per_event", "working_set_mb", "frames_per_s" })
+        foreach (var key in new[] { "events_per_s", "p50_us", "p99_us", "alloc_bytes_per_event", "cpu_us_per_event", "working_set_mb", "frames_per_s", "dropped_frames", "resync_requests" })
         {
             Assert.True(figures.RootElement.TryGetProperty(key, out var value) && value.GetDouble() >= 0, $"{key} missing in {last}");
         }

@@ -100,8 +100,7 @@ internal static class BenchCommand
         var cpuBefore = self.TotalProcessorTime;
         var gcBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
-        var framesBefore = streamer.Shards.Sum(s => s.Connection.FramesReceived);
-        var deltasBefore = streamer.Shards.Sum(s => s.Books.Deltas);
+        var shardsBefore = streamer.Shards;
         var clock = Stopwatch.StartNew();
         var tasks = readers.Select(r => r.RunAsync(stop.Token)).ToList();
         await output.WriteLineAsync($"measuring for {settings.Duration.TotalSeconds:F0}s…").ConfigureAwait(false);
@@ -116,14 +115,15 @@ internal static class BenchCommand
         }
 
         var seconds = clock.Elapsed.TotalSeconds;
+        var shards = streamer.Shards;
         self.Refresh();
         var events = readers[0].Count;
         var latencies = readers[0].Latencies();
         var figures = new Dictionary<string, double>
         {
-            ["frames_per_s"] = (streamer.Shards.Sum(s => s.Connection.FramesReceived) - framesBefore) / seconds,
+            ["frames_per_s"] = Growth(shardsBefore, shards, s => s.Connection.FramesReceived) / seconds,
             ["events_per_s"] = events / seconds,
-            ["level_updates_per_s"] = (streamer.Shards.Sum(s => s.Books.Deltas) - deltasBefore) / seconds,
+            ["level_updates_per_s"] = Growth(shardsBefore, shards, s => s.Books.Deltas) / seconds,
             ["p50_us"] = Percentile(latencies, 0.50),
             ["p99_us"] = Percentile(latencies, 0.99),
             ["p999_us"] = Percentile(latencies, 0.999),
@@ -136,6 +136,10 @@ internal static class BenchCommand
             ["working_set_mb"] = self.PeakWorkingSet64 / (1024.0 * 1024.0),
             ["heap_bytes_per_book"] = GC.GetTotalMemory(forceFullCollection: false) / (double)tokens.Length,
             ["lagged_events"] = readers.Sum(r => r.Lagged),
+            // Frames the shard queue had no room for, and the resyncs they (or anything else) caused: above
+            // zero, the streamer was overrun and the rates count re-basing books, not steady flow.
+            ["dropped_frames"] = Growth(shardsBefore, shards, s => s.DroppedFrames),
+            ["resync_requests"] = Growth(shardsBefore, shards, s => s.Books.ResyncRequests),
             ["subscribers"] = settings.Subscribers,
             ["books"] = tokens.Length,
         };
@@ -154,6 +158,9 @@ internal static class BenchCommand
 
         return ExitCodes.Ok;
     }
+
+    private static double Growth(IReadOnlyList<ShardHealth> before, IReadOnlyList<ShardHealth> after, Func<ShardHealth, long> count) =>
+        after.Sum(count) - before.Sum(count);
 
     /// <summary>One line of JSON: where the simulator ran and the offered rate as strings, then every figure rounded to 0.1.</summary>
     private static string Json(BenchSettings settings, Dictionary<string, double> figures)
