@@ -17,7 +17,7 @@ public sealed record BookView
     /// Links allowed before a change copies the book again: it bounds a reader's replay and the changes
     /// a view keeps alive, while copying (about 2.5 KB at 2×20 levels) only once per this many changes.
     /// </summary>
-    internal const int MaxChain = 16;
+    internal const int MaxChain = 8;
 
     private readonly BookView? _previous;
     private readonly PriceChangeEvent? _change;

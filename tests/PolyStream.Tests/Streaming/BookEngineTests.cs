@@ -483,6 +483,29 @@ public sealed class BookEngineTests
     }
 
     [Fact]
+    public async Task Process_MoreDeltasThanTheLinkLimit_TheLatestViewNoLongerKeepsTheFirstAlive()
+    {
+        await using var h = await SyncedAsync();
+        var first = FeedAndWatchView(h, 1);
+        for (var i = 2; i <= BookView.MaxChain + 2; i++)
+        {
+            h.Feed(h.Venue.ChangeFrame(1000 + i, "A", Side.Buy, $"0.{30 + i}", "25"));
+        }
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        // Links are bounded so a book's memory is too: once a copy is taken, older views can go.
+        Assert.False(first.IsAlive);
+        Assert.True(h.Venue["A"].Summary().HasSameContent(h.View("A").Summary));
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference FeedAndWatchView(EngineHarness h, int i) =>
+        new(Assert.IsType<BookDeltaApplied>(Assert.Single(h.Feed(h.Venue.ChangeFrame(1000 + i, "A", Side.Buy, $"0.{30 + i}", "25")))).Book);
+
+    [Fact]
     public async Task GetOrderBook_LinkedViewReadFromManyThreadsAtOnce_GivesOneConsistentSummary()
     {
         await using var h = await SyncedAsync();
