@@ -162,7 +162,7 @@ internal static class BenchCommand
     private static double Growth(IReadOnlyList<ShardHealth> before, IReadOnlyList<ShardHealth> after, Func<ShardHealth, long> count) =>
         after.Sum(count) - before.Sum(count);
 
-    /// <summary>One line of JSON: where the simulator ran and the offered rate as strings, then every figure rounded to 0.1.</summary>
+    /// <summary>One line of JSON: where the simulator ran and the offered rate as strings, then every figure rounded to 0.1 (null when there is none).</summary>
     private static string Json(BenchSettings settings, Dictionary<string, double> figures)
     {
         using var buffer = new MemoryStream();
@@ -173,7 +173,15 @@ internal static class BenchCommand
             writer.WriteString("rate", RateText(settings.Rate));
             foreach (var (name, value) in figures)
             {
-                writer.WriteNumber(name, Math.Round(value, 1));
+                // A percentile of no samples is NaN, which JSON cannot carry.
+                if (double.IsFinite(value))
+                {
+                    writer.WriteNumber(name, Math.Round(value, 1));
+                }
+                else
+                {
+                    writer.WriteNull(name);
+                }
             }
 
             writer.WriteEndObject();

@@ -42,10 +42,14 @@ public sealed record BookView
         AssetId = previous.AssetId;
         if (!contentChanged)
         {
+            // The same contents: the previous view's copy if it has one by now, else its links.
             _summary = Volatile.Read(ref previous._summary);
-            _previous = previous._previous;
-            _change = previous._change;
-            _chain = previous._chain;
+            if (_summary is null)
+            {
+                _previous = previous._previous;
+                _change = previous._change;
+                _chain = previous._chain;
+            }
         }
         else if (applied is not null && previous._chain < MaxChain)
         {
