@@ -116,10 +116,10 @@ public sealed partial class BookEngine
     }
 
     /// <summary>
-    /// Publishes the asset's next view; <paramref name="applied"/> names the one change that moved the book
-    /// since the last view, so the view can link to it instead of copying the book.
+    /// Publishes the asset's next view; <paramref name="applied"/> names the one change or trade that moved
+    /// the book since the last view, so the view can link to it instead of copying the book.
     /// </summary>
-    private static void UpdateView(TrackedAsset asset, long receiveTimestamp, bool contentChanged, PriceChangeEvent? applied = null)
+    private static void UpdateView(TrackedAsset asset, long receiveTimestamp, bool contentChanged, WireEvent? applied = null)
     {
         var previous = asset.View;
         asset.View = new BookView(previous, asset.Book, contentChanged, applied)

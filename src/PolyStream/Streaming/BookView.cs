@@ -6,9 +6,9 @@ namespace PolyStream.Streaming;
 
 /// <summary>An immutable view of one tracked book: its contents, trust state and position in the stream, safe for any thread.</summary>
 /// <remarks>
-/// A view made by a <see cref="BookEngine"/> for an applied <c>price_change</c> does not copy the book: it
-/// links to the previous view and the (immutable) change, and <see cref="Summary"/> replays the links
-/// over the nearest copy on first read, then keeps the result. Every link holds only immutable data,
+/// A view made by a <see cref="BookEngine"/> for an applied <c>price_change</c> or <c>last_trade_price</c>
+/// does not copy the book: it links to the previous view and the (immutable) event, and <see cref="Summary"/>
+/// replays the links over the nearest copy on first read, then keeps the result. Every link holds only immutable data,
 /// so a reader on any thread rebuilds exactly the book after that change, never a torn one.
 /// </remarks>
 public sealed record BookView
@@ -20,7 +20,7 @@ public sealed record BookView
     internal const int MaxChain = 8;
 
     private readonly BookView? _previous;
-    private readonly PriceChangeEvent? _change;
+    private readonly WireEvent? _change;
     private readonly int _chain;
     private BookSummary? _summary;
 
@@ -32,12 +32,13 @@ public sealed record BookView
     /// <summary>
     /// The view that follows <paramref name="previous"/> for <paramref name="book"/>: the same contents when
     /// <paramref name="contentChanged"/> is <see langword="false"/>; a link when the book differs from
-    /// <paramref name="previous"/> by exactly <paramref name="applied"/> and the chain is short; otherwise a
-    /// copy of <paramref name="book"/>. The caller sets the state fields.
+    /// <paramref name="previous"/> by exactly <paramref name="applied"/> (a <see cref="PriceChangeEvent"/> or a
+    /// <see cref="LastTradePriceEvent"/>) and the chain is short; otherwise a copy of <paramref name="book"/>.
+    /// The caller sets the state fields.
     /// </summary>
     [SetsRequiredMembers]
 #pragma warning disable CS8618 // Summary is never null: it reads the copy set here or rebuilds one from the links set here.
-    internal BookView(BookView previous, OrderBook book, bool contentChanged, PriceChangeEvent? applied)
+    internal BookView(BookView previous, OrderBook book, bool contentChanged, WireEvent? applied)
     {
         AssetId = previous.AssetId;
         if (!contentChanged)
@@ -51,7 +52,7 @@ public sealed record BookView
                 _chain = previous._chain;
             }
         }
-        else if (applied is not null && previous._chain < MaxChain)
+        else if (applied is PriceChangeEvent or LastTradePriceEvent && previous._chain < MaxChain)
         {
             _previous = previous;
             _change = applied;
@@ -112,7 +113,7 @@ public sealed record BookView
     /// <summary>Replays the links back to the nearest copy, oldest first, on a private book; the first result built is kept.</summary>
     private BookSummary Rebuild()
     {
-        var changes = new PriceChangeEvent[_chain];
+        var changes = new WireEvent[_chain];
         var count = 0;
         var view = this;
         BookSummary? basis;
@@ -126,7 +127,14 @@ public sealed record BookView
         book.ReplaceWithSnapshotNoHash(basis.ToSnapshot());
         for (var i = count - 1; i >= 0; i--)
         {
-            book.ApplyPriceChange(changes[i], verify: false);
+            if (changes[i] is PriceChangeEvent change)
+            {
+                book.ApplyPriceChange(change, verify: false);
+            }
+            else
+            {
+                book.RecordTrade((LastTradePriceEvent)changes[i]);
+            }
         }
 
         var built = book.Summary();

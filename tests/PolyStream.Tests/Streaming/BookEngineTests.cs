@@ -456,26 +456,34 @@ public sealed class BookEngineTests
     }
 
     [Fact]
-    public async Task Process_ViewsOfManyDeltasReadLater_EachEqualsTheVenueBookAfterItsOwnDelta()
+    public async Task Process_ViewsOfManyDeltasAndTradesReadLater_EachEqualsTheVenueBookAfterItsOwnEvent()
     {
         await using var h = await SyncedAsync();
-        var books = new List<(BookView View, BookSummary Truth)>();
+        // The hash a view carries is the last one the venue sent: a trade leaves the delta's in place.
+        var books = new List<(BookView View, BookSummary Truth, BookHash Hash)>();
 
-        // Three times the link limit, both sides, inserts, updates and removals.
+        // Three times the link limit, both sides, inserts, updates and removals, and a trade every fourth.
         for (var i = 1; i <= 3 * BookView.MaxChain + 5; i++)
         {
             var side = i % 3 == 0 ? Side.Sell : Side.Buy;
             var price = side == Side.Buy ? $"0.{31 + (i % 7)}" : $"0.{61 + (i % 5)}";
             var delta = Assert.IsType<BookDeltaApplied>(Assert.Single(h.Feed(h.Venue.ChangeFrame(1000 + i, "A", side, price, $"{i % 4 * 10}"))));
-            books.Add((delta.Book, h.Venue["A"].Summary()));
+            books.Add((delta.Book, h.Venue["A"].Summary(), h.Venue["A"].ComputeHash()));
+            if (i % 4 == 0)
+            {
+                var traded = $"0.{40 + (i % 9)}";
+                h.Venue.Trade("A", traded);
+                var trade = Assert.IsType<LastTradeReceived>(Assert.Single(h.Feed(Venue.TradeFrame("A", traded, 1000 + i))));
+                books.Add((trade.Book, h.Venue["A"].Summary(), books[^1].Hash));
+            }
         }
 
         // Newest first, so every older view is rebuilt after the book has moved on past it.
         for (var i = books.Count - 1; i >= 0; i--)
         {
-            var (view, truth) = books[i];
-            Assert.True(truth.HasSameContent(view.Summary), $"delta {i + 1}");
-            Assert.Equal(truth.ComputeHash(), view.Summary.Hash);
+            var (view, truth, hash) = books[i];
+            Assert.True(truth.HasSameContent(view.Summary), $"event {i + 1}");
+            Assert.Equal(hash, view.Summary.Hash);
             Assert.Same(view.Summary, view.Summary);
         }
 
