@@ -48,6 +48,10 @@ public class ReplayBenchmarks
         var engine = new BookEngine(bus, BookEngineOptions.Default with { HashPolicy = HashPolicy.Off, AutoSyncOnHashMismatch = false, CheckMirrors = false });
         engine.Track(MarketFrames.Yes);
         engine.Track(MarketFrames.No);
+        // Based first: deltas before a snapshot are gated, so without these nothing would be applied.
+        var (yes, no) = MarketFrames.Books(20);
+        engine.ApplyRestSnapshot(yes.Summary().ToSnapshot());
+        engine.ApplyRestSnapshot(no.Summary().ToSnapshot());
         var result = await Replayer.RunAsync(RecordingReader.Open(_directory), engine);
         return result.Frames;
     }

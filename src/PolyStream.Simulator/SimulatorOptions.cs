@@ -18,6 +18,9 @@ public sealed record SimulatorOptions
     /// <summary>Engine steps per second driven by the server's pump; <c>0</c> = no pump (tests step by hand), <see cref="double.PositiveInfinity"/> = as fast as possible. Default 10.</summary>
     public double EventsPerSecond { get; init; } = 10;
 
+    /// <summary>How often a paced pump steps the engine, in batches of the steps due; shorter means smaller bursts. Default 10 ms; at least 1 ms.</summary>
+    public TimeSpan PumpInterval { get; init; } = TimeSpan.FromMilliseconds(10);
+
     /// <summary>The minimum order size hashed with every book, rendered as the venue does. Default <c>"5"</c>.</summary>
     public string MinOrderSize { get; init; } = "5";
 

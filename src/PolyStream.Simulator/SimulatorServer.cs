@@ -299,7 +299,8 @@ public sealed partial class SimulatorServer : IAsyncDisposable
             }
 
             // Batch steps per timer tick so high rates do not depend on timer resolution.
-            var period = TimeSpan.FromSeconds(Math.Max(1 / eventsPerSecond, 0.01));
+            var floor = _options.PumpInterval < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : _options.PumpInterval;
+            var period = TimeSpan.FromSeconds(Math.Max(1 / eventsPerSecond, floor.TotalSeconds));
             using var timer = new PeriodicTimer(period, Time);
             var started = Time.GetTimestamp();
             long done = 0;

@@ -19,11 +19,33 @@ public sealed class BenchCommandTests
         Assert.Equal(0, code);
         var last = output.ToString().Trim().Split('\n')[^1];
         using var figures = JsonDocument.Parse(last);
-        foreach (var key in new[] { "events_per_s", "p50_us", "p99_us", "alloc_bytes_per_event", "working_set_mb", "frames_per_s" })
+        foreach (var key in new[] { "events_per_s", "p50_us", "p99_us", "alloc_bytes_per_event", "cpu_us_per_event", "working_set_mb", "frames_per_s", "dropped_frames", "resync_requests" })
         {
             Assert.True(figures.RootElement.TryGetProperty(key, out var value) && value.GetDouble() >= 0, $"{key} missing in {last}");
         }
 
         Assert.True(figures.RootElement.GetProperty("events_per_s").GetDouble() > 0);
+        Assert.Equal("in-process", figures.RootElement.GetProperty("simulator").GetString());
+        Assert.Equal("max", figures.RootElement.GetProperty("rate").GetString());
+    }
+
+    [Fact]
+    public async Task Bench_SimulatorInAChildProcessAtAFixedRate_SaysSoAndMeasures()
+    {
+        using var output = new StringWriter();
+
+        var code = await PolyStreamCli.RunAsync(
+            ["bench", "--sim-process", "--rate", "2000", "--duration", "2s", "--markets", "5", "--subscribers", "2", "--json"],
+            new InvocationConfiguration { Output = output, Error = new StringWriter() },
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, code);
+        var text = output.ToString();
+        Assert.Contains("simulator in a child process (pid ", text, StringComparison.Ordinal);
+        using var figures = JsonDocument.Parse(text.Trim().Split('\n')[^1]);
+        Assert.Equal("child-process", figures.RootElement.GetProperty("simulator").GetString());
+        Assert.Equal("2000", figures.RootElement.GetProperty("rate").GetString());
+        Assert.True(figures.RootElement.GetProperty("events_per_s").GetDouble() > 0);
+        Assert.True(figures.RootElement.GetProperty("frames_per_s").GetDouble() < 2000 * 10, "a paced simulator should not run at max rate");
     }
 }

@@ -27,6 +27,19 @@ public sealed class PumpTests
     }
 
     [Fact]
+    public async Task Pump_OneMillisecondInterval_StepsWhatIsDueEveryMillisecond()
+    {
+        // With the default 10 ms interval, one millisecond on the fake clock would step nothing.
+        await using var host = await SimHost.StartAsync(s_quiet with { PumpInterval = TimeSpan.FromMilliseconds(1) }, eventsPerSecond: 10_000);
+        var batch = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        host.Server.PumpStepped += steps => batch.TrySetResult(steps);
+
+        host.Time.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.InRange(await batch.Task.WaitAsync(SimClient.Timeout, TestContext.Current.CancellationToken), 9, 10);
+    }
+
+    [Fact]
     public async Task Pump_MaxRate_SubscriberReceivesFlowingFrames()
     {
         await using var host = await SimHost.StartAsync(s_quiet, eventsPerSecond: double.PositiveInfinity);

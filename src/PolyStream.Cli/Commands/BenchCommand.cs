@@ -1,72 +1,112 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Diagnostics;
 using System.Globalization;
+using System.Reflection;
 using System.Text.Json;
+using PolyStream.Rest;
 using PolyStream.Simulator;
 using PolyStream.Streaming;
 
 namespace PolyStream.Cli.Commands;
 
 /// <summary>
-/// <c>polystream bench</c>: the in-process simulator at full speed → <see cref="Streamer"/> over loopback →
-/// N subscribers, measuring throughput, latency from frame receipt to delivery, allocation and memory.
+/// <c>polystream bench</c>: the simulator (in this process or a child one, at max or a fixed rate) →
+/// <see cref="Streamer"/> over loopback → N subscribers, measuring throughput, latency from frame receipt
+/// to delivery, allocation and memory.
 /// </summary>
 internal static class BenchCommand
 {
     private const int MaxSamples = 4_000_000;
+
+    /// <summary>The first line a child simulator prints, followed by its REST base URL.</summary>
+    private const string ListeningPrefix = "bench simulator listening on ";
+
+    /// <summary>How long a child simulator outlives the measurement at most, should its parent never close its input.</summary>
+    private static readonly TimeSpan s_childGrace = TimeSpan.FromMinutes(3);
 
     public static Command Create()
     {
         var duration = DurationOption.Create("--duration", "How long to measure after the books are synced (default 20s)");
         var subscribers = new Option<int>("--subscribers") { Description = "Subscribers reading the event stream.", DefaultValueFactory = _ => 4 };
         var markets = new Option<int>("--markets") { Description = "Simulated markets (two books each).", DefaultValueFactory = _ => 100 };
-        var json = new Option<bool>("--json") { Description = "End with one JSON object with every figure (events_per_s, p50_us, p99_us, alloc_bytes_per_event, working_set_mb, ...)." };
+        var rate = new Option<double>("--rate")
+        {
+            Description = "The offered load: simulator engine steps per second, stepped every millisecond (N), or 'max' (default) for as fast as it goes.",
+            DefaultValueFactory = _ => double.PositiveInfinity,
+            CustomParser = ParseRate,
+        };
+        var simProcess = new Option<bool>("--sim-process") { Description = "Run the simulator in a child process (this executable) instead of this one, so it shares only the CPUs, not the GC or the thread pool." };
+        var asSimulator = new Option<bool>("--as-simulator") { Description = "Serve the bench's simulator for a parent bench until its input closes.", Hidden = true };
+        var json = new Option<bool>("--json") { Description = "End with one JSON object with every figure (simulator, rate, events_per_s, p50_us, p99_us, alloc_bytes_per_event, working_set_mb, ...)." };
         subscribers.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 64) { r.AddError("--subscribers must be between 1 and 64."); } });
         markets.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 5_000) { r.AddError("--markets must be between 1 and 5000."); } });
         var command = new Command(
             "bench",
-            "Measure the whole pipeline on this machine: simulator at max rate → Streamer (same process, loopback WebSocket) → N subscribers.\n"
-            + "Prints frames/s, events/s, level updates/s, latency p50/p99/p99.9 from frame receipt to delivery, allocation per event, GCs and memory.\n\n"
+            "Measure the whole pipeline on this machine: simulator → Streamer (loopback WebSocket) → N subscribers.\n"
+            + "By default the simulator runs in this process at max rate; --sim-process moves it to a child process and --rate offers a fixed load.\n"
+            + "Prints frames/s, events/s, level updates/s, latency p50/p99/p99.9 from frame receipt to delivery, allocation and CPU per event, GCs and memory.\n\n"
             + "Examples:\n"
             + "  polystream bench\n"
+            + "  polystream bench --sim-process --rate 100000 --duration 15s --json\n"
             + "  polystream bench --duration 60s --subscribers 16 --markets 500 --json")
         {
-            duration, subscribers, markets, json,
+            duration, subscribers, markets, rate, simProcess, asSimulator, json,
         };
-        command.SetAction((result, cancellationToken) => RunAsync(
-            result.GetValue(duration) ?? TimeSpan.FromSeconds(20),
-            result.GetValue(subscribers),
-            result.GetValue(markets),
-            result.GetValue(json),
-            result.InvocationConfiguration.Output,
-            cancellationToken));
+        command.SetAction((result, cancellationToken) =>
+        {
+            var settings = new BenchSettings(
+                result.GetValue(duration) ?? TimeSpan.FromSeconds(20),
+                result.GetValue(subscribers),
+                result.GetValue(markets),
+                result.GetValue(rate),
+                result.GetValue(simProcess),
+                result.GetValue(json));
+            return result.GetValue(asSimulator)
+                ? ServeSimulatorAsync(settings, result.InvocationConfiguration.Output, cancellationToken)
+                : RunAsync(settings, result.InvocationConfiguration.Output, cancellationToken);
+        });
         return command;
     }
 
-    private static async Task<int> RunAsync(TimeSpan duration, int subscriberCount, int markets, bool json, TextWriter output, CancellationToken cancellationToken)
+    /// <summary>The bench's simulator: no market lifecycle or account orders, so every step moves subscribed books; a short history; paced every millisecond.</summary>
+    private static SimulatorOptions SimulatorFor(BenchSettings settings) => new()
     {
-        var simulator = new SimulatorServer(new SimulatorOptions { Markets = markets, Seed = 1, EventsPerSecond = double.PositiveInfinity, MarketLifecycle = false, AccountOrderShare = 0, HistoryLimit = 1_000 });
+        Markets = settings.Markets,
+        Seed = 1,
+        EventsPerSecond = settings.Rate,
+        PumpInterval = TimeSpan.FromMilliseconds(1),
+        MarketLifecycle = false,
+        AccountOrderShare = 0,
+        HistoryLimit = 1_000,
+    };
+
+    private static async Task<int> RunAsync(BenchSettings settings, TextWriter output, CancellationToken cancellationToken)
+    {
+        var (simulator, baseUrl, where) = settings.SimProcess
+            ? await ChildSimulator.StartAsync(settings, cancellationToken).ConfigureAwait(false)
+            : await StartInProcessAsync(settings, cancellationToken).ConfigureAwait(false);
         await using var simulatorScope = simulator.ConfigureAwait(false);
-        await simulator.StartAsync(cancellationToken).ConfigureAwait(false);
-        string[] tokens = [.. simulator.Engine.Markets.SelectMany(m => new[] { m.YesTokenId, m.NoTokenId })];
+        var tokens = await TokensAsync(baseUrl, cancellationToken).ConfigureAwait(false);
         var streamer = new Streamer(new StreamerConfig { MarketAssets = tokens, EventBufferSize = 1 << 20 });
         await using var streamerScope = streamer.ConfigureAwait(false);
-        await output.WriteLineAsync($"bench: {markets} markets ({tokens.Length} books), {subscriberCount} subscribers, simulator in this process at max rate over loopback; warming up…").ConfigureAwait(false);
-        await streamer.StartAsync(simulator.BaseUrl, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await output.WriteLineAsync($"bench: {settings.Markets} markets ({tokens.Length} books), {settings.Subscribers} subscribers, simulator {where} at {RateText(settings.Rate)} steps/s over loopback; warming up…").ConfigureAwait(false);
+        await streamer.StartAsync(baseUrl, cancellationToken: cancellationToken).ConfigureAwait(false);
         await WaitForSyncAsync(streamer, tokens.Length, cancellationToken).ConfigureAwait(false);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var readers = Enumerable.Range(0, subscriberCount).Select(i => new Reader(streamer.Subscribe(new SubscriberOptions { Capacity = 1 << 20, Name = $"bench-{i}" }), i == 0)).ToList();
+        var readers = Enumerable.Range(0, settings.Subscribers).Select(i => new Reader(streamer.Subscribe(new SubscriberOptions { Capacity = 1 << 20, Name = $"bench-{i}" }), i == 0)).ToList();
+        using var self = Process.GetCurrentProcess();
+        var cpuBefore = self.TotalProcessorTime;
         var gcBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
-        var framesBefore = streamer.Shards.Sum(s => s.Connection.FramesReceived);
-        var deltasBefore = streamer.Shards.Sum(s => s.Books.Deltas);
+        var shardsBefore = streamer.Shards;
         var clock = Stopwatch.StartNew();
         var tasks = readers.Select(r => r.RunAsync(stop.Token)).ToList();
-        await output.WriteLineAsync($"measuring for {duration.TotalSeconds:F0}s…").ConfigureAwait(false);
+        await output.WriteLineAsync($"measuring for {settings.Duration.TotalSeconds:F0}s…").ConfigureAwait(false);
         try
         {
-            await Task.Delay(duration, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(settings.Duration, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -75,38 +115,152 @@ internal static class BenchCommand
         }
 
         var seconds = clock.Elapsed.TotalSeconds;
+        var shards = streamer.Shards;
+        self.Refresh();
         var events = readers[0].Count;
         var latencies = readers[0].Latencies();
         var figures = new Dictionary<string, double>
         {
-            ["frames_per_s"] = (streamer.Shards.Sum(s => s.Connection.FramesReceived) - framesBefore) / seconds,
+            ["frames_per_s"] = Growth(shardsBefore, shards, s => s.Connection.FramesReceived) / seconds,
             ["events_per_s"] = events / seconds,
-            ["level_updates_per_s"] = (streamer.Shards.Sum(s => s.Books.Deltas) - deltasBefore) / seconds,
+            ["level_updates_per_s"] = Growth(shardsBefore, shards, s => s.Books.Deltas) / seconds,
             ["p50_us"] = Percentile(latencies, 0.50),
             ["p99_us"] = Percentile(latencies, 0.99),
             ["p999_us"] = Percentile(latencies, 0.999),
-            ["alloc_bytes_per_event"] = events == 0 ? 0 : (GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore) / (double)(events),
+            ["alloc_bytes_per_event"] = events == 0 ? 0 : (GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore) / (double)events,
+            ["cpu_us_per_event"] = events == 0 ? 0 : (self.TotalProcessorTime - cpuBefore).TotalMicroseconds / events,
+            ["cpu_cores_used"] = (self.TotalProcessorTime - cpuBefore).TotalSeconds / seconds,
             ["gc0"] = GC.CollectionCount(0) - gcBefore.Item1,
             ["gc1"] = GC.CollectionCount(1) - gcBefore.Item2,
             ["gc2"] = GC.CollectionCount(2) - gcBefore.Item3,
-            ["working_set_mb"] = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0),
+            ["working_set_mb"] = self.PeakWorkingSet64 / (1024.0 * 1024.0),
             ["heap_bytes_per_book"] = GC.GetTotalMemory(forceFullCollection: false) / (double)tokens.Length,
             ["lagged_events"] = readers.Sum(r => r.Lagged),
-            ["subscribers"] = subscriberCount,
+            // Frames the shard queue had no room for, and the resyncs they (or anything else) caused: above
+            // zero, the streamer was overrun and the rates count re-basing books, not steady flow.
+            ["dropped_frames"] = Growth(shardsBefore, shards, s => s.DroppedFrames),
+            ["resync_requests"] = Growth(shardsBefore, shards, s => s.Books.ResyncRequests),
+            ["subscribers"] = settings.Subscribers,
             ["books"] = tokens.Length,
         };
 
+        await output.WriteLineAsync($"{"simulator",-22} {where}").ConfigureAwait(false);
+        await output.WriteLineAsync($"{"rate",-22} {RateText(settings.Rate)}").ConfigureAwait(false);
         foreach (var (name, value) in figures)
         {
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{name,-22} {value,14:N1}")).ConfigureAwait(false);
         }
 
-        if (json)
+        if (settings.Json)
         {
-            await output.WriteLineAsync(JsonSerializer.Serialize(figures.ToDictionary(f => f.Key, f => Math.Round(f.Value, 1)), CliJsonContext.Default.DictionaryStringDouble)).ConfigureAwait(false);
+            await output.WriteLineAsync(Json(settings, figures)).ConfigureAwait(false);
         }
 
         return ExitCodes.Ok;
+    }
+
+    private static double Growth(IReadOnlyList<ShardHealth> before, IReadOnlyList<ShardHealth> after, Func<ShardHealth, long> count) =>
+        after.Sum(count) - before.Sum(count);
+
+    /// <summary>One line of JSON: where the simulator ran and the offered rate as strings, then every figure rounded to 0.1 (null when there is none).</summary>
+    private static string Json(BenchSettings settings, Dictionary<string, double> figures)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("simulator", settings.SimProcess ? "child-process" : "in-process");
+            writer.WriteString("rate", RateText(settings.Rate));
+            foreach (var (name, value) in figures)
+            {
+                // A percentile of no samples is NaN, which JSON cannot carry.
+                if (double.IsFinite(value))
+                {
+                    writer.WriteNumber(name, Math.Round(value, 1));
+                }
+                else
+                {
+                    writer.WriteNull(name);
+                }
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    /// <summary>The simulator's rate syntax, less 0: a frozen simulator would leave nothing to measure.</summary>
+    private static double ParseRate(ArgumentResult result)
+    {
+        var rate = SimCommand.ParseRate(result);
+        if (rate == 0 && !result.Errors.Any())
+        {
+            result.AddError("--rate must be above 0 steps per second, or 'max'.");
+        }
+
+        return rate;
+    }
+
+    private static string RateText(double rate) =>
+        double.IsPositiveInfinity(rate) ? "max" : rate.ToString(CultureInfo.InvariantCulture);
+
+    private static async Task<(IAsyncDisposable Simulator, Uri BaseUrl, string Where)> StartInProcessAsync(BenchSettings settings, CancellationToken cancellationToken)
+    {
+        var server = new SimulatorServer(SimulatorFor(settings));
+        try
+        {
+            await server.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return (server, server.BaseUrl, "in this process");
+    }
+
+    /// <summary>Every token of every market the simulator lists over REST, as any client would find them.</summary>
+    private static async Task<string[]> TokensAsync(Uri baseUrl, CancellationToken cancellationToken)
+    {
+        using var client = new ClobClient(new ClobClientOptions { Host = baseUrl });
+        var tokens = new List<string>();
+        await foreach (var market in client.GetMarketsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            tokens.AddRange(market.Tokens.Select(t => t.TokenId));
+        }
+
+        return [.. tokens];
+    }
+
+    /// <summary>
+    /// The child side of <c>--sim-process</c>: serves the bench's simulator and announces its URL, until the
+    /// parent closes this process's input, or at most the measurement plus a grace period.
+    /// </summary>
+    private static async Task<int> ServeSimulatorAsync(BenchSettings settings, TextWriter output, CancellationToken cancellationToken)
+    {
+        var server = new SimulatorServer(SimulatorFor(settings));
+        await using var serverScope = server.ConfigureAwait(false);
+        await server.StartAsync(cancellationToken).ConfigureAwait(false);
+        await output.WriteLineAsync(ListeningPrefix + server.BaseUrl).ConfigureAwait(false);
+        await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        var input = Console.OpenStandardInput();
+        await using var inputScope = input.ConfigureAwait(false);
+        // A console read blocks its thread and ignores cancellation: it gets a thread of its own, not one of
+        // the simulator's pool threads, and the lifetime races it; the process exits right after either way.
+        var closed = Task.Factory.StartNew(() => Drain(input), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        await Task.WhenAny(closed, Task.Delay(settings.Duration + s_childGrace, cancellationToken)).ConfigureAwait(false);
+        return ExitCodes.Ok;
+    }
+
+    private static void Drain(Stream input)
+    {
+        var buffer = new byte[256];
+        while (input.Read(buffer) > 0)
+        {
+            // The parent writes nothing; end of input is the signal.
+        }
     }
 
     /// <summary>Waits up to a minute for every book to sync, so the measurement covers steady state, not the initial dump.</summary>
@@ -121,6 +275,87 @@ internal static class BenchCommand
 
     private static double Percentile(long[] sorted, double quantile) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(quantile * sorted.Length))] * 1e6 / Stopwatch.Frequency;
+
+    private sealed record BenchSettings(TimeSpan Duration, int Subscribers, int Markets, double Rate, bool SimProcess, bool Json);
+
+    /// <summary>The bench's simulator in a child process: this CLI again, with the hidden <c>--as-simulator</c>.</summary>
+    private sealed class ChildSimulator : IAsyncDisposable
+    {
+        private static readonly TimeSpan s_startLimit = TimeSpan.FromSeconds(30);
+        private static readonly TimeSpan s_stopLimit = TimeSpan.FromSeconds(10);
+        private readonly Process _process;
+
+        private ChildSimulator(Process process) => _process = process;
+
+        public static async Task<(IAsyncDisposable Simulator, Uri BaseUrl, string Where)> StartAsync(BenchSettings settings, CancellationToken cancellationToken)
+        {
+            var start = SelfStart();
+            foreach (var argument in (string[])["bench", "--as-simulator", "--markets", settings.Markets.ToString(CultureInfo.InvariantCulture), "--rate", RateText(settings.Rate), "--duration", string.Create(CultureInfo.InvariantCulture, $"{settings.Duration.TotalSeconds}s")])
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            var child = new ChildSimulator(Process.Start(start) ?? throw new InvalidOperationException($"Could not start the simulator process {start.FileName}."));
+            try
+            {
+                using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                limit.CancelAfter(s_startLimit);
+                while (await child._process.StandardOutput.ReadLineAsync(limit.Token).ConfigureAwait(false) is { } line)
+                {
+                    if (line.StartsWith(ListeningPrefix, StringComparison.Ordinal))
+                    {
+                        return (child, new Uri(line[ListeningPrefix.Length..]), $"in a child process (pid {child._process.Id})");
+                    }
+                }
+
+                throw new InvalidOperationException("The simulator process ended before it listened.");
+            }
+            catch
+            {
+                await child.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        /// <summary>Closes the child's input, its signal to stop; kills it only if it has not ended within 10 s.</summary>
+        public async ValueTask DisposeAsync()
+        {
+            _process.StandardInput.Close();
+            using var limit = new CancellationTokenSource(s_stopLimit);
+            try
+            {
+                await _process.WaitForExitAsync(limit.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+
+            _process.Dispose();
+        }
+
+        /// <summary>
+        /// How to run this CLI again: its own launcher when it is the entry point, otherwise (under
+        /// <c>dotnet</c>, or hosted by tests) the <c>dotnet</c> host with the CLI's assembly.
+        /// </summary>
+        private static ProcessStartInfo SelfStart()
+        {
+            var cli = typeof(BenchCommand).Assembly;
+            var host = Environment.ProcessPath;
+            var start = new ProcessStartInfo { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+            var hostIsDotnet = host is not null && Path.GetFileNameWithoutExtension(host) == "dotnet";
+            if (host is not null && !hostIsDotnet && Assembly.GetEntryAssembly() == cli)
+            {
+                start.FileName = host;
+                return start;
+            }
+
+            start.FileName = hostIsDotnet ? host! : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+            start.ArgumentList.Add(cli.Location);
+            return start;
+        }
+    }
 
     /// <summary>One subscriber: counts events and, for the first, samples the latency from frame receipt to delivery.</summary>
     private sealed class Reader(EventSubscriber events, bool sample)

@@ -128,7 +128,7 @@ internal static class SimCommand
         return command;
     }
 
-    private static double ParseRate(ArgumentResult result)
+    internal static double ParseRate(ArgumentResult result)
     {
         var text = result.Tokens.Count == 0 ? string.Empty : result.Tokens[0].Value;
         if (text.Equals("max", StringComparison.OrdinalIgnoreCase))

@@ -117,7 +117,7 @@ public sealed partial class BookEngine
         asset.Seq++;
         _deltas++;
         CountCheck(asset, result.Hash);
-        UpdateView(asset, receiveTimestamp, contentChanged: true);
+        UpdateView(asset, receiveTimestamp, contentChanged: true, applied: change);
         var at = _outbox.Count;
         if (result.Hash.IsMismatch)
         {
@@ -137,7 +137,7 @@ public sealed partial class BookEngine
 
         asset.LastTrade = trade;
         asset.Book.RecordTrade(trade);
-        UpdateView(asset, receiveTimestamp, contentChanged: true);
+        UpdateView(asset, receiveTimestamp, contentChanged: true, applied: trade);
         _outbox.Add(new LastTradeReceived { Trade = trade, Book = asset.View, AssetId = asset.AssetId, Epoch = asset.Epoch, Seq = asset.Seq, ReceiveTimestamp = receiveTimestamp });
         if (asset.Pending)
         {

@@ -116,7 +116,7 @@ public sealed partial class BookEngine
                 asset.Seq++;
                 _deltas++;
                 replayed++;
-                UpdateView(asset, receiveTimestamp, contentChanged: true);
+                UpdateView(asset, receiveTimestamp, contentChanged: true, applied: change);
                 _outbox.Add(DeltaApplied(asset, change, result.Hash, receiveTimestamp));
             }
         }

@@ -115,13 +115,15 @@ public sealed partial class BookEngine
         }
     }
 
-    private static void UpdateView(TrackedAsset asset, long receiveTimestamp, bool contentChanged)
+    /// <summary>
+    /// Publishes the asset's next view; <paramref name="applied"/> names the one change or trade that moved
+    /// the book since the last view, so the view can link to it instead of copying the book.
+    /// </summary>
+    private static void UpdateView(TrackedAsset asset, long receiveTimestamp, bool contentChanged, WireEvent? applied = null)
     {
         var previous = asset.View;
-        asset.View = new BookView
+        asset.View = new BookView(previous, asset.Book, contentChanged, applied)
         {
-            AssetId = asset.AssetId,
-            Summary = contentChanged ? asset.Book.Summary() : previous.Summary,
             State = asset.State,
             Epoch = asset.Epoch,
             Seq = asset.Seq,

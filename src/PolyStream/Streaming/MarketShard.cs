@@ -37,6 +37,7 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
     private long _connectionId;
     private long _droppedFrames;
     private long _lastStaleCheck;
+    private int _overflowPosted;
     private int _disposed;
 
     public MarketShard(int id, StreamerConfig config, WsConfig ws, EventBus bus, Action<string> resyncRequested, Action<string> witnessRequested, Func<string, Task> relocate, ConcurrentDictionary<string, int> staleStrikes, Diagnostics.StreamerMetrics metrics, ILoggerFactory loggers)
@@ -143,9 +144,14 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
         if (!_frames.Writer.TryWrite(new ShardWork.Frame(buffer, frame.Length, receivedAtTimestamp)))
         {
             // The reader never waits: a full queue drops the frame, and the loop re-bases every book it may have touched.
+            // One re-base covers every frame dropped until the loop gets to it; a request per dropped frame would
+            // queue a resync of every book per frame and turn an overload into a resync storm.
             ArrayPool<byte>.Shared.Return(buffer);
             Interlocked.Increment(ref _droppedFrames);
-            Post(ShardWork.Overflowed.Instance);
+            if (Interlocked.Exchange(ref _overflowPosted, 1) == 0)
+            {
+                Post(ShardWork.Overflowed.Instance);
+            }
         }
     }
 
@@ -271,8 +277,13 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
             case ShardWork.Resubscribe resubscribe:
                 await ResubscribeAsync(resubscribe.AssetId).ConfigureAwait(false);
                 break;
-            case ShardWork.Reconnected or ShardWork.Overflowed:
-                ResyncAll(work is ShardWork.Reconnected ? "reconnected" : "frame queue overflowed");
+            case ShardWork.Reconnected:
+                ResyncAll("reconnected");
+                break;
+            case ShardWork.Overflowed:
+                // Cleared first: a frame dropped from here on may postdate the re-base below, so it asks for another.
+                Volatile.Write(ref _overflowPosted, 0);
+                ResyncAll("frame queue overflowed");
                 break;
         }
     }

@@ -456,6 +456,106 @@ public sealed class BookEngineTests
     }
 
     [Fact]
+    public async Task Process_ViewsOfManyDeltasAndTradesReadLater_EachEqualsTheVenueBookAfterItsOwnEvent()
+    {
+        await using var h = await SyncedAsync();
+        // The hash a view carries is the last one the venue sent: a trade leaves the delta's in place.
+        var books = new List<(BookView View, BookSummary Truth, BookHash Hash)>();
+
+        // Three times the link limit, both sides, inserts, updates and removals, and a trade every fourth.
+        for (var i = 1; i <= 3 * BookView.MaxChain + 5; i++)
+        {
+            var side = i % 3 == 0 ? Side.Sell : Side.Buy;
+            var price = side == Side.Buy ? $"0.{31 + (i % 7)}" : $"0.{61 + (i % 5)}";
+            var delta = Assert.IsType<BookDeltaApplied>(Assert.Single(h.Feed(h.Venue.ChangeFrame(1000 + i, "A", side, price, $"{i % 4 * 10}"))));
+            books.Add((delta.Book, h.Venue["A"].Summary(), h.Venue["A"].ComputeHash()));
+            if (i % 4 == 0)
+            {
+                var traded = $"0.{40 + (i % 9)}";
+                h.Venue.Trade("A", traded);
+                var trade = Assert.IsType<LastTradeReceived>(Assert.Single(h.Feed(Venue.TradeFrame("A", traded, 1000 + i))));
+                books.Add((trade.Book, h.Venue["A"].Summary(), books[^1].Hash));
+            }
+        }
+
+        // Newest first, so every older view is rebuilt after the book has moved on past it.
+        for (var i = books.Count - 1; i >= 0; i--)
+        {
+            var (view, truth, hash) = books[i];
+            Assert.True(truth.HasSameContent(view.Summary), $"event {i + 1}");
+            Assert.Equal(hash, view.Summary.Hash);
+            Assert.Same(view.Summary, view.Summary);
+        }
+
+        Assert.True(h.Venue["A"].Summary().HasSameContent(h.View("A").Summary));
+    }
+
+    [Fact]
+    public async Task Process_MoreDeltasThanTheLinkLimit_TheLatestViewNoLongerKeepsTheFirstAlive()
+    {
+        await using var h = await SyncedAsync();
+        var first = FeedAndWatchView(h, 1);
+        for (var i = 2; i <= BookView.MaxChain + 2; i++)
+        {
+            h.Feed(h.Venue.ChangeFrame(1000 + i, "A", Side.Buy, $"0.{30 + i}", "25"));
+        }
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        // Links are bounded so a book's memory is too: once a copy is taken, older views can go.
+        Assert.False(first.IsAlive);
+        Assert.True(h.Venue["A"].Summary().HasSameContent(h.View("A").Summary));
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference FeedAndWatchView(EngineHarness h, int i) =>
+        new(Assert.IsType<BookDeltaApplied>(Assert.Single(h.Feed(h.Venue.ChangeFrame(1000 + i, "A", Side.Buy, $"0.{30 + i}", "25")))).Book);
+
+    [Fact]
+    public async Task GetOrderBook_LinkedViewReadFromManyThreadsAtOnce_GivesOneConsistentSummary()
+    {
+        await using var h = await SyncedAsync();
+        for (var i = 1; i <= BookView.MaxChain; i++)
+        {
+            h.Feed(h.Venue.ChangeFrame(1000 + i, "A", Side.Buy, $"0.{30 + i}", "25"));
+        }
+
+        var view = h.View("A");
+        var truth = h.Venue["A"].Summary();
+        using var start = new Barrier(4);
+        var summaries = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(
+            () =>
+            {
+                start.SignalAndWait(TestEvents.WaitLimit);
+                return view.Summary;
+            },
+            TestContext.Current.CancellationToken)));
+
+        Assert.All(summaries, s => Assert.Same(summaries[0], s));
+        Assert.True(truth.HasSameContent(summaries[0]));
+        Assert.Equal(truth.ComputeHash(), summaries[0].ComputeHash());
+    }
+
+    [Fact]
+    public async Task GetOrderBook_StateChangeAfterLinkedDeltas_KeepsTheContentsAndEquality()
+    {
+        await using var h = await SyncedAsync();
+        h.Feed(h.Venue.ChangeFrame(1001, "A", Side.Buy, "0.41", "30"));
+        var before = h.View("A");
+
+        Assert.True(h.Engine.MarkStale("A"));
+
+        var after = h.View("A");
+        Assert.Equal(BookTrustState.Stale, after.State);
+        Assert.True(before.Summary.HasSameContent(after.Summary));
+        Assert.NotEqual(before, after);
+        Assert.Equal(before, before with { });
+        Assert.Equal(before.GetHashCode(), (before with { }).GetHashCode());
+    }
+
+    [Fact]
     public async Task GetOrderBook_ReadWhileTheWriterApplies_AlwaysSeesAConsistentView()
     {
         await using var h = await SyncedAsync();
