@@ -18,10 +18,10 @@ public sealed class MarketShardOverflowTests
         var resyncs = new Signals<string>();
         // Nothing listens on port 1: the connection keeps retrying while the shard's loop works.
         var ws = new WsConfig { Url = new Uri("ws://127.0.0.1:1/ws/market") };
-        var shard = new MarketShard(0, config, ws, bus, resyncs.Add, _ => { }, _ => Task.CompletedTask, metrics, NullLoggerFactory.Instance);
+        var shard = new MarketShard(0, config, ws, bus, resyncs.Add, _ => { }, _ => Task.CompletedTask, new System.Collections.Concurrent.ConcurrentDictionary<string, int>(), metrics, NullLoggerFactory.Instance);
         await using var shardScope = shard;
         await using var events = bus.Subscribe();
-        await shard.AddAsync(["A", "B"], _ => (null, null), ct);
+        await shard.AddAsync(["A", "B"], _ => (null, null), [], ct);
 
         // The loop has not started, so the queue is full (its wake-up) and every frame is dropped.
         for (var i = 0; i < 5; i++)
