@@ -15,8 +15,9 @@ public sealed partial class WsClient
             {
                 outcome = await ConnectAndReadAsync(stopping).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            catch (Exception exception) when (stopping.IsCancellationRequested && (exception is OperationCanceledException || IsTransient(exception)))
             {
+                // Disposal interrupted a connect or a read; whatever it threw is not the caller's problem.
                 break;
             }
 
