@@ -186,7 +186,17 @@ internal sealed class SlotLeases : IAssetOwnership
         }
 
         NatsLog.SlotAcquired(_logger, slot, assets.Length);
-        await Acquired(assets, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await Acquired(assets, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NatsKVException or NatsException or TimeoutException)
+        {
+            // A slot held but not streamed would be a silent gap: hand it back (or let it expire) and try again later.
+            NatsLog.SlotLost(_logger, slot, $"taking it over failed: {ex.Message}");
+            await ReleaseAsync(slot, cancellationToken).ConfigureAwait(false);
+            throw;
+        }
     }
 
     private async Task ReleaseAsync(int slot, CancellationToken cancellationToken)
