@@ -87,6 +87,17 @@ public sealed class DaemonAndRecordTests : IDisposable
     }
 
     [Fact]
+    public async Task Daemon_UnknownHashPolicy_StopsWithExitOneBeforeConnecting()
+    {
+        var config = Path.Combine(_directory, "bad-policy.json");
+        await File.WriteAllTextAsync(config, """{ "PolyStream": { "Host": "http://127.0.0.1:1/", "Assets": ["1"], "HashPolicy": "Sometimes", "StatusPort": 0 } }""", TestContext.Current.CancellationToken);
+
+        var code = await PolyStreamCli.RunAsync(["daemon", "--config", config], new InvocationConfiguration { Output = new StringWriter(), Error = new StringWriter() }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, code);
+    }
+
+    [Fact]
     public async Task Daemon_MissingConfig_ExitsTwoWithAHint()
     {
         using var error = new StringWriter();

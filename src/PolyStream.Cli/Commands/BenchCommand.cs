@@ -36,6 +36,12 @@ internal static class BenchCommand
             DefaultValueFactory = _ => double.PositiveInfinity,
             CustomParser = ParseRate,
         };
+        var hashPolicy = new Option<HashPolicy>("--hash-policy")
+        {
+            Description = "Which book hashes the streamer checks: Verify (every message, the default), Sample:N (one message in N) or Off.",
+            DefaultValueFactory = _ => HashPolicy.Verify,
+            CustomParser = ParseHashPolicy,
+        };
         var simProcess = new Option<bool>("--sim-process") { Description = "Run the simulator in a child process (this executable) instead of this one, so it shares only the CPUs, not the GC or the thread pool." };
         var asSimulator = new Option<bool>("--as-simulator") { Description = "Serve the bench's simulator for a parent bench until its input closes.", Hidden = true };
         var json = new Option<bool>("--json") { Description = "End with one JSON object with every figure (simulator, rate, events_per_s, p50_us, p99_us, alloc_bytes_per_event, working_set_mb, ...)." };
@@ -51,7 +57,7 @@ internal static class BenchCommand
             + "  polystream bench --sim-process --rate 100000 --duration 15s --json\n"
             + "  polystream bench --duration 60s --subscribers 16 --markets 500 --json")
         {
-            duration, subscribers, markets, rate, simProcess, asSimulator, json,
+            duration, subscribers, markets, rate, hashPolicy, simProcess, asSimulator, json,
         };
         command.SetAction((result, cancellationToken) =>
         {
@@ -60,6 +66,7 @@ internal static class BenchCommand
                 result.GetValue(subscribers),
                 result.GetValue(markets),
                 result.GetValue(rate),
+                result.GetRequiredValue(hashPolicy),
                 result.GetValue(simProcess),
                 result.GetValue(json));
             return result.GetValue(asSimulator)
@@ -88,7 +95,7 @@ internal static class BenchCommand
             : await StartInProcessAsync(settings, cancellationToken).ConfigureAwait(false);
         await using var simulatorScope = simulator.ConfigureAwait(false);
         var tokens = await TokensAsync(baseUrl, cancellationToken).ConfigureAwait(false);
-        var streamer = new Streamer(new StreamerConfig { MarketAssets = tokens, EventBufferSize = 1 << 20 });
+        var streamer = new Streamer(new StreamerConfig { MarketAssets = tokens, EventBufferSize = 1 << 20, HashPolicy = settings.HashPolicy });
         await using var streamerScope = streamer.ConfigureAwait(false);
         await output.WriteLineAsync($"bench: {settings.Markets} markets ({tokens.Length} books), {settings.Subscribers} subscribers, simulator {where} at {RateText(settings.Rate)} steps/s over loopback; warming up…").ConfigureAwait(false);
         await streamer.StartAsync(baseUrl, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -146,6 +153,7 @@ internal static class BenchCommand
 
         await output.WriteLineAsync($"{"simulator",-22} {where}").ConfigureAwait(false);
         await output.WriteLineAsync($"{"rate",-22} {RateText(settings.Rate)}").ConfigureAwait(false);
+        await output.WriteLineAsync($"{"hash_policy",-22} {settings.HashPolicy}").ConfigureAwait(false);
         foreach (var (name, value) in figures)
         {
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{name,-22} {value,14:N1}")).ConfigureAwait(false);
@@ -171,6 +179,7 @@ internal static class BenchCommand
             writer.WriteStartObject();
             writer.WriteString("simulator", settings.SimProcess ? "child-process" : "in-process");
             writer.WriteString("rate", RateText(settings.Rate));
+            writer.WriteString("hash_policy", settings.HashPolicy.ToString());
             foreach (var (name, value) in figures)
             {
                 // A percentile of no samples is NaN, which JSON cannot carry.
@@ -200,6 +209,19 @@ internal static class BenchCommand
         }
 
         return rate;
+    }
+
+    private static HashPolicy ParseHashPolicy(ArgumentResult result)
+    {
+        try
+        {
+            return HashPolicy.Parse(result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty);
+        }
+        catch (FormatException ex)
+        {
+            result.AddError(ex.Message);
+            return HashPolicy.Verify;
+        }
     }
 
     private static string RateText(double rate) =>
@@ -276,7 +298,7 @@ internal static class BenchCommand
     private static double Percentile(long[] sorted, double quantile) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(quantile * sorted.Length))] * 1e6 / Stopwatch.Frequency;
 
-    private sealed record BenchSettings(TimeSpan Duration, int Subscribers, int Markets, double Rate, bool SimProcess, bool Json);
+    private sealed record BenchSettings(TimeSpan Duration, int Subscribers, int Markets, double Rate, HashPolicy HashPolicy, bool SimProcess, bool Json);
 
     /// <summary>The bench's simulator in a child process: this CLI again, with the hidden <c>--as-simulator</c>.</summary>
     private sealed class ChildSimulator : IAsyncDisposable

@@ -16,11 +16,13 @@ internal sealed class StreamingService(IOptions<DaemonSettings> options, ILogger
         var settings = options.Value;
         var host = new Uri(settings.Host.EndsWith('/') ? settings.Host : settings.Host + "/");
         List<Tui.WatchedAsset> assets;
+        HashPolicy hashPolicy;
         try
         {
+            hashPolicy = HashPolicy.Parse(settings.HashPolicy);
             assets = await AssetResolver.ResolveAsync(settings.Assets, settings.Markets, new Uri(settings.GammaHost), settings.AllowInsecure, stoppingToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is Rest.ClobApiException or ArgumentException)
+        catch (Exception ex) when (ex is Rest.ClobApiException or ArgumentException or FormatException)
         {
             DaemonLog.CannotStart(_logger, ex.Message);
             Environment.ExitCode = ExitCodes.Failure;
@@ -42,7 +44,7 @@ internal sealed class StreamingService(IOptions<DaemonSettings> options, ILogger
                 Checkpoint = checkpoints is null ? [] : LoadCheckpoint(checkpoints),
                 // In a scale-out the node subscribes what it holds leases for; alone, the daemon streams everything.
                 MarketAssets = settings.Nats.Enabled ? [] : [.. assets.Select(a => a.AssetId)],
-                HashPolicy = ParsePolicy(settings.HashPolicy),
+                HashPolicy = hashPolicy,
                 MaxAssetsPerConnection = settings.MaxAssetsPerConnection,
                 StaleAfter = TimeSpan.FromSeconds(settings.StaleAfterSeconds),
                 Recorder = recorder,
@@ -168,13 +170,6 @@ internal sealed class StreamingService(IOptions<DaemonSettings> options, ILogger
         var reconnects = shards.Sum(s => s.Connection.ReconnectCount);
         DaemonLog.Status(_logger, synced, books.Count, shards.Count, connected, hashesChecked, mismatched, streamer.ResyncCounts.Accepted, reconnects);
     }
-
-    private static HashPolicy ParsePolicy(string text) => text.Trim() switch
-    {
-        var t when t.Equals("Off", StringComparison.OrdinalIgnoreCase) => HashPolicy.Off,
-        var t when t.StartsWith("Sample:", StringComparison.OrdinalIgnoreCase) && int.TryParse(t[7..], out var n) && n > 0 => HashPolicy.Sample(n),
-        _ => HashPolicy.Verify,
-    };
 
     /// <summary>Stands in for the status server or the scale-out node when either is off.</summary>
     private sealed class NoStatus : IAsyncDisposable

@@ -29,6 +29,33 @@ public sealed record HashPolicy
         return every == 1 ? Verify : new HashPolicy(HashPolicyMode.Sample, every);
     }
 
+    /// <summary>Reads <c>Verify</c>, <c>Off</c> or <c>Sample:N</c> (any case), as configuration files and command lines write it.</summary>
+    /// <exception cref="FormatException">The text is none of those; the message lists them.</exception>
+    public static HashPolicy Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var trimmed = text.Trim();
+        if (trimmed.Equals(nameof(Verify), StringComparison.OrdinalIgnoreCase))
+        {
+            return Verify;
+        }
+
+        if (trimmed.Equals(nameof(Off), StringComparison.OrdinalIgnoreCase))
+        {
+            return Off;
+        }
+
+        const string prefix = "Sample:";
+        if (trimmed.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
+            && int.TryParse(trimmed.AsSpan(prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var every)
+            && every >= 1)
+        {
+            return Sample(every);
+        }
+
+        throw new FormatException($"'{text}' is not a hash policy: use Verify, Off or Sample:N (N ≥ 1, check one message in N).");
+    }
+
     /// <inheritdoc />
     public override string ToString() => Mode == HashPolicyMode.Sample ? $"Sample({Every})" : Mode.ToString();
 }

@@ -9,6 +9,7 @@ public sealed class BenchCommandTests
     [InlineData("--subscribers", "0", "--subscribers must be between 1 and 64")]
     [InlineData("--markets", "5001", "--markets must be between 1 and 5000")]
     [InlineData("--duration", "soon", "is not a duration")]
+    [InlineData("--hash-policy", "sometimes", "use Verify, Off or Sample:N")]
     public async Task Bench_BadOption_ExitsTwoWithTheReasonBeforeStartingAnything(string option, string value, string reason)
     {
         var (exitCode, output, error) = await CliRunner.RunAsync("bench", option, value);
