@@ -15,6 +15,18 @@ internal static class BusNames
     /// <summary>The subject token of a re-base the sink publishes itself; it carries the whole book like a snapshot.</summary>
     public const string Rebase = "book_rebase";
 
+    /// <summary>A venue or REST snapshot re-based the book.</summary>
+    public const string Snapshot = "book_snapshot";
+
+    /// <summary>A new tick size re-based the book (empty until the next snapshot).</summary>
+    public const string TickSizeChange = "tick_size_change";
+
+    /// <summary>A delta applied to the book.</summary>
+    public const string Delta = "book_delta";
+
+    /// <summary>The events that carry a whole book: a replica bases on them, a node taking an asset over restores from the last one.</summary>
+    public static IReadOnlyList<string> BookCarriers { get; } = [Snapshot, TickSizeChange, Rebase];
+
     /// <summary><c>&lt;prefix&gt;.&lt;event&gt;.&lt;asset&gt;</c>.</summary>
     public static string Subject(string prefix, string eventName, string? assetId) => $"{prefix}.{eventName}.{assetId ?? NoAsset}";
 
@@ -34,7 +46,7 @@ internal static class BusNames
 
     /// <summary>Whether the event re-bases or changes a book's levels, the events a replica cannot miss.</summary>
     public static bool IsBookChange(string eventName) =>
-        eventName is "book_snapshot" or "book_delta" or "tick_size_change";
+        eventName is Snapshot or Delta or TickSizeChange;
 
     /// <summary>Whether the event kind is published at all: subscriber-local events (lag, disconnect) and dropped frames are not.</summary>
     public static bool IsPublished(StreamEventKind kind) =>

@@ -66,7 +66,7 @@ internal sealed class BusStore
             // Never snapshotted (or purged by an operator): maybe on the stream.
         }
 
-        foreach (var name in (string[])["book_snapshot", "tick_size_change", BusNames.Rebase])
+        foreach (var name in BusNames.BookCarriers)
         {
             if (await LastBookOnAsync(BusNames.Subject(_options.SubjectPrefix, name, assetId), cancellationToken).ConfigureAwait(false) is { } book
                 && (best is null || (book.Epoch, book.Seq).CompareTo((best.Epoch, best.Seq)) > 0))

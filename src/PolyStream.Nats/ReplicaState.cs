@@ -123,9 +123,9 @@ internal sealed class ReplicaState(NatsScaleOutOptions options, IReadOnlySet<str
     {
         switch (root.GetProperty("type").GetString())
         {
-            case "book_snapshot" or "tick_size_change" or BusNames.Rebase:
+            case BusNames.Snapshot or BusNames.TickSizeChange or BusNames.Rebase:
                 return book.Base(BookCheckpointJson.Read(root.GetProperty("book")), State(root), root.GetProperty("node").GetString()!, ContentHash(root)) ? ReplicaStep.Applied : ReplicaStep.Skipped;
-            case "book_delta":
+            case BusNames.Delta:
                 var changes = root.GetProperty("changes").EnumerateArray()
                     .Select(c => (c.GetProperty("side").GetString() == "BUY" ? Side.Buy : Side.Sell, ExactDecimal.Parse(c.GetProperty("price").GetString()!), ExactDecimal.Parse(c.GetProperty("size").GetString()!)))
                     .ToImmutableArray();

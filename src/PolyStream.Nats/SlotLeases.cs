@@ -62,6 +62,17 @@ internal sealed class SlotLeases : IAssetOwnership
 
     public IReadOnlyCollection<string> HeldAssets => _owned;
 
+    private int HeldCount
+    {
+        get
+        {
+            lock (_held)
+            {
+                return _held.Count;
+            }
+        }
+    }
+
     public bool IsTrusted => _time.GetTimestamp() < Interlocked.Read(ref _trustedUntil);
 
     public bool Holds(string assetId) => _owned.Contains(assetId);
@@ -115,7 +126,7 @@ internal sealed class SlotLeases : IAssetOwnership
 
         // Start looking at a node-specific slot, so nodes starting together do not all race for slot 0.
         var start = BusNames.SlotOf(_options.NodeId, _options.Slots);
-        for (var i = 0; i < _options.Slots && HeldSlots.Count < fair; i++)
+        for (var i = 0; i < _options.Slots && HeldCount < fair; i++)
         {
             var slot = (start + i) % _options.Slots;
             if (!taken.Contains(BusNames.SlotKey(slot)))

@@ -148,7 +148,12 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(assetIds);
         ArgumentNullException.ThrowIfNull(restoreFrom);
-        var restore = restoreFrom.ToList();
+        var restore = new Dictionary<string, Recording.BookCheckpoint>(StringComparer.Ordinal);
+        foreach (var saved in restoreFrom)
+        {
+            restore[saved.Summary.AssetId] = saved; // The last one given for a token wins.
+        }
+
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         await _subscriptions.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -172,7 +177,7 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
                     }
                 }
 
-                await shard.AddAsync(chunk, static _ => (null, null), restore, cancellationToken).ConfigureAwait(false);
+                await shard.AddAsync(chunk, [.. chunk.Select(restore.GetValueOrDefault).OfType<Recording.BookCheckpoint>()], cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -351,7 +356,7 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
             }
 
             await from.RemoveAsync([assetId], CancellationToken.None).ConfigureAwait(false);
-            await to.AddAsync([assetId], static _ => (null, null), [], CancellationToken.None).ConfigureAwait(false);
+            await to.AddAsync([assetId], [], CancellationToken.None).ConfigureAwait(false);
         }
         finally
         {

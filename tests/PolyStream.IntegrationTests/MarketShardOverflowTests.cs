@@ -21,7 +21,7 @@ public sealed class MarketShardOverflowTests
         var shard = new MarketShard(0, config, ws, bus, resyncs.Add, _ => { }, _ => Task.CompletedTask, new System.Collections.Concurrent.ConcurrentDictionary<string, int>(), metrics, NullLoggerFactory.Instance);
         await using var shardScope = shard;
         await using var events = bus.Subscribe();
-        await shard.AddAsync(["A", "B"], _ => (null, null), [], ct);
+        await shard.AddAsync(["A", "B"], [], ct);
 
         // The loop has not started, so the queue is full (its wake-up) and every frame is dropped.
         for (var i = 0; i < 5; i++)

@@ -99,7 +99,8 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
         await _client.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async ValueTask AddAsync(IReadOnlyCollection<string> assets, Func<string, (ExactDecimal? MinOrderSize, bool? NegRisk)> metadata, IEnumerable<BookCheckpoint> restore, CancellationToken cancellationToken)
+    /// <summary>Tracks and subscribes <paramref name="assets"/>; each book in <paramref name="restore"/> (one of those assets) starts from it.</summary>
+    public async ValueTask AddAsync(IReadOnlyCollection<string> assets, IEnumerable<BookCheckpoint> restore, CancellationToken cancellationToken)
     {
         lock (_assets)
         {
@@ -107,8 +108,8 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
         }
 
         // Tracking (and any restored book) is queued before the subscribe is sent, so the initial dump finds its books.
-        Post(new ShardWork.Track(assets, metadata));
-        foreach (var saved in restore.Where(c => assets.Contains(c.Summary.AssetId)))
+        Post(new ShardWork.Track(assets));
+        foreach (var saved in restore)
         {
             Post(new ShardWork.Restore(saved));
         }
@@ -254,8 +255,7 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
             case ShardWork.Track track:
                 foreach (var asset in track.Assets)
                 {
-                    var (minOrderSize, negRisk) = track.Metadata(asset);
-                    _engine.Track(asset, minOrderSize, negRisk);
+                    _engine.Track(asset);
                     _firstSnapshotDue[asset] = _time.GetTimestamp();
                 }
 

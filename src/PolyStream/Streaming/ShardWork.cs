@@ -13,7 +13,7 @@ internal abstract record ShardWork
     public sealed record Frame(byte[] Buffer, int Length, long ReceivedAt) : ShardWork;
 
     /// <summary>Start keeping books for these assets, with their hashed metadata.</summary>
-    public sealed record Track(IReadOnlyCollection<string> Assets, Func<string, (ExactDecimal? MinOrderSize, bool? NegRisk)> Metadata) : ShardWork;
+    public sealed record Track(IReadOnlyCollection<string> Assets) : ShardWork;
 
     /// <summary>Load a book saved by a previous run, until the feed confirms it.</summary>
     public sealed record Restore(Recording.BookCheckpoint Checkpoint) : ShardWork;

@@ -14,6 +14,9 @@ public static class StreamEventJson
     /// <summary>The schema version written in every object's <c>v</c> field.</summary>
     public const int Version = 1;
 
+    // Written for every event (NDJSON lines, bus subjects), so made once; the kinds are numbered from 0.
+    private static readonly string[] s_typeNames = [.. Enum.GetValues<StreamEventKind>().Order().Select(SnakeCase)];
+
     /// <summary>One event as a single-line JSON object.</summary>
     public static string Line(StreamEvent streamEvent)
     {
@@ -102,7 +105,10 @@ public static class StreamEventJson
     }
 
     /// <summary>The kind in snake case: <c>book_delta</c>, <c>book_state_changed</c>, …</summary>
-    public static string TypeName(StreamEventKind kind)
+    public static string TypeName(StreamEventKind kind) =>
+        (uint)kind < (uint)s_typeNames.Length ? s_typeNames[(int)kind] : SnakeCase(kind);
+
+    private static string SnakeCase(StreamEventKind kind)
     {
         var name = kind.ToString();
         var text = new StringBuilder(name.Length + 4);
