@@ -42,13 +42,13 @@ internal static class CommonOptions
     /// <summary><c>--market SLUG</c>, repeatable: market slugs, both tokens each, looked up on Gamma.</summary>
     public static Option<string[]> Markets() => new("--market") { Description = "Market slugs, both tokens each (repeatable; looked up on Gamma).", AllowMultipleArgumentsPerToken = true };
 
-    /// <summary>Requires at least one of <paramref name="assets"/> or <paramref name="markets"/> on <paramref name="command"/>.</summary>
-    public static void RequireSomethingToWatch(Command command, Option<string[]> assets, Option<string[]> markets) =>
+    /// <summary>Requires at least one of <paramref name="assets"/> or <paramref name="markets"/> on <paramref name="command"/>, unless <paramref name="source"/> names somewhere else to read from.</summary>
+    public static void RequireSomethingToWatch(Command command, Option<string[]> assets, Option<string[]> markets, Option<string?>? source = null) =>
         command.Validators.Add(r =>
         {
-            if ((r.GetValue(assets)?.Length ?? 0) + (r.GetValue(markets)?.Length ?? 0) == 0)
+            if ((source is null || r.GetValue(source) is null) && (r.GetValue(assets)?.Length ?? 0) + (r.GetValue(markets)?.Length ?? 0) == 0)
             {
-                r.AddError("Name at least one --asset or --market.");
+                r.AddError(source is null ? "Name at least one --asset or --market." : $"Name at least one --asset or --market (or read a scale-out with {source.Name} URL).");
             }
         });
 

@@ -158,7 +158,7 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
         await _subscriptions.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var fresh = new Queue<string>(assetIds.Distinct(StringComparer.Ordinal).Where(a => !IsStreamed(a)));
+            var fresh = new Queue<string>(assetIds.Distinct(StringComparer.Ordinal).Where(a => ShardOf(a) is null));
             while (fresh.Count > 0)
             {
                 var shard = ShardWithRoom() ?? await OpenShardAsync(cancellationToken).ConfigureAwait(false);
@@ -267,19 +267,12 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
         return builder.Uri;
     }
 
-    private bool IsStreamed(string assetId)
-    {
-        lock (_byAsset)
-        {
-            return _byAsset.ContainsKey(assetId);
-        }
-    }
-
-    private MarketShard? ShardWithRoom()
+    /// <summary>A shard below the per-connection limit, other than <paramref name="except"/>; <see langword="null"/> when all are full.</summary>
+    private MarketShard? ShardWithRoom(MarketShard? except = null)
     {
         lock (_shards)
         {
-            return _shards.FirstOrDefault(s => s.AssetCount < _config.MaxAssetsPerConnection);
+            return _shards.FirstOrDefault(s => s != except && s.AssetCount < _config.MaxAssetsPerConnection);
         }
     }
 
@@ -342,13 +335,7 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
                 return;
             }
 
-            MarketShard? to;
-            lock (_shards)
-            {
-                to = _shards.FirstOrDefault(s => s != from && s.AssetCount < _config.MaxAssetsPerConnection);
-            }
-
-            to ??= await OpenShardAsync(CancellationToken.None).ConfigureAwait(false);
+            var to = ShardWithRoom(except: from) ?? await OpenShardAsync(CancellationToken.None).ConfigureAwait(false);
             StreamerLog.Relocated(_logger, assetId, from.Id, to.Id);
             lock (_byAsset)
             {

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace PolyStream.IntegrationTests;
 
 /// <summary>Runs the official TypeScript client's scripts in tests/ts-client, installing its pinned packages once per run.</summary>
@@ -31,23 +29,6 @@ internal static class NodeHarness
         }
     }
 
-    private static async Task<(int ExitCode, string Output, string Error)> ExecAsync(string program, params string[] args)
-    {
-        var start = new ProcessStartInfo(program, args) { WorkingDirectory = Folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} could not be started; is Node.js installed?");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(s_limit);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{program} {string.Join(' ', args)} did not finish within {s_limit}.");
-        }
-
-        return (process.ExitCode, await output, await error);
-    }
+    private static Task<(int ExitCode, string Output, string Error)> ExecAsync(string program, params string[] args) =>
+        ChildProcess.RunAsync(program, args, s_limit, Folder);
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace PolyStream.IntegrationTests;
 
 /// <summary>
@@ -21,14 +19,10 @@ internal static class TestDependencies
             return;
         }
 
-        using var process = Process.Start(new ProcessStartInfo("bash", [Path.Combine(RepositoryRoot, "eng", "install-test-deps.sh")]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        var error = await process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-        await process.WaitForExitAsync(timeout.Token);
-        if (process.ExitCode != 0)
+        var (code, output, error) = await ChildProcess.RunAsync("bash", [Path.Combine(RepositoryRoot, "eng", "install-test-deps.sh")], TimeSpan.FromMinutes(10));
+        if (code != 0)
         {
-            throw new InvalidOperationException($"eng/install-test-deps.sh failed ({process.ExitCode}): {output}{error}");
+            throw new InvalidOperationException($"eng/install-test-deps.sh failed ({code}): {output}{error}");
         }
     }
 

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace PolyStream.IntegrationTests;
 
 /// <summary>Drives <c>polystream demo</c>'s live screen in a real terminal (tmux), as a person would: look, move, quit.</summary>
@@ -79,10 +77,7 @@ public sealed class TuiTests
 
     private static async Task<(int ExitCode, string Output)> RunAsync(string program, params string[] args)
     {
-        using var process = Process.Start(new ProcessStartInfo(program, args) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })!;
-        var output = await process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var error = await process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        return (process.ExitCode, output + error);
+        var (code, output, error) = await ChildProcess.RunAsync(program, args, TimeSpan.FromMinutes(1));
+        return (code, output + error);
     }
 }

@@ -31,28 +31,21 @@ internal static class StreamCommand
         {
             assets, markets, host, gammaHost, json, duration, nats, natsStream, natsCredentials, fromStart,
         };
-        command.Validators.Add(r =>
-        {
-            if (r.GetValue(nats) is null && (r.GetValue(assets)?.Length ?? 0) + (r.GetValue(markets)?.Length ?? 0) == 0)
-            {
-                r.AddError("Name at least one --asset or --market (or read a scale-out with --nats URL).");
-            }
-        });
+        CommonOptions.RequireSomethingToWatch(command, assets, markets, source: nats);
         command.SetAction(async (result, cancellationToken) =>
         {
             var output = result.InvocationConfiguration.Output;
             var error = result.InvocationConfiguration.Error;
             using var stop = DurationOption.StopAfter(result, duration, cancellationToken);
-            if (result.GetValue(nats) is { } natsUrl)
-            {
-                var options = new NatsScaleOutOptions { Url = natsUrl, StreamName = result.GetRequiredValue(natsStream), CredentialsFile = result.GetValue(natsCredentials)?.FullName };
-                var watched = await AssetResolver.ResolveAsync(result, assets, markets, gammaHost, cancellationToken).ConfigureAwait(false);
-                return await BusStreamPrinter.RunAsync(options, watched.Select(w => w.AssetId).ToHashSet(StringComparer.Ordinal), result.GetValue(fromStart), result.GetValue(json), output, error, stop.Token, cancellationToken).ConfigureAwait(false);
-            }
-
             try
             {
                 var watched = await AssetResolver.ResolveAsync(result, assets, markets, gammaHost, cancellationToken).ConfigureAwait(false);
+                if (result.GetValue(nats) is { } natsUrl)
+                {
+                    var options = new NatsScaleOutOptions { Url = natsUrl, StreamName = result.GetRequiredValue(natsStream), CredentialsFile = result.GetValue(natsCredentials)?.FullName };
+                    return await BusStreamPrinter.RunAsync(options, watched.Select(w => w.AssetId).ToHashSet(StringComparer.Ordinal), result.GetValue(fromStart), result.GetValue(json), output, error, stop.Token, cancellationToken).ConfigureAwait(false);
+                }
+
                 var streamer = new Streamer(new StreamerConfig { MarketAssets = [.. watched.Select(w => w.AssetId)], AllowInsecureTransport = result.GetValue(CommonOptions.Insecure) });
                 await using var scope = streamer.ConfigureAwait(false);
                 var events = streamer.Events();

@@ -15,8 +15,6 @@ internal sealed class FeedMonitor : IAsyncDisposable
     private long _total;
     private long _trades;
     private long _mismatches;
-    private long _stateChanges;
-    private long _lagged;
 
     public FeedMonitor(Streamer streamer)
     {
@@ -30,10 +28,6 @@ internal sealed class FeedMonitor : IAsyncDisposable
     public long Trades => Interlocked.Read(ref _trades);
 
     public long Mismatches => Interlocked.Read(ref _mismatches);
-
-    public long StateChanges => Interlocked.Read(ref _stateChanges);
-
-    public long Lagged => Interlocked.Read(ref _lagged);
 
     /// <summary>The most recent trades, newest first.</summary>
     public IReadOnlyList<LastTradeReceived> Tape
@@ -74,12 +68,6 @@ internal sealed class FeedMonitor : IAsyncDisposable
                     break;
                 case HashMismatchDetected:
                     Interlocked.Increment(ref _mismatches);
-                    break;
-                case BookStateChanged:
-                    Interlocked.Increment(ref _stateChanges);
-                    break;
-                case Lagged lagged:
-                    Interlocked.Add(ref _lagged, lagged.Count);
                     break;
             }
         }

@@ -33,12 +33,12 @@ internal sealed class StreamerMetrics : IDisposable
         _meter.CreateObservableGauge("rest.budget", () => streamer.RestBudgetLeft, description: "REST resync calls left in the current window.");
     }
 
-    /// <summary>Records how long a frame waited and was processed; a no-op unless a listener is attached.</summary>
-    public void RecordFrame(TimeSpan latency)
+    /// <summary>Records how long a frame received at <paramref name="receivedAt"/> waited and was processed; a no-op (not even a clock read) unless a listener is attached.</summary>
+    public void RecordFrame(TimeProvider time, long receivedAt)
     {
         if (_frameLatency.Enabled)
         {
-            _frameLatency.Record(latency.TotalMilliseconds);
+            _frameLatency.Record(time.GetElapsedTime(receivedAt).TotalMilliseconds);
         }
     }
 

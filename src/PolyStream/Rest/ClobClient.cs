@@ -205,8 +205,7 @@ public sealed partial class ClobClient : IDisposable
 
     private HttpRequestMessage CreateRequest(HttpMethod method, string path, string? query, string? body, RequestAuth auth)
     {
-        // Relative to the host's path, so a CLOB behind a path prefix works too.
-        var uri = new Uri(_options.Host, (query is null ? path : $"{path}?{query}").TrimStart('/'));
+        var uri = RestTransport.Resolve(_options.Host, path, query);
         var request = new HttpRequestMessage(method, uri);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("*/*"));
         if (body is not null)

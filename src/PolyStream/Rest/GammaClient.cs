@@ -70,8 +70,7 @@ public sealed class GammaClient : IDisposable
 
     private async Task<T> GetAsync<T>(string path, string? query, JsonTypeInfo<T> type, CancellationToken cancellationToken)
     {
-        // Relative to the host's path, so a Gamma served under a prefix (the simulator's /gamma/) works too.
-        var uri = new Uri(_options.Host, (query is null ? path : $"{path}?{query}").TrimStart('/'));
+        var uri = RestTransport.Resolve(_options.Host, path, query);
         var body = await _transport.SendAsync(HttpMethod.Get, path, () => new HttpRequestMessage(HttpMethod.Get, uri), cancellationToken).ConfigureAwait(false);
         return RestBodies.Deserialize(body, type, $"GET {path}");
     }

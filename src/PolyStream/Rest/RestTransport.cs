@@ -24,6 +24,16 @@ internal sealed class RestTransport : IDisposable
         _limits = options.EnforceRateLimits ? limits : null;
     }
 
+    /// <summary>
+    /// The URL of <paramref name="path"/> relative to the host's own path, so a service behind a prefix (the
+    /// simulator's <c>/gamma</c>) works whether or not the host was written with a trailing slash.
+    /// </summary>
+    public static Uri Resolve(Uri host, string path, string? query)
+    {
+        var root = host.AbsolutePath.EndsWith('/') ? host : new Uri(host.AbsoluteUri + "/");
+        return new Uri(root, (query is null ? path : $"{path}?{query}").TrimStart('/'));
+    }
+
     public double Available(string path) => _limits?.Available(path) ?? double.PositiveInfinity;
 
     /// <summary>Sends one call and returns the body of its successful answer.</summary>

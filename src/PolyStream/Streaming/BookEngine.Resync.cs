@@ -49,7 +49,7 @@ public sealed partial class BookEngine
         {
             // The summary's last trade price predates a trade the stream already delivered.
             asset.Book.RecordTrade(trade);
-            UpdateView(asset, receiveTimestamp, contentChanged: true);
+            UpdateView(asset, receiveTimestamp, contentChanged: true, applied: trade);
         }
 
         var replayed = Replay(asset, snapshot.Timestamp, receiveTimestamp);

@@ -85,14 +85,6 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
 
     private Action<string> WitnessRequested { get; }
 
-    public bool Carries(string assetId)
-    {
-        lock (_assets)
-        {
-            return _assets.Contains(assetId);
-        }
-    }
-
     public async ValueTask StartAsync(CancellationToken cancellationToken)
     {
         _loop = RunAsync(_stopping.Token);
@@ -244,7 +236,7 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
                 try
                 {
                     _engine.Process(frame.Buffer.AsSpan(0, frame.Length), frame.ReceivedAt);
-                    _metrics.RecordFrame(_time.GetElapsedTime(frame.ReceivedAt));
+                    _metrics.RecordFrame(_time, frame.ReceivedAt);
                 }
                 finally
                 {

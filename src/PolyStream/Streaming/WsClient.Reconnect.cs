@@ -121,7 +121,7 @@ public sealed partial class WsClient
                 catch (Exception exception) when (!stopping.IsCancellationRequested && IsTransient(exception))
                 {
                     WsLog.ConnectionLost(_logger, id, exception.Message);
-                    return new Outcome(id, WsDisconnectReason.ConnectionLost, null, null, null, Elapsed(connection));
+                    return new Outcome(id, WsDisconnectReason.ConnectionLost, null, null, null, HealthyFor(connection, WsDisconnectReason.ConnectionLost));
                 }
             }
 
@@ -196,8 +196,6 @@ public sealed partial class WsClient
             ? TimeSpan.Zero
             : _time.GetElapsedTime(connection.ConnectedAt, until);
     }
-
-    private TimeSpan Elapsed(WsConnection connection) => connection.ConnectedAt == 0 ? TimeSpan.Zero : _time.GetElapsedTime(connection.ConnectedAt);
 
     /// <summary>How one connection ended.</summary>
     private readonly record struct Outcome(
