@@ -14,12 +14,16 @@ internal static class DurationOption
     };
 
     /// <summary>A token that is cancelled by <paramref name="cancellationToken"/>, or when the duration (if given) runs out.</summary>
-    public static CancellationTokenSource StopAfter(ParseResult result, Option<TimeSpan?> duration, CancellationToken cancellationToken)
+    public static CancellationTokenSource StopAfter(ParseResult result, Option<TimeSpan?> duration, CancellationToken cancellationToken) =>
+        StopAfter(result.GetValue(duration), cancellationToken);
+
+    /// <summary>A token that is cancelled by <paramref name="cancellationToken"/>, or after <paramref name="limit"/> when there is one.</summary>
+    public static CancellationTokenSource StopAfter(TimeSpan? limit, CancellationToken cancellationToken)
     {
         var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (result.GetValue(duration) is { } limit)
+        if (limit is { } after)
         {
-            stop.CancelAfter(limit);
+            stop.CancelAfter(after);
         }
 
         return stop;

@@ -25,7 +25,7 @@ public sealed class DaemonAndRecordTests : IDisposable
         await using var sim = await LiveSimulatorAsync();
         var config = Path.Combine(_directory, "daemon.json");
         var recording = Path.Combine(_directory, "rec");
-        var statusPort = FreePort();
+        var statusPort = Loopback.FreePort();
         var checkpoint = Path.Combine(_directory, "checkpoint.json");
         await File.WriteAllTextAsync(config, $$"""
             { "PolyStream": { "Host": "{{sim.BaseUrl}}", "GammaHost": "{{sim.GammaUrl}}", "Markets": ["{{sim.Engine.Markets[0].Slug}}"], "StatusIntervalSeconds": 1, "RecordTo": "{{recording}}", "StatusPort": {{statusPort}}, "CheckpointFile": "{{checkpoint}}" } }
@@ -79,12 +79,6 @@ public sealed class DaemonAndRecordTests : IDisposable
         Assert.Contains("mismatched=0", output.ToString(), StringComparison.Ordinal);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     [Fact]
     public async Task Daemon_UnknownHashPolicy_StopsWithExitOneBeforeConnecting()

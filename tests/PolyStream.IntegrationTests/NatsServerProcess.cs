@@ -29,7 +29,7 @@ internal sealed class NatsServerProcess : IAsyncDisposable
         await TestDependencies.EnsureAsync();
         var store = Path.Combine(Path.GetTempPath(), "polystream-nats-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(store);
-        var server = new NatsServerProcess(store, FreePort());
+        var server = new NatsServerProcess(store, Loopback.FreePort());
         await server.RestartAsync();
         return server;
     }
@@ -95,12 +95,5 @@ internal sealed class NatsServerProcess : IAsyncDisposable
         }
 
         return ValueTask.CompletedTask;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -18,7 +18,7 @@ public sealed class ReplayTests : IDisposable
     public async Task Replay_RecordingOfALiveStream_EndsAtGroundTruthWithEveryHashVerified()
     {
         await using var host = await SimHost.StartAsync(new SimulatorOptions { Markets = 8, Seed = 51, MarketLifecycle = false });
-        string[] tokens = [.. host.Server.Engine.Markets.SelectMany(m => new[] { m.YesTokenId, m.NoTokenId })];
+        var tokens = host.AllTokens();
         var recording = Path.Combine(_directory, "rec");
         await using (var recorder = RecordingWriter.Start(new RecordingWriterOptions { Directory = recording, Assets = [.. tokens], BlockBytes = 16 * 1024 }))
         {

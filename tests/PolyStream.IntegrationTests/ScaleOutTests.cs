@@ -48,8 +48,6 @@ public sealed class ScaleOutTests
         }
     }
 
-    private static string[] AllTokens(SimHost host) =>
-        [.. host.Server.Engine.Markets.SelectMany(m => new[] { m.YesTokenId, m.NoTokenId })];
 
     private static async Task WaitUntilAsync(Func<bool> condition, string what)
     {
@@ -79,7 +77,7 @@ public sealed class ScaleOutTests
     {
         await using var nats = await NatsServerProcess.StartAsync();
         await using var host = await SimHost.StartAsync(new SimulatorOptions { Markets = 50, Seed = 31, MarketLifecycle = false });
-        var tokens = AllTokens(host);
+        var tokens = host.AllTokens();
         await using var a = await LocalNode.StartAsync(host, tokens, Options(nats, "node-a"));
         await using var b = await LocalNode.StartAsync(host, tokens, Options(nats, "node-b"));
         var (nodeA, nodeB, streamerA, streamerB) = (a.Node, b.Node, a.Streamer, b.Streamer);
@@ -114,7 +112,7 @@ public sealed class ScaleOutTests
     {
         await using var nats = await NatsServerProcess.StartAsync();
         await using var host = await SimHost.StartAsync(new SimulatorOptions { Markets = 30, Seed = 36, MarketLifecycle = false });
-        var tokens = AllTokens(host);
+        var tokens = host.AllTokens();
         var locals = new List<LocalNode>();
         try
         {
@@ -146,7 +144,7 @@ public sealed class ScaleOutTests
         var leasePeriod = TimeSpan.FromSeconds(4);
         await using var nats = await NatsServerProcess.StartAsync();
         await using var host = await SimHost.StartAsync(new SimulatorOptions { Markets = 50, Seed = 32, MarketLifecycle = false });
-        var tokens = AllTokens(host);
+        var tokens = host.AllTokens();
         var folder = Directory.CreateTempSubdirectory("polystream-scaleout-").FullName;
         using var nodeA = StartDaemon(folder, "node-a", nats.Url, host, tokens, leasePeriod);
         using var nodeB = StartDaemon(folder, "node-b", nats.Url, host, tokens, leasePeriod);
@@ -189,7 +187,7 @@ public sealed class ScaleOutTests
     {
         await using var nats = await NatsServerProcess.StartAsync();
         await using var host = await SimHost.StartAsync(new SimulatorOptions { Markets = 10, Seed = 33, MarketLifecycle = false });
-        var tokens = AllTokens(host);
+        var tokens = host.AllTokens();
         var options = Options(nats, "node-a") with { LeasePeriod = TimeSpan.FromSeconds(10) };
         await using var local = await LocalNode.StartAsync(host, tokens, options);
         var node = local.Node;
@@ -229,7 +227,7 @@ public sealed class ScaleOutTests
     {
         await using var nats = await NatsServerProcess.StartAsync();
         await using var host = await SimHost.StartAsync(new SimulatorOptions { Markets = 3, Seed = 34, MarketLifecycle = false });
-        var tokens = AllTokens(host);
+        var tokens = host.AllTokens();
         await using var local = await LocalNode.StartAsync(host, tokens, Options(nats, "node-a"));
         await WaitUntilAsync(() => local.SyncedBooks == tokens.Length, "the node streams every asset");
         host.Server.Step(200);
@@ -265,7 +263,7 @@ public sealed class ScaleOutTests
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
         try
         {
-            using var daemon = StartDaemon(folder, "node-a", "nats://127.0.0.1:1", host, AllTokens(host), TimeSpan.FromSeconds(4), output);
+            using var daemon = StartDaemon(folder, "node-a", "nats://127.0.0.1:1", host, host.AllTokens(), TimeSpan.FromSeconds(4), output);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
             timeout.CancelAfter(s_limit);
             await daemon.WaitForExitAsync(timeout.Token);

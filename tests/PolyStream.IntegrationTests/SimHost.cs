@@ -27,6 +27,9 @@ internal sealed class SimHost : IAsyncDisposable
         return new SimHost(server, time);
     }
 
+    /// <summary>Both tokens of every market, in market order.</summary>
+    public string[] AllTokens() => [.. Server.Engine.Markets.SelectMany(m => new[] { m.YesTokenId, m.NoTokenId })];
+
     public Task<SimClient> ConnectMarketAsync() => SimClient.ConnectAsync(Server.MarketWebSocketUrl);
 
     public async ValueTask DisposeAsync()

@@ -33,7 +33,7 @@ public sealed class StreamerFaultTests
     private static async Task<Run> StartAsync(SimulatorOptions? sim = null, Func<StreamerConfig, StreamerConfig>? tune = null)
     {
         var host = await SimHost.StartAsync((sim ?? new SimulatorOptions()) with { Markets = 6, Seed = 21, MarketLifecycle = false });
-        string[] tokens = [.. host.Server.Engine.Markets.SelectMany(m => new[] { m.YesTokenId, m.NoTokenId })];
+        var tokens = host.AllTokens();
         var config = new StreamerConfig
         {
             MarketAssets = tokens,

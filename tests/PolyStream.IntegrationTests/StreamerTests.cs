@@ -17,8 +17,6 @@ public sealed class StreamerTests
         Resync = new ResyncOptions { RetryDelay = TimeSpan.FromMilliseconds(100) },
     };
 
-    private static string[] AllTokens(SimHost host) =>
-        [.. host.Server.Engine.Markets.SelectMany(m => new[] { m.YesTokenId, m.NoTokenId })];
 
     /// <summary>Waits until every streamed book is Synced and equal to the simulator's ground truth; returns how long it took.</summary>
     private static async Task<TimeSpan> WaitForGroundTruthAsync(Streamer streamer, SimHost host, string[] tokens)
@@ -47,7 +45,7 @@ public sealed class StreamerTests
     public async Task Stream_500AssetsOverThreeShards_EverySyncedBookEqualsGroundTruthAtCheckpoints()
     {
         await using var host = await SimHost.StartAsync(new SimulatorOptions { Markets = 250, Seed = 11, MarketLifecycle = false });
-        var tokens = AllTokens(host);
+        var tokens = host.AllTokens();
         await using var streamer = new Streamer(Config(tokens));
 
         await streamer.StartAsync(host.Server.BaseUrl, cancellationToken: TestContext.Current.CancellationToken);
@@ -68,7 +66,7 @@ public sealed class StreamerTests
     public async Task Stream_ConnectionsDropped_ReconnectsAndEveryBookReturnsToGroundTruth()
     {
         await using var host = await SimHost.StartAsync(new SimulatorOptions { Markets = 20, Seed = 12, MarketLifecycle = false });
-        var tokens = AllTokens(host);
+        var tokens = host.AllTokens();
         await using var streamer = new Streamer(Config(tokens) with { MaxAssetsPerConnection = 15 });
         await streamer.StartAsync(host.Server.BaseUrl, cancellationToken: TestContext.Current.CancellationToken);
         await WaitForGroundTruthAsync(streamer, host, tokens);
@@ -86,7 +84,7 @@ public sealed class StreamerTests
     public async Task Stream_CorruptedHashes_TurnSuspectResyncAndReturnToGroundTruth()
     {
         await using var host = await SimHost.StartAsync(new SimulatorOptions { Markets = 10, Seed = 13, MarketLifecycle = false });
-        var tokens = AllTokens(host);
+        var tokens = host.AllTokens();
         await using var streamer = new Streamer(Config(tokens));
         await using var events = streamer.Subscribe(new SubscriberOptions { Capacity = 100_000 });
         await streamer.StartAsync(host.Server.BaseUrl, cancellationToken: TestContext.Current.CancellationToken);
@@ -115,7 +113,7 @@ public sealed class StreamerTests
     public async Task Stream_DroppedDeltas_AreCaughtByTheHashAndRepaired()
     {
         await using var host = await SimHost.StartAsync(new SimulatorOptions { Markets = 10, Seed = 14, MarketLifecycle = false });
-        var tokens = AllTokens(host);
+        var tokens = host.AllTokens();
         await using var streamer = new Streamer(Config(tokens));
         await streamer.StartAsync(host.Server.BaseUrl, cancellationToken: TestContext.Current.CancellationToken);
         await WaitForGroundTruthAsync(streamer, host, tokens);
@@ -132,7 +130,7 @@ public sealed class StreamerTests
     public async Task SubscribeAndUnsubscribe_AtRunTime_AddAndDropBooks()
     {
         await using var host = await SimHost.StartAsync(new SimulatorOptions { Markets = 6, Seed = 15, MarketLifecycle = false });
-        var tokens = AllTokens(host);
+        var tokens = host.AllTokens();
         await using var streamer = new Streamer(Config(tokens[..4]));
         await streamer.StartAsync(host.Server.BaseUrl, cancellationToken: TestContext.Current.CancellationToken);
         await WaitForGroundTruthAsync(streamer, host, tokens[..4]);

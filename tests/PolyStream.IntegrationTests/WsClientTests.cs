@@ -217,7 +217,7 @@ public sealed partial class WsClientTests
     {
         await using var host = await SimHost.StartAsync(s_quiet with { Markets = 150 });
         host.Server.Faults.MaxAssetsPerSubscribeMessage = 100;
-        var assets = host.Server.Engine.Markets.SelectMany(m => new[] { m.YesTokenId, m.NoTokenId }).ToArray();
+        var assets = host.AllTokens();
         Assert.Equal(300, assets.Length);
         var wire = Wire(host);
         var sink = new RecordingSink();
@@ -432,10 +432,7 @@ public sealed partial class WsClientTests
     [Fact]
     public async Task NothingListening_ConnectFailures_BackoffGrowsNoExceptionToCaller()
     {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var port = Loopback.FreePort();
         var sink = new RecordingSink();
         var config = new WsConfig
         {

@@ -55,12 +55,8 @@ internal static class DemoCommand
         await using var monitorScope = monitor.ConfigureAwait(false);
         await streamer.StartAsync(simulator.BaseUrl, cancellationToken: cancellationToken).ConfigureAwait(false);
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var limit = duration ?? (noTui ? TimeSpan.FromSeconds(30) : (TimeSpan?)null);
-        if (limit is { } l)
-        {
-            stop.CancelAfter(l);
-        }
+        // Without a screen nobody presses q, so a script run ends by itself.
+        using var stop = DurationOption.StopAfter(duration ?? (noTui ? TimeSpan.FromSeconds(30) : null), cancellationToken);
 
         var dashboard = new Dashboard(streamer, monitor, assets, $"simulator {simulator.BaseUrl} · {options.Markets} markets · seed {options.Seed}");
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(configuration.Output), Ansi = noTui ? AnsiSupport.No : AnsiSupport.Detect, ColorSystem = noTui ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect });
