@@ -26,9 +26,9 @@ try
         }
 
         var book = streamer.GetOrderBook(yesTokenId);
-        if (book is { IsSynced: true, Summary: { Bids.Length: > 0, Asks.Length: > 0 } summary })
+        if (book is { IsSynced: true, Summary: { BestBid: { } bid, BestAsk: { } ask } })
         {
-            Console.WriteLine($"{summary.Bids[^1].Price} / {summary.Asks[^1].Price}  epoch {book.Epoch} seq {book.Seq}");
+            Console.WriteLine($"{bid.Price} / {ask.Price}  epoch {book.Epoch} seq {book.Seq}");
         }
     }
 }

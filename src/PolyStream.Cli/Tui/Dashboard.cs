@@ -63,9 +63,9 @@ internal sealed class Dashboard(Streamer streamer, FeedMonitor monitor, IReadOnl
                 marker,
                 Markup.Escape(asset.Label),
                 State(view?.State),
-                summary is { Bids.Length: > 0 } ? summary.Bids[^1].Price.ToString() : "-",
-                summary is { Asks.Length: > 0 } ? summary.Asks[^1].Price.ToString() : "-",
-                summary is { Bids.Length: > 0, Asks.Length: > 0 } ? ((summary.Bids[^1].Price.ToDecimal() + summary.Asks[^1].Price.ToDecimal()) / 2).ToString("0.####", CultureInfo.InvariantCulture) : "-",
+                summary?.BestBid?.Price.ToString() ?? "-",
+                summary?.BestAsk?.Price.ToString() ?? "-",
+                summary?.Midpoint?.ToString("0.####", CultureInfo.InvariantCulture) ?? "-",
                 view is null ? "-" : $"{view.Epoch}:{view.Seq}");
         }
 

@@ -24,6 +24,15 @@ public sealed record BookSummary
     /// <summary>Asks descending: best ask last, as on the wire.</summary>
     public ImmutableArray<PriceLevel> Asks { get; init; } = [];
 
+    /// <summary>The highest bid, or <see langword="null"/> when there are no bids.</summary>
+    public PriceLevel? BestBid => Bids.IsEmpty ? null : Bids[^1];
+
+    /// <summary>The lowest ask, or <see langword="null"/> when there are no asks.</summary>
+    public PriceLevel? BestAsk => Asks.IsEmpty ? null : Asks[^1];
+
+    /// <summary>The midpoint of the best bid and ask, or <see langword="null"/> when a side is empty.</summary>
+    public decimal? Midpoint => BestBid is { } bid && BestAsk is { } ask ? (bid.Price.ToDecimal() + ask.Price.ToDecimal()) / 2 : null;
+
     /// <summary>The minimum order size.</summary>
     public ExactDecimal MinOrderSize { get; init; }
 

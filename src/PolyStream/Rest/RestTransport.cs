@@ -104,9 +104,7 @@ internal sealed class RestTransport : IDisposable
             return venueWait < _options.MaxRetryDelay ? venueWait : _options.MaxRetryDelay;
         }
 
-        // Full jitter: a uniform wait up to base·2^attempt, so clients that failed together do not retry together.
-        var ceiling = Math.Min(_options.MaxRetryDelay.TotalMilliseconds, _options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, attempt));
-        return TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * ceiling);
+        return Streaming.ReconnectBackoff.FullJitter(_options.RetryBaseDelay, _options.MaxRetryDelay, attempt, Random.Shared.NextDouble());
     }
 
     private TimeSpan? RetryAfter(HttpResponseMessage response)

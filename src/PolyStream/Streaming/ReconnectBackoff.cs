@@ -27,23 +27,24 @@ internal sealed class ReconnectBackoff
     public int Attempt { get; private set; }
 
     /// <summary>The ceiling of the next draw: base × 2^attempt, capped at the maximum.</summary>
-    public TimeSpan Ceiling
+    public TimeSpan Ceiling => FullJitter(_base, _max, Attempt, random: 1);
+
+    /// <summary>
+    /// Full jitter: <paramref name="random"/> (in [0, 1]) of min(<paramref name="maxDelay"/>, base × 2^attempt),
+    /// so clients that failed together do not retry together. The REST retries draw from it too.
+    /// </summary>
+    public static TimeSpan FullJitter(TimeSpan baseDelay, TimeSpan maxDelay, int attempt, double random)
     {
-        get
-        {
-            // 2^31 overflows; by attempt 30 any sane base is far past the cap anyway.
-            var factor = Math.Pow(2, Math.Min(Attempt, 30));
-            var ticks = Math.Min(_base.Ticks * factor, _max.Ticks);
-            return TimeSpan.FromTicks((long)ticks);
-        }
+        // 2^31 overflows; by attempt 30 any sane base is far past the cap anyway.
+        var ceiling = Math.Min(baseDelay.Ticks * Math.Pow(2, Math.Min(attempt, 30)), maxDelay.Ticks);
+        return TimeSpan.FromTicks((long)(ceiling * Math.Clamp(random, 0, 1)));
     }
 
     /// <summary>Draws the next wait uniformly in [0, ceiling] and counts the attempt; the result is at least <paramref name="floor"/>.</summary>
     public TimeSpan Next(TimeSpan floor = default)
     {
-        var ceiling = Ceiling;
+        var delay = FullJitter(_base, _max, Attempt, _random());
         Attempt++;
-        var delay = TimeSpan.FromTicks((long)(ceiling.Ticks * Math.Clamp(_random(), 0, 1)));
         return delay < floor ? floor : delay;
     }
 

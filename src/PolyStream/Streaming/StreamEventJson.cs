@@ -50,8 +50,8 @@ public static class StreamEventJson
         {
             w.WriteString("state", view.State.ToString());
             var book = view.Summary;
-            w.WriteString("best_bid", book.Bids.IsEmpty ? null : book.Bids[^1].Price.ToString());
-            w.WriteString("best_ask", book.Asks.IsEmpty ? null : book.Asks[^1].Price.ToString());
+            w.WriteString("best_bid", book.BestBid?.Price.ToString());
+            w.WriteString("best_ask", book.BestAsk?.Price.ToString());
             w.WriteString("hash", book.Hash.ToString());
         }
 
