@@ -117,20 +117,8 @@ public sealed class RecordingServer : IAsyncDisposable
     {
         try
         {
-            var started = TimeProvider.System.GetTimestamp();
-            long? first = null;
-            foreach (var frame in RecordingReader.Open(_options.Recording).ReadFrames())
+            await foreach (var frame in RecordingReader.Open(_options.Recording).ReadFramesPacedAsync(_options.Speed, cancellationToken: cancellationToken).ConfigureAwait(false))
             {
-                if (!double.IsPositiveInfinity(_options.Speed))
-                {
-                    first ??= frame.ReceivedAtMicros;
-                    var wait = TimeSpan.FromMicroseconds((frame.ReceivedAtMicros - first.Value) / _options.Speed) - TimeProvider.System.GetElapsedTime(started);
-                    if (wait > TimeSpan.Zero)
-                    {
-                        await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
-                    }
-                }
-
                 await SendAsync(socket, sending, frame.Bytes, cancellationToken).ConfigureAwait(false);
             }
         }

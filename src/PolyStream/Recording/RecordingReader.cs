@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
 using System.IO.Compression;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace PolyStream.Recording;
@@ -75,6 +76,34 @@ public sealed class RecordingReader
         }
 
         return headers.ToImmutable();
+    }
+
+    /// <summary>
+    /// Every intact frame in recorded order, each handed out when its place in the recording, scaled by
+    /// <paramref name="speed"/> (1 = as recorded), has come; <see cref="double.PositiveInfinity"/> waits for nothing.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A file is not a segment, or is from a newer format.</exception>
+    public async IAsyncEnumerable<RecordedFrame> ReadFramesPacedAsync(double speed, TimeProvider? timeProvider = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(speed);
+        var time = timeProvider ?? TimeProvider.System;
+        var started = time.GetTimestamp();
+        long? firstFrameMicros = null;
+        foreach (var frame in ReadFrames())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!double.IsPositiveInfinity(speed))
+            {
+                firstFrameMicros ??= frame.ReceivedAtMicros;
+                var wait = TimeSpan.FromMicroseconds((frame.ReceivedAtMicros - firstFrameMicros.Value) / speed) - time.GetElapsedTime(started);
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            yield return frame;
+        }
     }
 
     /// <summary>Every intact frame of every segment, in recorded order.</summary>

@@ -21,23 +21,9 @@ public static class Replayer
         options ??= new ReplayOptions();
         var time = options.TimeProvider;
         var started = time.GetTimestamp();
-        long? firstFrameMicros = null;
         long frames = 0;
-        foreach (var frame in recording.ReadFrames())
+        await foreach (var frame in recording.ReadFramesPacedAsync(options.Speed, time, cancellationToken).ConfigureAwait(false))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (!double.IsPositiveInfinity(options.Speed))
-            {
-                // Wait until this frame's place in the recording, scaled by the speed, has come.
-                firstFrameMicros ??= frame.ReceivedAtMicros;
-                var due = TimeSpan.FromMicroseconds((frame.ReceivedAtMicros - firstFrameMicros.Value) / options.Speed);
-                var wait = due - time.GetElapsedTime(started);
-                if (wait > TimeSpan.Zero)
-                {
-                    await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
-                }
-            }
-
             await engine.ProcessAsync(frame.Bytes, time.GetTimestamp(), cancellationToken).ConfigureAwait(false);
             frames++;
         }
