@@ -64,6 +64,9 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
         }
     }
 
+    /// <summary>Every connection's counts added up.</summary>
+    public StreamerTotals Totals => StreamerTotals.Of(Shards);
+
     /// <summary>The user channel's health, or <see langword="null"/> when no user feed runs.</summary>
     public WsHealth? UserFeedHealth => _user?.Health;
 

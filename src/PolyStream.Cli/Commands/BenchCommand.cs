@@ -107,7 +107,7 @@ internal static class BenchCommand
         var cpuBefore = self.TotalProcessorTime;
         var gcBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
-        var shardsBefore = streamer.Shards;
+        var before = streamer.Totals;
         var clock = Stopwatch.StartNew();
         var tasks = readers.Select(r => r.RunAsync(stop.Token)).ToList();
         await output.WriteLineAsync($"measuring for {settings.Duration.TotalSeconds:F0}s…").ConfigureAwait(false);
@@ -122,15 +122,15 @@ internal static class BenchCommand
         }
 
         var seconds = clock.Elapsed.TotalSeconds;
-        var shards = streamer.Shards;
+        var after = streamer.Totals;
         self.Refresh();
         var events = readers[0].Count;
         var latencies = readers[0].Latencies();
         var figures = new Dictionary<string, double>
         {
-            ["frames_per_s"] = Growth(shardsBefore, shards, s => s.Connection.FramesReceived) / seconds,
+            ["frames_per_s"] = (after.Frames - before.Frames) / seconds,
             ["events_per_s"] = events / seconds,
-            ["level_updates_per_s"] = Growth(shardsBefore, shards, s => s.Books.Deltas) / seconds,
+            ["level_updates_per_s"] = (after.Deltas - before.Deltas) / seconds,
             ["p50_us"] = Percentile(latencies, 0.50),
             ["p99_us"] = Percentile(latencies, 0.99),
             ["p999_us"] = Percentile(latencies, 0.999),
@@ -145,8 +145,8 @@ internal static class BenchCommand
             ["lagged_events"] = readers.Sum(r => r.Lagged),
             // Frames the shard queue had no room for, and the resyncs they (or anything else) caused: above
             // zero, the streamer was overrun and the rates count re-basing books, not steady flow.
-            ["dropped_frames"] = Growth(shardsBefore, shards, s => s.DroppedFrames),
-            ["resync_requests"] = Growth(shardsBefore, shards, s => s.Books.ResyncRequests),
+            ["dropped_frames"] = after.DroppedFrames - before.DroppedFrames,
+            ["resync_requests"] = after.ResyncRequests - before.ResyncRequests,
             ["subscribers"] = settings.Subscribers,
             ["books"] = tokens.Length,
         };
@@ -166,9 +166,6 @@ internal static class BenchCommand
 
         return ExitCodes.Ok;
     }
-
-    private static double Growth(IReadOnlyList<ShardHealth> before, IReadOnlyList<ShardHealth> after, Func<ShardHealth, long> count) =>
-        after.Sum(count) - before.Sum(count);
 
     /// <summary>One line of JSON: where the simulator ran and the offered rate as strings, then every figure rounded to 0.1 (null when there is none).</summary>
     private static string Json(BenchSettings settings, Dictionary<string, double> figures)

@@ -89,10 +89,10 @@ internal static class DemoCommand
             {
                 var books = streamer.GetAllOrderBooks();
                 var total = monitor.Total;
-                var shards = streamer.Shards;
+                var totals = streamer.Totals;
                 await output.WriteLineAsync(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"t={TimeProvider.System.GetElapsedTime(started).TotalSeconds:F0}s books={books.Count} synced={books.Count(b => b.IsSynced)} events/s={(total - lastTotal) / s_summaryEvery.TotalSeconds:F0} hashes={shards.Sum(s => s.Books.HashesChecked)} mismatches={shards.Sum(s => s.Books.HashMismatches)} resyncs={streamer.ResyncCounts.Accepted}")).ConfigureAwait(false);
+                    $"t={TimeProvider.System.GetElapsedTime(started).TotalSeconds:F0}s books={books.Count} synced={books.Count(b => b.IsSynced)} events/s={(total - lastTotal) / s_summaryEvery.TotalSeconds:F0} hashes={totals.HashesChecked} mismatches={totals.HashMismatches} resyncs={streamer.ResyncCounts.Accepted}")).ConfigureAwait(false);
                 lastTotal = total;
             }
         }

@@ -162,13 +162,9 @@ internal sealed class StreamingService(IOptions<DaemonSettings> options, ILogger
         }
 
         var books = streamer.GetAllOrderBooks();
-        var shards = streamer.Shards;
+        var totals = streamer.Totals;
         var synced = books.Count(b => b.IsSynced);
-        var connected = shards.Count(s => s.Connection.State == WsState.Subscribed);
-        var hashesChecked = shards.Sum(s => s.Books.HashesChecked);
-        var mismatched = shards.Sum(s => s.Books.HashMismatches);
-        var reconnects = shards.Sum(s => s.Connection.ReconnectCount);
-        DaemonLog.Status(_logger, synced, books.Count, shards.Count, connected, hashesChecked, mismatched, streamer.ResyncCounts.Accepted, reconnects);
+        DaemonLog.Status(_logger, synced, books.Count, totals.Shards, totals.ShardsUp, totals.HashesChecked, totals.HashMismatches, streamer.ResyncCounts.Accepted, totals.Reconnects);
     }
 
     /// <summary>Stands in for the status server or the scale-out node when either is off.</summary>

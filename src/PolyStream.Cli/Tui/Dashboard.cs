@@ -31,17 +31,15 @@ internal sealed class Dashboard(Streamer streamer, FeedMonitor monitor, IReadOnl
 
     private Panel Header(TimeSpan uptime, double eventsPerSecond, int synced, int total)
     {
-        var shards = streamer.Shards;
-        var connected = shards.Count(s => s.Connection.State == WsState.Subscribed);
-        var checks = shards.Sum(s => s.Books.HashesChecked);
-        var mismatches = shards.Sum(s => s.Books.HashMismatches);
+        var totals = streamer.Totals;
+        var mismatches = totals.HashMismatches;
         var resync = streamer.ResyncCounts;
         var grid = new Grid().AddColumns(4);
         grid.AddRow(
             $"[bold]books[/] [green]{synced}[/]/{total} synced",
             $"[bold]events[/] {eventsPerSecond:F0}/s ({monitor.Total:N0})",
-            $"[bold]hash[/] {checks:N0} checked, {(mismatches == 0 ? "[green]0[/]" : $"[red]{mismatches}[/]")} mismatched",
-            $"[bold]shards[/] {connected}/{shards.Count} up");
+            $"[bold]hash[/] {totals.HashesChecked:N0} checked, {(mismatches == 0 ? "[green]0[/]" : $"[red]{mismatches}[/]")} mismatched",
+            $"[bold]shards[/] {totals.ShardsUp}/{totals.Shards} up");
         grid.AddRow(
             $"[bold]trades[/] {monitor.Trades:N0}",
             $"[bold]resyncs[/] {resync.Accepted} ok, {resync.Fallbacks} fallback",

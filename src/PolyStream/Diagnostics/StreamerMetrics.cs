@@ -19,17 +19,17 @@ internal sealed class StreamerMetrics : IDisposable
     public StreamerMetrics(Streamer streamer, EventBus bus)
     {
         _frameLatency = _meter.CreateHistogram<double>("frame.latency", "ms", "From a frame's receipt to the end of its processing (queueing included).");
-        _meter.CreateObservableCounter("frames", () => Sum(streamer, s => s.Connection.FramesReceived), description: "Frames received on market connections.");
-        _meter.CreateObservableCounter("frames.dropped", () => Sum(streamer, s => s.DroppedFrames), description: "Frames dropped because a shard's queue was full.");
-        _meter.CreateObservableCounter("parse_failures", () => Sum(streamer, s => s.Books.ParseFailures), description: "Frames that could not be parsed.");
-        _meter.CreateObservableCounter("hash.checks", () => Sum(streamer, s => s.Books.HashesChecked), description: "Book hashes checked.");
-        _meter.CreateObservableCounter("hash.mismatches", () => Sum(streamer, s => s.Books.HashMismatches), description: "Book hashes that did not match.");
-        _meter.CreateObservableCounter("reconnects", () => Sum(streamer, s => s.Connection.ReconnectCount), description: "Market connections re-established.");
+        _meter.CreateObservableCounter("frames", () => streamer.Totals.Frames, description: "Frames received on market connections.");
+        _meter.CreateObservableCounter("frames.dropped", () => streamer.Totals.DroppedFrames, description: "Frames dropped because a shard's queue was full.");
+        _meter.CreateObservableCounter("parse_failures", () => streamer.Totals.ParseFailures, description: "Frames that could not be parsed.");
+        _meter.CreateObservableCounter("hash.checks", () => streamer.Totals.HashesChecked, description: "Book hashes checked.");
+        _meter.CreateObservableCounter("hash.mismatches", () => streamer.Totals.HashMismatches, description: "Book hashes that did not match.");
+        _meter.CreateObservableCounter("reconnects", () => streamer.Totals.Reconnects, description: "Market connections re-established.");
         _meter.CreateObservableCounter("resyncs", () => streamer.ResyncCounts.Accepted, description: "REST snapshots accepted to re-base books.");
         _meter.CreateObservableCounter("events", () => bus.PublishedCount, description: "Events published to subscribers.");
         _meter.CreateObservableCounter("subscriber.dropped", () => bus.Subscribers.Sum(s => s.Counts.Dropped), description: "Events subscribers lost to their overflow policy.");
         _meter.CreateObservableGauge("books", () => BooksByState(streamer), description: "Books by trust state.");
-        _meter.CreateObservableGauge("shards.up", () => streamer.Shards.Count(s => s.Connection.State == WsState.Subscribed), description: "Market connections subscribed and flowing.");
+        _meter.CreateObservableGauge("shards.up", () => streamer.Totals.ShardsUp, description: "Market connections subscribed and flowing.");
         _meter.CreateObservableGauge("rest.budget", () => streamer.RestBudgetLeft, description: "REST resync calls left in the current window.");
     }
 
@@ -43,8 +43,6 @@ internal sealed class StreamerMetrics : IDisposable
     }
 
     public void Dispose() => _meter.Dispose();
-
-    private static long Sum(Streamer streamer, Func<ShardHealth, long> value) => streamer.Shards.Sum(value);
 
     private static IEnumerable<Measurement<int>> BooksByState(Streamer streamer) =>
         streamer.GetAllOrderBooks()
