@@ -1,6 +1,4 @@
-using System.CommandLine;
 using PolyStream.Auth;
-using PolyStream.Cli;
 using PolyStream.Simulator;
 
 namespace PolyStream.IntegrationTests;
@@ -14,8 +12,6 @@ public sealed class AuthCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_home, recursive: true);
 
-    private static Task<(int Code, string Output, string Error)> RunAsync(params string[] args) => CliRunner.RunAsync(args);
-
     [Fact]
     public async Task AuthInitShowCheck_AgainstTheSimulator_StoreOwnerOnlyAndNeverPrintSecrets()
     {
@@ -28,9 +24,9 @@ public sealed class AuthCommandTests : IDisposable
         Environment.SetEnvironmentVariable("POLYSTREAM_PRIVATE_KEY", PrivateKey);
         try
         {
-            var init = await RunAsync("auth", "init", "--host", host, "--data-dir", _home);
-            var again = await RunAsync("auth", "init", "--host", host, "--data-dir", _home);
-            var forced = await RunAsync("auth", "init", "--host", host, "--data-dir", _home, "--force", "--store-private-key");
+            var init = await CliRunner.RunAsync("auth", "init", "--host", host, "--data-dir", _home);
+            var again = await CliRunner.RunAsync("auth", "init", "--host", host, "--data-dir", _home);
+            var forced = await CliRunner.RunAsync("auth", "init", "--host", host, "--data-dir", _home, "--force", "--store-private-key");
             transcript.AddRange([init.Output, init.Error, again.Output, again.Error, forced.Output, forced.Error]);
 
             Assert.Equal(0, init.Code);
@@ -48,8 +44,8 @@ public sealed class AuthCommandTests : IDisposable
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_home, "credentials.json")));
         Assert.Equal(PrivateKey, stored.PrivateKey);
 
-        var show = await RunAsync("auth", "show", "--data-dir", _home);
-        var check = await RunAsync("auth", "check", "--data-dir", _home);
+        var show = await CliRunner.RunAsync("auth", "show", "--data-dir", _home);
+        var check = await CliRunner.RunAsync("auth", "check", "--data-dir", _home);
         transcript.AddRange([show.Output, show.Error, check.Output, check.Error]);
         Assert.Equal(0, show.Code);
         Assert.Contains("private key: stored (***)", show.Output, StringComparison.Ordinal);
@@ -58,7 +54,7 @@ public sealed class AuthCommandTests : IDisposable
 
         // A wrong secret: check fails with the venue's 401 and a hint, still without printing anything secret.
         new CredentialStore(DataPaths.Under(_home)).Save(stored with { Api = stored.Api with { Secret = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=" } });
-        var refused = await RunAsync("auth", "check", "--data-dir", _home);
+        var refused = await CliRunner.RunAsync("auth", "check", "--data-dir", _home);
         transcript.AddRange([refused.Output, refused.Error]);
         Assert.Equal(1, refused.Code);
         Assert.Contains("401", refused.Error, StringComparison.Ordinal);
@@ -73,7 +69,7 @@ public sealed class AuthCommandTests : IDisposable
     [Fact]
     public async Task AuthCheck_NoCredentials_ExitsTwoAndSaysToRunInit()
     {
-        var (code, _, error) = await RunAsync("auth", "check", "--data-dir", _home);
+        var (code, _, error) = await CliRunner.RunAsync("auth", "check", "--data-dir", _home);
 
         Assert.Equal(2, code);
         Assert.Contains("polystream auth init", error, StringComparison.Ordinal);
@@ -87,7 +83,7 @@ public sealed class AuthCommandTests : IDisposable
         Environment.SetEnvironmentVariable("POLYSTREAM_PRIVATE_KEY", BadKey);
         try
         {
-            var (code, output, error) = await RunAsync("auth", "init", "--host", host.Server.BaseUrl.ToString(), "--data-dir", _home);
+            var (code, output, error) = await CliRunner.RunAsync("auth", "init", "--host", host.Server.BaseUrl.ToString(), "--data-dir", _home);
 
             Assert.Equal(2, code);
             Assert.Contains("64 hex digits", error, StringComparison.Ordinal);
@@ -105,7 +101,7 @@ public sealed class AuthCommandTests : IDisposable
         await using var host = await SimHost.StartAsync(new SimulatorOptions { Markets = 4 });
         var market = host.Server.Engine.Markets[1];
 
-        var (code, output, error) = await RunAsync("markets", "search", market.Slug, "--gamma-host", host.Server.GammaUrl.ToString());
+        var (code, output, error) = await CliRunner.RunAsync("markets", "search", market.Slug, "--gamma-host", host.Server.GammaUrl.ToString());
 
         Assert.Equal(0, code);
         Assert.Contains($"Yes={market.YesTokenId} No={market.NoTokenId}", output, StringComparison.Ordinal);
@@ -116,7 +112,7 @@ public sealed class AuthCommandTests : IDisposable
     [Fact]
     public async Task MarketsSearch_UnreachableHost_ExitsOneWithAHint()
     {
-        var (code, _, error) = await RunAsync("markets", "search", "x", "--gamma-host", "http://127.0.0.1:9/");
+        var (code, _, error) = await CliRunner.RunAsync("markets", "search", "x", "--gamma-host", "http://127.0.0.1:9/");
 
         Assert.Equal(1, code);
         Assert.Contains("did not answer", error, StringComparison.Ordinal);

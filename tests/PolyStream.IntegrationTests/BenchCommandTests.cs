@@ -1,6 +1,4 @@
-using System.CommandLine;
 using System.Text.Json;
-using PolyStream.Cli;
 
 namespace PolyStream.IntegrationTests;
 
@@ -9,15 +7,10 @@ public sealed class BenchCommandTests
     [Fact]
     public async Task Bench_ShortJsonRun_EndsWithEveryFigure()
     {
-        using var output = new StringWriter();
-
-        var code = await PolyStreamCli.RunAsync(
-            ["bench", "--duration", "2s", "--markets", "5", "--subscribers", "2", "--json"],
-            new InvocationConfiguration { Output = output, Error = new StringWriter() },
-            TestContext.Current.CancellationToken);
+        var (code, output, _) = await CliRunner.RunAsync("bench", "--duration", "2s", "--markets", "5", "--subscribers", "2", "--json");
 
         Assert.Equal(0, code);
-        var last = output.ToString().Trim().Split('\n')[^1];
+        var last = output.Trim().Split('\n')[^1];
         using var figures = JsonDocument.Parse(last);
         foreach (var key in new[] { "events_per_s", "p50_us", "p99_us", "alloc_bytes_per_event", "cpu_us_per_event", "working_set_mb", "frames_per_s", "dropped_frames", "resync_requests" })
         {
@@ -32,15 +25,9 @@ public sealed class BenchCommandTests
     [Fact]
     public async Task Bench_SimulatorInAChildProcessAtAFixedRate_SaysSoAndMeasures()
     {
-        using var output = new StringWriter();
-
-        var code = await PolyStreamCli.RunAsync(
-            ["bench", "--sim-process", "--rate", "2000", "--duration", "2s", "--markets", "5", "--subscribers", "2", "--json"],
-            new InvocationConfiguration { Output = output, Error = new StringWriter() },
-            TestContext.Current.CancellationToken);
+        var (code, text, _) = await CliRunner.RunAsync("bench", "--sim-process", "--rate", "2000", "--duration", "2s", "--markets", "5", "--subscribers", "2", "--json");
 
         Assert.Equal(0, code);
-        var text = output.ToString();
         Assert.Contains("simulator in a child process (pid ", text, StringComparison.Ordinal);
         using var figures = JsonDocument.Parse(text.Trim().Split('\n')[^1]);
         Assert.Equal("child-process", figures.RootElement.GetProperty("simulator").GetString());

@@ -1,6 +1,4 @@
-using System.CommandLine;
 using System.Text.RegularExpressions;
-using PolyStream.Cli;
 
 namespace PolyStream.IntegrationTests;
 
@@ -10,11 +8,8 @@ public sealed partial class ChaosSoakTests
     [Fact]
     public async Task Chaos_TwoMinuteSoak_NothingDivergesNothingIsLost()
     {
-        using var output = new StringWriter();
+        var (code, text, _) = await CliRunner.RunAsync("chaos", "--duration", "2m", "--seed", "3");
 
-        var code = await PolyStreamCli.RunAsync(["chaos", "--duration", "2m", "--seed", "3"], new InvocationConfiguration { Output = output, Error = new StringWriter() }, TestContext.Current.CancellationToken);
-
-        var text = output.ToString();
         TestContext.Current.TestOutputHelper?.WriteLine(text);
         var last = text.Trim().Split('\n')[^1];
         var report = ReportLine().Match(last);

@@ -1,6 +1,4 @@
-using System.CommandLine;
 using System.Text.Json;
-using PolyStream.Cli;
 using PolyStream.Simulator;
 
 namespace PolyStream.IntegrationTests;
@@ -8,8 +6,6 @@ namespace PolyStream.IntegrationTests;
 /// <summary>stream, book and markets list against a live simulator, as a script would use them.</summary>
 public sealed class CliVerbTests
 {
-    private static Task<(int Code, string Output, string Error)> RunAsync(params string[] args) => CliRunner.RunAsync(args);
-
     private static async Task<SimulatorServer> LiveSimulatorAsync()
     {
         var server = new SimulatorServer(new SimulatorOptions { Markets = 3, Seed = 31, EventsPerSecond = 100, MarketLifecycle = false });
@@ -23,7 +19,7 @@ public sealed class CliVerbTests
         await using var sim = await LiveSimulatorAsync();
         var market = sim.Engine.Markets[0];
 
-        var (code, output, error) = await RunAsync("stream", "--market", market.Slug, "--host", sim.BaseUrl.ToString(), "--gamma-host", sim.GammaUrl.ToString(), "--json", "--duration", "3s");
+        var (code, output, error) = await CliRunner.RunAsync("stream", "--market", market.Slug, "--host", sim.BaseUrl.ToString(), "--gamma-host", sim.GammaUrl.ToString(), "--json", "--duration", "3s");
 
         Assert.True(code == 0, error);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -54,7 +50,7 @@ public sealed class CliVerbTests
     [Fact]
     public async Task Stream_NothingToStream_ExitsTwo()
     {
-        var (code, _, error) = await RunAsync("stream");
+        var (code, _, error) = await CliRunner.RunAsync("stream");
 
         Assert.Equal(2, code);
         Assert.Contains("--asset or --market", error, StringComparison.Ordinal);
@@ -67,8 +63,8 @@ public sealed class CliVerbTests
         host.Server.Step(100);
         var token = host.Server.Engine.Markets[0].YesTokenId;
 
-        var table = await RunAsync("book", token, "--host", host.Server.BaseUrl.ToString());
-        var json = await RunAsync("book", token, "--host", host.Server.BaseUrl.ToString(), "--json");
+        var table = await CliRunner.RunAsync("book", token, "--host", host.Server.BaseUrl.ToString());
+        var json = await CliRunner.RunAsync("book", token, "--host", host.Server.BaseUrl.ToString(), "--json");
         var rest = await host.Http.GetStringAsync(new Uri($"book?token_id={token}", UriKind.Relative), TestContext.Current.CancellationToken);
 
         Assert.Equal(0, table.Code);
@@ -82,7 +78,7 @@ public sealed class CliVerbTests
     {
         await using var host = await SimHost.StartAsync(new SimulatorOptions { Markets = 1 });
 
-        var (code, _, error) = await RunAsync("book", "123", "--host", host.Server.BaseUrl.ToString());
+        var (code, _, error) = await CliRunner.RunAsync("book", "123", "--host", host.Server.BaseUrl.ToString());
 
         Assert.Equal(1, code);
         Assert.Contains("No orderbook exists", error, StringComparison.Ordinal);
@@ -93,12 +89,12 @@ public sealed class CliVerbTests
     {
         await using var host = await SimHost.StartAsync(new SimulatorOptions { Markets = 7, MarketsPageLimit = 3 });
 
-        var (code, output, error) = await RunAsync("markets", "list", "--host", host.Server.BaseUrl.ToString());
+        var (code, output, error) = await CliRunner.RunAsync("markets", "list", "--host", host.Server.BaseUrl.ToString());
 
         Assert.Equal(0, code);
         Assert.Equal(7, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         Assert.Contains("7 of 7 market(s) listed", error, StringComparison.Ordinal);
-        var bare = await RunAsync("markets", "--host", host.Server.BaseUrl.ToString());
+        var bare = await CliRunner.RunAsync("markets", "--host", host.Server.BaseUrl.ToString());
         Assert.Equal(output, bare.Output);
     }
 }

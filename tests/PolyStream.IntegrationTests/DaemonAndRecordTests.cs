@@ -1,6 +1,4 @@
-using System.CommandLine;
 using System.Diagnostics;
-using PolyStream.Cli;
 using PolyStream.Simulator;
 
 namespace PolyStream.IntegrationTests;
@@ -73,12 +71,10 @@ public sealed class DaemonAndRecordTests : IDisposable
         Assert.All(saved, c => Assert.True(c.Epoch >= 1));
         Assert.Contains(log, l => l.Contains("\"EventId\":6001", StringComparison.Ordinal));
         Assert.Contains(log, l => l.Contains("Stopped cleanly", StringComparison.Ordinal));
-        using var output = new StringWriter();
-        var verify = await PolyStreamCli.RunAsync(["verify", recording], new InvocationConfiguration { Output = output, Error = new StringWriter() }, TestContext.Current.CancellationToken);
-        Assert.True(verify == 0, output.ToString());
-        Assert.Contains("mismatched=0", output.ToString(), StringComparison.Ordinal);
+        var (verify, output, _) = await CliRunner.RunAsync("verify", recording);
+        Assert.True(verify == 0, output);
+        Assert.Contains("mismatched=0", output, StringComparison.Ordinal);
     }
-
 
     [Fact]
     public async Task Daemon_UnknownHashPolicy_StopsWithExitOneBeforeConnecting()
@@ -86,7 +82,7 @@ public sealed class DaemonAndRecordTests : IDisposable
         var config = Path.Combine(_directory, "bad-policy.json");
         await File.WriteAllTextAsync(config, """{ "PolyStream": { "Host": "http://127.0.0.1:1/", "Assets": ["1"], "HashPolicy": "Sometimes", "StatusPort": 0 } }""", TestContext.Current.CancellationToken);
 
-        var code = await PolyStreamCli.RunAsync(["daemon", "--config", config], new InvocationConfiguration { Output = new StringWriter(), Error = new StringWriter() }, TestContext.Current.CancellationToken);
+        var (code, _, _) = await CliRunner.RunAsync("daemon", "--config", config);
 
         Assert.Equal(1, code);
     }
@@ -94,12 +90,10 @@ public sealed class DaemonAndRecordTests : IDisposable
     [Fact]
     public async Task Daemon_MissingConfig_ExitsTwoWithAHint()
     {
-        using var error = new StringWriter();
-
-        var code = await PolyStreamCli.RunAsync(["daemon", "--config", Path.Combine(_directory, "none.json")], new InvocationConfiguration { Output = new StringWriter(), Error = error }, TestContext.Current.CancellationToken);
+        var (code, _, error) = await CliRunner.RunAsync("daemon", "--config", Path.Combine(_directory, "none.json"));
 
         Assert.Equal(2, code);
-        Assert.Contains("docs/daemon.md", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("docs/daemon.md", error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -107,17 +101,12 @@ public sealed class DaemonAndRecordTests : IDisposable
     {
         await using var sim = await LiveSimulatorAsync();
         var recording = Path.Combine(_directory, "rec");
-        using var output = new StringWriter();
+        var (code, output, _) = await CliRunner.RunAsync("record", "--market", sim.Engine.Markets[1].Slug, "--out", recording, "--host", sim.BaseUrl.ToString(), "--gamma-host", sim.GammaUrl.ToString(), "--duration", "3s");
 
-        var code = await PolyStreamCli.RunAsync(
-            ["record", "--market", sim.Engine.Markets[1].Slug, "--out", recording, "--host", sim.BaseUrl.ToString(), "--gamma-host", sim.GammaUrl.ToString(), "--duration", "3s"],
-            new InvocationConfiguration { Output = output, Error = new StringWriter() },
-            TestContext.Current.CancellationToken);
-
-        Assert.True(code == 0, output.ToString());
-        Assert.Contains("dropped=0", output.ToString(), StringComparison.Ordinal);
-        using var verified = new StringWriter();
-        Assert.Equal(0, await PolyStreamCli.RunAsync(["verify", recording], new InvocationConfiguration { Output = verified, Error = new StringWriter() }, TestContext.Current.CancellationToken));
-        Assert.Matches(@"books=[1-9]\d* hashes_checked=[1-9]\d* matched=[1-9]\d* mismatched=0", verified.ToString());
+        Assert.True(code == 0, output);
+        Assert.Contains("dropped=0", output, StringComparison.Ordinal);
+        var (verifyCode, verified, _) = await CliRunner.RunAsync("verify", recording);
+        Assert.Equal(0, verifyCode);
+        Assert.Matches(@"books=[1-9]\d* hashes_checked=[1-9]\d* matched=[1-9]\d* mismatched=0", verified);
     }
 }

@@ -1,6 +1,4 @@
-using System.CommandLine;
 using System.Text.RegularExpressions;
-using PolyStream.Cli;
 
 namespace PolyStream.IntegrationTests;
 
@@ -9,15 +7,8 @@ public sealed partial class DemoCommandTests
     [Fact]
     public async Task Demo_NoTui_StreamsTheEmbeddedSimulatorAndEndsWithEveryBookSynced()
     {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
+        var (code, text, error) = await CliRunner.RunAsync("demo", "--no-tui", "--duration", "6s", "--markets", "4", "--rate", "100");
 
-        var code = await PolyStreamCli.RunAsync(
-            ["demo", "--no-tui", "--duration", "6s", "--markets", "4", "--rate", "100"],
-            new InvocationConfiguration { Output = output, Error = error },
-            TestContext.Current.CancellationToken);
-
-        var text = output.ToString();
         Assert.True(code == 0, text + error);
         Assert.Matches(SummaryLine(), text);
         var final = FinalLine().Match(text);
@@ -33,12 +24,10 @@ public sealed partial class DemoCommandTests
     [InlineData("--markets", "0")]
     public async Task Demo_BadUsage_ExitsTwo(string option, string value)
     {
-        using var error = new StringWriter();
-
-        var code = await PolyStreamCli.RunAsync(["demo", "--no-tui", option, value], new InvocationConfiguration { Output = new StringWriter(), Error = error }, TestContext.Current.CancellationToken);
+        var (code, _, error) = await CliRunner.RunAsync("demo", "--no-tui", option, value);
 
         Assert.Equal(2, code);
-        Assert.Contains("polystream demo --help", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("polystream demo --help", error, StringComparison.Ordinal);
     }
 
     [GeneratedRegex(@"t=5s books=8 synced=\d+ events/s=\d+ hashes=\d+ mismatches=\d+ resyncs=\d+")]

@@ -1,6 +1,4 @@
-using System.CommandLine;
 using PolyStream.Books;
-using PolyStream.Cli;
 using PolyStream.Recording;
 using PolyStream.Simulator;
 using PolyStream.Streaming;
@@ -56,9 +54,9 @@ public sealed class ReplayTests : IDisposable
         Assert.All(tokens, t => Assert.True(host.Server.GetBook(t)!.HasSameContent(engine.GetOrderBook(t)!.Summary), t));
         TestContext.Current.TestOutputHelper?.WriteLine($"replayed {result.Frames} frames at {result.FramesPerSecond:F0} frames/s");
 
-        using var output = new StringWriter();
-        Assert.Equal(0, await PolyStreamCli.RunAsync(["replay", recording], new InvocationConfiguration { Output = output, Error = new StringWriter() }, TestContext.Current.CancellationToken));
-        Assert.Contains("mismatched=0", output.ToString(), StringComparison.Ordinal);
+        var (code, output, _) = await CliRunner.RunAsync("replay", recording);
+        Assert.Equal(0, code);
+        Assert.Contains("mismatched=0", output, StringComparison.Ordinal);
     }
 
     [Fact]
