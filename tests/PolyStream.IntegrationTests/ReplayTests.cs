@@ -29,11 +29,7 @@ public sealed class ReplayTests : IDisposable
                 host.Server.Step(1_000);
             }
 
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            while (tokens.Any(t => streamer.GetOrderBook(t) is not { IsSynced: true } v || !host.Server.GetBook(t)!.HasSameContent(v.Summary)))
-            {
-                await Task.Delay(20, timeout.Token);
-            }
+            await GroundTruth.WaitAsync(streamer, host, tokens, TimeSpan.FromSeconds(30));
         }
 
         await using var bus = new EventBus();

@@ -63,15 +63,6 @@ public sealed class ScaleOutTests
         }
     }
 
-    private static async Task WaitForReplicaAtGroundTruthAsync(NatsBookReplica replica, SimHost host, string[] tokens)
-    {
-        string Behind() => string.Join(", ", tokens
-            .Where(t => replica.GetOrderBook(t) is not { IsSynced: true } view || !host.Server.GetBook(t)!.HasSameContent(view.Summary))
-            .Take(3)
-            .Select(t => $"{t[..8]}: {replica.GetOrderBook(t)?.State} {replica.GetOrderBook(t)?.Epoch}:{replica.GetOrderBook(t)?.Seq}"));
-        await WaitUntilAsync(() => Behind().Length == 0, $"replica at ground truth; behind: {Behind()}; {replica.Counts}");
-    }
-
     [Fact]
     public async Task TwoNodes_Split100Assets_WithNoOverlapAndNoGap_AndAReplicaEqualsGroundTruth()
     {
@@ -93,7 +84,7 @@ public sealed class ScaleOutTests
         for (var checkpoint = 0; checkpoint < 3; checkpoint++)
         {
             host.Server.Step(1_000);
-            await WaitForReplicaAtGroundTruthAsync(replica, host, tokens);
+            await GroundTruth.WaitAsync(replica, host, tokens, s_limit);
         }
 
         Assert.True(replica.Counts.Messages > 3_000, $"{replica.Counts}");
@@ -104,7 +95,7 @@ public sealed class ScaleOutTests
         await nodeA.DisposeAsync();
         await WaitUntilAsync(() => nodeB.OwnedSlots.Count == 32 && b.SyncedBooks == tokens.Length, "node-b streams every asset after node-a stopped");
         host.Server.Step(500);
-        await WaitForReplicaAtGroundTruthAsync(replica, host, tokens);
+        await GroundTruth.WaitAsync(replica, host, tokens, s_limit);
     }
 
     [Fact]
@@ -157,7 +148,7 @@ public sealed class ScaleOutTests
 
             await using var replica = await NatsBookReplica.StartAsync(Options(nats, "replica") with { LeasePeriod = leasePeriod }, cancellationToken: TestContext.Current.CancellationToken);
             host.Server.Step(500);
-            await WaitForReplicaAtGroundTruthAsync(replica, host, tokens);
+            await GroundTruth.WaitAsync(replica, host, tokens, s_limit);
             var holders = await HoldersAsync(leases);
             var fromA = tokens.Where(t => holders[BusNames.SlotOf(t, 32)].StartsWith("node-a-", StringComparison.Ordinal)).ToList();
             var epochsBefore = fromA.ToDictionary(t => t, t => replica.GetOrderBook(t)!.Epoch);
@@ -170,7 +161,7 @@ public sealed class ScaleOutTests
             Assert.True(takeover <= leasePeriod, $"takeover took {takeover}");
 
             host.Server.Step(500);
-            await WaitForReplicaAtGroundTruthAsync(replica, host, tokens);
+            await GroundTruth.WaitAsync(replica, host, tokens, s_limit);
             Assert.All(fromA, t => Assert.True(replica.GetOrderBook(t)!.Epoch > epochsBefore[t], $"{t}: epoch {replica.GetOrderBook(t)!.Epoch} after {epochsBefore[t]}"));
             Assert.Equal(0, replica.Counts.Divergences);
         }
@@ -197,7 +188,7 @@ public sealed class ScaleOutTests
         await Task.Delay(500, TestContext.Current.CancellationToken);
         var acknowledged = node.Counts.LastAcknowledged;
         await using var follower = await NatsBookReplica.StartAsync(options, cancellationToken: TestContext.Current.CancellationToken);
-        await WaitForReplicaAtGroundTruthAsync(follower, host, tokens);
+        await GroundTruth.WaitAsync(follower, host, tokens, s_limit);
 
         // Events keep coming while the server is down; the sink waits for it (the client buffers) and catches up.
         nats.Stop();
@@ -217,8 +208,8 @@ public sealed class ScaleOutTests
         // A replica started after the restart bootstraps from KV; one that was following rides it out.
         await using var replica = await NatsBookReplica.StartAsync(options, cancellationToken: TestContext.Current.CancellationToken);
         host.Server.Step(200);
-        await WaitForReplicaAtGroundTruthAsync(replica, host, tokens);
-        await WaitForReplicaAtGroundTruthAsync(follower, host, tokens);
+        await GroundTruth.WaitAsync(replica, host, tokens, s_limit);
+        await GroundTruth.WaitAsync(follower, host, tokens, s_limit);
         Assert.Equal(0, replica.Counts.Divergences + follower.Counts.Divergences);
     }
 

@@ -51,25 +51,9 @@ public sealed class StreamerFaultTests
 
     private static async Task<TimeSpan> WaitForGroundTruthAsync(Run run, TimeSpan limit)
     {
-        var started = TimeProvider.System.GetTimestamp();
-        while (true)
-        {
-            var behind = run.Tokens.Count(t => run.Streamer.GetOrderBook(t) is not { IsSynced: true } view || !run.Host.Server.GetBook(t)!.HasSameContent(view.Summary));
-            var elapsed = TimeProvider.System.GetElapsedTime(started);
-            if (behind == 0)
-            {
-                TestContext.Current.TestOutputHelper?.WriteLine($"recovered in {elapsed.TotalMilliseconds:F0} ms");
-                return elapsed;
-            }
-
-            if (elapsed >= limit)
-            {
-                var first = run.Tokens.First(t => run.Streamer.GetOrderBook(t) is not { IsSynced: true } view || !run.Host.Server.GetBook(t)!.HasSameContent(view.Summary));
-                var view = run.Streamer.GetOrderBook(first);
-                Assert.Fail($"{behind} of {run.Tokens.Length} books not back at ground truth within {limit}; e.g. {first}: {view?.State} epoch {view?.Epoch} ts {view?.Summary.Timestamp} vs truth {run.Host.Server.GetBook(first)!.Timestamp}; resync {run.Streamer.ResyncCounts}");
-            }
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
+        var elapsed = await GroundTruth.WaitAsync(run.Streamer, run.Host, run.Tokens, limit);
+        TestContext.Current.TestOutputHelper?.WriteLine($"recovered in {elapsed.TotalMilliseconds:F0} ms");
+        return elapsed;
     }
 
     [Fact]

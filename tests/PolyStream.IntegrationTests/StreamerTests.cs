@@ -18,29 +18,6 @@ public sealed class StreamerTests
     };
 
 
-    /// <summary>Waits until every streamed book is Synced and equal to the simulator's ground truth; returns how long it took.</summary>
-    private static async Task<TimeSpan> WaitForGroundTruthAsync(Streamer streamer, SimHost host, string[] tokens)
-    {
-        var started = TimeProvider.System.GetTimestamp();
-        using var timeout = new CancellationTokenSource(s_settle);
-        while (true)
-        {
-            var mismatched = tokens.Where(t => streamer.GetOrderBook(t) is not { IsSynced: true } view || !host.Server.GetBook(t)!.HasSameContent(view.Summary)).ToList();
-            if (mismatched.Count == 0)
-            {
-                return TimeProvider.System.GetElapsedTime(started);
-            }
-
-            if (timeout.IsCancellationRequested)
-            {
-                var first = streamer.GetOrderBook(mismatched[0]);
-                Assert.Fail($"{mismatched.Count} of {tokens.Length} books not synced to ground truth after {s_settle}; e.g. {mismatched[0]}: {first?.State} epoch {first?.Epoch}");
-            }
-
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
-    }
-
     [Fact]
     public async Task Stream_500AssetsOverThreeShards_EverySyncedBookEqualsGroundTruthAtCheckpoints()
     {
@@ -49,11 +26,11 @@ public sealed class StreamerTests
         await using var streamer = new Streamer(Config(tokens));
 
         await streamer.StartAsync(host.Server.BaseUrl, cancellationToken: TestContext.Current.CancellationToken);
-        await WaitForGroundTruthAsync(streamer, host, tokens);
+        await GroundTruth.WaitAsync(streamer, host, tokens, s_settle);
         for (var checkpoint = 0; checkpoint < 3; checkpoint++)
         {
             host.Server.Step(2_000);
-            await WaitForGroundTruthAsync(streamer, host, tokens);
+            await GroundTruth.WaitAsync(streamer, host, tokens, s_settle);
         }
 
         Assert.True(streamer.Shards.Count >= 3, $"{streamer.Shards.Count} shards");
@@ -69,11 +46,11 @@ public sealed class StreamerTests
         var tokens = host.AllTokens();
         await using var streamer = new Streamer(Config(tokens) with { MaxAssetsPerConnection = 15 });
         await streamer.StartAsync(host.Server.BaseUrl, cancellationToken: TestContext.Current.CancellationToken);
-        await WaitForGroundTruthAsync(streamer, host, tokens);
+        await GroundTruth.WaitAsync(streamer, host, tokens, s_settle);
 
         host.Server.Faults.DropConnections();
         host.Server.Step(500);
-        var recovery = await WaitForGroundTruthAsync(streamer, host, tokens);
+        var recovery = await GroundTruth.WaitAsync(streamer, host, tokens, s_settle);
 
         TestContext.Current.TestOutputHelper?.WriteLine($"recovery after dropped connections: {recovery.TotalMilliseconds:F0} ms");
         Assert.All(streamer.Shards, s => Assert.True(s.Connection.ReconnectCount >= 1));
@@ -88,11 +65,11 @@ public sealed class StreamerTests
         await using var streamer = new Streamer(Config(tokens));
         await using var events = streamer.Subscribe(new SubscriberOptions { Capacity = 100_000 });
         await streamer.StartAsync(host.Server.BaseUrl, cancellationToken: TestContext.Current.CancellationToken);
-        await WaitForGroundTruthAsync(streamer, host, tokens);
+        await GroundTruth.WaitAsync(streamer, host, tokens, s_settle);
 
         host.Server.Faults.ForEachConnection(f => f.CorruptNextHashes(3));
         host.Server.Step(300);
-        var recovery = await WaitForGroundTruthAsync(streamer, host, tokens);
+        var recovery = await GroundTruth.WaitAsync(streamer, host, tokens, s_settle);
 
         TestContext.Current.TestOutputHelper?.WriteLine($"recovery after corrupted hashes: {recovery.TotalMilliseconds:F0} ms");
         Assert.True(streamer.Shards.Sum(s => s.Books.HashMismatches) >= 1);
@@ -116,12 +93,12 @@ public sealed class StreamerTests
         var tokens = host.AllTokens();
         await using var streamer = new Streamer(Config(tokens));
         await streamer.StartAsync(host.Server.BaseUrl, cancellationToken: TestContext.Current.CancellationToken);
-        await WaitForGroundTruthAsync(streamer, host, tokens);
+        await GroundTruth.WaitAsync(streamer, host, tokens, s_settle);
 
         host.Server.Faults.ForEachConnection(f => f.DropNextDeltas(2));
         host.Server.Step(300);
 
-        var recovery = await WaitForGroundTruthAsync(streamer, host, tokens);
+        var recovery = await GroundTruth.WaitAsync(streamer, host, tokens, s_settle);
         TestContext.Current.TestOutputHelper?.WriteLine($"recovery after dropped deltas: {recovery.TotalMilliseconds:F0} ms");
         Assert.True(streamer.Shards.Sum(s => s.Books.HashMismatches) >= 1);
     }
@@ -133,15 +110,15 @@ public sealed class StreamerTests
         var tokens = host.AllTokens();
         await using var streamer = new Streamer(Config(tokens[..4]));
         await streamer.StartAsync(host.Server.BaseUrl, cancellationToken: TestContext.Current.CancellationToken);
-        await WaitForGroundTruthAsync(streamer, host, tokens[..4]);
+        await GroundTruth.WaitAsync(streamer, host, tokens[..4], s_settle);
 
         await streamer.SubscribeAsync(tokens[4..], TestContext.Current.CancellationToken);
-        await WaitForGroundTruthAsync(streamer, host, tokens);
+        await GroundTruth.WaitAsync(streamer, host, tokens, s_settle);
         await streamer.UnsubscribeAsync(tokens[..2], TestContext.Current.CancellationToken);
 
         Assert.Null(streamer.GetOrderBook(tokens[0]));
         Assert.Null(streamer.GetOrderBook(tokens[1]));
         host.Server.Step(200);
-        await WaitForGroundTruthAsync(streamer, host, tokens[2..]);
+        await GroundTruth.WaitAsync(streamer, host, tokens[2..], s_settle);
     }
 }
