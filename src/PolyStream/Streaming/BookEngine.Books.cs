@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using PolyStream.Books;
 using PolyStream.Protocol;
 
@@ -246,16 +247,17 @@ public sealed partial class BookEngine
             return changes;
         }
 
-        var builder = ImmutableArray.CreateBuilder<PriceChange>(count);
+        var own = new PriceChange[count];
+        var at = 0;
         foreach (var change in changes)
         {
             if (change.AssetId == assetId)
             {
-                builder.Add(change);
+                own[at++] = change;
             }
         }
 
-        return builder.MoveToImmutable();
+        return ImmutableCollectionsMarshal.AsImmutableArray(own);
     }
 
     /// <summary>

@@ -15,10 +15,17 @@ namespace PolyStream.Streaming;
 /// </summary>
 internal sealed class MarketShard : IFrameSink, IAsyncDisposable
 {
+    private const int MaxPooledFrameBytes = 64 * 1024;
+    private const int PooledFramesPerSize = 1024;
+
     private readonly StreamerConfig _config;
     private readonly BookEngine _engine;
     private readonly WsClient _client;
-    private readonly Channel<ShardWork> _frames;
+    private readonly Channel<ShardFrame> _frames;
+
+    // The shard's own frame buffers: rented by the reader, returned by the loop. The shared pool keeps only a
+    // few dozen buffers a size, so a backlog of a few hundred frames would allocate (and feed the GC) per frame.
+    private readonly ArrayPool<byte> _buffers = ArrayPool<byte>.Create(MaxPooledFrameBytes, PooledFramesPerSize);
     private readonly ConcurrentQueue<ShardWork> _control = new();
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -31,9 +38,15 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
     // Books tracked but not yet based by the feed, with when they were (last) asked for: a venue that never
     // sends an asset's first snapshot must not leave it Unsynced forever. Touched only by the writer loop.
     private readonly Dictionary<string, long> _firstSnapshotDue = new(StringComparer.Ordinal);
+
+    // Synced books a REST witness was asked for, until it comes. Only a witness may prove a book stale: a resync
+    // answer is newer than a book whose frames still wait in the queue, and counting it as a strike would turn a
+    // backlog into resubscribes, relocations and recycled connections. Touched only by the writer loop.
+    private readonly HashSet<string> _witnessesDue = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly HashSet<string> _assets = new(StringComparer.Ordinal);
     private Task? _loop;
+    private ITimer? _wakeTimer;
     private long _connectionId;
     private long _droppedFrames;
     private long _lastStaleCheck;
@@ -52,7 +65,7 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
         WitnessRequested = witnessRequested;
         _engine = new BookEngine(bus, config.Engine with { AutoSyncOnHashMismatch = config.AutoSyncOnHashMismatch, HashPolicy = config.HashPolicy }, _time, resyncRequested, loggers.CreateLogger<BookEngine>());
         _client = new WsClient(ws, this, loggers.CreateLogger<WsClient>());
-        _frames = Channel.CreateBounded<ShardWork>(new BoundedChannelOptions(config.ShardQueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        _frames = Channel.CreateBounded<ShardFrame>(new BoundedChannelOptions(config.ShardQueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     }
 
     /// <summary>The shard's index within the streamer.</summary>
@@ -87,6 +100,8 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
 
     public async ValueTask StartAsync(CancellationToken cancellationToken)
     {
+        // One timer for the loop's timeouts, re-armed each turn: waiting with a timeout per turn would allocate a task and a timer each time.
+        _wakeTimer = _time.CreateTimer(static shard => ((MarketShard)shard!).Wake(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _loop = RunAsync(_stopping.Token);
         await _client.StartAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -132,14 +147,14 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
         // The exact bytes, before any parsing, so a recording can be re-verified by any later version.
         _config.Recorder?.Append(frame, _time.GetUtcNow().ToUnixTimeMilliseconds() * 1000, (ushort)Id);
 
-        var buffer = ArrayPool<byte>.Shared.Rent(frame.Length);
+        var buffer = _buffers.Rent(frame.Length);
         frame.CopyTo(buffer);
-        if (!_frames.Writer.TryWrite(new ShardWork.Frame(buffer, frame.Length, receivedAtTimestamp)))
+        if (!_frames.Writer.TryWrite(new ShardFrame(buffer, frame.Length, receivedAtTimestamp)))
         {
             // The reader never waits: a full queue drops the frame, and the loop re-bases every book it may have touched.
             // One re-base covers every frame dropped until the loop gets to it; a request per dropped frame would
             // queue a resync of every book per frame and turn an overload into a resync storm.
-            ArrayPool<byte>.Shared.Return(buffer);
+            _buffers.Return(buffer);
             Interlocked.Increment(ref _droppedFrames);
             if (Interlocked.Exchange(ref _overflowPosted, 1) == 0)
             {
@@ -166,6 +181,11 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
         }
 
         await _client.DisposeAsync().ConfigureAwait(false);
+        if (_wakeTimer is not null)
+        {
+            await _wakeTimer.DisposeAsync().ConfigureAwait(false);
+        }
+
         _frames.Writer.TryComplete();
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_loop is not null)
@@ -180,8 +200,10 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
     private void Post(ShardWork work)
     {
         _control.Enqueue(work);
-        _frames.Writer.TryWrite(ShardWork.Wake.Instance);
+        Wake();
     }
+
+    private void Wake() => _frames.Writer.TryWrite(ShardFrame.Wake);
 
     private async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -192,30 +214,27 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
             while (true)
             {
                 var wait = _engine.TimeUntilNextTimeout ?? _config.StaleCheckInterval;
-                if (wait > _config.StaleCheckInterval)
-                {
-                    wait = _config.StaleCheckInterval;
-                }
-
-                bool ready;
-                try
-                {
-                    ready = await reader.WaitToReadAsync(cancellationToken).AsTask().WaitAsync(wait, _time, cancellationToken).ConfigureAwait(false);
-                }
-                catch (TimeoutException)
-                {
-                    ready = true;
-                }
-
-                if (!ready)
+                _wakeTimer!.Change(wait < _config.StaleCheckInterval ? wait : _config.StaleCheckInterval, Timeout.InfiniteTimeSpan);
+                if (!await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
                 {
                     return;
                 }
 
                 // Control first: a Track must be in place before the frames its subscribe brings.
-                while (_control.TryDequeue(out var control) || reader.TryRead(out control))
+                while (true)
                 {
-                    await HandleAsync(control).ConfigureAwait(false);
+                    if (_control.TryDequeue(out var control))
+                    {
+                        await HandleAsync(control).ConfigureAwait(false);
+                    }
+                    else if (reader.TryRead(out var frame))
+                    {
+                        Process(frame);
+                    }
+                    else
+                    {
+                        break;
+                    }
                 }
 
                 _engine.CheckTimeouts();
@@ -228,22 +247,28 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
         }
     }
 
+    private void Process(ShardFrame frame)
+    {
+        if (frame.Buffer is not { } buffer)
+        {
+            return;
+        }
+
+        try
+        {
+            _engine.Process(buffer.AsSpan(0, frame.Length), frame.ReceivedAt);
+            _metrics.RecordFrame(_time, frame.ReceivedAt);
+        }
+        finally
+        {
+            _buffers.Return(buffer);
+        }
+    }
+
     private async ValueTask HandleAsync(ShardWork work)
     {
         switch (work)
         {
-            case ShardWork.Frame frame:
-                try
-                {
-                    _engine.Process(frame.Buffer.AsSpan(0, frame.Length), frame.ReceivedAt);
-                    _metrics.RecordFrame(_time, frame.ReceivedAt);
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(frame.Buffer);
-                }
-
-                break;
             case ShardWork.Track track:
                 foreach (var asset in track.Assets)
                 {
@@ -260,6 +285,7 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
                 {
                     _engine.Untrack(asset);
                     _firstSnapshotDue.Remove(asset);
+                    _witnessesDue.Remove(asset);
                 }
 
                 break;
@@ -284,13 +310,14 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
     /// A REST book arrived: a resync answer, or a witness for a quiet book. A witness newer than a
     /// synced book proves the book went stale: it is marked so and re-based, and the count of
     /// consecutive stale findings is returned for the caller to redrive it (0 when not stale). A
-    /// witness no newer than a synced book agrees with it and changes nothing.
+    /// witness no newer than a synced book agrees with it and changes nothing. Anything else is
+    /// the engine's to apply or refuse.
     /// </summary>
     private int ApplyWitness(BookEvent snapshot)
     {
         var now = _time.GetTimestamp();
         var view = _engine.GetOrderBook(snapshot.AssetId);
-        if (view is { State: BookTrustState.Synced, Summary.Timestamp: { } ours })
+        if (_witnessesDue.Remove(snapshot.AssetId) && view is { State: BookTrustState.Synced, Summary.Timestamp: { } ours })
         {
             if (snapshot.Timestamp is not { } theirs || theirs <= ours)
             {
@@ -353,6 +380,7 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
                 _firstSnapshotDue.Remove(view.AssetId);
                 if (_time.GetElapsedTime(view.ReceiveTimestamp, now) >= _config.StaleAfter)
                 {
+                    _witnessesDue.Add(view.AssetId);
                     WitnessRequested(view.AssetId);
                 }
             }

@@ -2,15 +2,12 @@ using PolyStream.Protocol;
 
 namespace PolyStream.Streaming;
 
-/// <summary>What a <see cref="MarketShard"/>'s writer loop does next, in arrival order.</summary>
+/// <summary>Control work for a <see cref="MarketShard"/>'s writer loop, done before the frames queued behind it.</summary>
 internal abstract record ShardWork
 {
     private ShardWork()
     {
     }
-
-    /// <summary>A frame copied off the socket into a pooled buffer the loop returns.</summary>
-    public sealed record Frame(byte[] Buffer, int Length, long ReceivedAt) : ShardWork;
 
     /// <summary>Start keeping books for these assets, with their hashed metadata.</summary>
     public sealed record Track(IReadOnlyCollection<string> Assets) : ShardWork;
@@ -37,11 +34,5 @@ internal abstract record ShardWork
     public sealed record Overflowed : ShardWork
     {
         public static Overflowed Instance { get; } = new();
-    }
-
-    /// <summary>Wakes the loop for queued control work.</summary>
-    public sealed record Wake : ShardWork
-    {
-        public static Wake Instance { get; } = new();
     }
 }
