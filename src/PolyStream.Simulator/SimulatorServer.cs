@@ -20,6 +20,8 @@ namespace PolyStream.Simulator;
 /// </summary>
 public sealed partial class SimulatorServer : IAsyncDisposable
 {
+    private const int MaxCatchUpTicks = 5;
+
     private readonly SimulatorOptions _options;
     private readonly ILoggerFactory _loggerFactory;
     private readonly CancellationTokenSource _stopping = new();
@@ -301,6 +303,9 @@ public sealed partial class SimulatorServer : IAsyncDisposable
             // Batch steps per timer tick so high rates do not depend on timer resolution.
             var floor = _options.PumpInterval < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : _options.PumpInterval;
             var period = TimeSpan.FromSeconds(Math.Max(1 / eventsPerSecond, floor.TotalSeconds));
+            // A pump that fell behind (a stalled process, a busy machine) catches up at most this many ticks' worth
+            // and lets the rest go, as a venue would: a burst of seconds of stored events is no load a market makes.
+            var catchUp = (long)Math.Max(1, Math.Ceiling(MaxCatchUpTicks * period.TotalSeconds * eventsPerSecond));
             using var timer = new PeriodicTimer(period, Time);
             var started = Time.GetTimestamp();
             long done = 0;
@@ -309,7 +314,7 @@ public sealed partial class SimulatorServer : IAsyncDisposable
                 var due = (long)(Time.GetElapsedTime(started).TotalSeconds * eventsPerSecond);
                 if (due > done)
                 {
-                    var batch = (int)Math.Min(due - done, 100_000);
+                    var batch = (int)Math.Min(due - done, catchUp);
                     Step(batch);
                     done = due;
                     PumpStepped?.Invoke(batch);

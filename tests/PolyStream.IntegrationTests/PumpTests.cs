@@ -9,21 +9,33 @@ public sealed class PumpTests
     [Fact]
     public async Task Pump_TrickleRateOnFakeClock_StepsInProportionToElapsedTime()
     {
+        // 20 steps a second ticks every 50 ms, one step a tick.
         await using var host = await SimHost.StartAsync(s_quiet, eventsPerSecond: 20);
-        var steps = 0;
-        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        host.Server.PumpStepped += batch =>
+        var stepped = new SemaphoreSlim(0);
+        host.Server.PumpStepped += _ => stepped.Release();
+
+        for (var tick = 0; tick < 20; tick++)
         {
-            if (Interlocked.Add(ref steps, batch) >= 20)
-            {
-                reached.TrySetResult();
-            }
-        };
+            host.Time.Advance(TimeSpan.FromMilliseconds(50));
+            Assert.True(await stepped.WaitAsync(SimClient.Timeout, TestContext.Current.CancellationToken), $"tick {tick} stepped nothing");
+        }
+
+        Assert.Equal(20, host.Server.Engine.Steps);
+    }
+
+    [Fact]
+    public async Task Pump_FarBehind_CatchesUpFiveTicksAndLetsTheRestGo()
+    {
+        // 1,000 steps a second on 10 ms ticks; a whole second passes before the pump runs again, as on a stalled machine.
+        await using var host = await SimHost.StartAsync(s_quiet, eventsPerSecond: 1_000);
+        var batch = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        host.Server.PumpStepped += steps => batch.TrySetResult(steps);
 
         host.Time.Advance(TimeSpan.FromSeconds(1));
 
-        await reached.Task.WaitAsync(SimClient.Timeout, TestContext.Current.CancellationToken);
-        Assert.Equal(20, host.Server.Engine.Steps);
+        // Five ticks' worth (50 steps), not the 1,000 a burst would deliver at once.
+        Assert.Equal(50, await batch.Task.WaitAsync(SimClient.Timeout, TestContext.Current.CancellationToken));
+        Assert.Equal(50, host.Server.Engine.Steps);
     }
 
     [Fact]
