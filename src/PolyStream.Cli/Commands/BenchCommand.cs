@@ -22,12 +22,13 @@ internal static class BenchCommand
     /// <summary>The first line a child simulator prints, followed by its REST base URL.</summary>
     private const string ListeningPrefix = "bench simulator listening on ";
 
-    /// <summary>How long a child simulator outlives the measurement at most, should its parent never close its input.</summary>
+    /// <summary>How long a child simulator outlives the warm-up and measurement at most, should its parent never close its input.</summary>
     private static readonly TimeSpan s_childGrace = TimeSpan.FromMinutes(3);
 
     public static Command Create()
     {
-        var duration = DurationOption.Create("--duration", "How long to measure after the books are synced (default 20s)");
+        var duration = DurationOption.Create("--duration", "How long to measure after the warm-up (default 20s)");
+        var warmup = DurationOption.Create("--warmup", "How long to run the load with the subscribers reading before measuring, so JIT tiering and the backlog of the initial dump are behind (default 5s)");
         var subscribers = new Option<int>("--subscribers") { Description = "Subscribers reading the event stream.", DefaultValueFactory = _ => 4 };
         var markets = new Option<int>("--markets") { Description = "Simulated markets (two books each).", DefaultValueFactory = _ => 100 };
         var rate = new Option<double>("--rate")
@@ -51,18 +52,20 @@ internal static class BenchCommand
             "bench",
             "Measure the whole pipeline on this machine: simulator → Streamer (loopback WebSocket) → N subscribers.\n"
             + "By default the simulator runs in this process at max rate; --sim-process moves it to a child process and --rate offers a fixed load.\n"
+            + "After the books sync, it runs --warmup under load before measuring steady state for --duration.\n"
             + "Prints frames/s, events/s, level updates/s, latency p50/p99/p99.9 from frame receipt to delivery, allocation and CPU per event, GCs and memory.\n\n"
             + "Examples:\n"
             + "  polystream bench\n"
             + "  polystream bench --sim-process --rate 100000 --duration 15s --json\n"
             + "  polystream bench --duration 60s --subscribers 16 --markets 500 --json")
         {
-            duration, subscribers, markets, rate, hashPolicy, simProcess, asSimulator, json,
+            duration, warmup, subscribers, markets, rate, hashPolicy, simProcess, asSimulator, json,
         };
         command.SetAction((result, cancellationToken) =>
         {
             var settings = new BenchSettings(
                 result.GetValue(duration) ?? TimeSpan.FromSeconds(20),
+                result.GetValue(warmup) ?? TimeSpan.FromSeconds(5),
                 result.GetValue(subscribers),
                 result.GetValue(markets),
                 result.GetValue(rate),
@@ -97,19 +100,22 @@ internal static class BenchCommand
         var tokens = await TokensAsync(baseUrl, cancellationToken).ConfigureAwait(false);
         var streamer = new Streamer(new StreamerConfig { MarketAssets = tokens, EventBufferSize = 1 << 20, HashPolicy = settings.HashPolicy });
         await using var streamerScope = streamer.ConfigureAwait(false);
-        await output.WriteLineAsync($"bench: {settings.Markets} markets ({tokens.Length} books), {settings.Subscribers} subscribers, simulator {where} at {RateText(settings.Rate)} steps/s over loopback; warming up…").ConfigureAwait(false);
+        await output.WriteLineAsync($"bench: {settings.Markets} markets ({tokens.Length} books), {settings.Subscribers} subscribers, simulator {where} at {RateText(settings.Rate)} steps/s over loopback; syncing the books…").ConfigureAwait(false);
         await streamer.StartAsync(baseUrl, cancellationToken: cancellationToken).ConfigureAwait(false);
         await WaitForSyncAsync(streamer, tokens.Length, cancellationToken).ConfigureAwait(false);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var readers = Enumerable.Range(0, settings.Subscribers).Select(i => new Reader(streamer.Subscribe(new SubscriberOptions { Capacity = 1 << 20, Name = $"bench-{i}" }), i == 0)).ToList();
+        var tasks = readers.Select(r => r.RunAsync(stop.Token)).ToList();
+        await output.WriteLineAsync($"synced; warming up under load for {settings.Warmup.TotalSeconds:F0}s…").ConfigureAwait(false);
+        await Task.Delay(settings.Warmup, cancellationToken).ConfigureAwait(false);
+        readers.ForEach(r => r.StartMeasuring());
         using var self = Process.GetCurrentProcess();
         var cpuBefore = self.TotalProcessorTime;
         var gcBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
         var before = streamer.Totals;
         var clock = Stopwatch.StartNew();
-        var tasks = readers.Select(r => r.RunAsync(stop.Token)).ToList();
         await output.WriteLineAsync($"measuring for {settings.Duration.TotalSeconds:F0}s…").ConfigureAwait(false);
         try
         {
@@ -269,7 +275,7 @@ internal static class BenchCommand
         // A console read blocks its thread and ignores cancellation: it gets a thread of its own, not one of
         // the simulator's pool threads, and the lifetime races it; the process exits right after either way.
         var closed = Task.Factory.StartNew(() => Drain(input), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        await Task.WhenAny(closed, Task.Delay(settings.Duration + s_childGrace, cancellationToken)).ConfigureAwait(false);
+        await Task.WhenAny(closed, Task.Delay(settings.Warmup + settings.Duration + s_childGrace, cancellationToken)).ConfigureAwait(false);
         return ExitCodes.Ok;
     }
 
@@ -295,7 +301,7 @@ internal static class BenchCommand
     private static double Percentile(long[] sorted, double quantile) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(quantile * sorted.Length))] * 1e6 / Stopwatch.Frequency;
 
-    private sealed record BenchSettings(TimeSpan Duration, int Subscribers, int Markets, double Rate, HashPolicy HashPolicy, bool SimProcess, bool Json);
+    private sealed record BenchSettings(TimeSpan Duration, TimeSpan Warmup, int Subscribers, int Markets, double Rate, HashPolicy HashPolicy, bool SimProcess, bool Json);
 
     /// <summary>The bench's simulator in a child process: this CLI again, with the hidden <c>--as-simulator</c>.</summary>
     private sealed class ChildSimulator : IAsyncDisposable
@@ -309,7 +315,7 @@ internal static class BenchCommand
         public static async Task<(IAsyncDisposable Simulator, Uri BaseUrl, string Where)> StartAsync(BenchSettings settings, CancellationToken cancellationToken)
         {
             var start = SelfStart();
-            foreach (var argument in (string[])["bench", "--as-simulator", "--markets", settings.Markets.ToString(CultureInfo.InvariantCulture), "--rate", RateText(settings.Rate), "--duration", string.Create(CultureInfo.InvariantCulture, $"{settings.Duration.TotalSeconds}s")])
+            foreach (var argument in (string[])["bench", "--as-simulator", "--markets", settings.Markets.ToString(CultureInfo.InvariantCulture), "--rate", RateText(settings.Rate), "--duration", string.Create(CultureInfo.InvariantCulture, $"{settings.Duration.TotalSeconds}s"), "--warmup", string.Create(CultureInfo.InvariantCulture, $"{settings.Warmup.TotalSeconds}s")])
             {
                 start.ArgumentList.Add(argument);
             }
@@ -376,15 +382,19 @@ internal static class BenchCommand
         }
     }
 
-    /// <summary>One subscriber: counts events and, for the first, samples the latency from frame receipt to delivery.</summary>
+    /// <summary>One subscriber: reads from the start, and once measuring counts events and, for the first, samples the latency from frame receipt to delivery.</summary>
     private sealed class Reader(EventSubscriber events, bool sample)
     {
         private readonly long[] _samples = sample ? new long[MaxSamples] : [];
         private int _sampled;
+        private volatile bool _measuring;
 
         public long Count { get; private set; }
 
         public long Lagged { get; private set; }
+
+        /// <summary>Ends the warm-up: what is read from now on counts.</summary>
+        public void StartMeasuring() => _measuring = true;
 
         public long[] Latencies()
         {
@@ -402,6 +412,11 @@ internal static class BenchCommand
                 {
                     while (events.TryRead(out var e))
                     {
+                        if (!_measuring)
+                        {
+                            continue;
+                        }
+
                         Count++;
                         if (e is Streaming.Lagged lagged)
                         {
