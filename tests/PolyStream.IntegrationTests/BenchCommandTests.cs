@@ -7,7 +7,7 @@ public sealed class BenchCommandTests
     [Fact]
     public async Task Bench_ShortJsonRun_EndsWithEveryFigure()
     {
-        var (code, output, _) = await CliRunner.RunAsync("bench", "--duration", "2s", "--markets", "5", "--subscribers", "2", "--json");
+        var (code, output, _) = await CliRunner.RunAsync("bench", "--duration", "2s", "--warmup", "1s", "--markets", "5", "--subscribers", "2", "--json");
 
         Assert.Equal(0, code);
         var last = output.Trim().Split('\n')[^1];
@@ -25,7 +25,7 @@ public sealed class BenchCommandTests
     [Fact]
     public async Task Bench_SimulatorInAChildProcessAtAFixedRate_SaysSoAndMeasures()
     {
-        var (code, text, _) = await CliRunner.RunAsync("bench", "--sim-process", "--rate", "2000", "--duration", "2s", "--markets", "5", "--subscribers", "2", "--json");
+        var (code, text, _) = await CliRunner.RunAsync("bench", "--sim-process", "--rate", "2000", "--duration", "2s", "--warmup", "1s", "--markets", "5", "--subscribers", "2", "--json");
 
         Assert.Equal(0, code);
         Assert.Contains("simulator in a child process (pid ", text, StringComparison.Ordinal);
