@@ -29,9 +29,7 @@ public sealed partial class BookEngine
         {
             // POLYMARKET.md §3.4: the venue may hash a last trade price it sends only just after the
             // book. Hold the snapshot as suspect and re-check it with the next trade, within a window.
-            asset.Pending = true;
-            asset.PendingSince = _time.GetTimestamp();
-            _pendingCount++;
+            StartPending(asset);
             Mismatch(asset, check, WireEventKind.Book, pending: true, receiveTimestamp);
             SetState(asset, BookTrustState.Suspect, BookStateReason.SnapshotHashPending, receiveTimestamp);
         }

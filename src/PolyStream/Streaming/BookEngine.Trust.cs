@@ -82,25 +82,46 @@ public sealed partial class BookEngine
         SetState(asset, BookTrustState.Resyncing, BookStateReason.ResyncRequested, receiveTimestamp);
     }
 
+    private void StartPending(TrackedAsset asset)
+    {
+        asset.Pending = true;
+        asset.PendingSince = _time.GetTimestamp();
+        _pendingCount++;
+        _nextWindowEnd = Math.Min(_nextWindowEnd, WindowEnd(asset));
+    }
+
+    private long WindowEnd(TrackedAsset asset) =>
+        asset.PendingSince + (long)(_options.LastTradeTolerance.TotalSeconds * _time.TimestampFrequency);
+
     private int ExpireDue(long receiveTimestamp)
     {
-        if (_pendingCount == 0)
+        var now = _time.GetTimestamp();
+        if (_pendingCount == 0 || now < _nextWindowEnd)
         {
             return 0;
         }
 
         var expired = 0;
+        _nextWindowEnd = long.MaxValue;
         foreach (var pair in _assets)
         {
             var asset = pair.Value;
-            if (asset.Pending && _time.GetElapsedTime(asset.PendingSince) >= _options.LastTradeTolerance)
+            if (!asset.Pending)
             {
-                // No trade explained the snapshot in time: the mismatch is final.
-                EndPending(asset);
-                var check = new HashCheck(HashOutcome.Mismatched, asset.Book.Hash, asset.Book.ComputeHash(_options.HashVersion));
-                FinalMismatch(asset, check, WireEventKind.Book, receiveTimestamp);
-                expired++;
+                continue;
             }
+
+            if (now < WindowEnd(asset))
+            {
+                _nextWindowEnd = Math.Min(_nextWindowEnd, WindowEnd(asset));
+                continue;
+            }
+
+            // No trade explained the snapshot in time: the mismatch is final.
+            EndPending(asset);
+            var check = new HashCheck(HashOutcome.Mismatched, asset.Book.Hash, asset.Book.ComputeHash(_options.HashVersion));
+            FinalMismatch(asset, check, WireEventKind.Book, receiveTimestamp);
+            expired++;
         }
 
         return expired;

@@ -48,6 +48,10 @@ public sealed partial class BookEngine
     private long _faults;
     private int _pendingCount;
 
+    // When the earliest open last-trade window may end (a timestamp; never later than the truth), so frames
+    // do not scan every book while a window is open. Long.MaxValue while none is open.
+    private long _nextWindowEnd = long.MaxValue;
+
     /// <summary>Creates an engine that publishes to <paramref name="bus"/>.</summary>
     /// <param name="bus">Where every resulting event is published, without waiting (see <see cref="ProcessAsync"/> for replay).</param>
     /// <param name="options">Hash policy, resync and tolerance settings; <see cref="BookEngineOptions.Default"/> when omitted.</param>
@@ -288,18 +292,8 @@ public sealed partial class BookEngine
                 return null;
             }
 
-            TimeSpan? earliest = null;
-            foreach (var pair in _assets)
-            {
-                if (pair.Value.Pending)
-                {
-                    var left = _options.LastTradeTolerance - _time.GetElapsedTime(pair.Value.PendingSince);
-                    left = left < TimeSpan.Zero ? TimeSpan.Zero : left;
-                    earliest = earliest is { } e && e <= left ? e : left;
-                }
-            }
-
-            return earliest;
+            var now = _time.GetTimestamp();
+            return now >= _nextWindowEnd ? TimeSpan.Zero : _time.GetElapsedTime(now, _nextWindowEnd);
         }
     }
 

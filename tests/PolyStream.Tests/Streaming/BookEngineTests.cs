@@ -283,6 +283,32 @@ public sealed class BookEngineTests
     }
 
     [Fact]
+    public async Task CheckTimeouts_TwoWindowsOpenedApart_EachEndsOnItsOwnTime()
+    {
+        await using var h = new EngineHarness(null, "A", "B");
+        foreach (var asset in (string[])["A", "B"])
+        {
+            h.Venue.WithBook(asset);
+            h.Venue.Trade(asset, "0.55");
+        }
+
+        h.Feed(h.Venue.BookFrame("A", 1000));
+        h.Time.Advance(TimeSpan.FromMilliseconds(100));
+        h.Feed(h.Venue.BookFrame("B", 1100));
+
+        Assert.Equal(TimeSpan.FromMilliseconds(150), h.Engine.TimeUntilNextTimeout);
+        h.Time.Advance(TimeSpan.FromMilliseconds(150));
+        Assert.Equal(1, h.Engine.CheckTimeouts());
+        Assert.Equal((BookTrustState.Resyncing, BookTrustState.Suspect), (h.View("A").State, h.View("B").State));
+        Assert.Equal(TimeSpan.FromMilliseconds(100), h.Engine.TimeUntilNextTimeout);
+
+        h.Time.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.Equal(1, h.Engine.CheckTimeouts());
+        Assert.Equal(["A", "B"], h.Resyncs);
+        Assert.Null(h.Engine.TimeUntilNextTimeout);
+    }
+
+    [Fact]
     public async Task Process_NextTradeDoesNotExplainTheSnapshot_MismatchIsFinal()
     {
         await using var h = new EngineHarness(null, "A");
