@@ -306,6 +306,7 @@ internal static class BenchCommand
     /// <summary>The bench's simulator in a child process: this CLI again, with the hidden <c>--as-simulator</c>.</summary>
     private sealed class ChildSimulator : IAsyncDisposable
     {
+        private const string ChildGen0Budget = "0x10000000";
         private static readonly TimeSpan s_startLimit = TimeSpan.FromSeconds(30);
         private static readonly TimeSpan s_stopLimit = TimeSpan.FromSeconds(10);
         private readonly Process _process;
@@ -369,6 +370,9 @@ internal static class BenchCommand
             var cli = typeof(BenchCommand).Assembly;
             var host = Environment.ProcessPath;
             var start = new ProcessStartInfo { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+            // The load generator's own GC pauses return as catch-up bursts the streamer would then be measured on;
+            // a 256 MB gen0 budget makes them rare. Only the child gets it: the streamer runs as configured.
+            start.Environment["DOTNET_GCgen0size"] = ChildGen0Budget;
             var hostIsDotnet = host is not null && Path.GetFileNameWithoutExtension(host) == "dotnet";
             if (host is not null && !hostIsDotnet && Assembly.GetEntryAssembly() == cli)
             {
