@@ -19,7 +19,8 @@ public sealed class EventSubscriber : IAsyncEnumerable<StreamEvent>, IAsyncDispo
     private readonly Queue<StreamEvent>? _queue;
     private readonly LinkedList<StreamEvent>? _conflated;
     private readonly Dictionary<string, LinkedListNode<StreamEvent>>? _latestState;
-    private TaskCompletionSource<bool>? _readWaiter;
+    private readonly ReadWaiter _reader = new();
+    private bool _readerWaiting;
     private TaskCompletionSource? _spaceWaiter;
     private StreamEvent? _final;
     private bool _completed;
@@ -116,7 +117,6 @@ public sealed class EventSubscriber : IAsyncEnumerable<StreamEvent>, IAsyncDispo
     /// <summary>Waits until an event can be read; <see langword="false"/> once the subscriber has ended and nothing is left.</summary>
     public ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default)
     {
-        Task<bool> waiter;
         lock (_gate)
         {
             if (Count > 0 || _final is not null)
@@ -129,12 +129,11 @@ public sealed class EventSubscriber : IAsyncEnumerable<StreamEvent>, IAsyncDispo
                 return new ValueTask<bool>(false);
             }
 
-            // Continuations run on the pool, so a publisher never runs consumer code inline.
-            _readWaiter ??= new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            waiter = _readWaiter.Task;
+            _reader.Arm();
+            _readerWaiting = true;
         }
 
-        return new ValueTask<bool>(waiter.WaitAsync(cancellationToken));
+        return _reader.WaitAsync(cancellationToken);
     }
 
     /// <summary>Reads every event in order until the subscriber ends.</summary>
@@ -151,7 +150,7 @@ public sealed class EventSubscriber : IAsyncEnumerable<StreamEvent>, IAsyncDispo
 
     internal WriteOutcome TryWrite(StreamEvent streamEvent, bool mayBlock)
     {
-        TaskCompletionSource<bool>? reader;
+        bool wake;
         WriteOutcome outcome;
         lock (_gate)
         {
@@ -193,11 +192,15 @@ public sealed class EventSubscriber : IAsyncEnumerable<StreamEvent>, IAsyncDispo
                 }
             }
 
-            reader = _readWaiter;
-            _readWaiter = null;
+            wake = _readerWaiting;
+            _readerWaiting = false;
         }
 
-        reader?.TrySetResult(true);
+        if (wake)
+        {
+            _reader.Complete(readable: true);
+        }
+
         return outcome;
     }
 
@@ -217,7 +220,7 @@ public sealed class EventSubscriber : IAsyncEnumerable<StreamEvent>, IAsyncDispo
 
     internal void Complete(SubscriberDisconnected? final, bool clear)
     {
-        TaskCompletionSource<bool>? reader;
+        bool wake;
         TaskCompletionSource? space;
         lock (_gate)
         {
@@ -237,13 +240,18 @@ public sealed class EventSubscriber : IAsyncEnumerable<StreamEvent>, IAsyncDispo
                 _lagBeforeFinal = 0;
             }
 
-            reader = _readWaiter;
-            _readWaiter = null;
+            wake = _readerWaiting;
+            _readerWaiting = false;
             space = _spaceWaiter;
             _spaceWaiter = null;
         }
 
-        reader?.TrySetResult(true);
+        if (wake)
+        {
+            // The reader looks again and finds the final notice, or the end.
+            _reader.Complete(readable: true);
+        }
+
         space?.TrySetResult();
     }
 

@@ -261,6 +261,44 @@ public sealed class EventBusTests
     }
 
     [Fact]
+    public async Task WaitToReadAsync_CancelledWait_ThrowsAndTheNextWaitStillGetsTheEvent()
+    {
+        await using var bus = new EventBus();
+        await using var subscriber = bus.Subscribe();
+        using var first = new CancellationTokenSource();
+
+        var cancelled = subscriber.WaitToReadAsync(first.Token);
+        await first.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await cancelled);
+        var next = subscriber.WaitToReadAsync(TestContext.Current.CancellationToken);
+        Assert.False(next.IsCompleted);
+        bus.Publish(Quote(1));
+        Assert.True(await next.AsTask().WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
+        Assert.Equal([1L], Drain(subscriber).Select(e => e.Seq));
+    }
+
+    [Fact]
+    public async Task WaitToReadAsync_AfterAWaitThatEnded_AnEarlierTokenNoLongerCancels()
+    {
+        await using var bus = new EventBus();
+        await using var subscriber = bus.Subscribe();
+        using var earlier = new CancellationTokenSource();
+
+        var woken = subscriber.WaitToReadAsync(earlier.Token);
+        bus.Publish(Quote(1));
+        Assert.True(await woken);
+        Drain(subscriber);
+        var later = subscriber.WaitToReadAsync(TestContext.Current.CancellationToken);
+        await earlier.CancelAsync();
+
+        // The earlier wait's token belongs to a wait that ended; the one now pending is untouched by it.
+        Assert.False(later.IsCompleted);
+        bus.Publish(Quote(2));
+        Assert.True(await later.AsTask().WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task DisposeAsync_Subscriber_EndsItsEnumeration()
     {
         await using var bus = new EventBus();
