@@ -64,9 +64,9 @@ internal static class BookHasher
         }
 
         writer.Append("\",\"hash\":\"\",\"bids\":"u8);
-        WriteLevels(ref writer, summary.Bids);
+        WriteSide(ref writer, summary.Bids, summary.BidsText);
         writer.Append(",\"asks\":"u8);
-        WriteLevels(ref writer, summary.Asks);
+        WriteSide(ref writer, summary.Asks, summary.AsksText);
         if (version != BookHashVersion.V6)
         {
             writer.Append(",\"min_order_size\":\""u8);
@@ -88,6 +88,30 @@ internal static class BookHasher
 
         writer.Append("}"u8);
         return writer.Length;
+    }
+
+    /// <summary>The most bytes <see cref="WriteLevels(ReadOnlySpan{PriceLevel}, Span{byte})"/> writes for <paramref name="count"/> levels.</summary>
+    public static int MaxLevelsBytes(int count) => 2 + (count * MaxLevelBytes);
+
+    /// <summary>Writes one side as the JSON array the venue hashes and returns its length.</summary>
+    public static int WriteLevels(ReadOnlySpan<PriceLevel> levels, Span<byte> buffer)
+    {
+        var writer = new SpanWriter(buffer);
+        WriteLevels(ref writer, levels);
+        return writer.Length;
+    }
+
+    private static void WriteSide(ref SpanWriter writer, ReadOnlySpan<PriceLevel> levels, ReadOnlySpan<byte> rendered)
+    {
+        // Rendered text is never empty (an empty side is "[]"), so empty means "render it here".
+        if (rendered.IsEmpty)
+        {
+            WriteLevels(ref writer, levels);
+        }
+        else
+        {
+            writer.Append(rendered);
+        }
     }
 
     private static void WriteLevels(ref SpanWriter writer, ReadOnlySpan<PriceLevel> levels)

@@ -20,6 +20,11 @@ internal sealed class BookSide
     private int[] _keys = [];
     private PriceLevel[] _levels = [];
 
+    // The side as the venue's hash text, kept between changes: a delta moves one side, so the other side's
+    // text is reused and only the changed one is rendered again. -1 while it must be rendered.
+    private byte[] _hashText = [];
+    private int _hashTextLength = -1;
+
     public BookSide(bool descending) => _descending = descending;
 
     public int Count { get; private set; }
@@ -29,10 +34,31 @@ internal sealed class BookSide
 
     public PriceLevel? Best => Count == 0 ? null : _levels[Count - 1];
 
+    /// <summary>The levels as the JSON array the venue hashes, rendered on first use after a change.</summary>
+    public ReadOnlySpan<byte> HashText
+    {
+        get
+        {
+            if (_hashTextLength < 0)
+            {
+                var needed = BookHasher.MaxLevelsBytes(Count);
+                if (_hashText.Length < needed)
+                {
+                    _hashText = new byte[Math.Max(needed, _hashText.Length * 2)];
+                }
+
+                _hashTextLength = BookHasher.WriteLevels(Levels, _hashText);
+            }
+
+            return _hashText.AsSpan(0, _hashTextLength);
+        }
+    }
+
     /// <summary>Sets the aggregate size at a price; a zero size removes the level.</summary>
     public void Set(ExactDecimal price, ExactDecimal size)
     {
         var key = KeyOf(price);
+        _hashTextLength = -1;
         var index = _keys.AsSpan(0, Count).BinarySearch(key);
         if (index >= 0)
         {
@@ -55,6 +81,7 @@ internal sealed class BookSide
     public void Replace(ReadOnlySpan<PriceLevel> levels)
     {
         Count = 0;
+        _hashTextLength = -1;
         EnsureCapacity(levels.Length);
         foreach (var level in levels)
         {
@@ -82,6 +109,7 @@ internal sealed class BookSide
     /// <summary>Removes levels whose size is zero and returns how many went.</summary>
     public int RemoveZeroSizes()
     {
+        _hashTextLength = -1;
         var kept = 0;
         for (var i = 0; i < Count; i++)
         {
@@ -97,7 +125,11 @@ internal sealed class BookSide
         return removed;
     }
 
-    public void Clear() => Count = 0;
+    public void Clear()
+    {
+        Count = 0;
+        _hashTextLength = -1;
+    }
 
     private int KeyOf(ExactDecimal price)
     {

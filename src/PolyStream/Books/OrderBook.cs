@@ -299,6 +299,8 @@ public sealed class OrderBook
         Timestamp = Timestamp,
         Bids = Bids,
         Asks = Asks,
+        BidsText = _bids.HashText,
+        AsksText = _asks.HashText,
         MinOrderSize = MinOrderSize,
         TickSize = TickSize,
         NegRisk = NegRisk,

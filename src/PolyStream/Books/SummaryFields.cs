@@ -15,6 +15,12 @@ internal readonly ref struct SummaryFields
 
     public required ReadOnlySpan<PriceLevel> Asks { get; init; }
 
+    /// <summary>The bids already rendered as hash text (a live book keeps it between changes), or empty to render them.</summary>
+    public ReadOnlySpan<byte> BidsText { get; init; }
+
+    /// <summary>The asks already rendered as hash text, or empty to render them.</summary>
+    public ReadOnlySpan<byte> AsksText { get; init; }
+
     public required ExactDecimal MinOrderSize { get; init; }
 
     public required ExactDecimal TickSize { get; init; }

@@ -79,6 +79,31 @@ public sealed class OrderBookTests
     }
 
     [Fact]
+    public void ComputeHash_AfterEveryKindOfChange_EqualsTheHashRenderedFromScratch()
+    {
+        // A live book keeps each side's hash text between changes; every change must drop it.
+        var book = TypicalBook();
+        var steps = new (string Name, Action Change)[]
+        {
+            ("insert a bid", () => book.SetLevel(Side.Buy, ExactDecimal.Parse("0.46"), ExactDecimal.Parse("4"))),
+            ("update an ask", () => book.SetLevel(Side.Sell, ExactDecimal.Parse("0.6"), ExactDecimal.Parse("11"))),
+            ("remove a bid", () => book.SetLevel(Side.Buy, ExactDecimal.Parse("0.01"), ExactDecimal.Parse("0"))),
+            ("apply a delta", () => book.ApplyPriceChange(Change(9, ("A", Side.Sell, "0.55", "2")), verify: false)),
+            ("take a snapshot", () => book.ReplaceWithSnapshotNoHash(Snapshot("A", Levels(("0.2", "0"), ("0.3", "1")), Levels(("0.7", "2"))))),
+            ("clean zero sizes", () => book.ValidateAndClean()),
+            ("clear", () => book.Clear()),
+        };
+
+        foreach (var (name, change) in steps)
+        {
+            // Hash first, so a stale cached side would be there to be (wrongly) reused.
+            book.ComputeHash();
+            change();
+            Assert.True(book.Summary().ComputeHash() == book.ComputeHash(), name);
+        }
+    }
+
+    [Fact]
     public void ApplyPriceChange_OnlySiblingEntries_LeavesTheBookUntouched()
     {
         var book = TypicalBook();
