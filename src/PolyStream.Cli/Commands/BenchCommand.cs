@@ -35,7 +35,8 @@ internal static class BenchCommand
         {
             Description = "The offered load: simulator engine steps per second, stepped every millisecond (N), or 'max' (default) for as fast as it goes.",
             DefaultValueFactory = _ => double.PositiveInfinity,
-            CustomParser = ParseRate,
+            // Not 0, unlike the simulator's own --rate: a frozen simulator would leave nothing to measure.
+            CustomParser = r => NumberOrMax.Parse(r, zeroAllowed: false, "steps per second"),
         };
         var hashPolicy = new Option<HashPolicy>("--hash-policy")
         {
@@ -200,18 +201,6 @@ internal static class BenchCommand
         }
 
         return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
-    }
-
-    /// <summary>The simulator's rate syntax, less 0: a frozen simulator would leave nothing to measure.</summary>
-    private static double ParseRate(ArgumentResult result)
-    {
-        var rate = SimCommand.ParseRate(result);
-        if (rate == 0 && !result.Errors.Any())
-        {
-            result.AddError("--rate must be above 0 steps per second, or 'max'.");
-        }
-
-        return rate;
     }
 
     private static HashPolicy ParseHashPolicy(ArgumentResult result)

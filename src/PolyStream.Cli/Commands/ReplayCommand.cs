@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Parsing;
 using System.Globalization;
 using PolyStream.Recording;
 using PolyStream.Streaming;
@@ -16,7 +15,7 @@ internal static class ReplayCommand
         {
             Description = "1 = original pace, 10 = ten times faster, max = as fast as possible.",
             DefaultValueFactory = _ => double.PositiveInfinity,
-            CustomParser = ParseSpeed,
+            CustomParser = r => NumberOrMax.Parse(r, zeroAllowed: false, unit: string.Empty),
         };
         var json = new Option<bool>("--json") { Description = "Print every event as NDJSON (type, asset_id, epoch, seq, …)." };
         var serve = new Option<int?>("--serve") { Description = "Instead of replaying here, serve the recording on this port (ws://127.0.0.1:PORT/ws/market; 0 picks one) to any client, at --speed (default 1 when serving)." };
@@ -122,22 +121,5 @@ internal static class ReplayCommand
         }
 
         return ExitCodes.Ok;
-    }
-
-    private static double ParseSpeed(ArgumentResult result)
-    {
-        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "max";
-        if (text.Equals("max", StringComparison.OrdinalIgnoreCase))
-        {
-            return double.PositiveInfinity;
-        }
-
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var speed) && speed > 0)
-        {
-            return speed;
-        }
-
-        result.AddError($"--speed must be a positive number or 'max', not '{text}'.");
-        return 1;
     }
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using PolyStream.Simulator;
@@ -36,7 +35,7 @@ internal static class SimCommand
         {
             Description = "Engine steps per second (N, 0 = frozen) or 'max'.",
             DefaultValueFactory = _ => 10,
-            CustomParser = ParseRate,
+            CustomParser = r => NumberOrMax.Parse(r, zeroAllowed: true, "steps per second"),
         };
         var fault = new Option<string[]>("--fault")
         {
@@ -126,23 +125,6 @@ internal static class SimCommand
             result.InvocationConfiguration.Error,
             cancellationToken));
         return command;
-    }
-
-    internal static double ParseRate(ArgumentResult result)
-    {
-        var text = result.Tokens.Count == 0 ? string.Empty : result.Tokens[0].Value;
-        if (text.Equals("max", StringComparison.OrdinalIgnoreCase))
-        {
-            return double.PositiveInfinity;
-        }
-
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= 0 && double.IsFinite(value))
-        {
-            return value;
-        }
-
-        result.AddError($"--rate must be a non-negative number of steps per second or 'max', not '{text}'.");
-        return 0;
     }
 
     private static async Task RepeatAsync(PeriodicFault fault, SimulatorFaults faults, CancellationToken cancellationToken)
