@@ -28,5 +28,7 @@ internal static class AssetResolver
     public static Task<List<WatchedAsset>> ResolveAsync(System.CommandLine.ParseResult result, System.CommandLine.Option<string[]> assets, System.CommandLine.Option<string[]> markets, System.CommandLine.Option<Uri> gammaHost, CancellationToken cancellationToken) =>
         ResolveAsync(result.GetValue(assets) ?? [], result.GetValue(markets) ?? [], result.GetRequiredValue(gammaHost), result.GetValue(CommonOptions.Insecure), cancellationToken);
 
-    public static string Short(string id) => id.Length <= 12 ? id : string.Concat(id.AsSpan(0, 5), "…", id.AsSpan(id.Length - 5));
+    /// <summary>A 78-digit token id as its first and last <paramref name="keep"/> characters around an ellipsis; short ids unchanged.</summary>
+    public static string Short(string id, int keep = 5) =>
+        id.Length <= (2 * keep) + 2 ? id : string.Concat(id.AsSpan(0, keep), "…", id.AsSpan(id.Length - keep));
 }

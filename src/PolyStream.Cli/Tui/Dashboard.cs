@@ -100,7 +100,7 @@ internal sealed class Dashboard(Streamer streamer, FeedMonitor monitor, IReadOnl
         foreach (var trade in monitor.Tape)
         {
             var side = trade.Trade.Side == Side.Buy ? "[green]BUY[/]" : "[red]SELL[/]";
-            table.AddRow(side, trade.Trade.Price.ToString(), trade.Trade.Size.ToString(), Markup.Escape(Short(trade.Trade.AssetId)));
+            table.AddRow(side, trade.Trade.Price.ToString(), trade.Trade.Size.ToString(), Markup.Escape(AssetResolver.Short(trade.Trade.AssetId, keep: 4)));
         }
 
         return new Panel(table) { Header = new PanelHeader(" trades "), Border = BoxBorder.Rounded };
@@ -128,6 +128,4 @@ internal sealed class Dashboard(Streamer streamer, FeedMonitor monitor, IReadOnl
         BookTrustState.Unsynced => "[grey]Unsynced[/]",
         _ => "[grey]-[/]",
     };
-
-    private static string Short(string id) => id.Length <= 10 ? id : string.Concat(id.AsSpan(0, 4), "…", id.AsSpan(id.Length - 4));
 }
