@@ -29,11 +29,11 @@ public sealed class AuthCommandTests : IDisposable
             var forced = await CliRunner.RunAsync("auth", "init", "--host", host, "--data-dir", _home, "--force", "--store-private-key");
             transcript.AddRange([init.Output, init.Error, again.Output, again.Error, forced.Output, forced.Error]);
 
-            Assert.Equal(0, init.Code);
+            Assert.Equal(0, init.ExitCode);
             Assert.Contains("0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266", init.Output, StringComparison.Ordinal);
-            Assert.Equal(2, again.Code);
+            Assert.Equal(2, again.ExitCode);
             Assert.Contains("--force", again.Error, StringComparison.Ordinal);
-            Assert.Equal(0, forced.Code);
+            Assert.Equal(0, forced.ExitCode);
         }
         finally
         {
@@ -47,16 +47,16 @@ public sealed class AuthCommandTests : IDisposable
         var show = await CliRunner.RunAsync("auth", "show", "--data-dir", _home);
         var check = await CliRunner.RunAsync("auth", "check", "--data-dir", _home);
         transcript.AddRange([show.Output, show.Error, check.Output, check.Error]);
-        Assert.Equal(0, show.Code);
+        Assert.Equal(0, show.ExitCode);
         Assert.Contains("private key: stored (***)", show.Output, StringComparison.Ordinal);
-        Assert.Equal(0, check.Code);
+        Assert.Equal(0, check.ExitCode);
         Assert.Contains("is authenticated", check.Output, StringComparison.Ordinal);
 
         // A wrong secret: check fails with the venue's 401 and a hint, still without printing anything secret.
         new CredentialStore(DataPaths.Under(_home)).Save(stored with { Api = stored.Api with { Secret = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=" } });
         var refused = await CliRunner.RunAsync("auth", "check", "--data-dir", _home);
         transcript.AddRange([refused.Output, refused.Error]);
-        Assert.Equal(1, refused.Code);
+        Assert.Equal(1, refused.ExitCode);
         Assert.Contains("401", refused.Error, StringComparison.Ordinal);
 
         var everything = string.Join('\n', transcript.Concat(logs.Lines));

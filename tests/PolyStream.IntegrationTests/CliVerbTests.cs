@@ -67,9 +67,9 @@ public sealed class CliVerbTests
         var json = await CliRunner.RunAsync("book", token, "--host", host.Server.BaseUrl.ToString(), "--json");
         var rest = await host.Http.GetStringAsync(new Uri($"book?token_id={token}", UriKind.Relative), TestContext.Current.CancellationToken);
 
-        Assert.Equal(0, table.Code);
+        Assert.Equal(0, table.ExitCode);
         Assert.Contains("verified", table.Output, StringComparison.Ordinal);
-        Assert.Equal(0, json.Code);
+        Assert.Equal(0, json.ExitCode);
         Assert.Equal(rest, json.Output.Trim());
     }
 

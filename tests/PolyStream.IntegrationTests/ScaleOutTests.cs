@@ -238,11 +238,11 @@ public sealed class ScaleOutTests
         });
 
         var wrongStream = await CliRunner.RunAsync("stream", "--nats", nats.Url, "--nats-stream", "NOPE", "--duration", "1s");
-        Assert.Equal(1, wrongStream.Code);
+        Assert.Equal(1, wrongStream.ExitCode);
         Assert.Contains("there is no stream 'NOPE'", wrongStream.Error, StringComparison.Ordinal);
         nats.Stop();
         var noServer = await CliRunner.RunAsync("stream", "--nats", nats.Url, "--duration", "1s");
-        Assert.Equal(1, noServer.Code);
+        Assert.Equal(1, noServer.ExitCode);
         Assert.Contains("Is nats-server running", noServer.Error, StringComparison.Ordinal);
     }
 

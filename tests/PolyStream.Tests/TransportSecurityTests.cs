@@ -37,7 +37,7 @@ public sealed class TransportSecurityTests
     [Fact]
     public async Task Cli_PlainTextRemoteHost_ExitsTwoAndNamesInsecure()
     {
-        var (code, _, error) = await Cli.CliRunner.RunAsync("book", "123", "--host", "http://clob.example/");
+        var (code, _, error) = await CliRunner.RunAsync("book", "123", "--host", "http://clob.example/");
 
         Assert.Equal(2, code);
         Assert.Contains("--insecure", error, StringComparison.Ordinal);
