@@ -284,10 +284,17 @@ public sealed partial class SimulatorServer : IAsyncDisposable
         }
     }
 
-    private Task PumpAsync(double eventsPerSecond, CancellationToken cancellationToken) =>
-        double.IsPositiveInfinity(eventsPerSecond)
-            ? PumpAtMaxRateAsync(cancellationToken)
-            : Task.Factory.StartNew(() => PumpPaced(eventsPerSecond, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    private Task PumpAsync(double eventsPerSecond, CancellationToken cancellationToken)
+    {
+        if (double.IsPositiveInfinity(eventsPerSecond))
+        {
+            return PumpAtMaxRateAsync(cancellationToken);
+        }
+
+        // Read before the thread starts: the clock may move (a test's fake one) before the thread first runs.
+        var started = Time.GetTimestamp();
+        return Task.Factory.StartNew(() => PumpPaced(eventsPerSecond, started, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
 
     private async Task PumpAtMaxRateAsync(CancellationToken cancellationToken)
     {
@@ -312,7 +319,7 @@ public sealed partial class SimulatorServer : IAsyncDisposable
     /// runtime's timers run on a coarse clock (4 ms on a 250 Hz kernel), which would turn a 1 ms interval
     /// into bursts four times as large. What is due comes from <see cref="Time"/>, so a fake clock drives it.
     /// </summary>
-    private void PumpPaced(double eventsPerSecond, CancellationToken cancellationToken)
+    private void PumpPaced(double eventsPerSecond, long started, CancellationToken cancellationToken)
     {
         try
         {
@@ -322,7 +329,6 @@ public sealed partial class SimulatorServer : IAsyncDisposable
             // A pump that fell behind (a stalled process, a busy machine) catches up at most this many ticks' worth
             // and lets the rest go, as a venue would: a burst of seconds of stored events is no load a market makes.
             var catchUp = (long)Math.Max(1, Math.Ceiling(MaxCatchUpTicks * period.TotalSeconds * eventsPerSecond));
-            var started = Time.GetTimestamp();
             var tick = started;
             long done = 0;
             while (!cancellationToken.WaitHandle.WaitOne(UntilNextTick(ref tick, period)))
