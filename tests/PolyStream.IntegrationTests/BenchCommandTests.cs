@@ -7,7 +7,7 @@ public sealed class BenchCommandTests
     [Fact]
     public async Task Bench_ShortJsonRun_EndsWithEveryFigure()
     {
-        var (code, output, _) = await CliRunner.RunAsync("bench", "--duration", "2s", "--warmup", "1s", "--markets", "5", "--subscribers", "2", "--json");
+        var (code, output, _) = await CliRunner.RunAsync("bench", "--duration", "2s", "--warmup", "1s", "--markets", "5", "--assets-per-connection", "4", "--subscribers", "2", "--json");
 
         Assert.Equal(0, code);
         var last = output.Trim().Split('\n')[^1];
@@ -20,6 +20,8 @@ public sealed class BenchCommandTests
         Assert.True(figures.RootElement.GetProperty("events_per_s").GetDouble() > 0);
         Assert.Equal("in-process", figures.RootElement.GetProperty("simulator").GetString());
         Assert.Equal("max", figures.RootElement.GetProperty("rate").GetString());
+        // Ten books at most four a connection.
+        Assert.Equal(3, figures.RootElement.GetProperty("connections").GetDouble());
     }
 
     [Fact]

@@ -31,6 +31,11 @@ internal static class BenchCommand
         var warmup = DurationOption.Create("--warmup", "How long to run the load with the subscribers reading before measuring, so JIT tiering and the backlog of the initial dump are behind (default 5s)");
         var subscribers = new Option<int>("--subscribers") { Description = "Subscribers reading the event stream.", DefaultValueFactory = _ => 4 };
         var markets = new Option<int>("--markets") { Description = "Simulated markets (two books each).", DefaultValueFactory = _ => 100 };
+        var assetsPerConnection = new Option<int>("--assets-per-connection")
+        {
+            Description = "The most books on one WebSocket connection (the streamer's MaxAssetsPerConnection); fewer open more connections, each with its own writer loop.",
+            DefaultValueFactory = _ => new StreamerConfig().MaxAssetsPerConnection,
+        };
         var rate = new Option<double>("--rate")
         {
             Description = "The offered load: simulator engine steps per second, stepped every millisecond (N), or 'max' (default) for as fast as it goes.",
@@ -49,6 +54,7 @@ internal static class BenchCommand
         var json = new Option<bool>("--json") { Description = "End with one JSON object with every figure (simulator, rate, events_per_s, p50_us, p99_us, alloc_bytes_per_event, working_set_mb, ...)." };
         subscribers.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 64) { r.AddError("--subscribers must be between 1 and 64."); } });
         markets.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 5_000) { r.AddError("--markets must be between 1 and 5000."); } });
+        assetsPerConnection.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 500) { r.AddError("--assets-per-connection must be between 1 and 500 (the venue stops sending past ~500)."); } });
         var command = new Command(
             "bench",
             "Measure the whole pipeline on this machine: simulator → Streamer (loopback WebSocket) → N subscribers.\n"
@@ -58,9 +64,10 @@ internal static class BenchCommand
             + "Examples:\n"
             + "  polystream bench\n"
             + "  polystream bench --sim-process --rate 100000 --duration 15s --json\n"
+            + "  polystream bench --sim-process --rate 69000 --assets-per-connection 50 --json\n"
             + "  polystream bench --duration 60s --subscribers 16 --markets 500 --json")
         {
-            duration, warmup, subscribers, markets, rate, hashPolicy, simProcess, asSimulator, json,
+            duration, warmup, subscribers, markets, assetsPerConnection, rate, hashPolicy, simProcess, asSimulator, json,
         };
         command.SetAction((result, cancellationToken) =>
         {
@@ -69,6 +76,7 @@ internal static class BenchCommand
                 result.GetValue(warmup) ?? TimeSpan.FromSeconds(5),
                 result.GetValue(subscribers),
                 result.GetValue(markets),
+                result.GetValue(assetsPerConnection),
                 result.GetValue(rate),
                 result.GetRequiredValue(hashPolicy),
                 result.GetValue(simProcess),
@@ -99,7 +107,7 @@ internal static class BenchCommand
             : await StartInProcessAsync(settings, cancellationToken).ConfigureAwait(false);
         await using var simulatorScope = simulator.ConfigureAwait(false);
         var tokens = await TokensAsync(baseUrl, cancellationToken).ConfigureAwait(false);
-        var streamer = new Streamer(new StreamerConfig { MarketAssets = tokens, EventBufferSize = 1 << 20, HashPolicy = settings.HashPolicy });
+        var streamer = new Streamer(new StreamerConfig { MarketAssets = tokens, EventBufferSize = 1 << 20, HashPolicy = settings.HashPolicy, MaxAssetsPerConnection = settings.AssetsPerConnection });
         await using var streamerScope = streamer.ConfigureAwait(false);
         await output.WriteLineAsync($"bench: {settings.Markets} markets ({tokens.Length} books), {settings.Subscribers} subscribers, simulator {where} at {RateText(settings.Rate)} steps/s over loopback; syncing the books…").ConfigureAwait(false);
         await streamer.StartAsync(baseUrl, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -155,6 +163,7 @@ internal static class BenchCommand
             ["dropped_frames"] = after.DroppedFrames - before.DroppedFrames,
             ["resync_requests"] = after.ResyncRequests - before.ResyncRequests,
             ["subscribers"] = settings.Subscribers,
+            ["connections"] = streamer.Shards.Count,
             ["books"] = tokens.Length,
         };
 
@@ -290,7 +299,7 @@ internal static class BenchCommand
     private static double Percentile(long[] sorted, double quantile) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(quantile * sorted.Length))] * 1e6 / Stopwatch.Frequency;
 
-    private sealed record BenchSettings(TimeSpan Duration, TimeSpan Warmup, int Subscribers, int Markets, double Rate, HashPolicy HashPolicy, bool SimProcess, bool Json);
+    private sealed record BenchSettings(TimeSpan Duration, TimeSpan Warmup, int Subscribers, int Markets, int AssetsPerConnection, double Rate, HashPolicy HashPolicy, bool SimProcess, bool Json);
 
     /// <summary>The bench's simulator in a child process: this CLI again, with the hidden <c>--as-simulator</c>.</summary>
     private sealed class ChildSimulator : IAsyncDisposable

@@ -8,6 +8,7 @@ public sealed class BenchCommandTests
     [InlineData("--rate", "fast", "--rate must be a positive number")]
     [InlineData("--subscribers", "0", "--subscribers must be between 1 and 64")]
     [InlineData("--markets", "5001", "--markets must be between 1 and 5000")]
+    [InlineData("--assets-per-connection", "0", "--assets-per-connection must be between 1 and 500")]
     [InlineData("--duration", "soon", "is not a duration")]
     [InlineData("--hash-policy", "sometimes", "use Verify, Off or Sample:N")]
     public async Task Bench_BadOption_ExitsTwoWithTheReasonBeforeStartingAnything(string option, string value, string reason)
