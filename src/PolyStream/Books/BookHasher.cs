@@ -27,7 +27,7 @@ internal static class BookHasher
     {
         var capacity = 256
             + Encoding.UTF8.GetMaxByteCount(summary.Market.Length + summary.AssetId.Length)
-            + ((summary.Bids.Length + summary.Asks.Length) * MaxLevelBytes)
+            + MaxLevelsBytes(summary.Bids.Length) + MaxLevelsBytes(summary.Asks.Length)
             + (4 * ExactDecimal.MaxFormattedLength);
         byte[]? rented = null;
         var buffer = capacity <= StackLimit

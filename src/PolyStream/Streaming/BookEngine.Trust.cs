@@ -95,8 +95,14 @@ public sealed partial class BookEngine
 
     private int ExpireDue(long receiveTimestamp)
     {
+        // Every frame comes through here: read the clock only while a window is open.
+        if (_pendingCount == 0)
+        {
+            return 0;
+        }
+
         var now = _time.GetTimestamp();
-        if (_pendingCount == 0 || now < _nextWindowEnd)
+        if (now < _nextWindowEnd)
         {
             return 0;
         }

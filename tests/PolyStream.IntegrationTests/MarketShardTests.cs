@@ -1,0 +1,105 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging.Abstractions;
+using PolyStream.Diagnostics;
+using PolyStream.Protocol;
+using PolyStream.Streaming;
+
+namespace PolyStream.IntegrationTests;
+
+/// <summary>One <see cref="MarketShard"/> fed by the test, its socket pointed where nothing listens.</summary>
+public sealed class MarketShardTests
+{
+    [Fact]
+    public async Task OnFrame_ManyFramesDroppedBeforeTheLoopRuns_ResyncsEachBookOnce()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var resyncs = new Signals<string>();
+        await using var rig = ShardRig.Create(new StreamerConfig { ShardQueueCapacity = 1 }, resyncs.Add, new ConcurrentDictionary<string, int>());
+        await rig.Shard.AddAsync(["A", "B"], [], ct);
+
+        // The loop has not started, so the queue is full (its wake-up) and every frame is dropped.
+        for (var i = 0; i < 5; i++)
+        {
+            rig.Shard.OnFrame("{}"u8, 1, 1);
+        }
+
+        await rig.Shard.StartAsync(ct);
+        // Queued after the overflow, so its snapshot event marks the end of the re-base.
+        rig.Shard.ApplyRestSnapshot(new BookEvent { Market = "m", AssetId = "A", Timestamp = 1 });
+        var seen = new List<StreamEvent>();
+        await rig.ReadUntilSnapshotAsync(seen, SnapshotSource.Rest);
+
+        Assert.Equal(5, rig.Shard.Health.DroppedFrames);
+        Assert.Equal(["A", "B"], resyncs.Items.Order(StringComparer.Ordinal));
+        Assert.Equal(2, seen.Count(e => e is ResyncRequested));
+    }
+
+    [Fact]
+    public async Task ApplyRestSnapshot_ResyncAnswerNewerThanASyncedBook_IsNoStaleStrike()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var strikes = new ConcurrentDictionary<string, int>();
+        // Hashes off: the frames below carry made-up hashes; what is tested is how a REST book is taken.
+        await using var rig = ShardRig.Create(new StreamerConfig { HashPolicy = HashPolicy.Off }, _ => { }, strikes);
+        await rig.Shard.AddAsync(["A"], [], ct);
+        await rig.Shard.StartAsync(ct);
+        rig.Shard.OnFrame("""{"event_type":"book","asset_id":"A","market":"m","bids":[{"price":"0.4","size":"10"}],"asks":[{"price":"0.6","size":"10"}],"timestamp":"1000","hash":"0000000000000000000000000000000000000000"}"""u8, 1, 1);
+
+        var seen = new List<StreamEvent>();
+        await rig.ReadUntilSnapshotAsync(seen, SnapshotSource.WebSocket);
+
+        // A resync answer newer than the synced book, as when the book's frames still wait in the queue
+        // (control work goes ahead of queued frames, hence the wait above).
+        rig.Shard.ApplyRestSnapshot(new BookEvent
+        {
+            Market = "m",
+            AssetId = "A",
+            Timestamp = 2_000,
+            Bids = [new PriceLevel(ExactDecimal.Parse("0.41"), ExactDecimal.Parse("5"))],
+            Asks = [new PriceLevel(ExactDecimal.Parse("0.6"), ExactDecimal.Parse("10"))],
+        });
+        await rig.ReadUntilSnapshotAsync(seen, SnapshotSource.Rest);
+
+        Assert.DoesNotContain(seen, e => e is BookStateChanged { NewState: BookTrustState.Stale });
+        Assert.Empty(strikes);
+        var book = rig.Shard.Engine.GetOrderBook("A")!;
+        Assert.Equal((2_000L, BookTrustState.Synced), (book.Summary.Timestamp!.Value, book.State));
+    }
+
+    /// <summary>A shard with its bus, metrics and one subscriber; nothing listens on port 1, so every frame comes from the test.</summary>
+    private sealed record ShardRig(Streamer Streamer, EventBus Bus, StreamerMetrics Metrics, MarketShard Shard, EventSubscriber Events) : IAsyncDisposable
+    {
+        public static ShardRig Create(StreamerConfig config, Action<string> resyncRequested, ConcurrentDictionary<string, int> staleStrikes)
+        {
+            var streamer = new Streamer(config);
+            var bus = new EventBus();
+            var metrics = new StreamerMetrics(streamer, bus);
+            var ws = new WsConfig { Url = new Uri("ws://127.0.0.1:1/ws/market") };
+            var shard = new MarketShard(0, config, ws, bus, resyncRequested, _ => { }, _ => Task.CompletedTask, staleStrikes, metrics, NullLoggerFactory.Instance);
+            return new ShardRig(streamer, bus, metrics, shard, bus.Subscribe());
+        }
+
+        /// <summary>Reads into <paramref name="seen"/> until a snapshot from <paramref name="source"/> is among it.</summary>
+        public async Task ReadUntilSnapshotAsync(List<StreamEvent> seen, SnapshotSource source)
+        {
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+            limit.CancelAfter(SimClient.Timeout);
+            while (!seen.Any(e => e is BookSnapshotApplied s && s.Source == source) && await Events.WaitToReadAsync(limit.Token))
+            {
+                while (Events.TryRead(out var e))
+                {
+                    seen.Add(e);
+                }
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Events.DisposeAsync();
+            await Shard.DisposeAsync();
+            Metrics.Dispose();
+            await Bus.DisposeAsync();
+            await Streamer.DisposeAsync();
+        }
+    }
+}
