@@ -34,7 +34,8 @@ internal sealed class BusEncoder(string prefix, string publisher)
             }
         });
         var book = (streamEvent as BookStateEvent)?.Book;
-        return new BusMessage(BusNames.Subject(prefix, name, streamEvent.AssetId), MessageId(streamEvent.AssetId, streamEvent.Epoch, streamEvent.Seq, name), payload, book);
+        var id = BusNames.VenueEventId(streamEvent) ?? MessageId(streamEvent.AssetId, streamEvent.Epoch, streamEvent.Seq, name);
+        return new BusMessage(BusNames.Subject(prefix, name, streamEvent.AssetId), id, payload, book);
     }
 
     /// <summary>A re-base of one book at its current position, published after the sink may have lost or reordered events.</summary>

@@ -44,6 +44,21 @@ internal static class BusNames
             ? string.Create(CultureInfo.InvariantCulture, $"{assetId}:{epoch}:{seq}")
             : string.Create(CultureInfo.InvariantCulture, $"{assetId ?? NoAsset}:{epoch}:{seq}:{eventName}:{publisher}:{ordinal}");
 
+    /// <summary>
+    /// The de-duplication id of an event the venue sends once however many nodes relay it, or
+    /// <see langword="null"/> for the others. Every node receives <c>new_market</c>, those carrying either token of a
+    /// market receive its <c>market_resolved</c>, and a hand-over can leave two nodes relaying a user event
+    /// for a moment: an id made of the venue's own keys lets the stream keep one of them.
+    /// </summary>
+    public static string? VenueEventId(StreamEvent streamEvent) => streamEvent switch
+    {
+        MarketCreated { Market: var market } => $"{NoAsset}:new_market:{market.Market}",
+        MarketResolved { Resolution: var resolution } => $"{NoAsset}:market_resolved:{resolution.Market}",
+        UserOrderReceived { Order: var order } => string.Create(CultureInfo.InvariantCulture, $"{order.AssetId}:user_order:{order.Id}:{order.Type}:{order.SizeMatched}:{order.Timestamp}"),
+        UserTradeReceived { Trade: var trade } => string.Create(CultureInfo.InvariantCulture, $"{trade.AssetId}:user_trade:{trade.Id}:{trade.Status}:{trade.Timestamp}"),
+        _ => null,
+    };
+
     /// <summary>Whether the event re-bases or changes a book's levels, the events a replica cannot miss.</summary>
     public static bool IsBookChange(string eventName) =>
         eventName is Snapshot or Delta or TickSizeChange;

@@ -144,6 +144,17 @@ public sealed partial class SimulatorServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Lists a new market now and delivers its <c>new_market</c> (to every connection with custom features on).</summary>
+    public IReadOnlyList<SimFrame> List()
+    {
+        lock (Gate)
+        {
+            var frames = Engine.List();
+            Publish(frames);
+            return frames;
+        }
+    }
+
     /// <summary>Resolves a market now and delivers its <c>market_resolved</c>.</summary>
     public IReadOnlyList<SimFrame> Resolve(string conditionId)
     {

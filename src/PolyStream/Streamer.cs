@@ -28,6 +28,9 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
     private readonly List<MarketShard> _shards = [];
     private readonly Dictionary<string, MarketShard> _byAsset = new(StringComparer.Ordinal);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _staleStrikes = new(StringComparer.Ordinal);
+
+    // One gate for every connection: the venue sends each market lifecycle event to several of them.
+    private readonly MarketEventGate _marketEvents = new();
     private ClobClient? _rest;
     private ResyncScheduler? _resync;
     private UserFeed? _user;
@@ -310,6 +313,7 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
                 asset => _resync?.Request(asset),
                 RelocateAsync,
                 _staleStrikes,
+                _marketEvents,
                 _metrics,
                 _loggers);
             _shards.Add(shard);

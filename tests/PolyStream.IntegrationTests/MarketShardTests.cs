@@ -75,7 +75,7 @@ public sealed class MarketShardTests
             var bus = new EventBus();
             var metrics = new StreamerMetrics(streamer, bus);
             var ws = new WsConfig { Url = new Uri("ws://127.0.0.1:1/ws/market") };
-            var shard = new MarketShard(0, config, ws, bus, resyncRequested, _ => { }, _ => Task.CompletedTask, staleStrikes, metrics, NullLoggerFactory.Instance);
+            var shard = new MarketShard(0, config, ws, bus, resyncRequested, _ => { }, _ => Task.CompletedTask, staleStrikes, new MarketEventGate(), metrics, NullLoggerFactory.Instance);
             return new ShardRig(streamer, bus, metrics, shard, bus.Subscribe());
         }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
 using NATS.Client.KeyValueStore;
 using PolyStream.Nats;
 using PolyStream.Simulator;
@@ -49,10 +50,12 @@ public sealed class ScaleOutTests
     }
 
 
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
+    private static Task WaitUntilAsync(Func<bool> condition, string what) => WaitUntilAsync(() => Task.FromResult(condition()), what);
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
     {
         var started = TimeProvider.System.GetTimestamp();
-        while (!condition())
+        while (!await condition())
         {
             if (TimeProvider.System.GetElapsedTime(started) > s_limit)
             {
@@ -211,6 +214,39 @@ public sealed class ScaleOutTests
         await GroundTruth.WaitAsync(replica, host, tokens, s_limit);
         await GroundTruth.WaitAsync(follower, host, tokens, s_limit);
         Assert.Equal(0, replica.Counts.Divergences + follower.Counts.Divergences);
+    }
+
+    [Fact]
+    public async Task MarketEventsReachingBothNodes_AreStoredOnce()
+    {
+        await using var nats = await NatsServerProcess.StartAsync();
+        await using var host = await SimHost.StartAsync(new SimulatorOptions { Markets = 20, Seed = 37, MarketLifecycle = false });
+        var tokens = host.AllTokens();
+        await using var a = await LocalNode.StartAsync(host, tokens, Options(nats, "node-a"));
+        await using var b = await LocalNode.StartAsync(host, tokens, Options(nats, "node-b"));
+        await WaitUntilAsync(() => a.Node.OwnedSlots.Count == 16 && b.Node.OwnedSlots.Count == 16 && a.SyncedBooks + b.SyncedBooks == tokens.Length, "both nodes stream their half");
+
+        // A market whose two tokens are streamed by different nodes: both receive its market_resolved.
+        var split = host.Server.Engine.Markets.First(m => a.Node.OwnedAssets.Contains(m.YesTokenId) != a.Node.OwnedAssets.Contains(m.NoTokenId));
+        host.Server.Resolve(split.ConditionId);
+        var listed = host.Server.List().Single().Market;
+        await WaitUntilAsync(async () => await StoredOfAsync(nats, "market_resolved") + await StoredOfAsync(nats, "new_market") >= 2, "both events stored");
+        await Task.Delay(500, TestContext.Current.CancellationToken); // time for a second copy to arrive, if one were kept
+
+        Assert.Equal(1, await StoredOfAsync(nats, "market_resolved"));
+        Assert.Equal(1, await StoredOfAsync(nats, "new_market"));
+        var (code, output, error) = await CliRunner.RunAsync("stream", "--nats", nats.Url, "--from-start", "--json", "--duration", "2s");
+        Assert.True(code == 0, error);
+        var lifecycle = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).Where(e => e.GetProperty("type").GetString() is "new_market" or "market_resolved").ToList();
+        Assert.Equal([split.ConditionId, listed], lifecycle.Select(e => e.GetProperty("market").GetString()));
+    }
+
+    /// <summary>How many messages of one event type the stream holds.</summary>
+    private static async Task<long> StoredOfAsync(NatsServerProcess nats, string eventName)
+    {
+        await using var connection = new NatsConnection(new NatsOpts { Url = nats.Url });
+        var stream = await new NatsJSContext(connection).GetStreamAsync("POLYSTREAM", new StreamInfoRequest { SubjectsFilter = $"polystream.{eventName}.>" }, TestContext.Current.CancellationToken);
+        return stream.Info.State.Subjects?.Values.Sum() ?? 0;
     }
 
     [Fact]

@@ -121,4 +121,41 @@ public sealed class StreamerTests
         host.Server.Step(200);
         await GroundTruth.WaitAsync(streamer, host, tokens[2..], s_settle);
     }
+
+    [Fact]
+    public async Task MarketLifecycleEvents_ArrivingOnEveryConnection_ReachReadersOnce()
+    {
+        await using var host = await SimHost.StartAsync(new SimulatorOptions { Markets = 2, Seed = 16, MarketLifecycle = false });
+        var tokens = host.AllTokens();
+        await using var streamer = new Streamer(Config(tokens) with { MaxAssetsPerConnection = 1 });
+        await using var events = streamer.Subscribe(new SubscriberOptions { Capacity = 10_000 });
+        await streamer.StartAsync(host.Server.BaseUrl, cancellationToken: TestContext.Current.CancellationToken);
+        await GroundTruth.WaitAsync(streamer, host, tokens, s_settle);
+
+        var resolved = host.Server.Engine.Markets[0].ConditionId;
+        host.Server.Resolve(resolved); // to both connections carrying its tokens
+        var listed = host.Server.List().Single().Market; // to all four connections
+        var lifecycle = new List<StreamEvent>();
+        using (var window = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken))
+        {
+            // Long enough for every connection's copy to arrive, so a second one would be seen.
+            window.CancelAfter(TimeSpan.FromSeconds(2));
+            try
+            {
+                while (await events.WaitToReadAsync(window.Token))
+                {
+                    while (events.TryRead(out var e))
+                    {
+                        lifecycle.AddRange(e is MarketCreated or MarketResolved ? [e] : []);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (window.IsCancellationRequested && !TestContext.Current.CancellationToken.IsCancellationRequested)
+            {
+            }
+        }
+
+        Assert.Equal(4, streamer.Shards.Count);
+        Assert.Equal([(StreamEventKind.MarketResolved, resolved), (StreamEventKind.NewMarket, listed)], lifecycle.Select(e => (e.Kind, e is MarketResolved r ? r.Resolution.Market : ((MarketCreated)e).Market.Market)));
+    }
 }

@@ -16,6 +16,19 @@ public sealed partial class MarketEngine
             Resolve(market, now, frames);
         }
 
+        List(now, frames);
+    }
+
+    /// <summary>Lists a new market now and returns its <c>new_market</c> frame.</summary>
+    public IReadOnlyList<SimFrame> List()
+    {
+        var frames = new List<SimFrame>();
+        List(_time.GetUtcNow().ToUnixTimeMilliseconds(), frames);
+        return frames;
+    }
+
+    private void List(long now, List<SimFrame> frames)
+    {
         var listed = AddMarket();
         var info = listed.Info;
         Emit(frames, WireEventKind.NewMarket, info.ConditionId, [info.YesTokenId, info.NoTokenId], WireWriter.Write(writer =>

@@ -74,6 +74,9 @@ public sealed partial class BookEngine
         _parser = new FrameParser(_options.Parser);
     }
 
+    /// <summary>Passes one copy of each market lifecycle event; a streamer gives all its connections' engines the same gate.</summary>
+    internal MarketEventGate MarketEvents { get; init; } = new();
+
     /// <summary>The totals so far; safe from any thread, each value exact but not all from the same instant.</summary>
     public BookEngineCounts Counts => new()
     {
@@ -394,10 +397,18 @@ public sealed partial class BookEngine
 
                 break;
             case NewMarketEvent market:
-                _outbox.Add(new MarketCreated { Market = market, ReceiveTimestamp = receiveTimestamp });
+                if (MarketEvents.TryPass(market.Kind, market.Market))
+                {
+                    _outbox.Add(new MarketCreated { Market = market, ReceiveTimestamp = receiveTimestamp });
+                }
+
                 break;
             case MarketResolvedEvent resolution:
-                _outbox.Add(new MarketResolved { Resolution = resolution, ReceiveTimestamp = receiveTimestamp });
+                if (MarketEvents.TryPass(resolution.Kind, resolution.Market))
+                {
+                    _outbox.Add(new MarketResolved { Resolution = resolution, ReceiveTimestamp = receiveTimestamp });
+                }
+
                 break;
             case OrderEvent order:
                 _outbox.Add(new UserOrderReceived { Order = order, AssetId = order.AssetId, ReceiveTimestamp = receiveTimestamp });

@@ -53,7 +53,7 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
     private int _overflowPosted;
     private int _disposed;
 
-    public MarketShard(int id, StreamerConfig config, WsConfig ws, EventBus bus, Action<string> resyncRequested, Action<string> witnessRequested, Func<string, Task> relocate, ConcurrentDictionary<string, int> staleStrikes, Diagnostics.StreamerMetrics metrics, ILoggerFactory loggers)
+    public MarketShard(int id, StreamerConfig config, WsConfig ws, EventBus bus, Action<string> resyncRequested, Action<string> witnessRequested, Func<string, Task> relocate, ConcurrentDictionary<string, int> staleStrikes, MarketEventGate marketEvents, Diagnostics.StreamerMetrics metrics, ILoggerFactory loggers)
     {
         _staleStrikes = staleStrikes;
         _relocate = relocate;
@@ -63,7 +63,10 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
         _time = config.TimeProvider;
         _logger = loggers.CreateLogger<MarketShard>();
         WitnessRequested = witnessRequested;
-        _engine = new BookEngine(bus, config.Engine with { AutoSyncOnHashMismatch = config.AutoSyncOnHashMismatch, HashPolicy = config.HashPolicy }, _time, resyncRequested, loggers.CreateLogger<BookEngine>());
+        _engine = new BookEngine(bus, config.Engine with { AutoSyncOnHashMismatch = config.AutoSyncOnHashMismatch, HashPolicy = config.HashPolicy }, _time, resyncRequested, loggers.CreateLogger<BookEngine>())
+        {
+            MarketEvents = marketEvents,
+        };
         _client = new WsClient(ws, this, loggers.CreateLogger<WsClient>());
         _frames = Channel.CreateBounded<ShardFrame>(new BoundedChannelOptions(config.ShardQueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     }

@@ -9,7 +9,7 @@ namespace PolyStream.Streaming;
 /// <c>seq</c>, then the fields of that kind. Decimals are strings exactly as the venue sent them. The
 /// NDJSON of <c>polystream stream --json</c> and the messages published to NATS share these fields.
 /// </summary>
-public static class StreamEventJson
+public static partial class StreamEventJson
 {
     /// <summary>The schema version written in every object's <c>v</c> field.</summary>
     public const int Version = 1;
@@ -62,7 +62,7 @@ public static class StreamEventJson
                 foreach (var change in delta.Changes)
                 {
                     w.WriteStartObject();
-                    w.WriteString("side", change.Side == Protocol.Side.Buy ? "BUY" : "SELL");
+                    w.WriteString("side", SideName(change.Side));
                     w.WriteString("price", change.Price.ToString());
                     w.WriteString("size", change.Size.ToString());
                     w.WriteEndObject();
@@ -72,7 +72,7 @@ public static class StreamEventJson
                 w.WriteString("hash_check", delta.Hash.Outcome.ToString());
                 break;
             case LastTradeReceived trade:
-                w.WriteString("side", trade.Trade.Side == Protocol.Side.Buy ? "BUY" : "SELL");
+                w.WriteString("side", SideName(trade.Trade.Side));
                 w.WriteString("price", trade.Trade.Price.ToString());
                 w.WriteString("size", trade.Trade.Size.ToString());
                 break;
@@ -100,6 +100,9 @@ public static class StreamEventJson
                 break;
             case Lagged lagged:
                 w.WriteNumber("lost", lagged.Count);
+                break;
+            default:
+                WriteVenueFields(w, streamEvent);
                 break;
         }
     }

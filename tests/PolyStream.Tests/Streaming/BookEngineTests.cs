@@ -648,4 +648,40 @@ public sealed class BookEngineTests
         Assert.All(published, e => Assert.Equal(42, e.ReceiveTimestamp));
         Assert.Equal((1L, 1L), (h.Engine.Counts.Untracked, h.Engine.Counts.Unknown));
     }
+
+    [Fact]
+    public async Task Process_MarketLifecycleEventOnTwoConnections_IsPublishedOnce()
+    {
+        // The venue sends new_market to every connection and market_resolved to each one carrying a token
+        // of the market; a streamer's connections share one gate, so readers see each event once.
+        await using var bus = new EventBus();
+        await using var events = bus.Subscribe();
+        var gate = new MarketEventGate();
+        var first = new BookEngine(bus) { MarketEvents = gate };
+        var second = new BookEngine(bus) { MarketEvents = gate };
+        WireEvent[] lifecycle = [new NewMarketEvent { Market = "0xnew" }, new MarketResolvedEvent { Market = "0xnew" }, new NewMarketEvent { Market = "0xother" }];
+
+        first.Process(lifecycle, 1);
+        second.Process(lifecycle, 2);
+        first.Process([new NewMarketEvent { Market = "0xnew" }], 3);
+
+        var published = TestEvents.Drain(events);
+        Assert.Equal([StreamEventKind.NewMarket, StreamEventKind.MarketResolved, StreamEventKind.NewMarket], published.Select(e => e.Kind));
+        Assert.All(published, e => Assert.Equal(1, e.ReceiveTimestamp));
+    }
+
+    [Fact]
+    public void MarketEventGate_RemembersTheLatestCapacityEvents_AndForgetsOlderOnes()
+    {
+        var gate = new MarketEventGate();
+        for (var i = 0; i < MarketEventGate.Capacity; i++)
+        {
+            Assert.True(gate.TryPass(WireEventKind.NewMarket, $"0x{i}"));
+        }
+
+        Assert.False(gate.TryPass(WireEventKind.NewMarket, "0x0"));
+        Assert.True(gate.TryPass(WireEventKind.MarketResolved, "0x0")); // a different event of the same market; evicts 0x0's listing
+        Assert.True(gate.TryPass(WireEventKind.NewMarket, "0x0"));
+        Assert.False(gate.TryPass(WireEventKind.NewMarket, $"0x{MarketEventGate.Capacity - 1}"));
+    }
 }

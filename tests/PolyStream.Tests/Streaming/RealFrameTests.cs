@@ -1,3 +1,4 @@
+using System.Text.Json;
 using PolyStream.Books;
 using PolyStream.Protocol;
 using PolyStream.Streaming;
@@ -62,6 +63,54 @@ public sealed class RealFrameTests
         Assert.All(published, e => Assert.Equal(7, e.ReceiveTimestamp));
         Assert.Equal(0, engine.Counts.ParseFailures);
     }
+
+    [Theory]
+    [InlineData("nautilus_ws_market_new_market_msg.json", "market=market", "market_id=id", "question=question", "slug=slug", "asset_ids=assets_ids", "outcomes=outcomes")]
+    [InlineData("nautilus_ws_market_resolved_msg.json", "market=market", "market_id=id", "asset_ids=assets_ids", "winning_asset_id=winning_asset_id", "winning_outcome=winning_outcome", "tags=tags")]
+    [InlineData("nautilus_ws_order_placement.json", "asset_id=asset_id", "order_id=id", "market=market", "order_event=type", "status=status", "side=side", "price=price", "original_size=original_size", "size_matched=size_matched", "order_type=order_type")]
+    [InlineData("nautilus_ws_user_trade1.json", "asset_id=asset_id", "trade_id=id", "market=market", "status=status", "side=side", "price=price", "size=size", "taker_order_id=taker_order_id", "trader_side=trader_side")]
+    public async Task Line_RealVenueEvent_CarriesTheVenueFieldsAsSent(string sample, params string[] fields)
+    {
+        await using var bus = new EventBus();
+        await using var events = bus.Subscribe();
+        var frame = Fixture.Sample(sample);
+        Assert.True(new BookEngine(bus).Process(frame, 7));
+
+        using var line = JsonDocument.Parse(StreamEventJson.Line(TestEvents.Drain(events)[0]));
+        using var sent = JsonDocument.Parse(frame);
+        foreach (var field in fields)
+        {
+            var (ours, venue) = (field.Split('=')[0], field.Split('=')[1]);
+            Assert.Equal(Unquoted(sent.RootElement.GetProperty(venue)), Unquoted(line.RootElement.GetProperty(ours)));
+        }
+    }
+
+    [Fact]
+    public async Task Line_RealUserTrade_ListsItsMakerOrders()
+    {
+        await using var bus = new EventBus();
+        await using var events = bus.Subscribe();
+        var frame = Fixture.Sample("nautilus_ws_user_trade1.json");
+        Assert.True(new BookEngine(bus).Process(frame, 7));
+
+        using var line = JsonDocument.Parse(StreamEventJson.Line(TestEvents.Drain(events)[0]));
+        using var sent = JsonDocument.Parse(frame);
+        var makers = line.RootElement.GetProperty("maker_orders").EnumerateArray().ToList();
+        var sentMakers = sent.RootElement.GetProperty("maker_orders").EnumerateArray().ToList();
+        Assert.Equal(sentMakers.Count, makers.Count);
+        Assert.All(makers.Zip(sentMakers), pair =>
+        {
+            foreach (var field in (string[])["order_id", "asset_id", "matched_amount", "price", "outcome", "owner"])
+            {
+                Assert.Equal(pair.Second.GetProperty(field).GetString(), pair.First.GetProperty(field).GetString());
+            }
+        });
+    }
+
+    // Strings as they are; arrays as their strings joined, so a list field compares in one assertion.
+    private static string Unquoted(JsonElement value) => value.ValueKind == JsonValueKind.Array
+        ? string.Join(',', value.EnumerateArray().Select(v => v.GetString()))
+        : value.ToString();
 
     private static string? AssetOf(WireEvent wireEvent) => wireEvent switch
     {
