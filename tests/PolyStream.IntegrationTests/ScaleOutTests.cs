@@ -235,6 +235,7 @@ public sealed class ScaleOutTests
 
         Assert.Equal(1, await StoredOfAsync(nats, "market_resolved"));
         Assert.Equal(1, await StoredOfAsync(nats, "new_market"));
+        Assert.Equal(0, a.Node.Counts.Retried + b.Node.Counts.Retried); // the second copy was taken as stored, not retried
         var (code, output, error) = await CliRunner.RunAsync("stream", "--nats", nats.Url, "--from-start", "--json", "--duration", "2s");
         Assert.True(code == 0, error);
         var lifecycle = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).Where(e => e.GetProperty("type").GetString() is "new_market" or "market_resolved").ToList();
