@@ -10,12 +10,16 @@ namespace PolyStream.Nats;
 /// A publish that fails is retried until the stream takes it (the id makes a retry of a stored event a
 /// no-op), but by then later events of the window may be stored ahead of it. So after any failure, and
 /// after the sink itself lagged behind the streamer, it re-bases the books involved: one
-/// <c>book_rebase</c> per book with its whole state, after which every replica is exact again.
+/// <c>book_rebase</c> per book with its whole state, after which every replica is exact again. After a lag
+/// a book is re-based in place of its next event (so its later events follow on without a gap), or at its
+/// current state if it has none queued, and no book more than once per
+/// <see cref="NatsScaleOutOptions.SnapshotInterval"/> (<see cref="RebaseSchedule"/>).
 /// </remarks>
 internal sealed class NatsEventSink(IBusPublisher publisher, BusEncoder encoder, Action<BookView, ulong> acknowledged, NatsScaleOutOptions options, IAssetOwnership ownership, Func<string, BookView?> currentBook, TimeProvider time)
 {
     private static readonly TimeSpan s_firstRetry = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan s_lastRetry = TimeSpan.FromSeconds(2);
+    private readonly RebaseSchedule _gaps = new(options.SnapshotInterval, time);
     private long _published;
     private long _retried;
     private long _rebased;
@@ -41,14 +45,15 @@ internal sealed class NatsEventSink(IBusPublisher publisher, BusEncoder encoder,
         var withheld = new HashSet<string>(StringComparer.Ordinal);
         while (await events.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var lagged = TakeWindow(events, window, touched, withheld);
-            var disordered = await PublishWindowAsync(window, cancellationToken).ConfigureAwait(false);
-            if (lagged || disordered)
+            TakeWindow(events, window, touched, withheld);
+            if (await PublishWindowAsync(window, cancellationToken).ConfigureAwait(false))
             {
-                // Lost events can be anyone's; a failed window only its own books'.
-                await RebaseAsync(lagged ? null : touched, cancellationToken).ConfigureAwait(false);
+                // A failed window may have stored its books' events out of order.
+                await RebaseAsync(touched, cancellationToken).ConfigureAwait(false);
             }
 
+            // Books with a gap and no event in this window: re-based at their current state.
+            await RebaseAsync(_gaps.Due(), cancellationToken).ConfigureAwait(false);
             if (withheld.Count > 0 && ownership.IsTrusted)
             {
                 await RebaseAsync(withheld, cancellationToken).ConfigureAwait(false);
@@ -60,25 +65,32 @@ internal sealed class NatsEventSink(IBusPublisher publisher, BusEncoder encoder,
         }
     }
 
-    /// <summary>
-    /// Reads up to a window of events, encoding those this node may publish now; returns whether the
-    /// subscriber lost events before them.
-    /// </summary>
-    private bool TakeWindow(EventSubscriber events, List<BusMessage> window, HashSet<string> touched, HashSet<string> withheld)
+    /// <summary>Reads up to a window of events, encoding those this node may publish now.</summary>
+    private void TakeWindow(EventSubscriber events, List<BusMessage> window, HashSet<string> touched, HashSet<string> withheld)
     {
-        var lagged = false;
         while (window.Count < options.MaxInFlight && events.TryRead(out var streamEvent))
         {
             switch (streamEvent)
             {
                 case Lagged:
-                    lagged = true;
+                    _gaps.GapIn(ownership.HeldAssets); // Lost events can be anyone's.
                     break;
                 case { AssetId: { } foreign } when !ownership.Holds(foreign):
                     break; // Another node's now (handed over, not yet unsubscribed here).
                 case { AssetId: { } held } when !ownership.IsTrusted:
                     withheld.Add(held); // The lease may have lapsed unseen: publish nothing now, re-base once it is renewed.
                     break;
+                case BookStateEvent { AssetId: { } gapped } change when _gaps.HasGap(gapped) && change is not (BookSnapshotApplied or TickSizeChanged):
+                    if (_gaps.IsDue(gapped))
+                    {
+                        // The whole book at this event's position: the events after it follow on.
+                        window.Add(encoder.EncodeRebase(change.Book));
+                        touched.Add(gapped);
+                        _gaps.Rebased(gapped);
+                        Interlocked.Increment(ref _rebased);
+                    }
+
+                    break; // Otherwise dropped: a replica could not apply it across the gap anyway.
                 default:
                     if (encoder.Encode(streamEvent) is { } message)
                     {
@@ -86,31 +98,45 @@ internal sealed class NatsEventSink(IBusPublisher publisher, BusEncoder encoder,
                         if (streamEvent.AssetId is { } asset)
                         {
                             touched.Add(asset);
+                            if (streamEvent is BookSnapshotApplied or TickSizeChanged)
+                            {
+                                _gaps.Closed(asset); // A whole book: the gap ends here.
+                            }
                         }
                     }
 
                     break;
             }
         }
-
-        return lagged;
     }
 
-    /// <summary>Re-bases every held book that streams (<paramref name="assetIds"/> <see langword="null"/>) or the given ones.</summary>
-    private async Task RebaseAsync(IEnumerable<string>? assetIds, CancellationToken cancellationToken)
+    /// <summary>Re-bases the given held books at their current state, a window at a time like events.</summary>
+    private async Task RebaseAsync(IEnumerable<string> assetIds, CancellationToken cancellationToken)
     {
-        foreach (var asset in assetIds ?? [.. ownership.HeldAssets])
+        var rebases = new List<BusMessage>();
+        foreach (var asset in assetIds)
         {
             if (ownership.Holds(asset) && currentBook(asset) is { Epoch: > 0 } view)
             {
-                var message = encoder.EncodeRebase(view);
-                await PublishUntilStoredAsync(message, cancellationToken).ConfigureAwait(false);
-                Interlocked.Increment(ref _rebased);
+                rebases.Add(encoder.EncodeRebase(view));
+                _gaps.Rebased(asset);
+            }
+            else
+            {
+                _gaps.Closed(asset); // Not ours, or no book yet: its first snapshot will base it.
             }
         }
+
+        foreach (var window in rebases.Chunk(options.MaxInFlight))
+        {
+            // Each is retried until stored; one message per book, so no book's order can suffer.
+            await PublishWindowAsync(window, cancellationToken).ConfigureAwait(false);
+        }
+
+        Interlocked.Add(ref _rebased, rebases.Count);
     }
 
-    private async Task<bool> PublishWindowAsync(List<BusMessage> window, CancellationToken cancellationToken)
+    private async Task<bool> PublishWindowAsync(IReadOnlyList<BusMessage> window, CancellationToken cancellationToken)
     {
         // Started together so the round trips overlap; the server stores them in the order sent.
         var attempts = new Task<ulong?>[window.Count];

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Collections.Concurrent;
 using PolyStream.Nats;
 using PolyStream.Protocol;
@@ -28,9 +29,10 @@ public sealed class NatsEventSinkTests : IAsyncDisposable
         await _engine.DisposeAsync();
     }
 
-    private (NatsEventSink Sink, Task Run) Start(SubscriberOptions? subscriber = null, Action? beforeRun = null)
+    private (NatsEventSink Sink, Task Run) Start(SubscriberOptions? subscriber = null, Action? beforeRun = null, TimeProvider? time = null)
     {
-        var sink = new NatsEventSink(_publisher, new BusEncoder("polystream", "node-a-1"), (view, seq) => _acknowledged.Enqueue((view.AssetId, seq)), new NatsScaleOutOptions { MaxInFlight = 8 }, _ownership, _engine.Engine.GetOrderBook, TimeProvider.System);
+        var options = new NatsScaleOutOptions { MaxInFlight = 8, SnapshotInterval = TimeSpan.FromMinutes(1) };
+        var sink = new NatsEventSink(_publisher, new BusEncoder("polystream", "node-a-1"), (view, seq) => _acknowledged.Enqueue((view.AssetId, seq)), options, _ownership, _engine.Engine.GetOrderBook, time ?? TimeProvider.System);
         var events = _engine.Bus.Subscribe(subscriber ?? new SubscriberOptions { Capacity = 10_000 });
         beforeRun?.Invoke();
         return (sink, Task.Run(() => sink.RunAsync(events, _stop.Token)));
@@ -127,6 +129,49 @@ public sealed class NatsEventSinkTests : IAsyncDisposable
         Assert.Contains(_publisher.Stored, m => m.Subject == "polystream.book_rebase.B");
     }
 
+    [Fact]
+    public async Task ASinkThatKeepsLagging_RebasesEachBookAtMostOncePerInterval_AndDropsItsDeltasMeanwhile()
+    {
+        var time = new FakeTimeProvider();
+        var (sink, _) = Start(new SubscriberOptions { Capacity = 4, Overflow = OverflowPolicy.DropOldest }, time: time);
+        _engine.Feed(_engine.Venue.BookFrame("A", 1000));
+        _engine.Feed(_engine.Venue.BookFrame("B", 1000));
+        await WaitUntilAsync(() => _publisher.Stored.Count(m => m.Subject.StartsWith("polystream.book_snapshot.", StringComparison.Ordinal)) == 2, "both snapshots stored");
+
+        await LagAsync(1001);
+        await WaitUntilAsync(() => sink.Rebased == 2, "both books re-based after the first lag");
+        var afterFirst = _publisher.Stored.Count;
+        var aRebase = _publisher.Stored.Last(m => m.Subject == "polystream.book_rebase.A");
+        Assert.True(aRebase.Book!.Seq < _engine.View("A").Seq, "A was re-based in place of a queued delta, not at its latest state");
+        await WaitUntilAsync(() => _publisher.Stored.Any(m => m.MessageId == $"A:1:{_engine.View("A").Seq}"), "A's deltas after its re-base published");
+
+        await LagAsync(2001);
+        Assert.Equal(2, sink.Rebased);
+        // Only the delta in flight when the lag began; none of those read after it, and no second re-base.
+        Assert.Equal(["polystream.book_delta.A"], _publisher.Stored.Skip(afterFirst).Select(m => m.Subject).Where(s => s.StartsWith("polystream.book_", StringComparison.Ordinal)));
+
+        time.Advance(TimeSpan.FromMinutes(1));
+        _engine.Feed(_engine.Venue.ChangeFrame(3001, "A", Side.Buy, "0.44", "7"));
+        await WaitUntilAsync(() => sink.Rebased >= 3, "A re-based once the interval passed");
+        Assert.Equal(_engine.View("A").Seq, _publisher.Stored.Last(m => m.Subject == "polystream.book_rebase.A").Book!.Seq);
+    }
+
+    /// <summary>Holds the publisher while more deltas of A arrive than the sink's queue keeps, then lets it go on.</summary>
+    private async Task LagAsync(long timestamp)
+    {
+        _publisher.Hold();
+        _engine.Feed(_engine.Venue.ChangeFrame(timestamp, "A", Side.Buy, "0.46", "1"));
+        await WaitUntilAsync(() => _publisher.Waiting > 0, "the sink waiting on its publisher");
+        for (var i = 1; i <= 10; i++)
+        {
+            _engine.Feed(_engine.Venue.ChangeFrame(timestamp + i, "A", Side.Buy, "0.46", (1 + i).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        _publisher.Release();
+        await WaitUntilAsync(() => _engine.Bus.Subscribers.All(s => s.Counts.Queued == 0), "the queued events read");
+        await WaitUntilAsync(() => _publisher.Waiting == 0, "the window published");
+    }
+
     private sealed class FakePublisher : IBusPublisher
     {
         private readonly ConcurrentDictionary<string, bool> _failOnce = new(StringComparer.Ordinal);
@@ -144,20 +189,41 @@ public sealed class NatsEventSinkTests : IAsyncDisposable
             }
         }
 
+        private TaskCompletionSource _held = CompletedHold();
+        private int _waiting;
+
+        /// <summary>Publishes waiting for <see cref="Release"/>.</summary>
+        public int Waiting => Volatile.Read(ref _waiting);
+
         public void FailOnce(string messageId) => _failOnce[messageId] = true;
 
-        public Task<ulong?> TryPublishAsync(BusMessage message, CancellationToken cancellationToken)
+        /// <summary>Makes publishes wait until <see cref="Release"/>, like a slow server.</summary>
+        public void Hold() => _held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Release() => _held.TrySetResult();
+
+        public async Task<ulong?> TryPublishAsync(BusMessage message, CancellationToken cancellationToken)
         {
+            Interlocked.Increment(ref _waiting);
+            await _held.Task.WaitAsync(cancellationToken);
+            Interlocked.Decrement(ref _waiting);
             if (_failOnce.TryRemove(message.MessageId, out _))
             {
-                return Task.FromResult<ulong?>(null);
+                return null;
             }
 
             lock (_gate)
             {
                 _stored.Add(message);
-                return Task.FromResult<ulong?>((ulong)_stored.Count);
+                return (ulong)_stored.Count;
             }
+        }
+
+        private static TaskCompletionSource CompletedHold()
+        {
+            var done = new TaskCompletionSource();
+            done.SetResult();
+            return done;
         }
     }
 
