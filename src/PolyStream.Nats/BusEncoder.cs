@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
+using PolyStream.Books;
+using PolyStream.Protocol;
 using PolyStream.Recording;
 using PolyStream.Streaming;
 
@@ -11,9 +13,21 @@ namespace PolyStream.Nats;
 /// re-base, the market and timestamp of a delta, the last trade price of a trade, and the hash of the
 /// book after the event (<c>content_hash</c>).
 /// </summary>
-internal sealed class BusEncoder(string prefix, string publisher)
+/// <remarks>
+/// One sink's loop uses an encoder, never two threads at once: it writes every message into one reused
+/// buffer and copies out only the finished body.
+/// </remarks>
+/// <param name="prefix">The subject prefix.</param>
+/// <param name="publisher">The publisher written into every message.</param>
+/// <param name="engineHashVersion">
+/// The hash algorithm of the engine whose events are encoded. When it is the one replicas compute
+/// (<see cref="BookHashVersion.Current"/>), a book hash the engine computed and found matching the venue's
+/// is reused as the content hash instead of being computed again.
+/// </param>
+internal sealed class BusEncoder(string prefix, string publisher, BookHashVersion engineHashVersion = BookHashVersion.Current)
 {
     private readonly Dictionary<string, (long Epoch, long Seq, long Ordinal)> _ordinals = new(StringComparer.Ordinal);
+    private readonly ArrayBufferWriter<byte> _buffer = new(4096);
 
     /// <summary>The event as a message, or <see langword="null"/> when its kind is not published.</summary>
     public BusMessage? Encode(StreamEvent streamEvent)
@@ -24,7 +38,8 @@ internal sealed class BusEncoder(string prefix, string publisher)
         }
 
         var name = StreamEventJson.TypeName(streamEvent.Kind);
-        var payload = Write(w =>
+        byte[] payload;
+        using (var w = Begin())
         {
             StreamEventJson.WriteFields(w, streamEvent);
             w.WriteString("node", publisher);
@@ -32,7 +47,10 @@ internal sealed class BusEncoder(string prefix, string publisher)
             {
                 WriteBookFields(w, streamEvent, view);
             }
-        });
+
+            payload = End(w);
+        }
+
         var book = (streamEvent as BookStateEvent)?.Book;
         var id = BusNames.VenueEventId(streamEvent) ?? MessageId(streamEvent.AssetId, streamEvent.Epoch, streamEvent.Seq, name);
         return new BusMessage(BusNames.Subject(prefix, name, streamEvent.AssetId), id, payload, book);
@@ -41,19 +59,17 @@ internal sealed class BusEncoder(string prefix, string publisher)
     /// <summary>A re-base of one book at its current position, published after the sink may have lost or reordered events.</summary>
     public BusMessage EncodeRebase(BookView view)
     {
-        var payload = Write(w =>
-        {
-            w.WriteNumber("v", StreamEventJson.Version);
-            w.WriteString("type", BusNames.Rebase);
-            w.WriteString("asset_id", view.AssetId);
-            w.WriteNumber("epoch", view.Epoch);
-            w.WriteNumber("seq", view.Seq);
-            w.WriteString("state", view.State.ToString());
-            w.WriteString("node", publisher);
-            w.WriteString("content_hash", view.Summary.ComputeHash().ToString());
-            WriteBook(w, view);
-        });
-        return new BusMessage(BusNames.Subject(prefix, BusNames.Rebase, view.AssetId), MessageId(view.AssetId, view.Epoch, view.Seq, BusNames.Rebase), payload, view);
+        using var w = Begin();
+        w.WriteNumber("v", StreamEventJson.Version);
+        w.WriteString("type", BusNames.Rebase);
+        w.WriteString("asset_id", view.AssetId);
+        w.WriteNumber("epoch", view.Epoch);
+        w.WriteNumber("seq", view.Seq);
+        w.WriteString("state", view.State.ToString());
+        w.WriteString("node", publisher);
+        w.WriteString("content_hash", view.Summary.ComputeHash().ToString());
+        WriteBook(w, view);
+        return new BusMessage(BusNames.Subject(prefix, BusNames.Rebase, view.AssetId), MessageId(view.AssetId, view.Epoch, view.Seq, BusNames.Rebase), End(w), view);
     }
 
     /// <summary>Writes a book's whole state: the replica bases on it, a node taking over restores from it.</summary>
@@ -63,16 +79,16 @@ internal sealed class BusEncoder(string prefix, string publisher)
         BookCheckpointJson.Write(w, new BookCheckpoint(view.Summary, view.Epoch, view.Seq));
     }
 
-    private static void WriteBookFields(Utf8JsonWriter w, StreamEvent streamEvent, BookView view)
+    private void WriteBookFields(Utf8JsonWriter w, StreamEvent streamEvent, BookView view)
     {
-        var summary = view.Summary;
-        w.WriteString("content_hash", summary.ComputeHash().ToString());
+        w.WriteString("content_hash", ContentHash(streamEvent, view).ToString());
         switch (streamEvent)
         {
             case BookSnapshotApplied or TickSizeChanged:
                 WriteBook(w, view);
                 break;
             case BookDeltaApplied:
+                var summary = view.Summary;
                 w.WriteString("market", summary.Market);
                 w.WritePropertyName("timestamp");
                 if (summary.Timestamp is { } timestamp)
@@ -86,9 +102,27 @@ internal sealed class BusEncoder(string prefix, string publisher)
 
                 break;
             case LastTradeReceived:
-                w.WriteString("last_trade_price", summary.LastTradePrice?.ToString());
+                w.WriteString("last_trade_price", view.Summary.LastTradePrice?.ToString());
                 break;
         }
+    }
+
+    /// <summary>
+    /// The hash of the book after the event. When the engine checked this event's hash and it matched, it has
+    /// computed exactly this already (the venue's hash is then ours); hashing the book again costs the sink
+    /// more than anything else it does per event.
+    /// </summary>
+    private BookHash ContentHash(StreamEvent streamEvent, BookView view)
+    {
+        var check = streamEvent switch
+        {
+            BookDeltaApplied delta => delta.Hash,
+            BookSnapshotApplied snapshot => snapshot.Hash,
+            _ => HashCheck.NotChecked,
+        };
+        return check.Outcome == HashOutcome.Matched && engineHashVersion == BookHashVersion.Current
+            ? check.Actual
+            : view.Summary.ComputeHash();
     }
 
     private string MessageId(string? assetId, long epoch, long seq, string name)
@@ -105,16 +139,20 @@ internal sealed class BusEncoder(string prefix, string publisher)
         return BusNames.MessageId(assetId, epoch, seq, name, publisher, ordinal);
     }
 
-    private static byte[] Write(Action<Utf8JsonWriter> body)
+    /// <summary>Starts a message body in the reused buffer.</summary>
+    private Utf8JsonWriter Begin()
     {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartObject();
-            body(w);
-            w.WriteEndObject();
-        }
+        _buffer.ResetWrittenCount();
+        var w = new Utf8JsonWriter(_buffer);
+        w.WriteStartObject();
+        return w;
+    }
 
-        return buffer.WrittenSpan.ToArray();
+    /// <summary>Ends the body and copies it out: the publisher keeps it until the stream acknowledges it.</summary>
+    private byte[] End(Utf8JsonWriter w)
+    {
+        w.WriteEndObject();
+        w.Flush();
+        return _buffer.WrittenSpan.ToArray();
     }
 }

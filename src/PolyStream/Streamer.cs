@@ -76,6 +76,9 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
     /// <summary>What the REST resync has done so far.</summary>
     public ResyncCounts ResyncCounts => _resync?.Counts ?? new ResyncCounts();
 
+    /// <summary>The configuration this streamer runs with.</summary>
+    public StreamerConfig Config => _config;
+
     /// <summary>REST resync calls left in the budget now.</summary>
     public double RestBudgetLeft => _resync?.BudgetLeft ?? _config.Resync.RequestsPerWindow;
 

@@ -1,0 +1,57 @@
+using System.Text.Json;
+using PolyStream.Books;
+using PolyStream.Nats;
+using PolyStream.Protocol;
+using PolyStream.Streaming;
+using PolyStream.Tests.Streaming;
+
+namespace PolyStream.Tests.Nats;
+
+/// <summary>What the encoder writes beyond the stream JSON.</summary>
+public sealed class BusEncoderTests : IAsyncDisposable
+{
+    private readonly EngineHarness _engine = new(null, "A");
+
+    public BusEncoderTests()
+    {
+        _engine.Venue.WithBook("A");
+    }
+
+    public async ValueTask DisposeAsync() => await _engine.DisposeAsync();
+
+    [Theory]
+    [InlineData(BookHashVersion.Current)]
+    [InlineData(BookHashVersion.V9)] // told the engine hashes another way, the encoder computes every hash itself
+    public void ContentHash_IsTheHashOfTheBookAfterEveryEvent_WhetherTheEngineCheckedItOrNot(BookHashVersion engineVersion)
+    {
+        var encoder = new BusEncoder("polystream", "node-a-1", engineVersion);
+        var events = new List<StreamEvent>();
+        events.AddRange(_engine.Feed(_engine.Venue.BookFrame("A", 1000, withLastTradePrice: true)));
+        events.AddRange(_engine.Feed(_engine.Venue.ChangeFrame(1001, "A", Side.Buy, "0.46", "30")));
+        events.AddRange(_engine.Feed(_engine.Venue.ChangeFrame(1002, "A", Side.Sell, "0.6", "0", badHash: true)));
+        _engine.Venue.Trade("A", "0.46");
+        events.AddRange(_engine.Feed(Venue.TradeFrame("A", "0.46", 1003)));
+
+        var books = events.OfType<BookStateEvent>().ToList();
+        Assert.Contains(books, e => e is BookDeltaApplied { Hash.Outcome: HashOutcome.Matched });
+        Assert.All(books, e =>
+        {
+            using var body = JsonDocument.Parse(encoder.Encode(e)!.Payload);
+            Assert.Equal(e.Book.Summary.ComputeHash().ToString(), body.RootElement.GetProperty("content_hash").GetString());
+        });
+    }
+
+    [Fact]
+    public void OneEncoder_WritesEachMessageWhole_ThoughItReusesItsBuffer()
+    {
+        var encoder = new BusEncoder("polystream", "node-a-1");
+        var snapshot = encoder.Encode(_engine.Feed(_engine.Venue.BookFrame("A", 1000)).OfType<BookSnapshotApplied>().Single())!;
+        var delta = encoder.Encode(_engine.Feed(_engine.Venue.ChangeFrame(1001, "A", Side.Buy, "0.46", "30")).OfType<BookDeltaApplied>().Single())!;
+
+        using var first = JsonDocument.Parse(snapshot.Payload);
+        using var second = JsonDocument.Parse(delta.Payload);
+        Assert.Equal("book_snapshot", first.RootElement.GetProperty("type").GetString());
+        Assert.Equal("book_delta", second.RootElement.GetProperty("type").GetString());
+        Assert.True(snapshot.Payload.Length > delta.Payload.Length, "the snapshot's body was not cut short by the delta's");
+    }
+}
