@@ -55,7 +55,10 @@ public sealed record NatsScaleOutOptions
     /// <summary>This node's name, unique among the nodes sharing a universe (letters, digits, <c>-</c> and <c>_</c>). Default the machine name and process id.</summary>
     public string NodeId { get; init; } = $"{Environment.MachineName}-{Environment.ProcessId}";
 
-    /// <summary>The most often one asset's snapshot is rewritten in KV while it only receives deltas; re-bases are written at once. Default 1 s.</summary>
+    /// <summary>
+    /// The most often one asset's snapshot is rewritten in KV while it only receives deltas (re-bases are written at once),
+    /// and the most often a sink that keeps falling behind re-bases one book on the stream. Default 1 s.
+    /// </summary>
     public TimeSpan SnapshotInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The most events published and not yet acknowledged at once. Default 256.</summary>

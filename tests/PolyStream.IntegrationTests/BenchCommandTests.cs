@@ -37,4 +37,36 @@ public sealed class BenchCommandTests
         Assert.True(figures.RootElement.GetProperty("events_per_s").GetDouble() > 0);
         Assert.True(figures.RootElement.GetProperty("frames_per_s").GetDouble() < 2000 * 10, "a paced simulator should not run at max rate");
     }
+
+    [Fact]
+    public async Task Bench_WithNats_MeasuresWhatTheStreamAcknowledged_AndLeavesNothingBehind()
+    {
+        await using var nats = await NatsServerProcess.StartAsync();
+
+        var (code, text, error) = await CliRunner.RunAsync("bench", "--rate", "500", "--duration", "2s", "--warmup", "1s", "--markets", "5", "--subscribers", "1", "--nats", nats.Url, "--json");
+
+        Assert.True(code == 0, error);
+        using var figures = JsonDocument.Parse(text.Trim().Split('\n')[^1]);
+        Assert.True(figures.RootElement.GetProperty("nats_published_per_s").GetDouble() > 0, text);
+        Assert.Equal(0, figures.RootElement.GetProperty("nats_retried").GetDouble());
+        Assert.Equal(0, figures.RootElement.GetProperty("nats_rebased").GetDouble());
+        await using var connection = new NATS.Client.Core.NatsConnection(new NATS.Client.Core.NatsOpts { Url = nats.Url });
+        var streams = new List<string>();
+        await foreach (var name in new NATS.Client.JetStream.NatsJSContext(connection).ListStreamNamesAsync(cancellationToken: TestContext.Current.CancellationToken))
+        {
+            streams.Add(name);
+        }
+
+        Assert.Empty(streams); // its stream and both buckets (KV buckets are streams too) were deleted
+    }
+
+    [Fact]
+    public async Task Bench_WithNatsUnreachable_StopsWithExitOneAndSaysWhy()
+    {
+        var (code, _, error) = await CliRunner.RunAsync("bench", "--duration", "1s", "--warmup", "1s", "--markets", "1", "--nats", "nats://127.0.0.1:1");
+
+        Assert.Equal(1, code);
+        Assert.Contains("cannot use NATS at nats://127.0.0.1:1", error, StringComparison.Ordinal);
+        Assert.Contains("Is nats-server running", error, StringComparison.Ordinal);
+    }
 }

@@ -51,6 +51,11 @@ internal static class BenchCommand
         };
         var simProcess = new Option<bool>("--sim-process") { Description = "Run the simulator in a child process (this executable) instead of this one, so it shares only the CPUs, not the GC or the thread pool." };
         var asSimulator = new Option<bool>("--as-simulator") { Description = "Serve the bench's simulator for a parent bench until its input closes.", Hidden = true };
+        var nats = new Option<string?>("--nats")
+        {
+            Description = "Also publish every event to JetStream at this URL (nats://127.0.0.1:4222) through a scale-out node, and measure what the stream acknowledged. "
+                + "Uses a stream and buckets of its own (POLYSTREAM_BENCH, polystream-bench-*), deleted before and after the run.",
+        };
         var json = new Option<bool>("--json") { Description = "End with one JSON object with every figure (simulator, rate, events_per_s, p50_us, p99_us, alloc_bytes_per_event, working_set_mb, ...)." };
         subscribers.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 64) { r.AddError("--subscribers must be between 1 and 64."); } });
         markets.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 5_000) { r.AddError("--markets must be between 1 and 5000."); } });
@@ -65,9 +70,10 @@ internal static class BenchCommand
             + "  polystream bench\n"
             + "  polystream bench --sim-process --rate 100000 --duration 15s --json\n"
             + "  polystream bench --sim-process --rate 69000 --assets-per-connection 50 --json\n"
-            + "  polystream bench --duration 60s --subscribers 16 --markets 500 --json")
+            + "  polystream bench --duration 60s --subscribers 16 --markets 500 --json\n"
+            + "  polystream bench --sim-process --rate 16000 --nats nats://127.0.0.1:4222 --json")
         {
-            duration, warmup, subscribers, markets, assetsPerConnection, rate, hashPolicy, simProcess, asSimulator, json,
+            duration, warmup, subscribers, markets, assetsPerConnection, rate, hashPolicy, simProcess, nats, asSimulator, json,
         };
         command.SetAction((result, cancellationToken) =>
         {
@@ -80,10 +86,11 @@ internal static class BenchCommand
                 result.GetValue(rate),
                 result.GetRequiredValue(hashPolicy),
                 result.GetValue(simProcess),
+                result.GetValue(nats),
                 result.GetValue(json));
             return result.GetValue(asSimulator)
                 ? ServeSimulatorAsync(settings, result.InvocationConfiguration.Output, cancellationToken)
-                : RunAsync(settings, result.InvocationConfiguration.Output, cancellationToken);
+                : RunAsync(settings, result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, cancellationToken);
         });
         return command;
     }
@@ -100,25 +107,58 @@ internal static class BenchCommand
         HistoryLimit = 1_000,
     };
 
-    private static async Task<int> RunAsync(BenchSettings settings, TextWriter output, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(BenchSettings settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var (simulator, baseUrl, where) = settings.SimProcess
             ? await ChildSimulator.StartAsync(settings, cancellationToken).ConfigureAwait(false)
             : await StartInProcessAsync(settings, cancellationToken).ConfigureAwait(false);
         await using var simulatorScope = simulator.ConfigureAwait(false);
         var tokens = await TokensAsync(baseUrl, cancellationToken).ConfigureAwait(false);
-        var streamer = new Streamer(new StreamerConfig { MarketAssets = tokens, EventBufferSize = 1 << 20, HashPolicy = settings.HashPolicy, MaxAssetsPerConnection = settings.AssetsPerConnection });
+        // With --nats the node subscribes the streamer to the tokens it owns (all of them: it is alone).
+        var streamer = new Streamer(new StreamerConfig { MarketAssets = settings.NatsUrl is null ? tokens : [], EventBufferSize = 1 << 20, HashPolicy = settings.HashPolicy, MaxAssetsPerConnection = settings.AssetsPerConnection });
         await using var streamerScope = streamer.ConfigureAwait(false);
-        await output.WriteLineAsync($"bench: {settings.Markets} markets ({tokens.Length} books), {settings.Subscribers} subscribers, simulator {where} at {RateText(settings.Rate)} steps/s over loopback; syncing the books…").ConfigureAwait(false);
+        await output.WriteLineAsync($"bench: {settings.Markets} markets ({tokens.Length} books), {settings.Subscribers} subscribers, simulator {where} at {RateText(settings.Rate)} steps/s over loopback{(settings.NatsUrl is null ? "" : $", publishing to NATS at {settings.NatsUrl}")}; syncing the books…").ConfigureAwait(false);
         await streamer.StartAsync(baseUrl, cancellationToken: cancellationToken).ConfigureAwait(false);
-        await WaitForSyncAsync(streamer, tokens.Length, cancellationToken).ConfigureAwait(false);
+        BenchBus? bus;
+        try
+        {
+            bus = settings.NatsUrl is { } natsUrl ? await BenchBus.StartAsync(streamer, tokens, natsUrl, cancellationToken).ConfigureAwait(false) : null;
+        }
+        catch (NATS.Client.Core.NatsException ex)
+        {
+            await error.WriteLineAsync($"polystream bench: cannot use NATS at {settings.NatsUrl}: {ex.Message}. Is nats-server running with JetStream (-js)?").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+        catch (InvalidOperationException ex)
+        {
+            await error.WriteLineAsync($"polystream bench: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
 
+        try
+        {
+            await WaitForSyncAsync(streamer, tokens.Length, cancellationToken).ConfigureAwait(false);
+            return await MeasureAsync(settings, streamer, bus, tokens.Length, where, output, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (bus is not null)
+            {
+                await bus.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Warms up with the subscribers reading, then measures for the duration and prints the figures.</summary>
+    private static async Task<int> MeasureAsync(BenchSettings settings, Streamer streamer, BenchBus? bus, int books, string where, TextWriter output, CancellationToken cancellationToken)
+    {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var readers = Enumerable.Range(0, settings.Subscribers).Select(i => new Reader(streamer.Subscribe(new SubscriberOptions { Capacity = 1 << 20, Name = $"bench-{i}" }), i == 0)).ToList();
         var tasks = readers.Select(r => r.RunAsync(stop.Token)).ToList();
         await output.WriteLineAsync($"synced; warming up under load for {settings.Warmup.TotalSeconds:F0}s…").ConfigureAwait(false);
         await Task.Delay(settings.Warmup, cancellationToken).ConfigureAwait(false);
         readers.ForEach(r => r.StartMeasuring());
+        bus?.StartMeasuring();
         using var self = Process.GetCurrentProcess();
         var cpuBefore = self.TotalProcessorTime;
         var gcBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
@@ -156,7 +196,7 @@ internal static class BenchCommand
             ["gc1"] = GC.CollectionCount(1) - gcBefore.Item2,
             ["gc2"] = GC.CollectionCount(2) - gcBefore.Item3,
             ["working_set_mb"] = self.PeakWorkingSet64 / (1024.0 * 1024.0),
-            ["heap_bytes_per_book"] = GC.GetTotalMemory(forceFullCollection: false) / (double)tokens.Length,
+            ["heap_bytes_per_book"] = GC.GetTotalMemory(forceFullCollection: false) / (double)books,
             ["lagged_events"] = readers.Sum(r => r.Lagged),
             // Frames the shard queue had no room for, and the resyncs they (or anything else) caused: above
             // zero, the streamer was overrun and the rates count re-basing books, not steady flow.
@@ -164,8 +204,12 @@ internal static class BenchCommand
             ["resync_requests"] = after.ResyncRequests - before.ResyncRequests,
             ["subscribers"] = settings.Subscribers,
             ["connections"] = streamer.Shards.Count,
-            ["books"] = tokens.Length,
+            ["books"] = books,
         };
+        foreach (var (name, value) in bus?.Figures(seconds) ?? [])
+        {
+            figures[name] = value;
+        }
 
         await output.WriteLineAsync($"{"simulator",-22} {where}").ConfigureAwait(false);
         await output.WriteLineAsync($"{"rate",-22} {RateText(settings.Rate)}").ConfigureAwait(false);
@@ -299,7 +343,7 @@ internal static class BenchCommand
     private static double Percentile(long[] sorted, double quantile) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(quantile * sorted.Length))] * 1e6 / Stopwatch.Frequency;
 
-    private sealed record BenchSettings(TimeSpan Duration, TimeSpan Warmup, int Subscribers, int Markets, int AssetsPerConnection, double Rate, HashPolicy HashPolicy, bool SimProcess, bool Json);
+    private sealed record BenchSettings(TimeSpan Duration, TimeSpan Warmup, int Subscribers, int Markets, int AssetsPerConnection, double Rate, HashPolicy HashPolicy, bool SimProcess, string? NatsUrl, bool Json);
 
     /// <summary>The bench's simulator in a child process: this CLI again, with the hidden <c>--as-simulator</c>.</summary>
     private sealed class ChildSimulator : IAsyncDisposable

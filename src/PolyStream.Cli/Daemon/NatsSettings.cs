@@ -47,7 +47,7 @@ internal sealed class NatsSettings
     /// <summary>Slots the universe is hashed into. Default 32.</summary>
     public int Slots { get; set; } = s_defaults.Slots;
 
-    /// <summary>The most often a book's KV snapshot is rewritten, in seconds. Default 1.</summary>
+    /// <summary>The most often a book's KV snapshot is rewritten, and a lagging sink re-bases one book, in seconds. Default 1.</summary>
     public double SnapshotIntervalSeconds { get; set; } = s_defaults.SnapshotInterval.TotalSeconds;
 
     /// <summary>How long the stream keeps events, in hours. Default 24.</summary>

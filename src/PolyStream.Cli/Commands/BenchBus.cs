@@ -1,0 +1,125 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Console;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.KeyValueStore;
+using PolyStream.Nats;
+
+namespace PolyStream.Cli.Commands;
+
+/// <summary>
+/// <c>bench --nats</c>: a scale-out node that publishes the bench's events to JetStream, under names of its
+/// own so real data on that server is untouched; they are deleted before and after the run.
+/// </summary>
+internal sealed class BenchBus : IAsyncDisposable
+{
+    private readonly NatsNode _node;
+    private readonly NatsScaleOutOptions _options;
+    private readonly ILoggerFactory _logs;
+    private NatsNodeCounts _before;
+
+    private BenchBus(NatsNode node, NatsScaleOutOptions options, ILoggerFactory logs)
+    {
+        _node = node;
+        _options = options;
+        _logs = logs;
+    }
+
+    /// <summary>The bench's stream, buckets and subjects on the server at <paramref name="url"/>.</summary>
+    public static NatsScaleOutOptions OptionsFor(string url) => new()
+    {
+        Url = url,
+        NodeId = "bench",
+        StreamName = "POLYSTREAM_BENCH",
+        SubjectPrefix = "polystream-bench",
+        SnapshotBucket = "polystream-bench-books",
+        LeaseBucket = "polystream-bench-leases",
+    };
+
+    /// <summary>Clears what an earlier run left, then starts a node that owns every token and subscribes the streamer to them.</summary>
+    /// <exception cref="NatsException">NATS is unreachable or JetStream is off.</exception>
+    public static async Task<BenchBus> StartAsync(Streamer streamer, IReadOnlyCollection<string> tokens, string url, CancellationToken cancellationToken)
+    {
+        var options = OptionsFor(url);
+        await DeleteAsync(options, cancellationToken).ConfigureAwait(false);
+        // The node's warnings (a failed publish, a lost lease) explain figures that look wrong; they go to stderr.
+        var logs = LoggerFactory.Create(b => b
+            .SetMinimumLevel(LogLevel.Warning)
+            .AddSimpleConsole(o => o.SingleLine = true)
+            .Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        try
+        {
+            var node = await NatsNode.StartAsync(streamer, tokens, options, logs, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var bus = new BenchBus(node, options, logs);
+            if (!await bus.OwnsAllAsync(tokens.Count, cancellationToken).ConfigureAwait(false))
+            {
+                await bus.DisposeAsync().ConfigureAwait(false);
+                throw new InvalidOperationException($"another node holds leases in {options.LeaseBucket} at {url}; is another bench running against this server?");
+            }
+
+            return bus;
+        }
+        catch
+        {
+            logs.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Whether the node, alone, took every token within a lease period (it takes its share at its first look).</summary>
+    private async Task<bool> OwnsAllAsync(int tokens, CancellationToken cancellationToken)
+    {
+        var started = TimeProvider.System.GetTimestamp();
+        while (_node.OwnedAssets.Count < tokens && TimeProvider.System.GetElapsedTime(started) < _options.LeasePeriod)
+        {
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        }
+
+        return _node.OwnedAssets.Count == tokens;
+    }
+
+    /// <summary>Starts counting from now (the end of the warm-up).</summary>
+    public void StartMeasuring() => _before = _node.Counts;
+
+    /// <summary>What the stream acknowledged since <see cref="StartMeasuring"/>, as bench figures.</summary>
+    public IEnumerable<KeyValuePair<string, double>> Figures(double seconds)
+    {
+        var after = _node.Counts;
+        yield return new("nats_published_per_s", (after.Published - _before.Published) / seconds);
+        // Above zero, the sink fell behind or a publish failed: the bus carried books at snapshot granularity.
+        yield return new("nats_rebased", after.Rebased - _before.Rebased);
+        yield return new("nats_retried", after.Retried - _before.Retried);
+        yield return new("nats_snapshots_per_s", (after.SnapshotsWritten - _before.SnapshotsWritten) / seconds);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _node.DisposeAsync().ConfigureAwait(false);
+        await DeleteAsync(_options, CancellationToken.None).ConfigureAwait(false);
+        _logs.Dispose();
+    }
+
+    private static async Task DeleteAsync(NatsScaleOutOptions options, CancellationToken cancellationToken)
+    {
+        var connection = new NatsConnection(new NatsOpts { Url = options.Url, Name = "polystream-bench" });
+        await using var scope = connection.ConfigureAwait(false);
+        var jetStream = new NatsJSContext(connection);
+        var kv = new NatsKVContext(jetStream);
+        await IgnoreMissingAsync(() => jetStream.DeleteStreamAsync(options.StreamName, cancellationToken).AsTask()).ConfigureAwait(false);
+        await IgnoreMissingAsync(() => kv.DeleteStoreAsync(options.SnapshotBucket, cancellationToken).AsTask()).ConfigureAwait(false);
+        await IgnoreMissingAsync(() => kv.DeleteStoreAsync(options.LeaseBucket, cancellationToken).AsTask()).ConfigureAwait(false);
+    }
+
+    private static async Task IgnoreMissingAsync(Func<Task> delete)
+    {
+        try
+        {
+            await delete().ConfigureAwait(false);
+        }
+        catch (NatsJSApiException ex) when (ex.Error.Code == 404)
+        {
+            // Nothing left from an earlier run.
+        }
+    }
+}
