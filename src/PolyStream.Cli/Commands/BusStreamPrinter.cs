@@ -58,9 +58,12 @@ internal static class BusStreamPrinter
             string Field(string name) => root.TryGetProperty(name, out var value) && value.ValueKind is not JsonValueKind.Null ? value.ToString() : "-";
             var asset = e.AssetId is null ? string.Empty : AssetResolver.Short(e.AssetId);
             var head = $"#{e.Sequence,-8} {Field("type"),-20} {asset,-12} {Field("epoch")}:{Field("seq")}";
-            return root.TryGetProperty("state", out _)
-                ? $"{head}  {Field("state")} {Field("best_bid")} / {Field("best_ask")}  [{Field("node")}]"
-                : $"{head}  [{Field("node")}]";
+            if (root.TryGetProperty("state", out _))
+            {
+                return $"{head}  {Field("state")} {Field("best_bid")} / {Field("best_ask")}  [{Field("node")}]";
+            }
+
+            return VenueEventText.Detail(root) is { } detail ? $"{head}  {detail}  [{Field("node")}]" : $"{head}  [{Field("node")}]";
         }
         catch (JsonException)
         {

@@ -85,6 +85,7 @@ internal static class StreamCommand
             LastTradeReceived t => $"{head}  {t.Trade.Side} {t.Trade.Size} @ {t.Trade.Price}",
             BookStateEvent { Book.Summary: var b } s => $"{head}  {s.Book.State} {b.BestBid?.Price.ToString() ?? "-"} / {b.BestAsk?.Price.ToString() ?? "-"}",
             Lagged l => $"{head}  lost {l.Count} events (this reader was too slow)",
+            _ when VenueEventText.Detail(e) is { } detail => $"{head}  {detail}",
             _ => head,
         };
     }
