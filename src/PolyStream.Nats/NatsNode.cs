@@ -29,6 +29,7 @@ public sealed class NatsNode : IAsyncDisposable
     private readonly BusStore _store;
     private readonly SlotLeases _leases;
     private readonly SnapshotWriter _snapshots;
+    private readonly JetStreamPublisher _publisher;
     private readonly NatsEventSink _sink;
     private readonly EventSubscriber _events;
     private readonly NatsNodeMetrics _metrics;
@@ -37,9 +38,10 @@ public sealed class NatsNode : IAsyncDisposable
     private readonly List<Task> _loops = [];
     private int _disposed;
 
-    private NatsNode(NatsConnection connection, Streamer streamer, BusStore store, NatsScaleOutOptions options, IEnumerable<string> universe, TimeProvider time, ILoggerFactory loggers)
+    private NatsNode(NatsConnection connection, JetStreamPublisher publisher, Streamer streamer, BusStore store, NatsScaleOutOptions options, IEnumerable<string> universe, TimeProvider time, ILoggerFactory loggers)
     {
         _connection = connection;
+        _publisher = publisher;
         _streamer = streamer;
         _store = store;
         _logger = loggers.CreateLogger<NatsNode>();
@@ -51,7 +53,7 @@ public sealed class NatsNode : IAsyncDisposable
             Released = (assets, ct) => streamer.UnsubscribeAsync(assets, ct).AsTask(),
         };
         _snapshots = new SnapshotWriter(store.Snapshots, options, Publisher, _leases, time, loggers.CreateLogger<SnapshotWriter>());
-        _sink = new NatsEventSink(new JetStreamPublisher(store.JetStream, loggers.CreateLogger<JetStreamPublisher>()), new BusEncoder(options.SubjectPrefix, Publisher, streamer.Config.Engine.HashVersion), _snapshots.Published, options, _leases, streamer.GetOrderBook, time);
+        _sink = new NatsEventSink(publisher, new BusEncoder(options.SubjectPrefix, Publisher, streamer.Config.Engine.HashVersion), _snapshots.Published, options, _leases, streamer.GetOrderBook, time);
         // Deep enough to ride out a NATS restart; past it the sink re-bases every book rather than block the feed.
         _events = streamer.Subscribe(new SubscriberOptions { Capacity = 200_000, Overflow = OverflowPolicy.DropOldest, Name = "nats-sink" });
         _metrics = new NatsNodeMetrics(this);
@@ -88,8 +90,10 @@ public sealed class NatsNode : IAsyncDisposable
         var connection = NatsConfig.Connect(options, options.NodeId);
         try
         {
+            var time = timeProvider ?? TimeProvider.System;
             var store = await BusStore.OpenAsync(connection, options, cancellationToken).ConfigureAwait(false);
-            var node = new NatsNode(connection, streamer, store, options, universe, timeProvider ?? TimeProvider.System, loggers);
+            var publisher = await JetStreamPublisher.OpenAsync(connection, time, loggers.CreateLogger<JetStreamPublisher>(), cancellationToken).ConfigureAwait(false);
+            var node = new NatsNode(connection, publisher, streamer, store, options, universe, time, loggers);
             NatsLog.Connected(node._logger, options.NodeId, options.Url, options.StreamName, options.SnapshotBucket, options.LeaseBucket);
             node.Start();
             return node;
@@ -104,6 +108,7 @@ public sealed class NatsNode : IAsyncDisposable
     private void Start()
     {
         var token = _stopping.Token;
+        _loops.Add(Task.Run(() => _publisher.RunAsync(token), token));
         _loops.Add(Task.Run(() => _sink.RunAsync(_events, token), token));
         _loops.Add(Task.Run(() => _snapshots.RunAsync(token), token));
         _loops.Add(Task.Run(() => _leases.RunAsync(token), token));
@@ -150,6 +155,7 @@ public sealed class NatsNode : IAsyncDisposable
         }
 
         await _events.DisposeAsync().ConfigureAwait(false);
+        await _publisher.DisposeAsync().ConfigureAwait(false);
         await _connection.DisposeAsync().ConfigureAwait(false);
         _metrics.Dispose();
         _stopping.Dispose();
