@@ -11,14 +11,8 @@ public sealed class VenueEventTextTests
     [InlineData("nautilus_ws_market_resolved_msg.json", "0x311…6b0c1 resolved: Yes won")]
     [InlineData("nautilus_ws_order_placement.json", "PLACEMENT BUY 5 @ 0.513, matched 0 (LIVE)")]
     [InlineData("nautilus_ws_user_trade1.json", "MINED BUY 1096.87 @ 0.518 as MAKER")]
-    public async Task Detail_OfARealMarketOrUserEvent_SaysWhatHappened(string sample, string expected)
-    {
-        await using var bus = new EventBus();
-        await using var events = bus.Subscribe();
-        Assert.True(new BookEngine(bus).Process(Fixture.Sample(sample), 1));
-
-        Assert.Equal(expected, VenueEventText.Detail(TestEvents.Drain(events)[0]));
-    }
+    public async Task Detail_OfARealMarketOrUserEvent_SaysWhatHappened(string sample, string expected) =>
+        Assert.Equal(expected, VenueEventText.Detail((await TestEvents.OfSampleAsync(sample))[0]));
 
     [Fact]
     public void Detail_OfABookEvent_IsNone() =>

@@ -61,20 +61,8 @@ public sealed class BusSchemaTests : IAsyncDisposable
 
     private List<BusMessage> Publish(byte[] frame) => [.. _engine.Feed(frame).Select(_encoder.Encode).OfType<BusMessage>()];
 
-    private async Task<List<BusMessage>> PublishSampleAsync(string sample)
-    {
-        await using var bus = new EventBus();
-        await using var events = bus.Subscribe();
-        var engine = new BookEngine(bus);
-        var frame = Fixture.Sample(sample);
-        if (new FrameParser().Parse(frame).Events.OfType<BestBidAskEvent>().FirstOrDefault() is { } quote)
-        {
-            engine.Track(quote.AssetId);
-        }
-
-        Assert.True(engine.Process(frame, 7));
-        return [.. TestEvents.Drain(events).Select(_encoder.Encode).OfType<BusMessage>()];
-    }
+    private async Task<List<BusMessage>> PublishSampleAsync(string sample) =>
+        [.. (await TestEvents.OfSampleAsync(sample)).Select(_encoder.Encode).OfType<BusMessage>()];
 
     private static ICollection<NJsonSchema.Validation.ValidationError> Errors(byte[] payload) => s_schema.Value.Validate(Encoding.UTF8.GetString(payload));
 

@@ -71,13 +71,8 @@ public sealed class RealFrameTests
     [InlineData("nautilus_ws_user_trade1.json", "asset_id=asset_id", "trade_id=id", "market=market", "status=status", "side=side", "price=price", "size=size", "taker_order_id=taker_order_id", "trader_side=trader_side")]
     public async Task Line_RealVenueEvent_CarriesTheVenueFieldsAsSent(string sample, params string[] fields)
     {
-        await using var bus = new EventBus();
-        await using var events = bus.Subscribe();
-        var frame = Fixture.Sample(sample);
-        Assert.True(new BookEngine(bus).Process(frame, 7));
-
-        using var line = JsonDocument.Parse(StreamEventJson.Line(TestEvents.Drain(events)[0]));
-        using var sent = JsonDocument.Parse(frame);
+        using var line = JsonDocument.Parse(StreamEventJson.Line((await TestEvents.OfSampleAsync(sample))[0]));
+        using var sent = JsonDocument.Parse(Fixture.Sample(sample));
         foreach (var field in fields)
         {
             var (ours, venue) = (field.Split('=')[0], field.Split('=')[1]);
@@ -88,13 +83,8 @@ public sealed class RealFrameTests
     [Fact]
     public async Task Line_RealUserTrade_ListsItsMakerOrders()
     {
-        await using var bus = new EventBus();
-        await using var events = bus.Subscribe();
-        var frame = Fixture.Sample("nautilus_ws_user_trade1.json");
-        Assert.True(new BookEngine(bus).Process(frame, 7));
-
-        using var line = JsonDocument.Parse(StreamEventJson.Line(TestEvents.Drain(events)[0]));
-        using var sent = JsonDocument.Parse(frame);
+        using var line = JsonDocument.Parse(StreamEventJson.Line((await TestEvents.OfSampleAsync("nautilus_ws_user_trade1.json"))[0]));
+        using var sent = JsonDocument.Parse(Fixture.Sample("nautilus_ws_user_trade1.json"));
         var makers = line.RootElement.GetProperty("maker_orders").EnumerateArray().ToList();
         var sentMakers = sent.RootElement.GetProperty("maker_orders").EnumerateArray().ToList();
         Assert.Equal(sentMakers.Count, makers.Count);

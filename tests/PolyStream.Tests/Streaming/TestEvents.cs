@@ -34,6 +34,22 @@ internal static class TestEvents
         },
     };
 
+    /// <summary>What a fresh engine publishes for one real frame of the shared samples (vectors/samples), tracking every token it quotes.</summary>
+    public static async Task<List<StreamEvent>> OfSampleAsync(string sample)
+    {
+        await using var bus = new EventBus();
+        await using var events = bus.Subscribe();
+        var engine = new BookEngine(bus);
+        var frame = Fixture.Sample(sample);
+        foreach (var quote in new FrameParser().Parse(frame).Events.OfType<BestBidAskEvent>())
+        {
+            engine.Track(quote.AssetId);
+        }
+
+        Assert.True(engine.Process(frame, 7));
+        return Drain(events);
+    }
+
     public static List<StreamEvent> Drain(EventSubscriber subscriber)
     {
         var events = new List<StreamEvent>();
