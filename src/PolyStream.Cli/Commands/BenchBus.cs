@@ -10,24 +10,28 @@ namespace PolyStream.Cli.Commands;
 
 /// <summary>
 /// <c>bench --nats</c>: a scale-out node that publishes the bench's events to JetStream, under names of its
-/// own so real data on that server is untouched; they are deleted before and after the run.
+/// own so real data on that server is untouched (they are deleted before and after the run), and with
+/// <c>--replica</c> a <see cref="NatsBookReplica"/> that rebuilds and proves every book from the stream.
 /// </summary>
 internal sealed class BenchBus : IAsyncDisposable
 {
     private readonly NatsNode _node;
+    private readonly NatsBookReplica? _replica;
     private readonly NatsScaleOutOptions _options;
     private readonly ILoggerFactory _logs;
     private NatsNodeCounts _before;
+    private NatsReplicaCounts _replicaBefore;
 
-    private BenchBus(NatsNode node, NatsScaleOutOptions options, ILoggerFactory logs)
+    private BenchBus(NatsNode node, NatsBookReplica? replica, NatsScaleOutOptions options, ILoggerFactory logs)
     {
         _node = node;
+        _replica = replica;
         _options = options;
         _logs = logs;
     }
 
     /// <summary>The bench's stream, buckets and subjects on the server at <paramref name="url"/>.</summary>
-    public static NatsScaleOutOptions OptionsFor(string url) => new()
+    private static NatsScaleOutOptions OptionsFor(string url) => new()
     {
         Url = url,
         NodeId = "bench",
@@ -39,7 +43,7 @@ internal sealed class BenchBus : IAsyncDisposable
 
     /// <summary>Clears what an earlier run left, then starts a node that owns every token and subscribes the streamer to them.</summary>
     /// <exception cref="NatsException">NATS is unreachable or JetStream is off.</exception>
-    public static async Task<BenchBus> StartAsync(Streamer streamer, IReadOnlyCollection<string> tokens, string url, CancellationToken cancellationToken)
+    public static async Task<BenchBus> StartAsync(Streamer streamer, IReadOnlyCollection<string> tokens, string url, bool withReplica, CancellationToken cancellationToken)
     {
         var options = OptionsFor(url);
         await DeleteAsync(options, cancellationToken).ConfigureAwait(false);
@@ -51,7 +55,8 @@ internal sealed class BenchBus : IAsyncDisposable
         try
         {
             var node = await NatsNode.StartAsync(streamer, tokens, options, logs, cancellationToken: cancellationToken).ConfigureAwait(false);
-            var bus = new BenchBus(node, options, logs);
+            var replica = withReplica ? await NatsBookReplica.StartAsync(options, loggerFactory: logs, cancellationToken: cancellationToken).ConfigureAwait(false) : null;
+            var bus = new BenchBus(node, replica, options, logs);
             if (!await bus.OwnsAllAsync(tokens.Count, cancellationToken).ConfigureAwait(false))
             {
                 await bus.DisposeAsync().ConfigureAwait(false);
@@ -80,7 +85,11 @@ internal sealed class BenchBus : IAsyncDisposable
     }
 
     /// <summary>Starts counting from now (the end of the warm-up).</summary>
-    public void StartMeasuring() => _before = _node.Counts;
+    public void StartMeasuring()
+    {
+        _before = _node.Counts;
+        _replicaBefore = _replica?.Counts ?? default;
+    }
 
     /// <summary>What the stream acknowledged since <see cref="StartMeasuring"/>, as bench figures.</summary>
     public IEnumerable<KeyValuePair<string, double>> Figures(double seconds)
@@ -91,10 +100,24 @@ internal sealed class BenchBus : IAsyncDisposable
         yield return new("nats_rebased", after.Rebased - _before.Rebased);
         yield return new("nats_retried", after.Retried - _before.Retried);
         yield return new("nats_snapshots_per_s", (after.SnapshotsWritten - _before.SnapshotsWritten) / seconds);
+        if (_replica?.Counts is { } read)
+        {
+            yield return new("replica_messages_per_s", (read.Messages - _replicaBefore.Messages) / seconds);
+            // Every step of every book is proven by its content hash: divergences must stay 0; gaps are books
+            // waiting for a re-base (the sink's, after it fell behind).
+            yield return new("replica_divergences", read.Divergences - _replicaBefore.Divergences);
+            yield return new("replica_gaps", read.Gaps - _replicaBefore.Gaps);
+            yield return new("replica_behind_messages", after.LastAcknowledged > read.LastSequence ? after.LastAcknowledged - read.LastSequence : 0);
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
+        if (_replica is not null)
+        {
+            await _replica.DisposeAsync().ConfigureAwait(false);
+        }
+
         await _node.DisposeAsync().ConfigureAwait(false);
         await DeleteAsync(_options, CancellationToken.None).ConfigureAwait(false);
         _logs.Dispose();

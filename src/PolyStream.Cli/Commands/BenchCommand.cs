@@ -56,6 +56,7 @@ internal static class BenchCommand
             Description = "Also publish every event to JetStream at this URL (nats://127.0.0.1:4222) through a scale-out node, and measure what the stream acknowledged. "
                 + "Uses a stream and buckets of its own (POLYSTREAM_BENCH, polystream-bench-*), deleted before and after the run.",
         };
+        var replica = new Option<bool>("--replica") { Description = "With --nats: also rebuild every book from the stream in this process (a NatsBookReplica proving each step by its content hash) and report how fast it reads and whether it diverged." };
         var json = new Option<bool>("--json") { Description = "End with one JSON object with every figure (simulator, rate, events_per_s, p50_us, p99_us, alloc_bytes_per_event, working_set_mb, ...)." };
         subscribers.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 64) { r.AddError("--subscribers must be between 1 and 64."); } });
         markets.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 5_000) { r.AddError("--markets must be between 1 and 5000."); } });
@@ -71,10 +72,17 @@ internal static class BenchCommand
             + "  polystream bench --sim-process --rate 100000 --duration 15s --json\n"
             + "  polystream bench --sim-process --rate 69000 --assets-per-connection 50 --json\n"
             + "  polystream bench --duration 60s --subscribers 16 --markets 500 --json\n"
-            + "  polystream bench --sim-process --rate 16000 --nats nats://127.0.0.1:4222 --json")
+            + "  polystream bench --sim-process --rate 16000 --nats nats://127.0.0.1:4222 --replica --json")
         {
-            duration, warmup, subscribers, markets, assetsPerConnection, rate, hashPolicy, simProcess, nats, asSimulator, json,
+            duration, warmup, subscribers, markets, assetsPerConnection, rate, hashPolicy, simProcess, nats, replica, asSimulator, json,
         };
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(replica) && r.GetValue(nats) is null)
+            {
+                r.AddError("--replica needs --nats URL: the replica reads what the node publishes there.");
+            }
+        });
         command.SetAction((result, cancellationToken) =>
         {
             var settings = new BenchSettings(
@@ -87,6 +95,7 @@ internal static class BenchCommand
                 result.GetRequiredValue(hashPolicy),
                 result.GetValue(simProcess),
                 result.GetValue(nats),
+                result.GetValue(replica),
                 result.GetValue(json));
             return result.GetValue(asSimulator)
                 ? ServeSimulatorAsync(settings, result.InvocationConfiguration.Output, cancellationToken)
@@ -122,7 +131,7 @@ internal static class BenchCommand
         BenchBus? bus;
         try
         {
-            bus = settings.NatsUrl is { } natsUrl ? await BenchBus.StartAsync(streamer, tokens, natsUrl, cancellationToken).ConfigureAwait(false) : null;
+            bus = settings.NatsUrl is { } natsUrl ? await BenchBus.StartAsync(streamer, tokens, natsUrl, settings.Replica, cancellationToken).ConfigureAwait(false) : null;
         }
         catch (NATS.Client.Core.NatsException ex)
         {
@@ -343,7 +352,7 @@ internal static class BenchCommand
     private static double Percentile(long[] sorted, double quantile) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(quantile * sorted.Length))] * 1e6 / Stopwatch.Frequency;
 
-    private sealed record BenchSettings(TimeSpan Duration, TimeSpan Warmup, int Subscribers, int Markets, int AssetsPerConnection, double Rate, HashPolicy HashPolicy, bool SimProcess, string? NatsUrl, bool Json);
+    private sealed record BenchSettings(TimeSpan Duration, TimeSpan Warmup, int Subscribers, int Markets, int AssetsPerConnection, double Rate, HashPolicy HashPolicy, bool SimProcess, string? NatsUrl, bool Replica, bool Json);
 
     /// <summary>The bench's simulator in a child process: this CLI again, with the hidden <c>--as-simulator</c>.</summary>
     private sealed class ChildSimulator : IAsyncDisposable
