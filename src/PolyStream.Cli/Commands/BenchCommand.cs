@@ -36,10 +36,10 @@ internal static class BenchCommand
             Description = "The most books on one WebSocket connection (the streamer's MaxAssetsPerConnection); fewer open more connections, each with its own writer loop.",
             DefaultValueFactory = _ => new StreamerConfig().MaxAssetsPerConnection,
         };
-        var rate = new Option<double>("--rate")
+        // Without a default value: help would print max as "Infinity"; not given means max.
+        var rate = new Option<double?>("--rate")
         {
             Description = "The offered load: simulator engine steps per second, stepped every millisecond (N), or 'max' (default) for as fast as it goes.",
-            DefaultValueFactory = _ => double.PositiveInfinity,
             // Not 0, unlike the simulator's own --rate: a frozen simulator would leave nothing to measure.
             CustomParser = r => NumberOrMax.Parse(r, zeroAllowed: false, "steps per second"),
         };
@@ -91,7 +91,7 @@ internal static class BenchCommand
                 result.GetValue(subscribers),
                 result.GetValue(markets),
                 result.GetValue(assetsPerConnection),
-                result.GetValue(rate),
+                result.GetValue(rate) ?? double.PositiveInfinity,
                 result.GetRequiredValue(hashPolicy),
                 result.GetValue(simProcess),
                 result.GetValue(nats),
