@@ -84,6 +84,29 @@ public sealed class CliVerbTests
         Assert.Contains("No orderbook exists", error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("stream")]
+    [InlineData("record")]
+    [InlineData("tui")]
+    public async Task AWatchingVerb_UnknownMarket_ExitsOneWithOneLineNamingTheVerb(string verb)
+    {
+        await using var host = await SimHost.StartAsync(new SimulatorOptions { Markets = 1 });
+        var output = Directory.CreateTempSubdirectory("polystream-watch-").FullName;
+        try
+        {
+            string[] extra = verb == "record" ? ["--out", output] : [];
+            var (code, _, error) = await CliRunner.RunAsync([verb, "--market", "no-such-market", "--host", host.Server.BaseUrl.ToString(), "--gamma-host", host.Server.GammaUrl.ToString(), .. extra]);
+
+            Assert.Equal(1, code);
+            Assert.StartsWith($"polystream {verb}: ", error, StringComparison.Ordinal);
+            Assert.Single(error.Trim().Split('\n'));
+        }
+        finally
+        {
+            Directory.Delete(output, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task MarketsList_PagesThroughEveryMarket()
     {

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using PolyStream.Recording;
-using PolyStream.Rest;
 
 namespace PolyStream.Cli.Commands;
 
@@ -26,18 +25,15 @@ internal static class RecordCommand
             assets, markets, output, host, gammaHost, duration,
         };
         CommonOptions.RequireSomethingToWatch(command, assets, markets);
-        command.SetAction(async (result, cancellationToken) =>
+        command.SetAction((result, cancellationToken) => WatchVerb.RunAsync(result, "record", assets, markets, gammaHost, async (watched, config) =>
         {
-            var error = result.InvocationConfiguration.Error;
             using var stop = DurationOption.StopAfter(result, duration, cancellationToken);
-
             try
             {
-                var watched = await AssetResolver.ResolveAsync(result, assets, markets, gammaHost, cancellationToken).ConfigureAwait(false);
                 var hostUri = result.GetRequiredValue(host);
-                var recorder = RecordingWriter.Start(new RecordingWriterOptions { Directory = result.GetRequiredValue(output), Source = hostUri.ToString(), Assets = [.. watched.Select(w => w.AssetId)] });
+                var recorder = RecordingWriter.Start(new RecordingWriterOptions { Directory = result.GetRequiredValue(output), Source = hostUri.ToString(), Assets = [.. config.MarketAssets] });
                 await using var recorderScope = recorder.ConfigureAwait(false);
-                var streamer = new Streamer(new StreamerConfig { MarketAssets = [.. watched.Select(w => w.AssetId)], Recorder = recorder, AllowInsecureTransport = result.GetValue(CommonOptions.Insecure) });
+                var streamer = new Streamer(config with { Recorder = recorder });
                 await using (streamer.ConfigureAwait(false))
                 {
                     await streamer.StartAsync(hostUri, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -57,17 +53,12 @@ internal static class RecordCommand
                 await result.InvocationConfiguration.Output.WriteLineAsync($"recorded frames={stats.FramesWritten} dropped={stats.FramesDropped} segments={stats.Segments} bytes={stats.BytesWritten}").ConfigureAwait(false);
                 return stats.FramesDropped == 0 ? ExitCodes.Ok : ExitCodes.Failure;
             }
-            catch (ClobApiException ex)
-            {
-                await error.WriteLineAsync($"polystream record: {ex.Message}").ConfigureAwait(false);
-                return ExitCodes.Failure;
-            }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                await error.WriteLineAsync($"polystream record: cannot write the recording: {ex.Message}").ConfigureAwait(false);
+                await result.InvocationConfiguration.Error.WriteLineAsync($"polystream record: cannot write the recording: {ex.Message}").ConfigureAwait(false);
                 return ExitCodes.Failure;
             }
-        });
+        }, cancellationToken));
         return command;
     }
 }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using PolyStream.Nats;
-using PolyStream.Rest;
 using PolyStream.Streaming;
 
 namespace PolyStream.Cli.Commands;
@@ -32,46 +31,36 @@ internal static class StreamCommand
             assets, markets, host, gammaHost, json, duration, nats, natsStream, natsCredentials, fromStart,
         };
         CommonOptions.RequireSomethingToWatch(command, assets, markets, source: nats);
-        command.SetAction(async (result, cancellationToken) =>
+        command.SetAction((result, cancellationToken) => WatchVerb.RunAsync(result, "stream", assets, markets, gammaHost, async (watched, config) =>
         {
             var output = result.InvocationConfiguration.Output;
-            var error = result.InvocationConfiguration.Error;
             using var stop = DurationOption.StopAfter(result, duration, cancellationToken);
+            if (result.GetValue(nats) is { } natsUrl)
+            {
+                var options = new NatsScaleOutOptions { Url = natsUrl, StreamName = result.GetRequiredValue(natsStream), CredentialsFile = result.GetValue(natsCredentials)?.FullName };
+                return await BusStreamPrinter.RunAsync(options, watched.Select(w => w.AssetId).ToHashSet(StringComparer.Ordinal), result.GetValue(fromStart), result.GetValue(json), output, result.InvocationConfiguration.Error, stop.Token, cancellationToken).ConfigureAwait(false);
+            }
+
+            var streamer = new Streamer(config);
+            await using var scope = streamer.ConfigureAwait(false);
+            var events = streamer.Events();
+            await using var eventsScope = ((IAsyncDisposable)events).ConfigureAwait(false);
+            await streamer.StartAsync(result.GetRequiredValue(host), cancellationToken: cancellationToken).ConfigureAwait(false);
+            var writeJson = result.GetValue(json);
             try
             {
-                var watched = await AssetResolver.ResolveAsync(result, assets, markets, gammaHost, cancellationToken).ConfigureAwait(false);
-                if (result.GetValue(nats) is { } natsUrl)
+                await foreach (var e in ((IAsyncEnumerable<StreamEvent>)events).WithCancellation(stop.Token).ConfigureAwait(false))
                 {
-                    var options = new NatsScaleOutOptions { Url = natsUrl, StreamName = result.GetRequiredValue(natsStream), CredentialsFile = result.GetValue(natsCredentials)?.FullName };
-                    return await BusStreamPrinter.RunAsync(options, watched.Select(w => w.AssetId).ToHashSet(StringComparer.Ordinal), result.GetValue(fromStart), result.GetValue(json), output, error, stop.Token, cancellationToken).ConfigureAwait(false);
+                    await output.WriteLineAsync(writeJson ? StreamEventJson.Line(e) : Text(e)).ConfigureAwait(false);
                 }
-
-                var streamer = new Streamer(new StreamerConfig { MarketAssets = [.. watched.Select(w => w.AssetId)], AllowInsecureTransport = result.GetValue(CommonOptions.Insecure) });
-                await using var scope = streamer.ConfigureAwait(false);
-                var events = streamer.Events();
-                await using var eventsScope = ((IAsyncDisposable)events).ConfigureAwait(false);
-                await streamer.StartAsync(result.GetRequiredValue(host), cancellationToken: cancellationToken).ConfigureAwait(false);
-                var writeJson = result.GetValue(json);
-                try
-                {
-                    await foreach (var e in ((IAsyncEnumerable<StreamEvent>)events).WithCancellation(stop.Token).ConfigureAwait(false))
-                    {
-                        await output.WriteLineAsync(writeJson ? StreamEventJson.Line(e) : Text(e)).ConfigureAwait(false);
-                    }
-                }
-                catch (OperationCanceledException) when (stop.IsCancellationRequested)
-                {
-                    // Duration or Ctrl+C.
-                }
-
-                return ExitCodes.Ok;
             }
-            catch (ClobApiException ex)
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
-                await error.WriteLineAsync($"polystream stream: {ex.Message}").ConfigureAwait(false);
-                return ExitCodes.Failure;
+                // Duration or Ctrl+C.
             }
-        });
+
+            return ExitCodes.Ok;
+        }, cancellationToken));
         return command;
     }
 

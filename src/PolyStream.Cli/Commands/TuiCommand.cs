@@ -1,6 +1,5 @@
 using System.CommandLine;
 using PolyStream.Cli.Tui;
-using PolyStream.Rest;
 using Spectre.Console;
 
 namespace PolyStream.Cli.Commands;
@@ -24,28 +23,19 @@ internal static class TuiCommand
             assets, markets, host, gammaHost,
         };
         CommonOptions.RequireSomethingToWatch(command, assets, markets);
-        command.SetAction(async (result, cancellationToken) =>
+        command.SetAction((result, cancellationToken) => WatchVerb.RunAsync(result, "tui", assets, markets, gammaHost, async (watched, config) =>
         {
-            try
-            {
-                var watched = await AssetResolver.ResolveAsync(result, assets, markets, gammaHost, cancellationToken).ConfigureAwait(false);
-                var hostUri = result.GetRequiredValue(host);
-                using var logs = FileLoggerFactory.Open(DataPaths.Resolve());
-                var streamer = new Streamer(new StreamerConfig { MarketAssets = [.. watched.Select(w => w.AssetId)], AllowInsecureTransport = result.GetValue(CommonOptions.Insecure) }, logs);
-                await using var scope = streamer.ConfigureAwait(false);
-                var monitor = new FeedMonitor(streamer);
-                await using var monitorScope = monitor.ConfigureAwait(false);
-                await streamer.StartAsync(hostUri, cancellationToken: cancellationToken).ConfigureAwait(false);
-                var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(result.InvocationConfiguration.Output) });
-                await LiveScreen.RunAsync(console, new Dashboard(streamer, monitor, watched, hostUri.ToString()), monitor, cancellationToken).ConfigureAwait(false);
-                return ExitCodes.Ok;
-            }
-            catch (ClobApiException ex)
-            {
-                await result.InvocationConfiguration.Error.WriteLineAsync($"polystream tui: {ex.Message}").ConfigureAwait(false);
-                return ExitCodes.Failure;
-            }
-        });
+            var hostUri = result.GetRequiredValue(host);
+            using var logs = FileLoggerFactory.Open(DataPaths.Resolve());
+            var streamer = new Streamer(config, logs);
+            await using var scope = streamer.ConfigureAwait(false);
+            var monitor = new FeedMonitor(streamer);
+            await using var monitorScope = monitor.ConfigureAwait(false);
+            await streamer.StartAsync(hostUri, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(result.InvocationConfiguration.Output) });
+            await LiveScreen.RunAsync(console, new Dashboard(streamer, monitor, watched, hostUri.ToString()), monitor, cancellationToken).ConfigureAwait(false);
+            return ExitCodes.Ok;
+        }, cancellationToken));
         return command;
     }
 }
