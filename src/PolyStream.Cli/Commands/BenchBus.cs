@@ -43,30 +43,42 @@ internal sealed class BenchBus : IAsyncDisposable
 
     /// <summary>Clears what an earlier run left, then starts a node that owns every token and subscribes the streamer to them.</summary>
     /// <exception cref="NatsException">NATS is unreachable or JetStream is off.</exception>
+    /// <exception cref="InvalidOperationException">Another node holds the bench's leases (another bench on that server).</exception>
     public static async Task<BenchBus> StartAsync(Streamer streamer, IReadOnlyCollection<string> tokens, string url, bool withReplica, CancellationToken cancellationToken)
     {
         var options = OptionsFor(url);
         await DeleteAsync(options, cancellationToken).ConfigureAwait(false);
+        var bus = await OpenAsync(streamer, tokens, options, withReplica, cancellationToken).ConfigureAwait(false);
+        if (!await bus.OwnsAllAsync(tokens.Count, cancellationToken).ConfigureAwait(false))
+        {
+            await bus.DisposeAsync().ConfigureAwait(false);
+            throw new InvalidOperationException($"another node holds leases in {options.LeaseBucket} at {url}; is another bench running against this server?");
+        }
+
+        return bus;
+    }
+
+    private static async Task<BenchBus> OpenAsync(Streamer streamer, IReadOnlyCollection<string> tokens, NatsScaleOutOptions options, bool withReplica, CancellationToken cancellationToken)
+    {
         // The node's warnings (a failed publish, a lost lease) explain figures that look wrong; they go to stderr.
         var logs = LoggerFactory.Create(b => b
             .SetMinimumLevel(LogLevel.Warning)
             .AddSimpleConsole(o => o.SingleLine = true)
             .Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        NatsNode? node = null;
         try
         {
-            var node = await NatsNode.StartAsync(streamer, tokens, options, logs, cancellationToken: cancellationToken).ConfigureAwait(false);
+            node = await NatsNode.StartAsync(streamer, tokens, options, logs, cancellationToken: cancellationToken).ConfigureAwait(false);
             var replica = withReplica ? await NatsBookReplica.StartAsync(options, loggerFactory: logs, cancellationToken: cancellationToken).ConfigureAwait(false) : null;
-            var bus = new BenchBus(node, replica, options, logs);
-            if (!await bus.OwnsAllAsync(tokens.Count, cancellationToken).ConfigureAwait(false))
-            {
-                await bus.DisposeAsync().ConfigureAwait(false);
-                throw new InvalidOperationException($"another node holds leases in {options.LeaseBucket} at {url}; is another bench running against this server?");
-            }
-
-            return bus;
+            return new BenchBus(node, replica, options, logs);
         }
         catch
         {
+            if (node is not null)
+            {
+                await node.DisposeAsync().ConfigureAwait(false);
+            }
+
             logs.Dispose();
             throw;
         }
