@@ -80,7 +80,7 @@ internal sealed class NatsEventSink(IBusPublisher publisher, BusEncoder encoder,
                 case { AssetId: { } held } when !ownership.IsTrusted:
                     withheld.Add(held); // The lease may have lapsed unseen: publish nothing now, re-base once it is renewed.
                     break;
-                case BookStateEvent { AssetId: { } gapped } change when _gaps.HasGap(gapped) && change is not (BookSnapshotApplied or TickSizeChanged):
+                case BookStateEvent { AssetId: { } gapped, Book.Epoch: > 0 } change when _gaps.HasGap(gapped) && change is not (BookSnapshotApplied or TickSizeChanged):
                     if (_gaps.IsDue(gapped))
                     {
                         // The whole book at this event's position: the events after it follow on.
