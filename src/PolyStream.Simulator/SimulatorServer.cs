@@ -134,33 +134,20 @@ public sealed partial class SimulatorServer : IAsyncDisposable
     }
 
     /// <summary>Takes engine steps and delivers their frames to the connections, in order; safe with the pump running.</summary>
-    public IReadOnlyList<SimFrame> Step(int count = 1)
-    {
-        lock (Gate)
-        {
-            var frames = Engine.Step(count);
-            Publish(frames);
-            return frames;
-        }
-    }
+    public IReadOnlyList<SimFrame> Step(int count = 1) => Deliver(static (engine, count) => engine.Step(count), count);
 
     /// <summary>Lists a new market now and delivers its <c>new_market</c> (to every connection with custom features on).</summary>
-    public IReadOnlyList<SimFrame> List()
-    {
-        lock (Gate)
-        {
-            var frames = Engine.List();
-            Publish(frames);
-            return frames;
-        }
-    }
+    public IReadOnlyList<SimFrame> List() => Deliver(static (engine, _) => engine.List(), 0);
 
     /// <summary>Resolves a market now and delivers its <c>market_resolved</c>.</summary>
-    public IReadOnlyList<SimFrame> Resolve(string conditionId)
+    public IReadOnlyList<SimFrame> Resolve(string conditionId) => Deliver(static (engine, id) => engine.Resolve(id), conditionId);
+
+    /// <summary>Makes frames on the engine and delivers them to the connections under the gate, so they go out in the order made.</summary>
+    private IReadOnlyList<SimFrame> Deliver<TArgument>(Func<MarketEngine, TArgument, IReadOnlyList<SimFrame>> make, TArgument argument)
     {
         lock (Gate)
         {
-            var frames = Engine.Resolve(conditionId);
+            var frames = make(Engine, argument);
             Publish(frames);
             return frames;
         }

@@ -135,7 +135,7 @@ internal static class BenchCommand
         }
         catch (NATS.Client.Core.NatsException ex)
         {
-            await error.WriteLineAsync($"polystream bench: cannot use NATS at {settings.NatsUrl}: {ex.Message}. Is nats-server running with JetStream (-js)?").ConfigureAwait(false);
+            await error.WriteLineAsync($"polystream bench: cannot use NATS at {settings.NatsUrl}: {ex.Message}. {NatsHint.ServerNotRunning}").ConfigureAwait(false);
             return ExitCodes.Failure;
         }
         catch (InvalidOperationException ex)

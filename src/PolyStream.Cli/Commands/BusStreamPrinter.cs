@@ -25,7 +25,7 @@ internal static class BusStreamPrinter
         }
         catch (NATS.Client.Core.NatsException ex)
         {
-            await error.WriteLineAsync($"polystream stream: cannot reach NATS at {options.Url}: {ex.Message}. Is nats-server running with JetStream (-js)?").ConfigureAwait(false);
+            await error.WriteLineAsync($"polystream stream: cannot reach NATS at {options.Url}: {ex.Message}. {NatsHint.ServerNotRunning}").ConfigureAwait(false);
             return ExitCodes.Failure;
         }
 

@@ -12,7 +12,7 @@ public sealed class VenueEventTextTests
     [InlineData("nautilus_ws_order_placement.json", "PLACEMENT BUY 5 @ 0.513, matched 0 (LIVE)")]
     [InlineData("nautilus_ws_user_trade1.json", "MINED BUY 1096.87 @ 0.518 as MAKER")]
     public async Task Detail_OfARealMarketOrUserEvent_SaysWhatHappened(string sample, string expected) =>
-        Assert.Equal(expected, VenueEventText.Detail((await TestEvents.OfSampleAsync(sample))[0]));
+        Assert.Equal(expected, VenueEventText.Detail((await TestEvents.OfSampleAsync(sample)).Events[0]));
 
     [Fact]
     public void Detail_OfABookEvent_IsNone() =>

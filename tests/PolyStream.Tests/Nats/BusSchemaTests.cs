@@ -62,7 +62,7 @@ public sealed class BusSchemaTests : IAsyncDisposable
     private List<BusMessage> Publish(byte[] frame) => [.. _engine.Feed(frame).Select(_encoder.Encode).OfType<BusMessage>()];
 
     private async Task<List<BusMessage>> PublishSampleAsync(string sample) =>
-        [.. (await TestEvents.OfSampleAsync(sample)).Select(_encoder.Encode).OfType<BusMessage>()];
+        [.. (await TestEvents.OfSampleAsync(sample)).Events.Select(_encoder.Encode).OfType<BusMessage>()];
 
     private static ICollection<NJsonSchema.Validation.ValidationError> Errors(byte[] payload) => s_schema.Value.Validate(Encoding.UTF8.GetString(payload));
 

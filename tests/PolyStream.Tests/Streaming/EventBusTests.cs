@@ -274,7 +274,7 @@ public sealed class EventBusTests
         var next = subscriber.WaitToReadAsync(TestContext.Current.CancellationToken);
         Assert.False(next.IsCompleted);
         bus.Publish(Quote(1));
-        Assert.True(await next.AsTask().WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
+        Assert.True(await next.AsTask().WaitAsync(WaitLimit, TestContext.Current.CancellationToken));
         Assert.Equal([1L], Drain(subscriber).Select(e => e.Seq));
     }
 
@@ -295,7 +295,7 @@ public sealed class EventBusTests
         // The earlier wait's token belongs to a wait that ended; the one now pending is untouched by it.
         Assert.False(later.IsCompleted);
         bus.Publish(Quote(2));
-        Assert.True(await later.AsTask().WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
+        Assert.True(await later.AsTask().WaitAsync(WaitLimit, TestContext.Current.CancellationToken));
     }
 
     [Fact]

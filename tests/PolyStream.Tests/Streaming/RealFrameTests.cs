@@ -44,24 +44,11 @@ public sealed class RealFrameTests
     [InlineData("nautilus_ws_user_trade1.json", StreamEventKind.UserTrade)]
     public async Task Process_RealSampleFrame_IsPublishedAsItsStreamEvent(string sample, StreamEventKind expected)
     {
-        await using var bus = new EventBus();
-        await using var events = bus.Subscribe();
-        var engine = new BookEngine(bus);
-        var frame = Fixture.Sample(sample);
-        foreach (var wireEvent in new FrameParser().Parse(frame).Events)
-        {
-            if (AssetOf(wireEvent) is { } assetId)
-            {
-                engine.Track(assetId);
-            }
-        }
+        var (published, counts) = await TestEvents.OfSampleAsync(sample);
 
-        Assert.True(engine.Process(frame, 7));
-
-        var published = TestEvents.Drain(events);
         Assert.Equal(expected, published[0].Kind);
         Assert.All(published, e => Assert.Equal(7, e.ReceiveTimestamp));
-        Assert.Equal(0, engine.Counts.ParseFailures);
+        Assert.Equal(0, counts.ParseFailures);
     }
 
     [Theory]
@@ -71,7 +58,7 @@ public sealed class RealFrameTests
     [InlineData("nautilus_ws_user_trade1.json", "asset_id=asset_id", "trade_id=id", "market=market", "status=status", "side=side", "price=price", "size=size", "taker_order_id=taker_order_id", "trader_side=trader_side")]
     public async Task Line_RealVenueEvent_CarriesTheVenueFieldsAsSent(string sample, params string[] fields)
     {
-        using var line = JsonDocument.Parse(StreamEventJson.Line((await TestEvents.OfSampleAsync(sample))[0]));
+        using var line = JsonDocument.Parse(StreamEventJson.Line((await TestEvents.OfSampleAsync(sample)).Events[0]));
         using var sent = JsonDocument.Parse(Fixture.Sample(sample));
         foreach (var field in fields)
         {
@@ -83,7 +70,7 @@ public sealed class RealFrameTests
     [Fact]
     public async Task Line_RealUserTrade_ListsItsMakerOrders()
     {
-        using var line = JsonDocument.Parse(StreamEventJson.Line((await TestEvents.OfSampleAsync("nautilus_ws_user_trade1.json"))[0]));
+        using var line = JsonDocument.Parse(StreamEventJson.Line((await TestEvents.OfSampleAsync("nautilus_ws_user_trade1.json")).Events[0]));
         using var sent = JsonDocument.Parse(Fixture.Sample("nautilus_ws_user_trade1.json"));
         var makers = line.RootElement.GetProperty("maker_orders").EnumerateArray().ToList();
         var sentMakers = sent.RootElement.GetProperty("maker_orders").EnumerateArray().ToList();
@@ -101,12 +88,4 @@ public sealed class RealFrameTests
     private static string Unquoted(JsonElement value) => value.ValueKind == JsonValueKind.Array
         ? string.Join(',', value.EnumerateArray().Select(v => v.GetString()))
         : value.ToString();
-
-    private static string? AssetOf(WireEvent wireEvent) => wireEvent switch
-    {
-        LastTradePriceEvent e => e.AssetId,
-        BestBidAskEvent e => e.AssetId,
-        TickSizeChangeEvent e => e.AssetId,
-        _ => null,
-    };
 }

@@ -34,21 +34,35 @@ internal static class TestEvents
         },
     };
 
-    /// <summary>What a fresh engine publishes for one real frame of the shared samples (vectors/samples), tracking every token it quotes.</summary>
-    public static async Task<List<StreamEvent>> OfSampleAsync(string sample)
+    /// <summary>
+    /// What a fresh engine publishes for one real frame of the shared samples (vectors/samples), received at 7,
+    /// with the engine's counts after it; every token the frame's book-level events name is tracked first.
+    /// </summary>
+    public static async Task<(List<StreamEvent> Events, BookEngineCounts Counts)> OfSampleAsync(string sample)
     {
         await using var bus = new EventBus();
         await using var events = bus.Subscribe();
         var engine = new BookEngine(bus);
         var frame = Fixture.Sample(sample);
-        foreach (var quote in new FrameParser().Parse(frame).Events.OfType<BestBidAskEvent>())
+        foreach (var wireEvent in new FrameParser().Parse(frame).Events)
         {
-            engine.Track(quote.AssetId);
+            if (TrackedBy(wireEvent) is { } assetId)
+            {
+                engine.Track(assetId);
+            }
         }
 
         Assert.True(engine.Process(frame, 7));
-        return Drain(events);
+        return (Drain(events), engine.Counts);
     }
+
+    private static string? TrackedBy(WireEvent wireEvent) => wireEvent switch
+    {
+        LastTradePriceEvent e => e.AssetId,
+        BestBidAskEvent e => e.AssetId,
+        TickSizeChangeEvent e => e.AssetId,
+        _ => null,
+    };
 
     public static List<StreamEvent> Drain(EventSubscriber subscriber)
     {
