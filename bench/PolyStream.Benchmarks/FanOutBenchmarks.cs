@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
-using PolyStream.Streaming;
+using PolyStream.Bus;
+using PolyStream.Events;
 
 namespace PolyStream.Benchmarks;
 

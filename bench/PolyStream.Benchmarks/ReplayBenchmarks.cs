@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
+using PolyStream.Bus;
+using PolyStream.Engine;
 using PolyStream.Recording;
-using PolyStream.Streaming;
 
 namespace PolyStream.Benchmarks;
 

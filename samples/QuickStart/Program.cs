@@ -1,5 +1,5 @@
 using PolyStream;
-using PolyStream.Streaming;
+using PolyStream.Events;
 
 // The README snippet, compiled so it never rots.
 // Usage: dotnet run --project samples/QuickStart -- http://127.0.0.1:8081/ YES_TOKEN_ID NO_TOKEN_ID

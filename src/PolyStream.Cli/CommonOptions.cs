@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PolyStream.Auth;
 using PolyStream.Rest;
 
 namespace PolyStream.Cli;

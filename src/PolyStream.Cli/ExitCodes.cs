@@ -1,3 +1,4 @@
+
 namespace PolyStream.Cli;
 
 /// <summary>The process exit codes every verb uses.</summary>

@@ -1,3 +1,4 @@
+
 namespace PolyStream.Cli;
 
 /// <summary>Reports progress on the caller's thread, so a progress line is never written after the result it precedes.</summary>

@@ -1,3 +1,4 @@
+
 namespace PolyStream.Cli;
 
 /// <summary>What the verbs that talk to NATS (<c>stream --nats</c>, <c>bench --nats</c>) suggest when it cannot be used.</summary>

@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Text.Json;
+using PolyStream.Events;
 using PolyStream.Protocol;
 using PolyStream.Recording;
-using PolyStream.Streaming;
 
 namespace PolyStream.Nats;
 

@@ -1,9 +1,9 @@
 using System.Buffers;
 using System.Text.Json;
 using PolyStream.Books;
+using PolyStream.Events;
 using PolyStream.Protocol;
 using PolyStream.Recording;
-using PolyStream.Streaming;
 
 namespace PolyStream.Nats;
 

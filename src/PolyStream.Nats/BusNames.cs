@@ -1,5 +1,5 @@
 using System.Globalization;
-using PolyStream.Streaming;
+using PolyStream.Events;
 
 namespace PolyStream.Nats;
 

@@ -1,3 +1,4 @@
+
 namespace PolyStream.Nats;
 
 /// <summary>Which assets this node holds, and whether its hold is fresh enough to act on.</summary>

@@ -1,3 +1,4 @@
+
 namespace PolyStream.Nats;
 
 /// <summary>Stores one message on the bus; the sink's ordering, retry and re-base policy sits on top of it.</summary>

@@ -4,7 +4,7 @@ using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
 using NATS.Client.KeyValueStore;
-using PolyStream.Streaming;
+using PolyStream.Events;
 
 namespace PolyStream.Nats;
 

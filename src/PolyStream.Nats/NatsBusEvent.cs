@@ -1,3 +1,4 @@
+
 namespace PolyStream.Nats;
 
 /// <summary>One event as read from the bus: its subject, its place in the stream and its JSON (docs/scale-out.md).</summary>

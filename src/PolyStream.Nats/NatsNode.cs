@@ -1,10 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NATS.Client.Core;
-using NATS.Client.JetStream;
-using NATS.Client.KeyValueStore;
+using PolyStream.Bus;
 using PolyStream.Recording;
-using PolyStream.Streaming;
 
 namespace PolyStream.Nats;
 

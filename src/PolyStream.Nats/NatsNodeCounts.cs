@@ -1,3 +1,4 @@
+
 namespace PolyStream.Nats;
 
 /// <summary>What a <see cref="NatsNode"/> has published.</summary>

@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
 using PolyStream.Books;
+using PolyStream.Events;
 using PolyStream.Protocol;
 using PolyStream.Recording;
-using PolyStream.Streaming;
 
 namespace PolyStream.Nats;
 

@@ -1,9 +1,9 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using PolyStream.Events;
 using PolyStream.Protocol;
 using PolyStream.Recording;
-using PolyStream.Streaming;
 
 namespace PolyStream.Nats;
 

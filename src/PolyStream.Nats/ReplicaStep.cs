@@ -1,3 +1,4 @@
+
 namespace PolyStream.Nats;
 
 /// <summary>What one message did to a <see cref="ReplicaBook"/>.</summary>

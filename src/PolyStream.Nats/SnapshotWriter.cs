@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
 using NATS.Client.KeyValueStore;
-using PolyStream.Streaming;
+using PolyStream.Events;
 
 namespace PolyStream.Nats;
 

@@ -1,3 +1,4 @@
+
 namespace PolyStream.Simulator;
 
 /// <summary>Where a <see cref="RecordingServer"/> listens and what it replays.</summary>

@@ -1,3 +1,4 @@
+
 namespace PolyStream.Simulator;
 
 /// <summary>Settings of a simulated exchange; every property has a documented default.</summary>

@@ -1,9 +1,16 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using PolyStream.Auth;
+using PolyStream.Bus;
+using PolyStream.Connections;
+using PolyStream.Diagnostics;
+using PolyStream.Engine;
+using PolyStream.Events;
 using PolyStream.Protocol;
+using PolyStream.Recording;
 using PolyStream.Rest;
-using PolyStream.Streaming;
+using PolyStream.Resync;
+using PolyStream.Sharding;
 
 namespace PolyStream;
 
@@ -23,7 +30,7 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
     private readonly EventBus _bus;
-    private readonly Diagnostics.StreamerMetrics _metrics;
+    private readonly StreamerMetrics _metrics;
     private readonly SemaphoreSlim _subscriptions = new(1, 1);
     private readonly List<MarketShard> _shards = [];
     private readonly Dictionary<string, MarketShard> _byAsset = new(StringComparer.Ordinal);
@@ -49,11 +56,11 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
         _loggers = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = _loggers.CreateLogger<Streamer>();
         _bus = new EventBus(new EventBusOptions { DefaultSubscriber = new SubscriberOptions { Capacity = config.EventBufferSize, Overflow = config.Overflow } }, _loggers.CreateLogger<EventBus>());
-        _metrics = new Diagnostics.StreamerMetrics(this, _bus);
+        _metrics = new StreamerMetrics(this, _bus);
     }
 
     /// <summary>The name of the <see cref="System.Diagnostics.Metrics.Meter"/> every streamer reports to (frames, hashes, resyncs, books by state, latency).</summary>
-    public const string MeterName = Diagnostics.StreamerMetrics.MeterName;
+    public const string MeterName = StreamerMetrics.MeterName;
 
     /// <summary>The health of every market connection shard.</summary>
     public IReadOnlyList<ShardHealth> Shards
@@ -114,7 +121,7 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
             await _user.StartAsync(_config.UserMarkets, cancellationToken).ConfigureAwait(false);
         }
 
-        StreamerLog.Started(_logger, _byAsset.Count, _shards.Count);
+        ShardingLog.Started(_logger, _byAsset.Count, _shards.Count);
     }
 
     /// <summary>A new subscriber to the ordered event stream, with the configured queue size and overflow policy.</summary>
@@ -153,11 +160,11 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
     /// next snapshot confirms it, in a new epoch above the saved one. A node taking over tokens from another
     /// restores them this way, so its consumers see the hand-over as a new epoch.
     /// </summary>
-    public async ValueTask ResumeAsync(IEnumerable<string> assetIds, IEnumerable<Recording.BookCheckpoint> restoreFrom, CancellationToken cancellationToken = default)
+    public async ValueTask ResumeAsync(IEnumerable<string> assetIds, IEnumerable<BookCheckpoint> restoreFrom, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(assetIds);
         ArgumentNullException.ThrowIfNull(restoreFrom);
-        var restore = new Dictionary<string, Recording.BookCheckpoint>(StringComparer.Ordinal);
+        var restore = new Dictionary<string, BookCheckpoint>(StringComparer.Ordinal);
         foreach (var saved in restoreFrom)
         {
             restore[saved.Summary.AssetId] = saved; // The last one given for a token wins.
@@ -186,7 +193,7 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
                     }
                 }
 
-                await shard.AddAsync(chunk, [.. chunk.Select(restore.GetValueOrDefault).OfType<Recording.BookCheckpoint>()], cancellationToken).ConfigureAwait(false);
+                await shard.AddAsync(chunk, [.. chunk.Select(restore.GetValueOrDefault).OfType<BookCheckpoint>()], cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -346,7 +353,7 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
             }
 
             var to = ShardWithRoom(except: from) ?? await OpenShardAsync(CancellationToken.None).ConfigureAwait(false);
-            StreamerLog.Relocated(_logger, assetId, from.Id, to.Id);
+            ShardingLog.Relocated(_logger, assetId, from.Id, to.Id);
             lock (_byAsset)
             {
                 _byAsset[assetId] = to;

@@ -1,5 +1,10 @@
 using PolyStream.Auth;
-using PolyStream.Streaming;
+using PolyStream.Bus;
+using PolyStream.Connections;
+using PolyStream.Engine;
+using PolyStream.Events;
+using PolyStream.Recording;
+using PolyStream.Resync;
 
 namespace PolyStream;
 
@@ -52,10 +57,10 @@ public sealed record StreamerConfig
     public BookEngineOptions Engine { get; init; } = BookEngineOptions.Default;
 
     /// <summary>Where every raw market-channel frame is recorded, before parsing, with its receive time and shard; <see langword="null"/> records nothing. Default <see langword="null"/>.</summary>
-    public PolyStream.Recording.RecordingWriter? Recorder { get; init; }
+    public RecordingWriter? Recorder { get; init; }
 
     /// <summary>Books saved by a previous run; each streamed token found here starts <see cref="BookTrustState.Restored"/> with its saved content until the feed confirms it. Default none.</summary>
-    public IReadOnlyList<PolyStream.Recording.BookCheckpoint> Checkpoint { get; init; } = [];
+    public IReadOnlyList<BookCheckpoint> Checkpoint { get; init; } = [];
 
     /// <summary>Whether plain <c>http</c>/<c>ws</c> to a host other than this machine is allowed. Default <see langword="false"/>: such a host is refused.</summary>
     public bool AllowInsecureTransport { get; init; }

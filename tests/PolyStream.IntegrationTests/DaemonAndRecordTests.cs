@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using PolyStream.Recording;
 using PolyStream.Simulator;
 
 namespace PolyStream.IntegrationTests;
@@ -66,7 +67,7 @@ public sealed class DaemonAndRecordTests : IDisposable
         await daemon.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
 
         Assert.Equal(0, daemon.ExitCode);
-        var saved = new PolyStream.Recording.CheckpointStore(checkpoint).Load();
+        var saved = new CheckpointStore(checkpoint).Load();
         Assert.Equal(2, saved.Count);
         Assert.All(saved, c => Assert.True(c.Epoch >= 1));
         Assert.Contains(log, l => l.Contains("\"EventId\":6001", StringComparison.Ordinal));

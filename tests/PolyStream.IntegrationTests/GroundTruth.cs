@@ -1,4 +1,4 @@
-using PolyStream.Streaming;
+using PolyStream.Events;
 
 namespace PolyStream.IntegrationTests;
 

@@ -1,8 +1,12 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging.Abstractions;
+using PolyStream.Bus;
+using PolyStream.Connections;
 using PolyStream.Diagnostics;
+using PolyStream.Engine;
+using PolyStream.Events;
 using PolyStream.Protocol;
-using PolyStream.Streaming;
+using PolyStream.Sharding;
 
 namespace PolyStream.IntegrationTests;
 

@@ -1,3 +1,4 @@
+
 namespace PolyStream.IntegrationTests;
 
 /// <summary>Runs the official TypeScript client's scripts in tests/ts-client, installing its pinned packages once per run.</summary>

@@ -1,5 +1,5 @@
 using System.Text;
-using PolyStream.Streaming;
+using PolyStream.Connections;
 
 namespace PolyStream.IntegrationTests;
 

@@ -1,7 +1,7 @@
-using PolyStream.Books;
+using PolyStream.Bus;
+using PolyStream.Engine;
 using PolyStream.Recording;
 using PolyStream.Simulator;
-using PolyStream.Streaming;
 
 namespace PolyStream.IntegrationTests;
 

@@ -4,9 +4,10 @@ using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
 using NATS.Client.KeyValueStore;
+using PolyStream.Connections;
 using PolyStream.Nats;
+using PolyStream.Resync;
 using PolyStream.Simulator;
-using PolyStream.Streaming;
 
 namespace PolyStream.IntegrationTests;
 

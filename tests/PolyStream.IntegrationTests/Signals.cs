@@ -1,3 +1,4 @@
+
 namespace PolyStream.IntegrationTests;
 
 /// <summary>An append-only list that tests await conditions on, with a timeout, instead of sleeping.</summary>

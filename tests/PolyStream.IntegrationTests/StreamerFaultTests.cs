@@ -1,6 +1,9 @@
 using System.Net.WebSockets;
+using PolyStream.Bus;
+using PolyStream.Connections;
+using PolyStream.Events;
+using PolyStream.Resync;
 using PolyStream.Simulator;
-using PolyStream.Streaming;
 
 namespace PolyStream.IntegrationTests;
 

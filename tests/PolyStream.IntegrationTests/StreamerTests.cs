@@ -1,6 +1,8 @@
-using PolyStream.Books;
+using PolyStream.Bus;
+using PolyStream.Connections;
+using PolyStream.Events;
+using PolyStream.Resync;
 using PolyStream.Simulator;
-using PolyStream.Streaming;
 
 namespace PolyStream.IntegrationTests;
 

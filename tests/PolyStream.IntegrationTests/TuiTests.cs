@@ -1,3 +1,4 @@
+
 namespace PolyStream.IntegrationTests;
 
 /// <summary>Drives <c>polystream demo</c>'s live screen in a real terminal (tmux), as a person would: look, move, quit.</summary>

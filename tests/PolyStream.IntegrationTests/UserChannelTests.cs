@@ -2,7 +2,6 @@ using System.Net.WebSockets;
 using System.Text;
 using PolyStream.Protocol;
 using PolyStream.Simulator;
-using PolyStream.Simulator.Engine;
 
 namespace PolyStream.IntegrationTests;
 

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text.RegularExpressions;
 using PolyStream.Auth;
+using PolyStream.Connections;
 using PolyStream.Simulator;
-using PolyStream.Streaming;
 
 namespace PolyStream.IntegrationTests;
 

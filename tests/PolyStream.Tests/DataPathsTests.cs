@@ -1,3 +1,5 @@
+using PolyStream.Auth;
+
 namespace PolyStream.Tests;
 
 public sealed class DataPathsTests

@@ -1,3 +1,4 @@
+using PolyStream.Protocol;
 using PolyStream.Rest;
 
 namespace PolyStream.Tests;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
+using PolyStream.Events;
 using PolyStream.Simulator;
-using PolyStream.Streaming;
 
 namespace PolyStream.Cli.Chaos;
 

@@ -1,4 +1,5 @@
-using PolyStream.Streaming;
+using PolyStream.Bus;
+using PolyStream.Events;
 
 namespace PolyStream.Cli.Chaos;
 

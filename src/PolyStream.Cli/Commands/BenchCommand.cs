@@ -4,9 +4,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
+using PolyStream.Bus;
+using PolyStream.Engine;
+using PolyStream.Events;
 using PolyStream.Rest;
 using PolyStream.Simulator;
-using PolyStream.Streaming;
 
 namespace PolyStream.Cli.Commands;
 
@@ -473,7 +475,7 @@ internal static class BenchCommand
                         }
 
                         Count++;
-                        if (e is Streaming.Lagged lagged)
+                        if (e is Lagged lagged)
                         {
                             Lagged += lagged.Count;
                         }

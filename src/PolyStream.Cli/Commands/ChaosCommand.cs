@@ -1,8 +1,9 @@
 using System.CommandLine;
 using System.Text.Json;
 using PolyStream.Cli.Chaos;
+using PolyStream.Connections;
+using PolyStream.Resync;
 using PolyStream.Simulator;
-using PolyStream.Streaming;
 
 namespace PolyStream.Cli.Commands;
 

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using PolyStream.Auth;
 using PolyStream.Cli.Tui;
 using PolyStream.Simulator;
-using PolyStream.Streaming;
 using Spectre.Console;
 
 namespace PolyStream.Cli.Commands;

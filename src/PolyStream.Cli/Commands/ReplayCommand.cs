@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
+using PolyStream.Bus;
+using PolyStream.Engine;
+using PolyStream.Events;
 using PolyStream.Recording;
-using PolyStream.Streaming;
 
 namespace PolyStream.Cli.Commands;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
+using PolyStream.Events;
 using PolyStream.Nats;
-using PolyStream.Streaming;
 
 namespace PolyStream.Cli.Commands;
 

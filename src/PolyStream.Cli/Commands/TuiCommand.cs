@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PolyStream.Auth;
 using PolyStream.Cli.Tui;
 using Spectre.Console;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using PolyStream.Streaming;
+using PolyStream.Events;
 
 namespace PolyStream.Cli.Commands;
 

@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PolyStream.Auth;
+using PolyStream.Engine;
 using PolyStream.Recording;
-using PolyStream.Streaming;
 
 namespace PolyStream.Cli.Daemon;
 

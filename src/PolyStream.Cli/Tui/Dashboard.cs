@@ -1,6 +1,6 @@
 using System.Globalization;
+using PolyStream.Events;
 using PolyStream.Protocol;
-using PolyStream.Streaming;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 

@@ -1,5 +1,5 @@
-using PolyStream.Protocol;
-using PolyStream.Streaming;
+using PolyStream.Bus;
+using PolyStream.Events;
 
 namespace PolyStream.Cli.Tui;
 

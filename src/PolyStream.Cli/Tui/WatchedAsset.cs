@@ -1,3 +1,4 @@
+
 namespace PolyStream.Cli.Tui;
 
 /// <summary>A token the screens show, with a human label such as <c>btc-up · Yes</c>.</summary>

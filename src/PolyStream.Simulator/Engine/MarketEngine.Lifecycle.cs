@@ -1,5 +1,5 @@
-using PolyStream.Protocol;
 using System.Text.Json;
+using PolyStream.Protocol;
 using PolyStream.Simulator.Wire;
 
 namespace PolyStream.Simulator.Engine;

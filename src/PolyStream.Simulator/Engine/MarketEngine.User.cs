@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using PolyStream.Protocol;
 using PolyStream.Simulator.Wire;
 

@@ -1,3 +1,4 @@
+
 namespace PolyStream.Simulator.Engine;
 
 /// <summary>The simulated trading account: the L2 credentials the user channel accepts and the wallet its orders come from.</summary>

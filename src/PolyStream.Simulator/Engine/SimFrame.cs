@@ -1,6 +1,6 @@
-using PolyStream.Protocol;
 using System.Collections.Immutable;
 using System.Text;
+using PolyStream.Protocol;
 
 namespace PolyStream.Simulator.Engine;
 

@@ -1,3 +1,4 @@
+
 namespace PolyStream.Simulator.Engine;
 
 /// <summary>A simulated binary market: one book in YES-token terms, served for both tokens.</summary>

@@ -1,3 +1,4 @@
+
 namespace PolyStream.Simulator.Faults;
 
 /// <summary>A fault the caller repeats on a timer (<c>drop-every</c>, <c>close-every</c>).</summary>

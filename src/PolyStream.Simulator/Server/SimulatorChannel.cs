@@ -1,3 +1,4 @@
+
 namespace PolyStream.Simulator.Server;
 
 /// <summary>The WebSocket channel a connection is on.</summary>

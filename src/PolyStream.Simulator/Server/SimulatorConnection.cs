@@ -1,7 +1,7 @@
-using PolyStream.Protocol;
 using System.Net.WebSockets;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Http;
+using PolyStream.Protocol;
 using PolyStream.Simulator.Engine;
 using PolyStream.Simulator.Faults;
 

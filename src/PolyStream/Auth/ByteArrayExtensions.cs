@@ -1,3 +1,4 @@
+
 namespace PolyStream.Auth;
 
 /// <summary>Fixed-width big-endian helpers for EIP-712 words.</summary>

@@ -1,3 +1,4 @@
+
 namespace PolyStream.Auth;
 
 /// <summary>The credentials file is missing, unreadable, malformed, or readable by others.</summary>

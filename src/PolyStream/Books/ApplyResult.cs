@@ -1,3 +1,4 @@
+
 namespace PolyStream.Books;
 
 /// <summary>What applying a <c>price_change</c> to one book did.</summary>

@@ -1,3 +1,4 @@
+
 namespace PolyStream.Books;
 
 /// <summary>Which fields the venue's summary hash covers; it changed twice (POLYMARKET.md §3.3).</summary>

@@ -1,3 +1,4 @@
+
 namespace PolyStream.Books;
 
 /// <summary>What <see cref="OrderBook.ValidateAndClean"/> found and removed.</summary>

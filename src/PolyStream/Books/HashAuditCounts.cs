@@ -1,3 +1,4 @@
+
 namespace PolyStream.Books;
 
 /// <summary>The running totals of a <see cref="HashAuditor"/>.</summary>

@@ -1,3 +1,4 @@
+
 namespace PolyStream.Books;
 
 /// <summary>The result of comparing a book's computed hash with the one the venue sent.</summary>

@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using PolyStream.Streaming;
+using PolyStream.Bus;
 
 namespace PolyStream.Diagnostics;
 

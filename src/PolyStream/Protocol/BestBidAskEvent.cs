@@ -1,3 +1,4 @@
+
 namespace PolyStream.Protocol;
 
 /// <summary>Top of one token's book (<c>best_bid_ask</c>, sent with custom features enabled).</summary>

@@ -1,3 +1,4 @@
+
 namespace PolyStream.Protocol;
 
 /// <summary>The bare-text replies the venue sends outside JSON.</summary>

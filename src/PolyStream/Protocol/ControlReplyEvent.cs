@@ -1,3 +1,4 @@
+
 namespace PolyStream.Protocol;
 
 /// <summary>A bare-text frame such as <c>PONG</c>.</summary>

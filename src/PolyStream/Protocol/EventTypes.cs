@@ -1,3 +1,4 @@
+
 namespace PolyStream.Protocol;
 
 /// <summary>Maps <c>event_type</c> text to the <see cref="WireEventKind"/> it announces.</summary>

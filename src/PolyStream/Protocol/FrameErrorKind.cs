@@ -1,3 +1,4 @@
+
 namespace PolyStream.Protocol;
 
 /// <summary>Why a frame was rejected; a label for counting failures.</summary>

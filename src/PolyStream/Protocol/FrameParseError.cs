@@ -1,3 +1,4 @@
+
 namespace PolyStream.Protocol;
 
 /// <summary>Why a frame could not be parsed; nothing from the frame was returned.</summary>

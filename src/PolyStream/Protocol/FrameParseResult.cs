@@ -1,3 +1,4 @@
+
 namespace PolyStream.Protocol;
 
 /// <summary>The outcome of parsing one frame: its events, or the reason it was rejected.</summary>

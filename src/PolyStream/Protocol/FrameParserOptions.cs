@@ -1,3 +1,4 @@
+
 namespace PolyStream.Protocol;
 
 /// <summary>Limits the frame parser enforces; a frame beyond any of them is rejected whole.</summary>

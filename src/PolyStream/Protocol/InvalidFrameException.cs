@@ -1,3 +1,4 @@
+
 namespace PolyStream.Protocol;
 
 /// <summary>Thrown inside the parser for a field with the wrong shape or an exceeded limit; never escapes <see cref="FrameParser"/>.</summary>

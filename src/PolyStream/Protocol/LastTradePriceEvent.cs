@@ -1,3 +1,4 @@
+
 namespace PolyStream.Protocol;
 
 /// <summary>A match on one token (<c>last_trade_price</c>); the book change itself arrives separately.</summary>

@@ -1,3 +1,4 @@
+
 namespace PolyStream.Protocol;
 
 /// <summary>One maker order filled by a <see cref="TradeEvent"/>.</summary>

@@ -1,3 +1,4 @@
+
 namespace PolyStream.Protocol;
 
 /// <summary>The market-channel field names the one-pass parser reads; every other name is skipped.</summary>

@@ -1,3 +1,4 @@
+
 namespace PolyStream.Protocol;
 
 /// <summary>One level change inside a <see cref="PriceChangeEvent"/>.</summary>

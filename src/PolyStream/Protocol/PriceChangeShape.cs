@@ -1,3 +1,4 @@
+
 namespace PolyStream.Protocol;
 
 /// <summary>Which of the venue's three <c>price_change</c> layouts a message used.</summary>

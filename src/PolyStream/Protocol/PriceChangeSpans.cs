@@ -1,3 +1,4 @@
+
 namespace PolyStream.Protocol;
 
 /// <summary>Groups a <c>price_change</c>'s entries by token without allocating: a message carries few entries.</summary>

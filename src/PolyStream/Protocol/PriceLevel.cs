@@ -1,3 +1,4 @@
+
 namespace PolyStream.Protocol;
 
 /// <summary>One price level: the aggregate size resting at a price, both exactly as the venue wrote them.</summary>

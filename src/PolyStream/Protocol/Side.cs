@@ -1,3 +1,4 @@
+
 namespace PolyStream.Protocol;
 
 /// <summary>The side of an order or level change: <c>BUY</c> is the bid side of a token's book, <c>SELL</c> the ask side.</summary>

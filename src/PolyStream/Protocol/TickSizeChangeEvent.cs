@@ -1,3 +1,4 @@
+
 namespace PolyStream.Protocol;
 
 /// <summary>The minimum tick of a token changed (<c>tick_size_change</c>); the book must be re-based from the next snapshot.</summary>

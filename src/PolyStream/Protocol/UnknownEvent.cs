@@ -1,3 +1,4 @@
+
 namespace PolyStream.Protocol;
 
 /// <summary>A JSON object whose <c>event_type</c> this version does not know, kept whole so nothing is lost.</summary>

@@ -1,3 +1,4 @@
+
 namespace PolyStream.Protocol;
 
 /// <summary>One event parsed from a market- or user-channel frame.</summary>

@@ -1,3 +1,4 @@
+
 namespace PolyStream.Protocol;
 
 /// <summary>The kinds of event a frame can carry.</summary>

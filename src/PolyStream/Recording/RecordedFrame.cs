@@ -1,3 +1,4 @@
+
 namespace PolyStream.Recording;
 
 /// <summary>One frame as received, with when and on which connection.</summary>

@@ -1,3 +1,4 @@
+
 namespace PolyStream.Recording;
 
 /// <summary>A writer's counters.</summary>

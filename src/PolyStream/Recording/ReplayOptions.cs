@@ -1,3 +1,4 @@
+
 namespace PolyStream.Recording;
 
 /// <summary>How a recording is replayed.</summary>

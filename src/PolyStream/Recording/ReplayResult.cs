@@ -1,3 +1,4 @@
+
 namespace PolyStream.Recording;
 
 /// <summary>What a replay did.</summary>

@@ -1,3 +1,4 @@
+
 namespace PolyStream.Rest;
 
 /// <summary>Which signature a REST call carries (POLYMARKET.md §5).</summary>

@@ -1,10 +1,8 @@
 using System.Buffers;
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using PolyStream.Protocol;
 
 namespace PolyStream.Rest;

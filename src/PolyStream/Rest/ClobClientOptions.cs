@@ -1,3 +1,4 @@
+
 namespace PolyStream.Rest;
 
 /// <summary>How <see cref="ClobClient"/> reaches the venue and paces itself.</summary>

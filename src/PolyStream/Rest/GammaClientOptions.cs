@@ -1,3 +1,4 @@
+
 namespace PolyStream.Rest;
 
 /// <summary>Where <see cref="GammaClient"/> finds Gamma and how it pages.</summary>

@@ -1,3 +1,4 @@
+
 namespace PolyStream.Rest;
 
 /// <summary>How one REST call is signed: its level, and for L1 the credential nonce.</summary>

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using PolyStream.Connections;
+using PolyStream.Protocol;
 
 namespace PolyStream.Rest;
 
@@ -104,7 +106,7 @@ internal sealed class RestTransport : IDisposable
             return venueWait < _options.MaxRetryDelay ? venueWait : _options.MaxRetryDelay;
         }
 
-        return Streaming.ReconnectBackoff.FullJitter(_options.RetryBaseDelay, _options.MaxRetryDelay, attempt, Random.Shared.NextDouble());
+        return ReconnectBackoff.FullJitter(_options.RetryBaseDelay, _options.MaxRetryDelay, attempt, Random.Shared.NextDouble());
     }
 
     private TimeSpan? RetryAfter(HttpResponseMessage response)

@@ -1,3 +1,4 @@
+
 namespace PolyStream.Rest;
 
 /// <summary>

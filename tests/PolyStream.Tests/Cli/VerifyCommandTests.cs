@@ -1,3 +1,4 @@
+
 namespace PolyStream.Tests.Cli;
 
 public sealed class VerifyCommandTests : IDisposable

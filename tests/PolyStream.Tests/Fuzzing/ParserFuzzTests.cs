@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization.Metadata;
 using PolyStream.Protocol;
 using PolyStream.Recording;
 using PolyStream.Rest;

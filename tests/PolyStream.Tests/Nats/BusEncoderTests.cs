@@ -1,8 +1,8 @@
 using System.Text.Json;
 using PolyStream.Books;
+using PolyStream.Events;
 using PolyStream.Nats;
 using PolyStream.Protocol;
-using PolyStream.Streaming;
 using PolyStream.Tests.Streaming;
 
 namespace PolyStream.Tests.Nats;

@@ -1,6 +1,6 @@
+using PolyStream.Events;
 using PolyStream.Nats;
 using PolyStream.Protocol;
-using PolyStream.Streaming;
 
 namespace PolyStream.Tests.Nats;
 

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using NJsonSchema;
 using PolyStream.Nats;
 using PolyStream.Protocol;
-using PolyStream.Streaming;
 using PolyStream.Tests.Streaming;
 
 namespace PolyStream.Tests.Nats;

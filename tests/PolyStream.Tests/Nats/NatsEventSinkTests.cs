@@ -1,8 +1,8 @@
-using Microsoft.Extensions.Time.Testing;
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Time.Testing;
+using PolyStream.Bus;
 using PolyStream.Nats;
 using PolyStream.Protocol;
-using PolyStream.Streaming;
 using PolyStream.Tests.Streaming;
 
 namespace PolyStream.Tests.Nats;

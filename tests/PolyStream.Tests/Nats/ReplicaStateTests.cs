@@ -2,9 +2,9 @@ using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using PolyStream.Books;
+using PolyStream.Events;
 using PolyStream.Nats;
 using PolyStream.Protocol;
-using PolyStream.Streaming;
 using PolyStream.Tests.Streaming;
 
 namespace PolyStream.Tests.Nats;

@@ -1,6 +1,8 @@
 using PolyStream.Books;
+using PolyStream.Bus;
+using PolyStream.Engine;
+using PolyStream.Events;
 using PolyStream.Recording;
-using PolyStream.Streaming;
 using static PolyStream.Tests.Books.BookBuilder;
 
 namespace PolyStream.Tests.Recording;

@@ -1,6 +1,7 @@
 using PolyStream.Books;
+using PolyStream.Engine;
+using PolyStream.Events;
 using PolyStream.Protocol;
-using PolyStream.Streaming;
 
 namespace PolyStream.Tests.Streaming;
 

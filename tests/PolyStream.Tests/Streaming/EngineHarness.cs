@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
-using PolyStream.Streaming;
+using PolyStream.Bus;
+using PolyStream.Engine;
+using PolyStream.Events;
 
 namespace PolyStream.Tests.Streaming;
 

@@ -1,4 +1,5 @@
-using PolyStream.Streaming;
+using PolyStream.Bus;
+using PolyStream.Events;
 using static PolyStream.Tests.Streaming.TestEvents;
 
 namespace PolyStream.Tests.Streaming;

@@ -1,4 +1,4 @@
-using PolyStream.Streaming;
+using PolyStream.Engine;
 
 namespace PolyStream.Tests.Streaming;
 

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using PolyStream.Books;
-using PolyStream.Protocol;
-using PolyStream.Streaming;
+using PolyStream.Bus;
+using PolyStream.Engine;
+using PolyStream.Events;
 
 namespace PolyStream.Tests.Streaming;
 

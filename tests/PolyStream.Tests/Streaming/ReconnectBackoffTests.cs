@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using PolyStream.Streaming;
+using PolyStream.Connections;
 
 namespace PolyStream.Tests.Streaming;
 

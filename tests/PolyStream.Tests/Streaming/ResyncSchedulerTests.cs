@@ -3,10 +3,11 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using PolyStream.Books;
+using PolyStream.Events;
 using PolyStream.Protocol;
 using PolyStream.Rest;
+using PolyStream.Resync;
 using PolyStream.Simulator.Wire;
-using PolyStream.Streaming;
 using PolyStream.Tests.Rest;
 using static PolyStream.Tests.Books.BookBuilder;
 

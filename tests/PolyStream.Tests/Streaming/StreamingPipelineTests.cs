@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
+using PolyStream.Bus;
+using PolyStream.Engine;
+using PolyStream.Events;
 using PolyStream.Protocol;
-using PolyStream.Streaming;
 using static PolyStream.Tests.Streaming.TestEvents;
 
 namespace PolyStream.Tests.Streaming;

@@ -1,6 +1,7 @@
 using CsCheck;
+using PolyStream.Bus;
+using PolyStream.Events;
 using PolyStream.Protocol;
-using PolyStream.Streaming;
 using static PolyStream.Tests.Streaming.TestEvents;
 
 namespace PolyStream.Tests.Streaming;

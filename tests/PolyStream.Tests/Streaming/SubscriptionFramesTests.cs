@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using PolyStream.Auth;
-using PolyStream.Streaming;
+using PolyStream.Connections;
 
 namespace PolyStream.Tests.Streaming;
 

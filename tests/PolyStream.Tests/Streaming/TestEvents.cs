@@ -1,6 +1,8 @@
 using PolyStream.Books;
+using PolyStream.Bus;
+using PolyStream.Engine;
+using PolyStream.Events;
 using PolyStream.Protocol;
-using PolyStream.Streaming;
 
 namespace PolyStream.Tests.Streaming;
 

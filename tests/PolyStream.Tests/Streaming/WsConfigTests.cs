@@ -1,6 +1,6 @@
 using System.Globalization;
 using PolyStream.Auth;
-using PolyStream.Streaming;
+using PolyStream.Connections;
 
 namespace PolyStream.Tests.Streaming;
 

@@ -1,0 +1,58 @@
+using PolyStream.Auth;
+
+namespace PolyStream.Connections;
+
+/// <summary>Settings of one <see cref="WsClient"/> connection; every property has a documented default.</summary>
+public sealed record WsConfig
+{
+    /// <summary>The venue's market-channel URL.</summary>
+    public static Uri ProductionMarketUrl { get; } = new("wss://ws-subscriptions-clob.polymarket.com/ws/market");
+
+    /// <summary>The venue's user-channel URL.</summary>
+    public static Uri ProductionUserUrl { get; } = new("wss://ws-subscriptions-clob.polymarket.com/ws/user");
+
+    /// <summary>The WebSocket URL. Default <see cref="ProductionMarketUrl"/>.</summary>
+    public Uri Url { get; init; } = ProductionMarketUrl;
+
+    /// <summary>The channel spoken on <see cref="Url"/>. Default <see cref="WsChannel.Market"/>.</summary>
+    public WsChannel Channel { get; init; } = WsChannel.Market;
+
+    /// <summary>The L2 credentials sent in the user-channel subscribe; required for <see cref="WsChannel.User"/>, never logged. Default <see langword="null"/>.</summary>
+    public ApiCredentials? Credentials { get; init; }
+
+    /// <summary>Whether market subscriptions ask for <c>best_bid_ask</c>, <c>new_market</c> and <c>market_resolved</c>. Default <see langword="true"/>.</summary>
+    public bool CustomFeatureEnabled { get; init; } = true;
+
+    /// <summary>How often the text <c>PING</c> is sent, starting only after the first subscribe. Default 10 s.</summary>
+    public TimeSpan PingInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long without any frame (PONG included) before the connection is declared dead and replaced. Default 30 s.</summary>
+    public TimeSpan PongTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a market connection with subscribed assets may go without a data frame (PONG and control text do not count) before it is recycled; <see cref="TimeSpan.Zero"/> disables the watchdog. Default 60 s.</summary>
+    public TimeSpan NoDataTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long the WebSocket handshake and the initial subscribe may take. Default 10 s.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The first reconnect's backoff ceiling; each later attempt doubles it (full jitter). Default 1 s.</summary>
+    public TimeSpan ReconnectBaseDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The largest backoff ceiling. Default 60 s.</summary>
+    public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long a connection must stay up (a stalled one: keep delivering data) before the backoff starts again from <see cref="ReconnectBaseDelay"/>. Default 60 s.</summary>
+    public TimeSpan StableAfter { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The least wait after the server closes with a policy code (1003, 1008, 1009), so a rejected payload is not hammered. Default 30 s.</summary>
+    public TimeSpan PolicyCloseDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The largest frame accepted; a bigger one is counted, dropped, and the connection recycled so books re-base from fresh snapshots. Default 64 MiB.</summary>
+    public int MaxFrameBytes { get; init; } = 64 * 1024 * 1024;
+
+    /// <summary>The most ids in one subscribe or unsubscribe frame; the venue closes sockets sent huge ones. Default 100.</summary>
+    public int MaxIdsPerFrame { get; init; } = 100;
+
+    /// <summary>The clock for pings, watchdogs, backoff and receive timestamps. Default <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+}

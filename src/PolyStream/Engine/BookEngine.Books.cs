@@ -1,0 +1,287 @@
+using System.Collections.Immutable;
+using System.Runtime.InteropServices;
+using PolyStream.Books;
+using PolyStream.Events;
+using PolyStream.Protocol;
+
+namespace PolyStream.Engine;
+
+/// <summary>Applying snapshots, deltas, trades and tick size changes to the tracked books.</summary>
+public sealed partial class BookEngine
+{
+    private void ApplySnapshot(TrackedAsset asset, BookEvent snapshot, SnapshotSource source, long receiveTimestamp)
+    {
+        EndPending(asset);
+        // A WebSocket snapshot is in stream order: every delta received before it is already in it.
+        asset.ClearReplayBuffer();
+        asset.AnnouncedTickSize = null;
+        if (Rebase(asset, snapshot, receiveTimestamp) is not { } check)
+        {
+            Reject(asset, receiveTimestamp);
+            return;
+        }
+
+        var at = _outbox.Count;
+        if (!check.IsMismatch)
+        {
+            SetState(asset, BookTrustState.Synced, source == SnapshotSource.Rest ? BookStateReason.RestSnapshot : BookStateReason.Snapshot, receiveTimestamp);
+        }
+        else if (source == SnapshotSource.WebSocket && _options.LastTradeTolerance > TimeSpan.Zero)
+        {
+            // POLYMARKET.md §3.4: the venue may hash a last trade price it sends only just after the
+            // book. Hold the snapshot as suspect and re-check it with the next trade, within a window.
+            StartPending(asset);
+            Mismatch(asset, check, WireEventKind.Book, pending: true, receiveTimestamp);
+            SetState(asset, BookTrustState.Suspect, BookStateReason.SnapshotHashPending, receiveTimestamp);
+        }
+        else
+        {
+            FinalMismatch(asset, check, WireEventKind.Book, receiveTimestamp);
+        }
+
+        _outbox.Insert(at, new BookSnapshotApplied
+        {
+            AssetId = asset.AssetId,
+            Epoch = asset.Epoch,
+            Seq = 0,
+            ReceiveTimestamp = receiveTimestamp,
+            Book = asset.View,
+            Source = source,
+            Hash = check,
+        });
+    }
+
+    private void ApplyPriceChange(PriceChangeEvent change, long receiveTimestamp)
+    {
+        var changes = change.Changes.AsSpan();
+        _touched.Clear();
+        for (var i = 0; i < changes.Length; i++)
+        {
+            var assetId = changes[i].AssetId;
+            if (PriceChangeSpans.AppearsEarlier(changes, i))
+            {
+                continue;
+            }
+
+            if (!_assets.TryGetValue(assetId, out var asset))
+            {
+                // Complement leakage: the sibling of a subscribed token arrives in the same message.
+                _untracked += PriceChangeSpans.CountFor(changes, assetId);
+                continue;
+            }
+
+            if (asset.State != BookTrustState.Synced)
+            {
+                // Kept to replay on top of a REST snapshot, which may be older than what arrived since.
+                asset.BufferForReplay(change, _options.ReplayBufferLimit);
+            }
+
+            // A restored book is not the feed's yet: its deltas wait for the snapshot that confirms it.
+            if (!asset.Book.HasSnapshot || asset.State == BookTrustState.Restored)
+            {
+                _gatedDeltas++;
+                continue;
+            }
+
+            ApplyDelta(asset, change, receiveTimestamp);
+            _touched.Add(asset);
+        }
+
+        if (_options.CheckMirrors && _touched.Count == 2)
+        {
+            CheckMirror(_touched[0], _touched[1], receiveTimestamp);
+        }
+
+        _touched.Clear();
+    }
+
+    private void ApplyDelta(TrackedAsset asset, PriceChangeEvent change, long receiveTimestamp)
+    {
+        asset.DeltaMessages++;
+        var policy = _options.HashPolicy;
+        // A book that is not synced stays untrusted until re-based, so checking it would prove nothing.
+        var verify = asset.State == BookTrustState.Synced && !asset.Pending && policy.Mode != HashPolicyMode.Off
+            && asset.DeltaMessages % policy.Every == 0;
+        ApplyResult result;
+        try
+        {
+            result = asset.Book.ApplyPriceChange(change, _options.HashVersion, verify);
+        }
+        catch (ArgumentException)
+        {
+            // An entry was out of range; earlier entries may already be in, so the book is no longer trusted.
+            Reject(asset, receiveTimestamp);
+            return;
+        }
+
+        asset.Seq++;
+        _deltas++;
+        CountCheck(asset, result.Hash);
+        UpdateView(asset, receiveTimestamp, contentChanged: true, applied: change);
+        var at = _outbox.Count;
+        if (result.Hash.IsMismatch)
+        {
+            FinalMismatch(asset, result.Hash, WireEventKind.PriceChange, receiveTimestamp);
+        }
+
+        _outbox.Insert(at, DeltaApplied(asset, change, result.Hash, receiveTimestamp));
+    }
+
+    private void ApplyTrade(LastTradePriceEvent trade, long receiveTimestamp)
+    {
+        if (!_assets.TryGetValue(trade.AssetId, out var asset))
+        {
+            _untracked++;
+            return;
+        }
+
+        asset.LastTrade = trade;
+        asset.Book.RecordTrade(trade);
+        UpdateView(asset, receiveTimestamp, contentChanged: true, applied: trade);
+        _outbox.Add(new LastTradeReceived { Trade = trade, Book = asset.View, AssetId = asset.AssetId, Epoch = asset.Epoch, Seq = asset.Seq, ReceiveTimestamp = receiveTimestamp });
+        if (asset.Pending)
+        {
+            // The window ends at the first trade after the snapshot: re-check the book (with every
+            // delta applied since) against the latest hash the venue sent for it.
+            EndPending(asset);
+            var check = asset.Book.VerifyHash(asset.Book.Hash, _options.HashVersion);
+            CountCheck(asset, check);
+            if (check.Outcome != HashOutcome.Matched)
+            {
+                // Only a match clears the held mismatch; a delta that carried no hash proves nothing.
+                FinalMismatch(asset, check, WireEventKind.Book, receiveTimestamp);
+            }
+            else
+            {
+                _toleratedRaces++;
+                SetState(asset, BookTrustState.Synced, BookStateReason.LastTradeRaceTolerated, receiveTimestamp);
+            }
+        }
+    }
+
+    private void ApplyTickSize(TickSizeChangeEvent tick, long receiveTimestamp)
+    {
+        if (!_assets.TryGetValue(tick.AssetId, out var asset))
+        {
+            _untracked++;
+            return;
+        }
+
+        // A new tick re-bases the book: drop it and hold deltas until the snapshot that follows. The
+        // replay buffer stays: the venue's levels carry on, and a REST snapshot still needs those deltas.
+        EndPending(asset);
+        asset.Book.Clear();
+        asset.Book.TickSize = tick.NewTickSize;
+        asset.AnnouncedTickSize = tick.NewTickSize;
+        asset.Epoch++;
+        asset.Seq = 0;
+        UpdateView(asset, receiveTimestamp, contentChanged: true);
+        _outbox.Add(new TickSizeChanged { Change = tick, Book = asset.View, AssetId = asset.AssetId, Epoch = asset.Epoch, Seq = 0, ReceiveTimestamp = receiveTimestamp });
+        SetState(asset, BookTrustState.Unsynced, BookStateReason.TickSizeChange, receiveTimestamp);
+    }
+
+    private void CheckMirror(TrackedAsset first, TrackedAsset second, long receiveTimestamp)
+    {
+        if (first.State != BookTrustState.Synced || second.State != BookTrustState.Synced || OrderBook.AreMirrors(first.Book, second.Book))
+        {
+            return;
+        }
+
+        _mirrorMismatches++;
+        EngineLog.MirrorMismatch(_logger, first.AssetId, second.AssetId);
+        foreach (var asset in (ReadOnlySpan<TrackedAsset>)[first, second])
+        {
+            SetState(asset, BookTrustState.Suspect, BookStateReason.MirrorMismatch, receiveTimestamp);
+            if (_options.AutoSyncOnHashMismatch)
+            {
+                RequestResyncCore(asset, BookStateReason.MirrorMismatch, receiveTimestamp);
+            }
+        }
+    }
+
+    private void Reject(TrackedAsset asset, long receiveTimestamp)
+    {
+        _rejected++;
+        UpdateView(asset, receiveTimestamp, contentChanged: true);
+        if (asset.State is BookTrustState.Synced or BookTrustState.Stale)
+        {
+            SetState(asset, BookTrustState.Suspect, BookStateReason.HashMismatch, receiveTimestamp);
+            if (_options.AutoSyncOnHashMismatch)
+            {
+                RequestResyncCore(asset, BookStateReason.HashMismatch, receiveTimestamp);
+            }
+        }
+    }
+
+    private void CountCheck(TrackedAsset asset, HashCheck check)
+    {
+        if (check.Outcome is HashOutcome.Matched or HashOutcome.Mismatched)
+        {
+            _hashesChecked++;
+        }
+
+        if (check.Outcome != HashOutcome.NotChecked)
+        {
+            asset.LastHashOutcome = check.Outcome;
+        }
+    }
+
+    /// <summary>The event for a delta just applied to <paramref name="asset"/>, with the changes that touched it alone.</summary>
+    private static BookDeltaApplied DeltaApplied(TrackedAsset asset, PriceChangeEvent change, HashCheck hash, long receiveTimestamp) => new()
+    {
+        AssetId = asset.AssetId,
+        Epoch = asset.Epoch,
+        Seq = asset.Seq,
+        ReceiveTimestamp = receiveTimestamp,
+        Changes = ChangesFor(change.Changes, asset.AssetId),
+        Book = asset.View,
+        Hash = hash,
+    };
+
+    private static ImmutableArray<PriceChange> ChangesFor(ImmutableArray<PriceChange> changes, string assetId)
+    {
+        var count = PriceChangeSpans.CountFor(changes.AsSpan(), assetId);
+        if (count == changes.Length)
+        {
+            return changes;
+        }
+
+        var own = new PriceChange[count];
+        var at = 0;
+        foreach (var change in changes)
+        {
+            if (change.AssetId == assetId)
+            {
+                own[at++] = change;
+            }
+        }
+
+        return ImmutableCollectionsMarshal.AsImmutableArray(own);
+    }
+
+    /// <summary>
+    /// Replaces a book with a snapshot and starts a new epoch, checking the hash under the policy;
+    /// <see langword="null"/> when a level is out of range (the caller rejects the book).
+    /// </summary>
+    private HashCheck? Rebase(TrackedAsset asset, BookEvent snapshot, long receiveTimestamp)
+    {
+        try
+        {
+            asset.Book.ReplaceWithSnapshotNoHash(snapshot);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+
+        var check = _options.HashPolicy.Mode == HashPolicyMode.Off
+            ? HashCheck.NotChecked
+            : asset.Book.VerifyHash(snapshot.Hash, _options.HashVersion);
+        asset.Epoch++;
+        asset.Seq = 0;
+        _snapshots++;
+        CountCheck(asset, check);
+        UpdateView(asset, receiveTimestamp, contentChanged: true);
+        return check;
+    }
+}

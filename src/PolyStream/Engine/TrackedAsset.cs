@@ -1,0 +1,95 @@
+using PolyStream.Books;
+using PolyStream.Events;
+using PolyStream.Protocol;
+
+namespace PolyStream.Engine;
+
+/// <summary>One tracked token inside a <see cref="BookEngine"/>: its book, trust state and published view.</summary>
+internal sealed class TrackedAsset
+{
+    private BookView _view;
+
+    public TrackedAsset(OrderBook book)
+    {
+        Book = book;
+        _view = new BookView { AssetId = book.AssetId, Summary = book.Summary(), State = BookTrustState.Unsynced };
+    }
+
+    public OrderBook Book { get; }
+
+    public string AssetId => Book.AssetId;
+
+    public BookTrustState State { get; set; }
+
+    public long Epoch { get; set; }
+
+    public long Seq { get; set; }
+
+    /// <summary>The <c>price_change</c> messages applied since tracking began, for sampling.</summary>
+    public long DeltaMessages { get; set; }
+
+    public HashOutcome LastHashOutcome { get; set; }
+
+    /// <summary>Whether a snapshot mismatch is held for the last-trade tolerance window.</summary>
+    public bool Pending { get; set; }
+
+    /// <summary>When the held mismatch began, in <see cref="TimeProvider.GetTimestamp"/> ticks.</summary>
+    public long PendingSince { get; set; }
+
+    /// <summary>Deltas received while the book was not synced, oldest first, to replay on top of a REST snapshot.</summary>
+    public Queue<PriceChangeEvent> ReplayBuffer { get; } = new();
+
+    /// <summary>The tick a <c>tick_size_change</c> announced since the last snapshot; a REST snapshot with another tick predates it.</summary>
+    public ExactDecimal? AnnouncedTickSize { get; set; }
+
+    /// <summary>The latest trade seen for the token, re-applied over a REST snapshot older than it.</summary>
+    public LastTradePriceEvent? LastTrade { get; set; }
+
+    /// <summary>
+    /// The book timestamp after which <see cref="ReplayBuffer"/> holds every delta: the book's timestamp
+    /// when buffering began, raised past any delta dropped from a full buffer; <see langword="null"/> for
+    /// all of them. A REST snapshot older than this cannot be brought up to date.
+    /// </summary>
+    public long? ReplayCoversAfter { get; private set; }
+
+    /// <summary>Whether buffering has begun since the last re-base.</summary>
+    public bool ReplayStarted { get; private set; }
+
+    public void BufferForReplay(PriceChangeEvent change, int limit)
+    {
+        if (!ReplayStarted)
+        {
+            // Every delta up to the book's current timestamp was applied before buffering began.
+            ReplayStarted = true;
+            ReplayCoversAfter = Book.Timestamp;
+        }
+
+        if (limit <= 0)
+        {
+            ReplayCoversAfter = Math.Max(ReplayCoversAfter ?? long.MinValue, change.Timestamp ?? long.MaxValue);
+            return;
+        }
+
+        if (ReplayBuffer.Count >= limit)
+        {
+            var dropped = ReplayBuffer.Dequeue();
+            ReplayCoversAfter = Math.Max(ReplayCoversAfter ?? long.MinValue, dropped.Timestamp ?? long.MaxValue);
+        }
+
+        ReplayBuffer.Enqueue(change);
+    }
+
+    public void ClearReplayBuffer()
+    {
+        ReplayBuffer.Clear();
+        ReplayStarted = false;
+        ReplayCoversAfter = null;
+    }
+
+    /// <summary>The latest immutable view; written by the engine's one writer, read from any thread.</summary>
+    public BookView View
+    {
+        get => Volatile.Read(ref _view);
+        set => Volatile.Write(ref _view, value);
+    }
+}

@@ -1,0 +1,19 @@
+using System.Collections.Immutable;
+using PolyStream.Books;
+using PolyStream.Protocol;
+
+namespace PolyStream.Events;
+
+/// <summary>The entries of one <c>price_change</c> message for one token were applied to its book.</summary>
+public sealed record BookDeltaApplied : BookStateEvent
+{
+    /// <inheritdoc />
+    public override StreamEventKind Kind => StreamEventKind.BookDelta;
+
+    /// <summary>The changed levels, only this token's, in wire order.</summary>
+    public required ImmutableArray<PriceChange> Changes { get; init; }
+
+
+    /// <summary>The hash check made after applying; <see cref="HashOutcome.NotChecked"/> when sampled out or off.</summary>
+    public HashCheck Hash { get; init; }
+}

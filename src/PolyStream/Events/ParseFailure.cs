@@ -1,0 +1,16 @@
+using PolyStream.Protocol;
+
+namespace PolyStream.Events;
+
+/// <summary>A frame could not be parsed; it was dropped whole and counted, and no book changed.</summary>
+public sealed record ParseFailure : StreamEvent
+{
+    /// <inheritdoc />
+    public override StreamEventKind Kind => StreamEventKind.ParseFailure;
+
+    /// <summary>Why the frame was rejected.</summary>
+    public required FrameParseError Error { get; init; }
+
+    /// <summary>How many frames this engine has failed to parse so far, this one included.</summary>
+    public long TotalFailures { get; init; }
+}

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+
+namespace PolyStream.Sharding;
+
+/// <summary>Log messages of the streamer and its shards: 1xxx connections and shards, 3xxx books.</summary>
+internal static partial class ShardingLog
+{
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Streamer started: {Assets} assets over {Shards} shards")]
+    public static partial void Started(ILogger logger, int assets, int shards);
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Shard {Shard} re-bases all its books: {Reason}")]
+    public static partial void ShardResync(ILogger logger, int shard, string reason);
+
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Warning, Message = "Book {AssetId} keeps going stale: moved from shard {From} to shard {To}")]
+    public static partial void Relocated(ILogger logger, string assetId, int from, int to);
+
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Warning, Message = "Shard {Shard} recycles its connection: book {AssetId} stayed stale after a resubscribe and a move")]
+    public static partial void Recycling(ILogger logger, int shard, string assetId);
+
+    [LoggerMessage(EventId = 3020, Level = LogLevel.Warning, Message = "Book {AssetId} on shard {Shard} went stale (strike {Strikes}): a REST witness is newer; re-based and resubscribed")]
+    public static partial void StaleBook(ILogger logger, string assetId, int shard, int strikes);
+}
