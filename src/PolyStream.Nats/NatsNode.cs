@@ -51,7 +51,7 @@ public sealed class NatsNode : IAsyncDisposable
             Released = (assets, ct) => streamer.UnsubscribeAsync(assets, ct).AsTask(),
         };
         _snapshots = new SnapshotWriter(store.Snapshots, options, Publisher, _leases, time, loggers.CreateLogger<SnapshotWriter>());
-        _sink = new NatsEventSink(publisher, new BusEncoder(options.SubjectPrefix, Publisher, streamer.Config.Engine.HashVersion), _snapshots.Published, options, _leases, streamer.GetOrderBook, time);
+        _sink = new NatsEventSink(publisher, new BusEncoder(options.SubjectPrefix, Publisher), _snapshots.Published, options, _leases, streamer.GetOrderBook, time);
         // Deep enough to ride out a NATS restart; past it the sink re-bases every book rather than block the feed.
         _events = streamer.Subscribe(new SubscriberOptions { Capacity = 200_000, Overflow = OverflowPolicy.DropOldest, Name = "nats-sink" });
         _metrics = new NatsNodeMetrics(this);

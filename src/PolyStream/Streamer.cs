@@ -108,8 +108,7 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
         TransportSecurity.Require(_marketWs.Url, _config.AllowInsecureTransport);
         _rest = new ClobClient(new ClobClientOptions { Host = host, TimeProvider = _config.TimeProvider, AllowInsecureTransport = _config.AllowInsecureTransport });
         // The ghost guard trusts the WebSocket's top only while it is fresher than the staleness threshold.
-        var resync = _config.Resync with { GhostGuardWindow = _config.StaleAfter < _config.Resync.GhostGuardWindow ? _config.StaleAfter : _config.Resync.GhostGuardWindow };
-        _resync = new ResyncScheduler(_rest, new Router(this), resync, _config.TimeProvider, _loggers.CreateLogger<ResyncScheduler>());
+        _resync = new ResyncScheduler(_rest, new Router(this), _config.StaleAfter, _config.Resync, _config.TimeProvider, _loggers.CreateLogger<ResyncScheduler>());
         _resync.Start();
         await SubscribeAsync(_config.MarketAssets, cancellationToken).ConfigureAwait(false);
 
@@ -117,7 +116,7 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
         {
             var credentials = _config.UserAuth ?? new CredentialStore(dataPaths ?? DataPaths.Resolve()).Load().Api;
             var userWs = _marketWs with { Url = ChannelUrl(host, null, WsConfig.ProductionUserUrl, "ws/user"), Channel = WsChannel.User, Credentials = credentials };
-            _user = new UserFeed(userWs, _bus, _config.TimeProvider, _loggers);
+            _user = new UserFeed(userWs, _bus, _loggers);
             await _user.StartAsync(_config.UserMarkets, cancellationToken).ConfigureAwait(false);
         }
 

@@ -41,7 +41,7 @@ public sealed record StreamerConfig
     /// <summary>The least time between opening two connections, so a large universe does not storm the venue. Default 250 ms.</summary>
     public TimeSpan ConnectInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>A synced book silent this long is checked against a REST witness. Default 60 s.</summary>
+    /// <summary>A synced book silent this long is checked against a REST witness; a WebSocket top of book older than this no longer judges a REST book (the ghost guard). Default 60 s.</summary>
     public TimeSpan StaleAfter { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>How often each shard looks for quiet books. Default 5 s.</summary>
@@ -52,9 +52,6 @@ public sealed record StreamerConfig
 
     /// <summary>The REST budget and batching of resyncs. Default <see cref="ResyncOptions"/>'s defaults.</summary>
     public ResyncOptions Resync { get; init; } = new();
-
-    /// <summary>The book engines' settings; <see cref="AutoSyncOnHashMismatch"/> and <see cref="HashPolicy"/> override theirs. Default <see cref="BookEngineOptions.Default"/>.</summary>
-    public BookEngineOptions Engine { get; init; } = BookEngineOptions.Default;
 
     /// <summary>Where every raw market-channel frame is recorded, before parsing, with its receive time and shard; <see langword="null"/> records nothing. Default <see langword="null"/>.</summary>
     public RecordingWriter? Recorder { get; init; }

@@ -1,5 +1,3 @@
-using PolyStream.Bus;
-using PolyStream.Engine;
 using PolyStream.Recording;
 using PolyStream.Simulator;
 
@@ -35,22 +33,16 @@ public sealed class ReplayTests : IDisposable
             await GroundTruth.WaitAsync(streamer, host, tokens, TimeSpan.FromSeconds(30));
         }
 
-        await using var bus = new EventBus();
-        var engine = new BookEngine(bus, BookEngineOptions.Default with { AutoSyncOnHashMismatch = false });
-        foreach (var token in tokens)
-        {
-            engine.Track(token);
-        }
-
-        var result = await Replayer.RunAsync(RecordingReader.Open(recording), engine, cancellationToken: TestContext.Current.CancellationToken);
+        await using var replayer = new Replayer(RecordingReader.Open(recording));
+        var result = await replayer.RunAsync(TestContext.Current.CancellationToken);
 
         Assert.True(result.Frames > 10_000, $"{result.Frames} frames");
         var span = tokens.Max(t => host.Server.GetBook(t)!.Timestamp!.Value) - 1_775_740_020_016;
         Assert.True(span >= 60_000, $"the recording covers {span} ms of market time");
         Assert.Empty(result.Report.TornSegments);
-        Assert.Equal(0, engine.Counts.HashMismatches);
-        Assert.True(engine.Counts.HashesChecked > 10_000);
-        Assert.All(tokens, t => Assert.True(host.Server.GetBook(t)!.HasSameContent(engine.GetOrderBook(t)!.Summary), t));
+        Assert.Equal(0, result.HashMismatches);
+        Assert.True(result.HashesChecked > 10_000);
+        Assert.All(tokens, t => Assert.True(host.Server.GetBook(t)!.HasSameContent(replayer.GetOrderBook(t)!.Summary), t));
         TestContext.Current.TestOutputHelper?.WriteLine($"replayed {result.Frames} frames at {result.FramesPerSecond:F0} frames/s");
 
         var (code, output, _) = await CliRunner.RunAsync("replay", recording);
@@ -70,8 +62,8 @@ public sealed class ReplayTests : IDisposable
             }
         }
 
-        await using var bus = new EventBus();
-        var result = await Replayer.RunAsync(RecordingReader.Open(recording), new BookEngine(bus), new ReplayOptions { Speed = 10 }, TestContext.Current.CancellationToken);
+        await using var replayer = new Replayer(RecordingReader.Open(recording), new ReplayOptions { Speed = 10 });
+        var result = await replayer.RunAsync(TestContext.Current.CancellationToken);
 
         // The frames span 1 s; at ten times the pace the replay cannot finish in less than 0.1 s.
         Assert.Equal(11, result.Frames);

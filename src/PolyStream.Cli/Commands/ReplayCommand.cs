@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using PolyStream.Bus;
-using PolyStream.Engine;
 using PolyStream.Events;
 using PolyStream.Recording;
 
@@ -41,12 +40,10 @@ internal static class ReplayCommand
                 return await ServeAsync(result.GetRequiredValue(path), port, speedGiven ? result.GetValue(speed) : 1, result.InvocationConfiguration, cancellationToken).ConfigureAwait(false);
             }
 
-            RecordingReader recording;
-            IReadOnlyCollection<string> assets;
+            Replayer replayer;
             try
             {
-                recording = RecordingReader.Open(result.GetRequiredValue(path));
-                assets = [.. recording.ReadHeaders().SelectMany(h => h.Assets).Distinct(StringComparer.Ordinal)];
+                replayer = new Replayer(RecordingReader.Open(result.GetRequiredValue(path)), new ReplayOptions { Speed = result.GetValue(speed) });
             }
             catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
             {
@@ -54,16 +51,10 @@ internal static class ReplayCommand
                 return ExitCodes.Usage;
             }
 
-            var bus = new EventBus(new EventBusOptions { AllowBlockingSubscribers = true });
-            await using var busScope = bus.ConfigureAwait(false);
-            var engine = new BookEngine(bus, BookEngineOptions.Default with { AutoSyncOnHashMismatch = false });
-            foreach (var asset in assets)
-            {
-                engine.Track(asset);
-            }
+            await using var replayerScope = replayer.ConfigureAwait(false);
 
             // A blocking subscriber: the replay waits for it instead of dropping events.
-            var events = bus.Subscribe(new SubscriberOptions { Capacity = 65_536, Overflow = OverflowPolicy.Block, Name = "replay" });
+            var events = replayer.Subscribe(new SubscriberOptions { Capacity = 65_536, Overflow = OverflowPolicy.Block, Name = "replay" });
             var printJson = result.GetValue(json);
             long count = 0;
             var reader = Task.Run(
@@ -79,12 +70,10 @@ internal static class ReplayCommand
                     }
                 },
                 CancellationToken.None);
-            var replay = await Replayer.RunAsync(recording, engine, new ReplayOptions { Speed = result.GetValue(speed) }, cancellationToken).ConfigureAwait(false);
-            await bus.DisposeAsync().ConfigureAwait(false);
+            var replay = await replayer.RunAsync(cancellationToken).ConfigureAwait(false);
             await reader.ConfigureAwait(false);
 
-            var books = engine.GetAllOrderBooks();
-            var counts = engine.Counts;
+            var books = replayer.GetAllOrderBooks();
             foreach (var torn in replay.Report.TornSegments)
             {
                 await result.InvocationConfiguration.Error.WriteLineAsync($"note: {torn}").ConfigureAwait(false);
@@ -92,8 +81,8 @@ internal static class ReplayCommand
 
             await output.WriteLineAsync(string.Create(
                 CultureInfo.InvariantCulture,
-                $"frames={replay.Frames} events={count} books={books.Count} synced={books.Count(b => b.IsSynced)} hashes_checked={counts.HashesChecked} mismatched={counts.HashMismatches} frames_per_s={replay.FramesPerSecond:F0}")).ConfigureAwait(false);
-            return counts.HashMismatches == 0 ? ExitCodes.Ok : ExitCodes.Failure;
+                $"frames={replay.Frames} events={count} books={books.Count} synced={books.Count(b => b.IsSynced)} hashes_checked={replay.HashesChecked} mismatched={replay.HashMismatches} frames_per_s={replay.FramesPerSecond:F0}")).ConfigureAwait(false);
+            return replay.HashMismatches == 0 ? ExitCodes.Ok : ExitCodes.Failure;
         });
         return command;
     }

@@ -12,7 +12,7 @@ namespace PolyStream.Engine;
 /// Keeps the books of one connection shard: parses frames, gates deltas until each book's snapshot,
 /// applies and verifies them under a <see cref="HashPolicy"/>, tracks each book's
 /// <see cref="BookTrustState"/>, stamps every book event with <c>(Epoch, Seq)</c> and publishes the
-/// results, in order, to an <see cref="EventBus"/>.
+/// results, in order, to an event sink (the streamer's bus).
 /// </summary>
 /// <remarks>
 /// One writer by design: every method except <see cref="GetOrderBook"/>, <see cref="GetAllOrderBooks"/>
@@ -23,7 +23,7 @@ namespace PolyStream.Engine;
 /// </remarks>
 public sealed partial class BookEngine
 {
-    private readonly EventBus _bus;
+    private readonly IEventSink _sink;
     private readonly BookEngineOptions _options;
     private readonly TimeProvider _time;
     private readonly Action<string>? _resyncRequested;
@@ -46,6 +46,7 @@ public sealed partial class BookEngine
     private long _mirrorMismatches;
     private long _resyncRequests;
     private long _rejected;
+    private long _refused;
     private long _outdatedSnapshots;
     private long _faults;
     private int _pendingCount;
@@ -54,21 +55,21 @@ public sealed partial class BookEngine
     // do not scan every book while a window is open. Long.MaxValue while none is open.
     private long _nextWindowEnd = long.MaxValue;
 
-    /// <summary>Creates an engine that publishes to <paramref name="bus"/>.</summary>
-    /// <param name="bus">Where every resulting event is published, without waiting (see <see cref="ProcessAsync"/> for replay).</param>
+    /// <summary>Creates an engine that publishes to <paramref name="sink"/>.</summary>
+    /// <param name="sink">Where every resulting event is handed, in order, without waiting.</param>
     /// <param name="options">Hash policy, resync and tolerance settings; <see cref="BookEngineOptions.Default"/> when omitted.</param>
     /// <param name="timeProvider">The clock of the last-trade tolerance window; the system clock when omitted.</param>
     /// <param name="resyncRequested">Called on the writer's thread with each asset that needs a fresh snapshot; it should only enqueue.</param>
     /// <param name="logger">Where mismatches and state changes are logged; none by default.</param>
-    public BookEngine(
-        EventBus bus,
+    internal BookEngine(
+        IEventSink sink,
         BookEngineOptions? options = null,
         TimeProvider? timeProvider = null,
         Action<string>? resyncRequested = null,
         ILogger? logger = null)
     {
-        ArgumentNullException.ThrowIfNull(bus);
-        _bus = bus;
+        ArgumentNullException.ThrowIfNull(sink);
+        _sink = sink;
         _options = options ?? BookEngineOptions.Default;
         _time = timeProvider ?? TimeProvider.System;
         _resyncRequested = resyncRequested;
@@ -76,8 +77,8 @@ public sealed partial class BookEngine
         _parser = new FrameParser(_options.Parser);
     }
 
-    /// <summary>Passes one copy of each market lifecycle event; a streamer gives all its connections' engines the same gate.</summary>
-    internal MarketEventGate MarketEvents { get; init; } = new();
+    /// <summary>Translates the events that are not about one book; a streamer gives every market connection's engine one sharing a gate, so each listing passes once.</summary>
+    internal VenueEventTranslator Translator { get; init; } = new(new MarketEventGate(), userChannel: false);
 
     /// <summary>The totals so far; safe from any thread, each value exact but not all from the same instant.</summary>
     public BookEngineCounts Counts => new()
@@ -95,6 +96,7 @@ public sealed partial class BookEngine
         MirrorMismatches = Volatile.Read(ref _mirrorMismatches),
         ResyncRequests = Volatile.Read(ref _resyncRequests),
         Rejected = Volatile.Read(ref _rejected),
+        Refused = Volatile.Read(ref _refused),
         OutdatedSnapshots = Volatile.Read(ref _outdatedSnapshots),
         Faults = Volatile.Read(ref _faults),
     };
@@ -171,17 +173,6 @@ public sealed partial class BookEngine
         }
 
         Flush();
-    }
-
-    /// <summary>
-    /// Parses and applies one frame like <see cref="Process(ReadOnlySpan{byte}, long)"/>, but publishes with
-    /// <see cref="EventBus.PublishAsync"/> so <see cref="OverflowPolicy.Block"/> subscribers pace the source (replay).
-    /// </summary>
-    public async ValueTask<bool> ProcessAsync(ReadOnlyMemory<byte> frame, long receiveTimestamp, CancellationToken cancellationToken = default)
-    {
-        var parsed = ProcessCore(frame.Span, receiveTimestamp);
-        await FlushAsync(cancellationToken).ConfigureAwait(false);
-        return parsed;
     }
 
     /// <summary>
@@ -398,31 +389,23 @@ public sealed partial class BookEngine
                 }
 
                 break;
-            case NewMarketEvent market:
-                if (MarketEvents.TryPass(market.Kind, market.Market))
-                {
-                    _outbox.Add(new MarketCreated { Market = market, ReceiveTimestamp = receiveTimestamp });
-                }
-
-                break;
-            case MarketResolvedEvent resolution:
-                if (MarketEvents.TryPass(resolution.Kind, resolution.Market))
-                {
-                    _outbox.Add(new MarketResolved { Resolution = resolution, ReceiveTimestamp = receiveTimestamp });
-                }
-
-                break;
-            case OrderEvent order:
-                _outbox.Add(new UserOrderReceived { Order = order, AssetId = order.AssetId, ReceiveTimestamp = receiveTimestamp });
-                break;
-            case TradeEvent userTrade:
-                _outbox.Add(new UserTradeReceived { Trade = userTrade, AssetId = userTrade.AssetId, ReceiveTimestamp = receiveTimestamp });
-                break;
             case ControlReplyEvent:
                 // Heartbeat replies belong to the connection, not to the books.
                 break;
             default:
-                _unknown++;
+                if (Translator.Translate(wireEvent, receiveTimestamp, out var refused) is { } translated)
+                {
+                    _outbox.Add(translated);
+                }
+                else if (refused)
+                {
+                    _refused++;
+                }
+                else if (wireEvent is not (NewMarketEvent or MarketResolvedEvent))
+                {
+                    _unknown++;
+                }
+
                 break;
         }
     }
@@ -433,22 +416,7 @@ public sealed partial class BookEngine
         {
             foreach (var streamEvent in _outbox)
             {
-                _bus.Publish(streamEvent);
-            }
-        }
-        finally
-        {
-            _outbox.Clear();
-        }
-    }
-
-    private async ValueTask FlushAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            foreach (var streamEvent in _outbox)
-            {
-                await _bus.PublishAsync(streamEvent, cancellationToken).ConfigureAwait(false);
+                _sink.Publish(streamEvent);
             }
         }
         finally

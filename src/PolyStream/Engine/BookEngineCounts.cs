@@ -43,6 +43,9 @@ public sealed record BookEngineCounts
     /// <summary>Events the books rejected as invalid (a price out of range); the book was marked suspect.</summary>
     public long Rejected { get; init; }
 
+    /// <summary>User events (<c>order</c>, <c>trade</c>) that came on the unauthenticated market channel and were refused.</summary>
+    public long Refused { get; init; }
+
     /// <summary>REST snapshots ignored because the synced book was already newer than them.</summary>
     public long OutdatedSnapshots { get; init; }
 

@@ -19,13 +19,6 @@ public sealed record ResyncOptions
     /// </summary>
     public decimal GhostTolerance { get; init; } = 0.05m;
 
-    /// <summary>
-    /// How recent the WebSocket's top of book must be to judge a REST book by it. An older top (a
-    /// book that went quiet) is itself in doubt, so only the ghost pattern (a spread of 0.9 or more
-    /// against a tighter WebSocket book) is refused then. Default 60 s.
-    /// </summary>
-    public TimeSpan GhostGuardWindow { get; init; } = TimeSpan.FromSeconds(60);
-
     /// <summary>Attempts per token before falling back to a WebSocket resubscribe. Default 3.</summary>
     public int MaxAttempts { get; init; } = 3;
 

@@ -20,6 +20,7 @@ internal sealed class ResyncScheduler : IAsyncDisposable
     private readonly ClobClient _client;
     private readonly IResyncTarget _target;
     private readonly ResyncOptions _options;
+    private readonly TimeSpan _ghostGuardWindow;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly TokenBucket _budget;
@@ -37,8 +38,20 @@ internal sealed class ResyncScheduler : IAsyncDisposable
     private long _fallbacks;
     private long _failures;
 
-    public ResyncScheduler(ClobClient client, IResyncTarget target, ResyncOptions? options = null, TimeProvider? time = null, ILogger? logger = null)
+    /// <summary>Creates a scheduler; nothing is fetched until <see cref="Start"/>.</summary>
+    /// <param name="client">The REST client whose <c>POST /books</c> fetches the snapshots.</param>
+    /// <param name="target">Where verified snapshots and fallbacks go.</param>
+    /// <param name="ghostGuardWindow">
+    /// How recent the WebSocket's top of book must be to judge a REST book by it (the streamer's staleness
+    /// threshold). An older top (a book that went quiet) is itself in doubt, so only the ghost pattern (a
+    /// spread of 0.9 or more against a tighter WebSocket book) is refused then.
+    /// </param>
+    /// <param name="options">The budget, batching and retries; the defaults when omitted.</param>
+    /// <param name="time">The clock of the budget and the retries; the system clock when omitted.</param>
+    /// <param name="logger">Where failures and fallbacks are logged; none when omitted.</param>
+    public ResyncScheduler(ClobClient client, IResyncTarget target, TimeSpan ghostGuardWindow, ResyncOptions? options = null, TimeProvider? time = null, ILogger? logger = null)
     {
+        _ghostGuardWindow = ghostGuardWindow;
         _client = client;
         _target = target;
         _options = options ?? new ResyncOptions();
@@ -256,7 +269,7 @@ internal sealed class ResyncScheduler : IAsyncDisposable
         var wsBid = seen.Bids[^1].Price.ToDecimal();
         var wsAsk = seen.Asks[^1].Price.ToDecimal();
         var outside = restBid < wsBid - _options.GhostTolerance || restAsk > wsAsk + _options.GhostTolerance;
-        var recent = _time.GetElapsedTime(live.ReceiveTimestamp) <= _options.GhostGuardWindow;
+        var recent = _time.GetElapsedTime(live.ReceiveTimestamp) <= _ghostGuardWindow;
         return outside && (recent || (restAsk - restBid >= GhostSpread && wsAsk - wsBid < GhostSpread));
     }
 

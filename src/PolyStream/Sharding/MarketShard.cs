@@ -68,9 +68,9 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
         _time = config.TimeProvider;
         _logger = loggers.CreateLogger<MarketShard>();
         WitnessRequested = witnessRequested;
-        _engine = new BookEngine(bus, config.Engine with { AutoSyncOnHashMismatch = config.AutoSyncOnHashMismatch, HashPolicy = config.HashPolicy }, _time, resyncRequested, loggers.CreateLogger<BookEngine>())
+        _engine = new BookEngine(bus, BookEngineOptions.Default with { AutoSyncOnHashMismatch = config.AutoSyncOnHashMismatch, HashPolicy = config.HashPolicy }, _time, resyncRequested, loggers.CreateLogger<BookEngine>())
         {
-            MarketEvents = marketEvents,
+            Translator = new VenueEventTranslator(marketEvents, userChannel: false),
         };
         _client = new WsClient(ws, this, loggers.CreateLogger<WsClient>());
         _frames = Channel.CreateBounded<ShardFrame>(new BoundedChannelOptions(config.ShardQueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using PolyStream.Protocol;
 
 namespace PolyStream.Sharding;
 
@@ -19,4 +20,7 @@ internal static partial class ShardingLog
 
     [LoggerMessage(EventId = 3020, Level = LogLevel.Warning, Message = "Book {AssetId} on shard {Shard} went stale (strike {Strikes}): a REST witness is newer; re-based and resubscribed")]
     public static partial void StaleBook(ILogger logger, string assetId, int shard, int strikes);
+
+    [LoggerMessage(EventId = 3021, Level = LogLevel.Warning, Message = "User-channel frame rejected ({Total} so far): {Error}")]
+    public static partial void UserFrameRejected(ILogger logger, long total, FrameParseError error);
 }

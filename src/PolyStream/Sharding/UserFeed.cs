@@ -2,22 +2,30 @@ using Microsoft.Extensions.Logging;
 using PolyStream.Bus;
 using PolyStream.Connections;
 using PolyStream.Engine;
+using PolyStream.Events;
+using PolyStream.Protocol;
 
 namespace PolyStream.Sharding;
 
 /// <summary>
 /// The authenticated user channel: its <c>order</c> and <c>trade</c> events join the same ordered
-/// stream as the books. The volume is small, so frames are parsed on the reader loop itself; the
-/// engine only publishes, which never waits.
+/// stream as the books. The volume is small, so frames are parsed and translated on the socket's
+/// reader loop itself; handing events to the sink never waits.
 /// </summary>
 internal sealed class UserFeed : IFrameSink, IAsyncDisposable
 {
-    private readonly BookEngine _engine;
+    private readonly IEventSink _sink;
+    private readonly ILogger _logger;
+    private readonly FrameParser _parser = new();
+    private readonly VenueEventTranslator _translator = new(new MarketEventGate(), userChannel: true);
+    private readonly List<WireEvent> _parsed = [];
     private readonly WsClient _client;
+    private long _parseFailures;
 
-    public UserFeed(WsConfig ws, EventBus bus, TimeProvider time, ILoggerFactory loggers)
+    public UserFeed(WsConfig ws, IEventSink sink, ILoggerFactory loggers)
     {
-        _engine = new BookEngine(bus, BookEngineOptions.Default, time, logger: loggers.CreateLogger<BookEngine>());
+        _sink = sink;
+        _logger = loggers.CreateLogger<UserFeed>();
         _client = new WsClient(ws, this, loggers.CreateLogger<WsClient>());
     }
 
@@ -29,10 +37,31 @@ internal sealed class UserFeed : IFrameSink, IAsyncDisposable
         await _client.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public void OnFrame(ReadOnlySpan<byte> frame, long receivedAtTimestamp, long connectionId) => _engine.Process(frame, receivedAtTimestamp);
+    /// <inheritdoc />
+    public void OnFrame(ReadOnlySpan<byte> frame, long receivedAtTimestamp, long connectionId)
+    {
+        _parsed.Clear();
+        if (!_parser.TryParse(frame, _parsed, out var error))
+        {
+            var total = ++_parseFailures;
+            ShardingLog.UserFrameRejected(_logger, total, error);
+            _sink.Publish(new ParseFailure { Error = error, TotalFailures = total, ReceiveTimestamp = receivedAtTimestamp });
+            return;
+        }
 
+        foreach (var wireEvent in _parsed)
+        {
+            if (_translator.Translate(wireEvent, receivedAtTimestamp, out _) is { } translated)
+            {
+                _sink.Publish(translated);
+            }
+        }
+    }
+
+    /// <inheritdoc />
     public void OnStateChanged(WsStateChange change)
     {
+        // The user channel keeps no state to re-base: orders and trades are passed on as they come.
     }
 
     public ValueTask DisposeAsync() => _client.DisposeAsync();

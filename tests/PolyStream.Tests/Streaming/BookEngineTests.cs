@@ -644,11 +644,24 @@ public sealed class BookEngineTests
         h.Engine.Process(events, 42);
 
         var published = h.Drain();
+        // The market channel is unauthenticated: an order or trade there is refused, not passed on as the user's.
         Assert.Equal(
-            [StreamEventKind.NewMarket, StreamEventKind.MarketResolved, StreamEventKind.UserOrder, StreamEventKind.UserTrade, StreamEventKind.BestBidAsk],
+            [StreamEventKind.NewMarket, StreamEventKind.MarketResolved, StreamEventKind.BestBidAsk],
             published.Select(e => e.Kind));
         Assert.All(published, e => Assert.Equal(42, e.ReceiveTimestamp));
-        Assert.Equal((1L, 1L), (h.Engine.Counts.Untracked, h.Engine.Counts.Unknown));
+        Assert.Equal((1L, 1L, 2L), (h.Engine.Counts.Untracked, h.Engine.Counts.Unknown, h.Engine.Counts.Refused));
+    }
+
+    [Fact]
+    public void Translate_UserChannel_PassesOrdersAndTrades()
+    {
+        var translator = new VenueEventTranslator(new MarketEventGate(), userChannel: true);
+
+        var order = translator.Translate(new OrderEvent { Id = "0xorder", Market = Venue.Market, AssetId = "A" }, 7, out var orderRefused);
+        var trade = translator.Translate(new TradeEvent { Id = "trade-1", Market = Venue.Market, AssetId = "A" }, 8, out var tradeRefused);
+
+        Assert.Equal(("A", 7L, false), (Assert.IsType<UserOrderReceived>(order).AssetId, order.ReceiveTimestamp, orderRefused));
+        Assert.Equal(("trade-1", 8L, false), (Assert.IsType<UserTradeReceived>(trade).Trade.Id, trade.ReceiveTimestamp, tradeRefused));
     }
 
     [Fact]
@@ -659,8 +672,8 @@ public sealed class BookEngineTests
         await using var bus = new EventBus();
         await using var events = bus.Subscribe();
         var gate = new MarketEventGate();
-        var first = new BookEngine(bus) { MarketEvents = gate };
-        var second = new BookEngine(bus) { MarketEvents = gate };
+        var first = new BookEngine(bus) { Translator = new VenueEventTranslator(gate, userChannel: false) };
+        var second = new BookEngine(bus) { Translator = new VenueEventTranslator(gate, userChannel: false) };
         WireEvent[] lifecycle = [new NewMarketEvent { Market = "0xnew" }, new MarketResolvedEvent { Market = "0xnew" }, new NewMarketEvent { Market = "0xother" }];
 
         first.Process(lifecycle, 1);

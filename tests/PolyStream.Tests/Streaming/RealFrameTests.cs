@@ -45,11 +45,11 @@ public sealed class RealFrameTests
     [InlineData("nautilus_ws_user_trade1.json", StreamEventKind.UserTrade)]
     public async Task Process_RealSampleFrame_IsPublishedAsItsStreamEvent(string sample, StreamEventKind expected)
     {
-        var (published, counts) = await TestEvents.OfSampleAsync(sample);
+        var (published, parseFailures) = await TestEvents.OfSampleAsync(sample);
 
         Assert.Equal(expected, published[0].Kind);
         Assert.All(published, e => Assert.Equal(7, e.ReceiveTimestamp));
-        Assert.Equal(0, counts.ParseFailures);
+        Assert.Equal(0, parseFailures);
     }
 
     [Theory]

@@ -35,7 +35,7 @@ public sealed class ResyncSchedulerTests
     {
         var client = new ClobClient(new ClobClientOptions { Host = new Uri("http://127.0.0.1:9/"), MaxRetries = 0, EnforceRateLimits = false }, httpClient: new HttpClient(venue));
         var target = new Target();
-        var scheduler = new ResyncScheduler(client, target, options, time);
+        var scheduler = new ResyncScheduler(client, target, TimeSpan.FromSeconds(60), options, time);
         return (scheduler, target, client);
     }
 

@@ -3,6 +3,7 @@ using PolyStream.Bus;
 using PolyStream.Engine;
 using PolyStream.Events;
 using PolyStream.Protocol;
+using PolyStream.Recording;
 using static PolyStream.Tests.Streaming.TestEvents;
 
 namespace PolyStream.Tests.Streaming;
@@ -42,26 +43,38 @@ public sealed class StreamingPipelineTests
     }
 
     [Fact]
-    public async Task ProcessAsync_BlockSubscriber_PacesTheEngine()
+    public async Task Replayer_BlockSubscriber_PacesTheReplay()
     {
-        await using var bus = new EventBus(new EventBusOptions { AllowBlockingSubscribers = true });
-        await using var replay = bus.Subscribe(new SubscriberOptions { Capacity = 1, Overflow = OverflowPolicy.Block });
-        var engine = new BookEngine(bus);
-        engine.Track("A");
-        var venue = new Venue().WithBook("A");
         var ct = TestContext.Current.CancellationToken;
+        var directory = Directory.CreateTempSubdirectory("polystream-pace-").FullName;
+        try
+        {
+            await using (var writer = RecordingWriter.Start(new RecordingWriterOptions { Directory = directory, Assets = ["A"] }))
+            {
+                writer.Append(new Venue().WithBook("A").BookFrame("A", 1000), 1_000_000, 0);
+            }
 
-        // A snapshot yields two events (applied, state changed); the second must wait for room.
-        var processing = engine.ProcessAsync(venue.BookFrame("A", 1000), 1, ct).AsTask();
-        Assert.False(processing.IsCompleted);
+            await using var replayer = new Replayer(RecordingReader.Open(directory));
+            await using var replay = replayer.Subscribe(new SubscriberOptions { Capacity = 1, Overflow = OverflowPolicy.Block });
 
-        Assert.True(replay.TryRead(out var first));
-        Assert.True(await processing.WaitAsync(WaitLimit, ct));
-        Assert.True(replay.TryRead(out var second));
+            // A snapshot yields two events (applied, state changed); the second must wait for room.
+            var running = replayer.RunAsync(ct);
+            Assert.False(running.IsCompleted);
 
-        Assert.IsType<BookSnapshotApplied>(first);
-        Assert.Equal(BookTrustState.Synced, Assert.IsType<BookStateChanged>(second).NewState);
-        Assert.Equal(0, replay.Counts.Dropped);
+            Assert.True(await replay.WaitToReadAsync(ct).AsTask().WaitAsync(WaitLimit, ct));
+            Assert.True(replay.TryRead(out var first));
+            var result = await running.WaitAsync(WaitLimit, ct);
+            Assert.True(replay.TryRead(out var second));
+
+            Assert.IsType<BookSnapshotApplied>(first);
+            Assert.Equal(BookTrustState.Synced, Assert.IsType<BookStateChanged>(second).NewState);
+            Assert.Equal((1L, 1L, 0L), (result.Frames, result.HashesChecked, result.HashMismatches));
+            Assert.Equal(0, replay.Counts.Dropped);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     [Fact]

@@ -1,8 +1,12 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using PolyStream.Auth;
 using PolyStream.Books;
 using PolyStream.Bus;
+using PolyStream.Connections;
 using PolyStream.Engine;
 using PolyStream.Events;
 using PolyStream.Protocol;
+using PolyStream.Sharding;
 
 namespace PolyStream.Tests.Streaming;
 
@@ -40,13 +44,28 @@ internal static class TestEvents
     /// What a fresh engine publishes for one real frame of the shared samples (vectors/samples), received at 7,
     /// with the engine's counts after it; every token the frame's book-level events name is tracked first.
     /// </summary>
-    public static async Task<(List<StreamEvent> Events, BookEngineCounts Counts)> OfSampleAsync(string sample)
+    /// <summary>
+    /// A real sample frame's stream events, through the path the venue would send it by: the user feed for
+    /// orders and trades (only the authenticated channel carries them), a market engine for the rest.
+    /// The parse-failure count comes from whichever handled it.
+    /// </summary>
+    public static async Task<(List<StreamEvent> Events, long ParseFailures)> OfSampleAsync(string sample)
     {
         await using var bus = new EventBus();
         await using var events = bus.Subscribe();
-        var engine = new BookEngine(bus);
         var frame = Fixture.Sample(sample);
-        foreach (var wireEvent in new FrameParser().Parse(frame).Events)
+        var parsed = new FrameParser().Parse(frame).Events;
+        if (parsed.Any(e => e is OrderEvent or TradeEvent))
+        {
+            var user = new WsConfig { Channel = WsChannel.User, Credentials = new ApiCredentials("key", "c2VjcmV0", "pass") };
+            await using var feed = new UserFeed(user, bus, NullLoggerFactory.Instance);
+            feed.OnFrame(frame, 7, connectionId: 1);
+            var published = Drain(events);
+            return (published, published.OfType<ParseFailure>().LongCount());
+        }
+
+        var engine = new BookEngine(bus);
+        foreach (var wireEvent in parsed)
         {
             if (TrackedBy(wireEvent) is { } assetId)
             {
@@ -55,7 +74,7 @@ internal static class TestEvents
         }
 
         Assert.True(engine.Process(frame, 7));
-        return (Drain(events), engine.Counts);
+        return (Drain(events), engine.Counts.ParseFailures);
     }
 
     private static string? TrackedBy(WireEvent wireEvent) => wireEvent switch
