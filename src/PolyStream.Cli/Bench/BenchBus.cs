@@ -6,7 +6,7 @@ using NATS.Client.JetStream;
 using NATS.Client.KeyValueStore;
 using PolyStream.Nats;
 
-namespace PolyStream.Cli.Commands;
+namespace PolyStream.Cli.Bench;
 
 /// <summary>
 /// <c>bench --nats</c>: a scale-out node that publishes the bench's events to JetStream, under names of its

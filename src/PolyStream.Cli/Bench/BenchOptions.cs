@@ -1,0 +1,111 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using PolyStream.Engine;
+
+namespace PolyStream.Cli.Bench;
+
+/// <summary>The options of <c>polystream bench</c>, their checks, and the <see cref="BenchSettings"/> they parse into.</summary>
+internal sealed class BenchOptions
+{
+    private readonly Option<TimeSpan?> _duration = DurationOption.Create("--duration", "How long to measure after the warm-up (default 20s)");
+    private readonly Option<TimeSpan?> _warmup = DurationOption.Create("--warmup", "How long to run the load with the subscribers reading before measuring, so JIT tiering and the backlog of the initial dump are behind (default 5s)");
+    private readonly Option<int> _subscribers = new("--subscribers") { Description = "Subscribers reading the event stream.", DefaultValueFactory = _ => 4 };
+    private readonly Option<int> _markets = new("--markets") { Description = "Simulated markets (two books each).", DefaultValueFactory = _ => 100 };
+
+    private readonly Option<int> _assetsPerConnection = new("--assets-per-connection")
+    {
+        Description = "The most books on one WebSocket connection (the streamer's MaxAssetsPerConnection); fewer open more connections, each with its own writer loop.",
+        DefaultValueFactory = _ => new StreamerConfig().MaxAssetsPerConnection,
+    };
+
+    // Without a default value: help would print max as "Infinity"; not given means max.
+    private readonly Option<double?> _rate = new("--rate")
+    {
+        Description = "The offered load: simulator engine steps per second, stepped every millisecond (N), or 'max' (default) for as fast as it goes.",
+        // Not 0, unlike the simulator's own --rate: a frozen simulator would leave nothing to measure.
+        CustomParser = r => NumberOrMax.Parse(r, zeroAllowed: false, "steps per second"),
+    };
+
+    private readonly Option<HashPolicy> _hashPolicy = new("--hash-policy")
+    {
+        Description = "Which book hashes the streamer checks: Verify (every message, the default), Sample:N (one message in N) or Off.",
+        DefaultValueFactory = _ => HashPolicy.Verify,
+        CustomParser = ParseHashPolicy,
+    };
+
+    private readonly Option<bool> _simProcess = new("--sim-process") { Description = "Run the simulator in a child process (this executable) instead of this one, so it shares only the CPUs, not the GC or the thread pool." };
+    private readonly Option<bool> _asSimulator = new("--as-simulator") { Description = "Serve the bench's simulator for a parent bench until its input closes.", Hidden = true };
+
+    private readonly Option<string?> _nats = new("--nats")
+    {
+        Description = "Also publish every event to JetStream at this URL (nats://127.0.0.1:4222) through a scale-out node, and measure what the stream acknowledged. "
+            + "Uses a stream and buckets of its own (POLYSTREAM_BENCH, polystream-bench-*), deleted before and after the run.",
+    };
+
+    private readonly Option<bool> _replica = new("--replica") { Description = "With --nats: also rebuild every book from the stream in this process (a NatsBookReplica proving each step by its content hash) and report how fast it reads and whether it diverged." };
+    private readonly Option<bool> _json = new("--json") { Description = "End with one JSON object with every figure (simulator, rate, events_per_s, p50_us, p99_us, alloc_bytes_per_event, working_set_mb, ...)." };
+
+    public BenchOptions()
+    {
+        RequireRange(_subscribers, 1, 64);
+        RequireRange(_markets, 1, 5_000);
+        RequireRange(_assetsPerConnection, 1, 500, " (the venue stops sending past ~500)");
+    }
+
+    /// <summary>Adds every option to <paramref name="command"/> in the order help lists them, and the check that spans two of them.</summary>
+    public void AddTo(Command command)
+    {
+        foreach (var option in (Option[])[_duration, _warmup, _subscribers, _markets, _assetsPerConnection, _rate, _hashPolicy, _simProcess, _nats, _replica, _asSimulator, _json])
+        {
+            command.Options.Add(option);
+        }
+
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(_replica) && r.GetValue(_nats) is null)
+            {
+                r.AddError("--replica needs --nats URL: the replica reads what the node publishes there.");
+            }
+        });
+    }
+
+    /// <summary>Whether this process is a parent bench's simulator (the hidden <c>--as-simulator</c>), not a bench.</summary>
+    public bool IsChildSimulator(ParseResult result) => result.GetValue(_asSimulator);
+
+    /// <summary>The run the options describe, with the documented defaults for what was not given.</summary>
+    public BenchSettings Read(ParseResult result) => new(
+        result.GetValue(_duration) ?? TimeSpan.FromSeconds(20),
+        result.GetValue(_warmup) ?? TimeSpan.FromSeconds(5),
+        result.GetValue(_subscribers),
+        result.GetValue(_markets),
+        result.GetValue(_assetsPerConnection),
+        result.GetValue(_rate) ?? double.PositiveInfinity,
+        result.GetRequiredValue(_hashPolicy),
+        result.GetValue(_simProcess),
+        result.GetValue(_nats),
+        result.GetValue(_replica),
+        result.GetValue(_json));
+
+    private static void RequireRange(Option<int> option, int min, int max, string why = "") =>
+        option.Validators.Add(r =>
+        {
+            var value = r.GetValueOrDefault<int>();
+            if (value < min || value > max)
+            {
+                r.AddError($"{option.Name} must be between {min} and {max}{why}.");
+            }
+        });
+
+    private static HashPolicy ParseHashPolicy(ArgumentResult result)
+    {
+        try
+        {
+            return HashPolicy.Parse(result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty);
+        }
+        catch (FormatException ex)
+        {
+            result.AddError(ex.Message);
+            return HashPolicy.Verify;
+        }
+    }
+}
