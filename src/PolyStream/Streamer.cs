@@ -31,18 +31,9 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly EventBus _bus;
     private readonly StreamerMetrics _metrics;
-    private readonly SemaphoreSlim _subscriptions = new(1, 1);
-    private readonly List<MarketShard> _shards = [];
-    private readonly Dictionary<string, MarketShard> _byAsset = new(StringComparer.Ordinal);
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _staleStrikes = new(StringComparer.Ordinal);
-
-    // One gate for every connection: the venue sends each market lifecycle event to several of them.
-    private readonly MarketEventGate _marketEvents = new();
     private ClobClient? _rest;
-    private ResyncScheduler? _resync;
+    private ShardSet? _shards;
     private UserFeed? _user;
-    private WsConfig? _marketWs;
-    private long _lastConnect;
     private int _disposed;
 
     /// <summary>Creates a streamer; nothing connects until <see cref="StartAsync"/>.</summary>
@@ -56,23 +47,14 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
         _loggers = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = _loggers.CreateLogger<Streamer>();
         _bus = new EventBus(new EventBusOptions { DefaultSubscriber = new SubscriberOptions { Capacity = config.EventBufferSize, Overflow = config.Overflow } }, _loggers.CreateLogger<EventBus>());
-        _metrics = new StreamerMetrics(this, _bus);
+        _metrics = new StreamerMetrics(() => Totals, () => ResyncCounts.Accepted, () => RestBudgetLeft, this, _bus);
     }
 
     /// <summary>The name of the <see cref="System.Diagnostics.Metrics.Meter"/> every streamer reports to (frames, hashes, resyncs, books by state, latency).</summary>
     public const string MeterName = StreamerMetrics.MeterName;
 
     /// <summary>The health of every market connection shard.</summary>
-    public IReadOnlyList<ShardHealth> Shards
-    {
-        get
-        {
-            lock (_shards)
-            {
-                return [.. _shards.Select(s => s.Health)];
-            }
-        }
-    }
+    public IReadOnlyList<ShardHealth> Shards => _shards?.Health ?? [];
 
     /// <summary>Every connection's counts added up.</summary>
     public StreamerTotals Totals => StreamerTotals.Of(Shards);
@@ -81,13 +63,13 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
     public WsHealth? UserFeedHealth => _user?.Health;
 
     /// <summary>What the REST resync has done so far.</summary>
-    public ResyncCounts ResyncCounts => _resync?.Counts ?? new ResyncCounts();
+    public ResyncCounts ResyncCounts => _shards?.ResyncCounts ?? new ResyncCounts();
 
     /// <summary>The configuration this streamer runs with.</summary>
     public StreamerConfig Config => _config;
 
     /// <summary>REST resync calls left in the budget now.</summary>
-    public double RestBudgetLeft => _resync?.BudgetLeft ?? _config.Resync.RequestsPerWindow;
+    public double RestBudgetLeft => _shards?.RestBudgetLeft ?? _config.Resync.RequestsPerWindow;
 
     /// <summary>
     /// Connects to <paramref name="host"/> (a CLOB REST base such as the venue's or <c>http://127.0.0.1:8081/</c>),
@@ -104,23 +86,21 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(host);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        _marketWs = _config.Ws with { Url = ChannelUrl(host, _config.Ws.Url, WsConfig.ProductionMarketUrl, "ws/market"), Channel = WsChannel.Market, TimeProvider = _config.TimeProvider };
-        TransportSecurity.Require(_marketWs.Url, _config.AllowInsecureTransport);
+        var marketWs = _config.Ws with { Url = ChannelUrl(host, _config.Ws.Url, WsConfig.ProductionMarketUrl, "ws/market"), Channel = WsChannel.Market, TimeProvider = _config.TimeProvider };
+        TransportSecurity.Require(marketWs.Url, _config.AllowInsecureTransport);
         _rest = new ClobClient(new ClobClientOptions { Host = host, TimeProvider = _config.TimeProvider, AllowInsecureTransport = _config.AllowInsecureTransport });
-        // The ghost guard trusts the WebSocket's top only while it is fresher than the staleness threshold.
-        _resync = new ResyncScheduler(_rest, new Router(this), _config.StaleAfter, _config.Resync, _config.TimeProvider, _loggers.CreateLogger<ResyncScheduler>());
-        _resync.Start();
+        _shards = new ShardSet(ShardSettings(marketWs), _config.MaxAssetsPerConnection, _config.ConnectInterval, _config.Resync, _rest, _bus, _metrics, _loggers);
         await SubscribeAsync(_config.MarketAssets, cancellationToken).ConfigureAwait(false);
 
         if (_config.UserAuth is not null || _config.UserMarkets.Count > 0)
         {
             var credentials = _config.UserAuth ?? new CredentialStore(dataPaths ?? DataPaths.Resolve()).Load().Api;
-            var userWs = _marketWs with { Url = ChannelUrl(host, null, WsConfig.ProductionUserUrl, "ws/user"), Channel = WsChannel.User, Credentials = credentials };
+            var userWs = marketWs with { Url = ChannelUrl(host, null, WsConfig.ProductionUserUrl, "ws/user"), Channel = WsChannel.User, Credentials = credentials };
             _user = new UserFeed(userWs, _bus, _loggers);
             await _user.StartAsync(_config.UserMarkets, cancellationToken).ConfigureAwait(false);
         }
 
-        ShardingLog.Started(_logger, _byAsset.Count, _shards.Count);
+        ShardingLog.Started(_logger, _shards.AssetCount, _shards.Health.Count);
     }
 
     /// <summary>A new subscriber to the ordered event stream, with the configured queue size and overflow policy.</summary>
@@ -133,20 +113,11 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
     public BookView? GetOrderBook(string assetId)
     {
         ArgumentNullException.ThrowIfNull(assetId);
-        lock (_byAsset)
-        {
-            return _byAsset.TryGetValue(assetId, out var shard) ? shard.Engine.GetOrderBook(assetId) : null;
-        }
+        return _shards?.GetOrderBook(assetId);
     }
 
     /// <summary>The latest view of every streamed book.</summary>
-    public IReadOnlyList<BookView> GetAllOrderBooks()
-    {
-        lock (_shards)
-        {
-            return [.. _shards.SelectMany(s => s.Engine.GetAllOrderBooks())];
-        }
-    }
+    public IReadOnlyList<BookView> GetAllOrderBooks() => _shards?.GetAllOrderBooks() ?? [];
 
     /// <summary>Starts streaming more tokens: existing shards fill up to the per-connection limit, then new connections open, paced by the connect interval.</summary>
     /// <remarks>Tokens found in <see cref="StreamerConfig.Checkpoint"/> start from their saved books.</remarks>
@@ -163,71 +134,21 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(assetIds);
         ArgumentNullException.ThrowIfNull(restoreFrom);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var restore = new Dictionary<string, BookCheckpoint>(StringComparer.Ordinal);
         foreach (var saved in restoreFrom)
         {
             restore[saved.Summary.AssetId] = saved; // The last one given for a token wins.
         }
 
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        await _subscriptions.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var fresh = new Queue<string>(assetIds.Distinct(StringComparer.Ordinal).Where(a => ShardOf(a) is null));
-            while (fresh.Count > 0)
-            {
-                var shard = ShardWithRoom() ?? await OpenShardAsync(cancellationToken).ConfigureAwait(false);
-                var room = _config.MaxAssetsPerConnection - shard.AssetCount;
-                var chunk = new List<string>(Math.Min(room, fresh.Count));
-                while (chunk.Count < room && fresh.TryDequeue(out var asset))
-                {
-                    chunk.Add(asset);
-                }
-
-                lock (_byAsset)
-                {
-                    foreach (var asset in chunk)
-                    {
-                        _byAsset[asset] = shard;
-                    }
-                }
-
-                await shard.AddAsync(chunk, [.. chunk.Select(restore.GetValueOrDefault).OfType<BookCheckpoint>()], cancellationToken).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            _subscriptions.Release();
-        }
+        await Started.AddAsync(assetIds, restore, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Stops streaming tokens; their books are dropped.</summary>
-    public async ValueTask UnsubscribeAsync(IEnumerable<string> assetIds, CancellationToken cancellationToken = default)
+    public ValueTask UnsubscribeAsync(IEnumerable<string> assetIds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(assetIds);
-        await _subscriptions.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            List<IGrouping<MarketShard, string>> groups;
-            lock (_byAsset)
-            {
-                groups = [.. assetIds.Where(_byAsset.ContainsKey).GroupBy(a => _byAsset[a])];
-                foreach (var asset in groups.SelectMany(g => g))
-                {
-                    _byAsset.Remove(asset);
-                    _staleStrikes.TryRemove(asset, out _);
-                }
-            }
-
-            foreach (var group in groups)
-            {
-                await group.Key.RemoveAsync([.. group], cancellationToken).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            _subscriptions.Release();
-        }
+        return Started.RemoveAsync(assetIds, cancellationToken);
     }
 
     /// <summary>Stops the user feed, every shard, the resync scheduler and the event bus, in that order; safe to call twice.</summary>
@@ -243,27 +164,30 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
             await _user.DisposeAsync().ConfigureAwait(false);
         }
 
-        MarketShard[] shards;
-        lock (_shards)
+        if (_shards is not null)
         {
-            shards = [.. _shards];
-        }
-
-        foreach (var shard in shards)
-        {
-            await shard.DisposeAsync().ConfigureAwait(false);
-        }
-
-        if (_resync is not null)
-        {
-            await _resync.DisposeAsync().ConfigureAwait(false);
+            await _shards.DisposeAsync().ConfigureAwait(false);
         }
 
         _rest?.Dispose();
         _metrics.Dispose();
         await _bus.DisposeAsync().ConfigureAwait(false);
-        _subscriptions.Dispose();
     }
+
+    /// <summary>The index of the shard that carries a token, or -1; for tests.</summary>
+    internal int ShardIndexOf(string assetId) => _shards?.ShardIndexOf(assetId) ?? -1;
+
+    /// <summary>What every market shard runs with, taken from the configuration once.</summary>
+    private ShardSettings ShardSettings(WsConfig marketWs) => new(
+        marketWs,
+        BookEngineOptions.Default with { HashPolicy = _config.HashPolicy, AutoSyncOnHashMismatch = _config.AutoSyncOnHashMismatch },
+        _config.ShardQueueCapacity,
+        _config.StaleAfter,
+        _config.StaleCheckInterval,
+        _config.Recorder,
+        _config.TimeProvider);
+
+    private ShardSet Started => _shards ?? throw new InvalidOperationException("Start the streamer before subscribing.");
 
     private static Uri ChannelUrl(Uri restHost, Uri? configured, Uri production, string path)
     {
@@ -280,100 +204,5 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
         var builder = new UriBuilder(restHost) { Scheme = restHost.Scheme == Uri.UriSchemeHttps ? "wss" : "ws", Query = string.Empty };
         builder.Path = builder.Path.TrimEnd('/') + "/" + path;
         return builder.Uri;
-    }
-
-    /// <summary>A shard below the per-connection limit, other than <paramref name="except"/>; <see langword="null"/> when all are full.</summary>
-    private MarketShard? ShardWithRoom(MarketShard? except = null)
-    {
-        lock (_shards)
-        {
-            return _shards.FirstOrDefault(s => s != except && s.AssetCount < _config.MaxAssetsPerConnection);
-        }
-    }
-
-    private MarketShard? ShardOf(string assetId)
-    {
-        lock (_byAsset)
-        {
-            return _byAsset.GetValueOrDefault(assetId);
-        }
-    }
-
-    private async Task<MarketShard> OpenShardAsync(CancellationToken cancellationToken)
-    {
-        // The connect budget: connections open no faster than one per interval.
-        var time = _config.TimeProvider;
-        var wait = _config.ConnectInterval - time.GetElapsedTime(_lastConnect);
-        if (_lastConnect != 0 && wait > TimeSpan.Zero)
-        {
-            await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
-        }
-
-        _lastConnect = time.GetTimestamp();
-        MarketShard shard;
-        lock (_shards)
-        {
-            shard = new MarketShard(
-                _shards.Count,
-                _config,
-                _marketWs ?? throw new InvalidOperationException("Start the streamer before subscribing."),
-                _bus,
-                asset => _resync?.Request(asset, urgent: true),
-                asset => _resync?.Request(asset),
-                RelocateAsync,
-                _staleStrikes,
-                _marketEvents,
-                _metrics,
-                _loggers);
-            _shards.Add(shard);
-        }
-
-        await shard.StartAsync(cancellationToken).ConfigureAwait(false);
-        return shard;
-    }
-
-    /// <summary>The index of the shard that carries a token, or -1; for tests.</summary>
-    internal int ShardIndexOf(string assetId) => ShardOf(assetId)?.Id ?? -1;
-
-    /// <summary>Moves a token that keeps going stale to another connection (a new one if none has room).</summary>
-    private async Task RelocateAsync(string assetId)
-    {
-        if (Volatile.Read(ref _disposed) != 0)
-        {
-            return;
-        }
-
-        await _subscriptions.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            if (ShardOf(assetId) is not { } from)
-            {
-                return;
-            }
-
-            var to = ShardWithRoom(except: from) ?? await OpenShardAsync(CancellationToken.None).ConfigureAwait(false);
-            ShardingLog.Relocated(_logger, assetId, from.Id, to.Id);
-            lock (_byAsset)
-            {
-                _byAsset[assetId] = to;
-            }
-
-            await from.RemoveAsync([assetId], CancellationToken.None).ConfigureAwait(false);
-            await to.AddAsync([assetId], [], CancellationToken.None).ConfigureAwait(false);
-        }
-        finally
-        {
-            _subscriptions.Release();
-        }
-    }
-
-    /// <summary>Routes the resync scheduler's calls to the shard that carries each token.</summary>
-    private sealed class Router(Streamer streamer) : IResyncTarget
-    {
-        public BookView? GetOrderBook(string assetId) => streamer.GetOrderBook(assetId);
-
-        public void ApplyRestSnapshot(BookEvent snapshot) => streamer.ShardOf(snapshot.AssetId)?.ApplyRestSnapshot(snapshot);
-
-        public void Resubscribe(string assetId) => streamer.ShardOf(assetId)?.Resubscribe(assetId);
     }
 }

@@ -17,8 +17,7 @@ public sealed class MarketShardTests
     public async Task OnFrame_ManyFramesDroppedBeforeTheLoopRuns_ResyncsEachBookOnce()
     {
         var ct = TestContext.Current.CancellationToken;
-        var resyncs = new Signals<string>();
-        await using var rig = ShardRig.Create(new StreamerConfig { ShardQueueCapacity = 1 }, resyncs.Add, new ConcurrentDictionary<string, int>());
+        await using var rig = ShardRig.Create(queueCapacity: 1, HashPolicy.Verify);
         await rig.Shard.AddAsync(["A", "B"], [], ct);
 
         // The loop has not started, so the queue is full (its wake-up) and every frame is dropped.
@@ -34,7 +33,7 @@ public sealed class MarketShardTests
         await rig.ReadUntilSnapshotAsync(seen, SnapshotSource.Rest);
 
         Assert.Equal(5, rig.Shard.Health.DroppedFrames);
-        Assert.Equal(["A", "B"], resyncs.Items.Order(StringComparer.Ordinal));
+        Assert.Equal(["A", "B"], rig.Owner.Resyncs.Items.Order(StringComparer.Ordinal));
         Assert.Equal(2, seen.Count(e => e is ResyncRequested));
     }
 
@@ -42,9 +41,8 @@ public sealed class MarketShardTests
     public async Task ApplyRestSnapshot_ResyncAnswerNewerThanASyncedBook_IsNoStaleStrike()
     {
         var ct = TestContext.Current.CancellationToken;
-        var strikes = new ConcurrentDictionary<string, int>();
         // Hashes off: the frames below carry made-up hashes; what is tested is how a REST book is taken.
-        await using var rig = ShardRig.Create(new StreamerConfig { HashPolicy = HashPolicy.Off }, _ => { }, strikes);
+        await using var rig = ShardRig.Create(queueCapacity: 100, HashPolicy.Off);
         await rig.Shard.AddAsync(["A"], [], ct);
         await rig.Shard.StartAsync(ct);
         rig.Shard.OnFrame("""{"event_type":"book","asset_id":"A","market":"m","bids":[{"price":"0.4","size":"10"}],"asks":[{"price":"0.6","size":"10"}],"timestamp":"1000","hash":"0000000000000000000000000000000000000000"}"""u8, 1, 1);
@@ -65,22 +63,23 @@ public sealed class MarketShardTests
         await rig.ReadUntilSnapshotAsync(seen, SnapshotSource.Rest);
 
         Assert.DoesNotContain(seen, e => e is BookStateChanged { NewState: BookTrustState.Stale });
-        Assert.Empty(strikes);
+        Assert.Empty(rig.Owner.Strikes);
         var book = rig.Shard.Engine.GetOrderBook("A")!;
         Assert.Equal((2_000L, BookTrustState.Synced), (book.Summary.Timestamp!.Value, book.State));
     }
 
     /// <summary>A shard with its bus, metrics and one subscriber; nothing listens on port 1, so every frame comes from the test.</summary>
-    private sealed record ShardRig(Streamer Streamer, EventBus Bus, StreamerMetrics Metrics, MarketShard Shard, EventSubscriber Events) : IAsyncDisposable
+    private sealed record ShardRig(EventBus Bus, StreamerMetrics Metrics, RecordingOwner Owner, MarketShard Shard, EventSubscriber Events) : IAsyncDisposable
     {
-        public static ShardRig Create(StreamerConfig config, Action<string> resyncRequested, ConcurrentDictionary<string, int> staleStrikes)
+        public static ShardRig Create(int queueCapacity, HashPolicy hashPolicy)
         {
-            var streamer = new Streamer(config);
             var bus = new EventBus();
-            var metrics = new StreamerMetrics(streamer, bus);
+            var owner = new RecordingOwner();
+            var metrics = new StreamerMetrics(() => default, () => 0, () => 0, owner, bus);
             var ws = new WsConfig { Url = new Uri("ws://127.0.0.1:1/ws/market") };
-            var shard = new MarketShard(0, config, ws, bus, resyncRequested, _ => { }, _ => Task.CompletedTask, staleStrikes, new MarketEventGate(), metrics, NullLoggerFactory.Instance);
-            return new ShardRig(streamer, bus, metrics, shard, bus.Subscribe());
+            var settings = new ShardSettings(ws, BookEngineOptions.Default with { HashPolicy = hashPolicy }, queueCapacity, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(5), Recorder: null, TimeProvider.System);
+            var shard = new MarketShard(0, settings, bus, owner, new VenueEventTranslator(new MarketEventGate(), userChannel: false), metrics, NullLoggerFactory.Instance);
+            return new ShardRig(bus, metrics, owner, shard, bus.Subscribe());
         }
 
         /// <summary>Reads into <paramref name="seen"/> until a snapshot from <paramref name="source"/> is among it.</summary>
@@ -103,7 +102,32 @@ public sealed class MarketShardTests
             await Shard.DisposeAsync();
             Metrics.Dispose();
             await Bus.DisposeAsync();
-            await Streamer.DisposeAsync();
         }
+    }
+
+    /// <summary>An owner that records what the shard asks of it.</summary>
+    private sealed class RecordingOwner : IShardOwner, IOrderBookSource
+    {
+        public Signals<string> Resyncs { get; } = new();
+
+        public ConcurrentDictionary<string, int> Strikes { get; } = new(StringComparer.Ordinal);
+
+        public void RequestResync(string assetId) => Resyncs.Add(assetId);
+
+        public void RequestWitness(string assetId)
+        {
+        }
+
+        public void RequestRelocation(string assetId)
+        {
+        }
+
+        public int AddStaleStrike(string assetId) => Strikes.AddOrUpdate(assetId, 1, static (_, count) => count + 1);
+
+        public void ClearStaleStrikes(string assetId) => Strikes.TryRemove(assetId, out _);
+
+        public BookView? GetOrderBook(string assetId) => null;
+
+        public IReadOnlyList<BookView> GetAllOrderBooks() => [];
     }
 }

@@ -93,7 +93,7 @@ internal static class AuthCommand
                 var hostUri = result.GetResult(host) is { Implicit: false } || stored.Host is null
                     ? result.GetRequiredValue(host)
                     : new Uri(stored.Host);
-                using var client = CredentialStore.CreateClient(stored, new ClobClientOptions { Host = hostUri, AllowInsecureTransport = result.GetValue(CommonOptions.Insecure) });
+                using var client = ClobClient.FromStored(stored, new ClobClientOptions { Host = hostUri, AllowInsecureTransport = result.GetValue(CommonOptions.Insecure) });
                 var keys = await client.GetApiKeysAsync(cancellationToken).ConfigureAwait(false);
                 await configuration.Output.WriteLineAsync($"ok: {stored.Address} is authenticated at {hostUri} ({keys.Count} API key(s)).").ConfigureAwait(false);
                 return ExitCodes.Ok;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using PolyStream.Rest;
 
 namespace PolyStream.Auth;
 
@@ -84,29 +83,5 @@ public sealed class CredentialStore
         }
 
         File.Move(temporary, FilePath, overwrite: true);
-    }
-
-    /// <summary>Creates a client that signs with the stored credentials (the stored private key too, if any).</summary>
-    /// <param name="options">Client options; the host defaults to the one the key was issued by.</param>
-    /// <param name="httpClient">An HTTP client to use, or <see langword="null"/>.</param>
-    /// <exception cref="CredentialFileException">No usable credentials are stored.</exception>
-    public ClobClient CreateAuthenticatedClient(ClobClientOptions? options = null, HttpClient? httpClient = null) =>
-        CreateClient(Load(), options, httpClient);
-
-    /// <summary>Creates a client that signs with credentials already loaded (the private key too, if any).</summary>
-    /// <param name="stored">The credentials, as <see cref="Load"/> returned them.</param>
-    /// <param name="options">Client options; the host defaults to the one the key was issued by.</param>
-    /// <param name="httpClient">An HTTP client to use, or <see langword="null"/>.</param>
-    public static ClobClient CreateClient(StoredCredentials stored, ClobClientOptions? options = null, HttpClient? httpClient = null)
-    {
-        ArgumentNullException.ThrowIfNull(stored);
-        options ??= stored.Host is { } host ? new ClobClientOptions { Host = new Uri(host) } : new ClobClientOptions();
-        var credentials = new ClobCredentials
-        {
-            Address = stored.Address,
-            Api = stored.Api,
-            Signer = stored.PrivateKey is null ? null : Secp256k1Key.FromHex(stored.PrivateKey),
-        };
-        return new ClobClient(options, credentials, httpClient);
     }
 }

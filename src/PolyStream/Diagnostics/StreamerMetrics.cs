@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using PolyStream.Bus;
+using PolyStream.Events;
 
 namespace PolyStream.Diagnostics;
 
@@ -16,21 +17,27 @@ internal sealed class StreamerMetrics : IDisposable
     private readonly Meter _meter = new(MeterName, typeof(StreamerMetrics).Assembly.GetName().Version?.ToString(3));
     private readonly Histogram<double> _frameLatency;
 
-    public StreamerMetrics(Streamer streamer, EventBus bus)
+    /// <summary>Creates the instruments, each observing what a component already counts.</summary>
+    /// <param name="totals">Every connection's counts added up.</param>
+    /// <param name="resyncsAccepted">REST snapshots accepted so far.</param>
+    /// <param name="restBudgetLeft">REST resync calls left in the current window.</param>
+    /// <param name="books">Every book, for the books-by-state gauge.</param>
+    /// <param name="bus">The event bus, for published and dropped events.</param>
+    public StreamerMetrics(Func<StreamerTotals> totals, Func<long> resyncsAccepted, Func<double> restBudgetLeft, IOrderBookSource books, EventBus bus)
     {
         _frameLatency = _meter.CreateHistogram<double>("frame.latency", "ms", "From a frame's receipt to the end of its processing (queueing included).");
-        _meter.CreateObservableCounter("frames", () => streamer.Totals.Frames, description: "Frames received on market connections.");
-        _meter.CreateObservableCounter("frames.dropped", () => streamer.Totals.DroppedFrames, description: "Frames dropped because a shard's queue was full.");
-        _meter.CreateObservableCounter("parse_failures", () => streamer.Totals.ParseFailures, description: "Frames that could not be parsed.");
-        _meter.CreateObservableCounter("hash.checks", () => streamer.Totals.HashesChecked, description: "Book hashes checked.");
-        _meter.CreateObservableCounter("hash.mismatches", () => streamer.Totals.HashMismatches, description: "Book hashes that did not match.");
-        _meter.CreateObservableCounter("reconnects", () => streamer.Totals.Reconnects, description: "Market connections re-established.");
-        _meter.CreateObservableCounter("resyncs", () => streamer.ResyncCounts.Accepted, description: "REST snapshots accepted to re-base books.");
+        _meter.CreateObservableCounter("frames", () => totals().Frames, description: "Frames received on market connections.");
+        _meter.CreateObservableCounter("frames.dropped", () => totals().DroppedFrames, description: "Frames dropped because a shard's queue was full.");
+        _meter.CreateObservableCounter("parse_failures", () => totals().ParseFailures, description: "Frames that could not be parsed.");
+        _meter.CreateObservableCounter("hash.checks", () => totals().HashesChecked, description: "Book hashes checked.");
+        _meter.CreateObservableCounter("hash.mismatches", () => totals().HashMismatches, description: "Book hashes that did not match.");
+        _meter.CreateObservableCounter("reconnects", () => totals().Reconnects, description: "Market connections re-established.");
+        _meter.CreateObservableCounter("resyncs", resyncsAccepted, description: "REST snapshots accepted to re-base books.");
         _meter.CreateObservableCounter("events", () => bus.PublishedCount, description: "Events published to subscribers.");
         _meter.CreateObservableCounter("subscriber.dropped", () => bus.Subscribers.Sum(s => s.Counts.Dropped), description: "Events subscribers lost to their overflow policy.");
-        _meter.CreateObservableGauge("books", () => BooksByState(streamer), description: "Books by trust state.");
-        _meter.CreateObservableGauge("shards.up", () => streamer.Totals.ShardsUp, description: "Market connections subscribed and flowing.");
-        _meter.CreateObservableGauge("rest.budget", () => streamer.RestBudgetLeft, description: "REST resync calls left in the current window.");
+        _meter.CreateObservableGauge("books", () => BooksByState(books), description: "Books by trust state.");
+        _meter.CreateObservableGauge("shards.up", () => totals().ShardsUp, description: "Market connections subscribed and flowing.");
+        _meter.CreateObservableGauge("rest.budget", restBudgetLeft, description: "REST resync calls left in the current window.");
     }
 
     /// <summary>Records how long a frame received at <paramref name="receivedAt"/> waited and was processed; a no-op (not even a clock read) unless a listener is attached.</summary>
@@ -44,8 +51,8 @@ internal sealed class StreamerMetrics : IDisposable
 
     public void Dispose() => _meter.Dispose();
 
-    private static IEnumerable<Measurement<int>> BooksByState(Streamer streamer) =>
-        streamer.GetAllOrderBooks()
+    private static IEnumerable<Measurement<int>> BooksByState(IOrderBookSource books) =>
+        books.GetAllOrderBooks()
             .GroupBy(b => b.State)
             .Select(g => new Measurement<int>(g.Count(), new KeyValuePair<string, object?>("state", g.Key.ToString())));
 }

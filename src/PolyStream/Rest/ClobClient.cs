@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using PolyStream.Auth;
 using PolyStream.Protocol;
 
 namespace PolyStream.Rest;
@@ -26,6 +27,23 @@ public sealed partial class ClobClient : IDisposable
         _options = options ?? new ClobClientOptions();
         Credentials = credentials;
         _transport = new RestTransport(_options.Host, _options, RateLimits.Clob(_options.TimeProvider), httpClient);
+    }
+
+    /// <summary>Creates a client that signs with stored credentials (the stored private key too, if any).</summary>
+    /// <param name="stored">The credentials, as <see cref="CredentialStore.Load"/> returned them.</param>
+    /// <param name="options">Client options; the host defaults to the one the key was issued by.</param>
+    /// <param name="httpClient">An HTTP client to use, or <see langword="null"/>.</param>
+    public static ClobClient FromStored(StoredCredentials stored, ClobClientOptions? options = null, HttpClient? httpClient = null)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        options ??= stored.Host is { } host ? new ClobClientOptions { Host = new Uri(host) } : new ClobClientOptions();
+        var credentials = new ClobCredentials
+        {
+            Address = stored.Address,
+            Api = stored.Api,
+            Signer = stored.PrivateKey is null ? null : Secp256k1Key.FromHex(stored.PrivateKey),
+        };
+        return new ClobClient(options, credentials, httpClient);
     }
 
     /// <summary>The credentials authenticated calls use, if any.</summary>

@@ -6,7 +6,6 @@ using PolyStream.Bus;
 using PolyStream.Connections;
 using PolyStream.Diagnostics;
 using PolyStream.Engine;
-using PolyStream.Events;
 using PolyStream.Protocol;
 using PolyStream.Recording;
 
@@ -23,8 +22,10 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
     private const int MaxPooledFrameBytes = 64 * 1024;
     private const int PooledFramesPerSize = 1024;
 
-    private readonly StreamerConfig _config;
+    private readonly ShardSettings _settings;
     private readonly BookEngine _engine;
+    private readonly StaleBookMonitor _staleBooks;
+    private readonly IShardOwner _owner;
     private readonly WsClient _client;
     private readonly Channel<ShardFrame> _frames;
 
@@ -35,45 +36,38 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly StreamerMetrics _metrics;
-    private readonly Func<string, Task> _relocate;
-
-    // Shared by every shard of the streamer: a book moved to another connection keeps its count there.
-    private readonly ConcurrentDictionary<string, int> _staleStrikes;
-
-    // Books tracked but not yet based by the feed, with when they were (last) asked for: a venue that never
-    // sends an asset's first snapshot must not leave it Unsynced forever. Touched only by the writer loop.
-    private readonly Dictionary<string, long> _firstSnapshotDue = new(StringComparer.Ordinal);
-
-    // Synced books a REST witness was asked for, until it comes. Only a witness may prove a book stale: a resync
-    // answer is newer than a book whose frames still wait in the queue, and counting it as a strike would turn a
-    // backlog into resubscribes, relocations and recycled connections. Touched only by the writer loop.
-    private readonly HashSet<string> _witnessesDue = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly HashSet<string> _assets = new(StringComparer.Ordinal);
     private Task? _loop;
     private ITimer? _wakeTimer;
     private long _connectionId;
     private long _droppedFrames;
-    private long _lastStaleCheck;
     private int _overflowPosted;
     private int _disposed;
 
-    public MarketShard(int id, StreamerConfig config, WsConfig ws, EventBus bus, Action<string> resyncRequested, Action<string> witnessRequested, Func<string, Task> relocate, ConcurrentDictionary<string, int> staleStrikes, MarketEventGate marketEvents, StreamerMetrics metrics, ILoggerFactory loggers)
+    /// <summary>Creates a shard; it connects on <see cref="StartAsync"/>.</summary>
+    /// <param name="id">The shard's index within its set.</param>
+    /// <param name="settings">The connection, engine and staleness settings.</param>
+    /// <param name="sink">Where the engine's events go (the streamer's bus).</param>
+    /// <param name="owner">The set that owns this shard: resyncs, witnesses, relocations and strike counts go there.</param>
+    /// <param name="translator">Translates listings and resolutions, shared by every shard of the set.</param>
+    /// <param name="metrics">Where frame latency is recorded.</param>
+    /// <param name="loggers">Where the shard, its engine and its connection log.</param>
+    public MarketShard(int id, ShardSettings settings, IEventSink sink, IShardOwner owner, VenueEventTranslator translator, StreamerMetrics metrics, ILoggerFactory loggers)
     {
-        _staleStrikes = staleStrikes;
-        _relocate = relocate;
-        _metrics = metrics;
         Id = id;
-        _config = config;
-        _time = config.TimeProvider;
+        _settings = settings;
+        _owner = owner;
+        _metrics = metrics;
+        _time = settings.Time;
         _logger = loggers.CreateLogger<MarketShard>();
-        WitnessRequested = witnessRequested;
-        _engine = new BookEngine(bus, BookEngineOptions.Default with { AutoSyncOnHashMismatch = config.AutoSyncOnHashMismatch, HashPolicy = config.HashPolicy }, _time, resyncRequested, loggers.CreateLogger<BookEngine>())
+        _engine = new BookEngine(sink, settings.Engine, _time, owner.RequestResync, loggers.CreateLogger<BookEngine>())
         {
-            Translator = new VenueEventTranslator(marketEvents, userChannel: false),
+            Translator = translator,
         };
-        _client = new WsClient(ws, this, loggers.CreateLogger<WsClient>());
-        _frames = Channel.CreateBounded<ShardFrame>(new BoundedChannelOptions(config.ShardQueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        _staleBooks = new StaleBookMonitor(id, _engine, owner, settings.StaleAfter, _time, _logger);
+        _client = new WsClient(settings.Ws, this, loggers.CreateLogger<WsClient>());
+        _frames = Channel.CreateBounded<ShardFrame>(new BoundedChannelOptions(settings.QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     }
 
     /// <summary>The shard's index within the streamer.</summary>
@@ -103,8 +97,6 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
         Books = _engine.Counts,
         DroppedFrames = Interlocked.Read(ref _droppedFrames),
     };
-
-    private Action<string> WitnessRequested { get; }
 
     public async ValueTask StartAsync(CancellationToken cancellationToken)
     {
@@ -153,7 +145,7 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
     public void OnFrame(ReadOnlySpan<byte> frame, long receivedAtTimestamp, long connectionId)
     {
         // The exact bytes, before any parsing, so a recording can be re-verified by any later version.
-        _config.Recorder?.Append(frame, _time.GetUtcNow().ToUnixTimeMilliseconds() * 1000, (ushort)Id);
+        _settings.Recorder?.Append(frame, _time.GetUtcNow().ToUnixTimeMilliseconds() * 1000, (ushort)Id);
 
         var buffer = _buffers.Rent(frame.Length);
         frame.CopyTo(buffer);
@@ -216,13 +208,12 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
     private async Task RunAsync(CancellationToken cancellationToken)
     {
         var reader = _frames.Reader;
-        _lastStaleCheck = _time.GetTimestamp();
         try
         {
             while (true)
             {
-                var wait = _engine.TimeUntilNextTimeout ?? _config.StaleCheckInterval;
-                _wakeTimer!.Change(wait < _config.StaleCheckInterval ? wait : _config.StaleCheckInterval, Timeout.InfiniteTimeSpan);
+                var wait = _engine.TimeUntilNextTimeout ?? _settings.StaleCheckInterval;
+                _wakeTimer!.Change(wait < _settings.StaleCheckInterval ? wait : _settings.StaleCheckInterval, Timeout.InfiniteTimeSpan);
                 if (!await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
                 {
                     return;
@@ -246,7 +237,7 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
                 }
 
                 _engine.CheckTimeouts();
-                CheckStaleness();
+                _staleBooks.Check();
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -281,7 +272,7 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
                 foreach (var asset in track.Assets)
                 {
                     _engine.Track(asset);
-                    _firstSnapshotDue[asset] = _time.GetTimestamp();
+                    _staleBooks.Tracked(asset);
                 }
 
                 break;
@@ -292,13 +283,12 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
                 foreach (var asset in untrack.Assets)
                 {
                     _engine.Untrack(asset);
-                    _firstSnapshotDue.Remove(asset);
-                    _witnessesDue.Remove(asset);
+                    _staleBooks.Untracked(asset);
                 }
 
                 break;
             case ShardWork.RestSnapshot rest:
-                await RedriveAsync(rest.Snapshot.AssetId, ApplyWitness(rest.Snapshot)).ConfigureAwait(false);
+                await RedriveAsync(rest.Snapshot.AssetId, _staleBooks.OnRestSnapshot(rest.Snapshot)).ConfigureAwait(false);
                 break;
             case ShardWork.Resubscribe resubscribe:
                 await ResubscribeAsync(resubscribe.AssetId).ConfigureAwait(false);
@@ -314,89 +304,21 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// A REST book arrived: a resync answer, or a witness for a quiet book. A witness newer than a
-    /// synced book proves the book went stale: it is marked so and re-based, and the count of
-    /// consecutive stale findings is returned for the caller to redrive it (0 when not stale). A
-    /// witness no newer than a synced book agrees with it and changes nothing. Anything else is
-    /// the engine's to apply or refuse.
-    /// </summary>
-    private int ApplyWitness(BookEvent snapshot)
+    /// <summary>Drives a book found stale back to fresh data: on this connection, or by asking the owner to move it.</summary>
+    private async ValueTask RedriveAsync(string assetId, StaleAction action)
     {
-        var now = _time.GetTimestamp();
-        var view = _engine.GetOrderBook(snapshot.AssetId);
-        if (_witnessesDue.Remove(snapshot.AssetId) && view is { State: BookTrustState.Synced, Summary.Timestamp: { } ours })
+        switch (action)
         {
-            if (snapshot.Timestamp is not { } theirs || theirs <= ours)
-            {
-                _staleStrikes.TryRemove(snapshot.AssetId, out _);
-                return 0;
-            }
-
-            _engine.MarkStale(snapshot.AssetId, now);
-            var strikes = _staleStrikes.AddOrUpdate(snapshot.AssetId, 1, static (_, count) => count + 1);
-            ShardingLog.StaleBook(_logger, snapshot.AssetId, Id, strikes);
-            _engine.ApplyRestSnapshot(snapshot, now);
-            return strikes;
-        }
-
-        _engine.ApplyRestSnapshot(snapshot, now);
-        return 0;
-    }
-
-    /// <summary>
-    /// Redrives a stale book, harder each time it is found stale again: resubscribe it; then move it
-    /// to another connection; then recycle the connection it is on (every book on it re-bases).
-    /// </summary>
-    private async ValueTask RedriveAsync(string assetId, int strikes)
-    {
-        switch (strikes)
-        {
-            case 0:
-                return;
-            case 1:
+            case StaleAction.Resubscribe:
                 await ResubscribeAsync(assetId).ConfigureAwait(false);
                 break;
-            case 2:
-                await _relocate(assetId).ConfigureAwait(false);
+            case StaleAction.Relocate:
+                _owner.RequestRelocation(assetId);
                 break;
-            default:
-                _staleStrikes.TryRemove(assetId, out _);
+            case StaleAction.RecycleConnection:
                 ShardingLog.Recycling(_logger, Id, assetId);
                 _client.Recycle();
                 break;
-        }
-    }
-
-    /// <summary>
-    /// Asks for a REST witness of every synced book that has been silent past the threshold, and of every
-    /// book still waiting for its first snapshot that long (the witness then bases it), at most once per threshold.
-    /// </summary>
-    private void CheckStaleness()
-    {
-        var now = _time.GetTimestamp();
-        if (_time.GetElapsedTime(_lastStaleCheck, now) < _config.StaleAfter)
-        {
-            return;
-        }
-
-        _lastStaleCheck = now;
-        foreach (var view in _engine.GetAllOrderBooks())
-        {
-            if (view.State == BookTrustState.Synced)
-            {
-                _firstSnapshotDue.Remove(view.AssetId);
-                if (_time.GetElapsedTime(view.ReceiveTimestamp, now) >= _config.StaleAfter)
-                {
-                    _witnessesDue.Add(view.AssetId);
-                    WitnessRequested(view.AssetId);
-                }
-            }
-            else if (_firstSnapshotDue.TryGetValue(view.AssetId, out var since) && _time.GetElapsedTime(since, now) >= _config.StaleAfter)
-            {
-                _firstSnapshotDue[view.AssetId] = now;
-                WitnessRequested(view.AssetId);
-            }
         }
     }
 

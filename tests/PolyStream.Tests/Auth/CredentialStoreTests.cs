@@ -1,4 +1,5 @@
 using PolyStream.Auth;
+using PolyStream.Rest;
 
 namespace PolyStream.Tests.Auth;
 
@@ -78,12 +79,12 @@ public sealed class CredentialStoreTests : IDisposable
     }
 
     [Fact]
-    public void CreateAuthenticatedClient_StoredKey_SignsWithIt()
+    public void FromStored_StoredKey_SignsWithIt()
     {
         var store = new CredentialStore(DataPaths.Under(_root));
         store.Save(Sample(PrivateKey));
 
-        using var client = store.CreateAuthenticatedClient();
+        using var client = ClobClient.FromStored(store.Load());
 
         Assert.Equal("0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266", client.Credentials!.Signer!.Address);
         Assert.Equal(Sample().Api, client.Credentials.Api);

@@ -1,6 +1,6 @@
 using PolyStream.Connections;
 
-namespace PolyStream.Sharding;
+namespace PolyStream.Diagnostics;
 
 /// <summary>The counts of every market connection of a <see cref="Streamer"/> added up, read once from <see cref="Streamer.Shards"/>.</summary>
 /// <param name="Shards">Market connections.</param>

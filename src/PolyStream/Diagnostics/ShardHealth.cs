@@ -1,7 +1,7 @@
 using PolyStream.Connections;
 using PolyStream.Engine;
 
-namespace PolyStream.Sharding;
+namespace PolyStream.Diagnostics;
 
 /// <summary>One connection shard's health: its socket, its books, and frames it had to drop.</summary>
 public sealed record ShardHealth

@@ -1,0 +1,311 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using PolyStream.Bus;
+using PolyStream.Diagnostics;
+using PolyStream.Engine;
+using PolyStream.Events;
+using PolyStream.Protocol;
+using PolyStream.Recording;
+using PolyStream.Rest;
+using PolyStream.Resync;
+
+namespace PolyStream.Sharding;
+
+/// <summary>
+/// The market connections of a streamer and what spans them: which shard carries which asset, opening
+/// connections no faster than the connect budget, moving a book that keeps going stale, the consecutive
+/// stale findings of each book, and routing REST resyncs to the shard that owns each book.
+/// </summary>
+/// <remarks>
+/// Placement (subscribe, unsubscribe, relocation) is serialised by one lock held only here; shards never
+/// wait on it: a relocation a shard asks for is queued and done by this set's own loop.
+/// </remarks>
+internal sealed class ShardSet : IShardOwner, IResyncTarget, IAsyncDisposable
+{
+    private readonly ShardSettings _settings;
+    private readonly int _maxAssetsPerConnection;
+    private readonly TimeSpan _connectInterval;
+    private readonly IEventSink _sink;
+    private readonly StreamerMetrics _metrics;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
+    private readonly ResyncScheduler _resync;
+    private readonly SemaphoreSlim _placement = new(1, 1);
+    private readonly List<MarketShard> _shards = [];
+    private readonly Dictionary<string, MarketShard> _byAsset = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _staleStrikes = new(StringComparer.Ordinal);
+    private readonly Channel<string> _relocations = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _stopping = new();
+
+    // One gate for every connection: the venue sends each market lifecycle event to several of them.
+    private readonly VenueEventTranslator _translator = new(new MarketEventGate(), userChannel: false);
+    private readonly Task _relocationLoop;
+    private long _lastConnect;
+    private int _disposed;
+
+    /// <summary>Creates an empty set; shards open as assets are added.</summary>
+    /// <param name="settings">Every shard's settings.</param>
+    /// <param name="maxAssetsPerConnection">The most assets on one connection.</param>
+    /// <param name="connectInterval">The least time between opening two connections.</param>
+    /// <param name="resync">The REST budget and batching of resyncs.</param>
+    /// <param name="rest">The REST client resyncs and witnesses are fetched with.</param>
+    /// <param name="sink">Where every shard's events go (the streamer's bus).</param>
+    /// <param name="metrics">Where frame latency is recorded.</param>
+    /// <param name="loggers">Where the set and its shards log.</param>
+    public ShardSet(ShardSettings settings, int maxAssetsPerConnection, TimeSpan connectInterval, ResyncOptions resync, ClobClient rest, IEventSink sink, StreamerMetrics metrics, ILoggerFactory loggers)
+    {
+        _settings = settings;
+        _maxAssetsPerConnection = maxAssetsPerConnection;
+        _connectInterval = connectInterval;
+        _sink = sink;
+        _metrics = metrics;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger<ShardSet>();
+
+        // The ghost guard trusts the WebSocket's top only while it is fresher than the staleness threshold.
+        _resync = new ResyncScheduler(rest, this, settings.StaleAfter, resync, settings.Time, loggers.CreateLogger<ResyncScheduler>());
+        _resync.Start();
+        _relocationLoop = RelocateLoopAsync(_stopping.Token);
+    }
+
+    /// <summary>The health of every shard.</summary>
+    public IReadOnlyList<ShardHealth> Health
+    {
+        get
+        {
+            lock (_shards)
+            {
+                return [.. _shards.Select(s => s.Health)];
+            }
+        }
+    }
+
+    /// <summary>Assets carried now.</summary>
+    public int AssetCount
+    {
+        get
+        {
+            lock (_byAsset)
+            {
+                return _byAsset.Count;
+            }
+        }
+    }
+
+    /// <summary>What the REST resync has done so far.</summary>
+    public ResyncCounts ResyncCounts => _resync.Counts;
+
+    /// <summary>REST resync calls left in the budget now.</summary>
+    public double RestBudgetLeft => _resync.BudgetLeft;
+
+    /// <inheritdoc />
+    public BookView? GetOrderBook(string assetId) => ShardOf(assetId)?.Engine.GetOrderBook(assetId);
+
+    /// <summary>The latest view of every book of every shard.</summary>
+    public IReadOnlyList<BookView> GetAllOrderBooks()
+    {
+        lock (_shards)
+        {
+            return [.. _shards.SelectMany(s => s.Engine.GetAllOrderBooks())];
+        }
+    }
+
+    /// <summary>
+    /// Places assets not yet carried: shards with room fill up to the per-connection limit, then new ones
+    /// open, paced by the connect interval. Each asset found in <paramref name="restore"/> starts from its saved book.
+    /// </summary>
+    public async ValueTask AddAsync(IEnumerable<string> assetIds, IReadOnlyDictionary<string, BookCheckpoint> restore, CancellationToken cancellationToken)
+    {
+        await _placement.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var fresh = new Queue<string>(assetIds.Distinct(StringComparer.Ordinal).Where(a => ShardOf(a) is null));
+            while (fresh.Count > 0)
+            {
+                var shard = ShardWithRoom() ?? await OpenShardAsync(cancellationToken).ConfigureAwait(false);
+                var room = _maxAssetsPerConnection - shard.AssetCount;
+                var chunk = new List<string>(Math.Min(room, fresh.Count));
+                while (chunk.Count < room && fresh.TryDequeue(out var asset))
+                {
+                    chunk.Add(asset);
+                }
+
+                Assign(chunk, shard);
+                await shard.AddAsync(chunk, [.. chunk.Select(restore.GetValueOrDefault).OfType<BookCheckpoint>()], cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _placement.Release();
+        }
+    }
+
+    /// <summary>Stops carrying assets; their books are dropped, and so are their stale findings.</summary>
+    public async ValueTask RemoveAsync(IEnumerable<string> assetIds, CancellationToken cancellationToken)
+    {
+        await _placement.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            List<IGrouping<MarketShard, string>> groups;
+            lock (_byAsset)
+            {
+                groups = [.. assetIds.Where(_byAsset.ContainsKey).GroupBy(a => _byAsset[a])];
+                foreach (var asset in groups.SelectMany(g => g))
+                {
+                    _byAsset.Remove(asset);
+                    _staleStrikes.TryRemove(asset, out _);
+                }
+            }
+
+            foreach (var group in groups)
+            {
+                await group.Key.RemoveAsync([.. group], cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _placement.Release();
+        }
+    }
+
+    /// <summary>The index of the shard that carries an asset, or -1.</summary>
+    public int ShardIndexOf(string assetId) => ShardOf(assetId)?.Id ?? -1;
+
+    /// <inheritdoc />
+    public void RequestResync(string assetId) => _resync.Request(assetId, urgent: true);
+
+    /// <inheritdoc />
+    public void RequestWitness(string assetId) => _resync.Request(assetId);
+
+    /// <inheritdoc />
+    public void RequestRelocation(string assetId) => _relocations.Writer.TryWrite(assetId);
+
+    /// <inheritdoc />
+    public int AddStaleStrike(string assetId) => _staleStrikes.AddOrUpdate(assetId, 1, static (_, count) => count + 1);
+
+    /// <inheritdoc />
+    public void ClearStaleStrikes(string assetId) => _staleStrikes.TryRemove(assetId, out _);
+
+    /// <inheritdoc />
+    void IResyncTarget.ApplyRestSnapshot(BookEvent snapshot) => ShardOf(snapshot.AssetId)?.ApplyRestSnapshot(snapshot);
+
+    /// <inheritdoc />
+    void IResyncTarget.Resubscribe(string assetId) => ShardOf(assetId)?.Resubscribe(assetId);
+
+    /// <summary>Stops the relocation loop, every shard, then the resync scheduler; safe to call twice.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _relocations.Writer.TryComplete();
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _relocationLoop.ConfigureAwait(false);
+
+        MarketShard[] shards;
+        lock (_shards)
+        {
+            shards = [.. _shards];
+        }
+
+        foreach (var shard in shards)
+        {
+            await shard.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await _resync.DisposeAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+        _placement.Dispose();
+    }
+
+    private MarketShard? ShardOf(string assetId)
+    {
+        lock (_byAsset)
+        {
+            return _byAsset.GetValueOrDefault(assetId);
+        }
+    }
+
+    private void Assign(IEnumerable<string> assetIds, MarketShard shard)
+    {
+        lock (_byAsset)
+        {
+            foreach (var asset in assetIds)
+            {
+                _byAsset[asset] = shard;
+            }
+        }
+    }
+
+    /// <summary>A shard below the per-connection limit, other than <paramref name="except"/>; <see langword="null"/> when all are full.</summary>
+    private MarketShard? ShardWithRoom(MarketShard? except = null)
+    {
+        lock (_shards)
+        {
+            return _shards.FirstOrDefault(s => s != except && s.AssetCount < _maxAssetsPerConnection);
+        }
+    }
+
+    private async Task<MarketShard> OpenShardAsync(CancellationToken cancellationToken)
+    {
+        // The connect budget: connections open no faster than one per interval.
+        var time = _settings.Time;
+        var wait = _connectInterval - time.GetElapsedTime(_lastConnect);
+        if (_lastConnect != 0 && wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+        }
+
+        _lastConnect = time.GetTimestamp();
+        MarketShard shard;
+        lock (_shards)
+        {
+            shard = new MarketShard(_shards.Count, _settings, _sink, this, _translator, _metrics, _loggers);
+            _shards.Add(shard);
+        }
+
+        await shard.StartAsync(cancellationToken).ConfigureAwait(false);
+        return shard;
+    }
+
+    /// <summary>Moves each book a shard asked to move to another connection (a new one if none has room), one at a time.</summary>
+    private async Task RelocateLoopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var assetId in _relocations.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await RelocateAsync(assetId, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Disposal.
+        }
+    }
+
+    private async Task RelocateAsync(string assetId, CancellationToken cancellationToken)
+    {
+        await _placement.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (ShardOf(assetId) is not { } from)
+            {
+                return;
+            }
+
+            var to = ShardWithRoom(except: from) ?? await OpenShardAsync(cancellationToken).ConfigureAwait(false);
+            ShardingLog.Relocated(_logger, assetId, from.Id, to.Id);
+            Assign([assetId], to);
+            await from.RemoveAsync([assetId], cancellationToken).ConfigureAwait(false);
+            await to.AddAsync([assetId], [], cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _placement.Release();
+        }
+    }
+}
