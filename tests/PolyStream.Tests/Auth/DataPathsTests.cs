@@ -1,6 +1,6 @@
 using PolyStream.Auth;
 
-namespace PolyStream.Tests;
+namespace PolyStream.Tests.Auth;
 
 public sealed class DataPathsTests
 {

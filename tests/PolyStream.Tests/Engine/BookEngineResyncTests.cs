@@ -3,14 +3,14 @@ using PolyStream.Engine;
 using PolyStream.Events;
 using PolyStream.Protocol;
 
-namespace PolyStream.Tests.Streaming;
+namespace PolyStream.Tests.Engine;
 
 /// <summary>Re-basing from REST snapshots, which may be older than the deltas received while waiting for them.</summary>
 public sealed class BookEngineResyncTests
 {
-    private static EngineHarness Resyncing(BookEngineOptions? options = null)
+    private static BookEngineHarness Resyncing(BookEngineOptions? options = null)
     {
-        var h = new EngineHarness(options, "A");
+        var h = new BookEngineHarness(options, "A");
         h.Venue.WithBook("A");
         h.Feed(h.Venue.BookFrame("A", 1000));
         h.Feed(h.Venue.ChangeFrame(1001, "A", Side.Buy, "0.45", "70", badHash: true));
@@ -73,7 +73,7 @@ public sealed class BookEngineResyncTests
     [Fact]
     public async Task ApplyRestSnapshot_FirstSnapshotAfterGatedDeltas_ReplaysTheNewerOnes()
     {
-        await using var h = new EngineHarness(null, "A");
+        await using var h = new BookEngineHarness(null, "A");
         h.Venue.WithBook("A");
         h.Feed(h.Venue.ChangeFrame(1001, "A", Side.Buy, "0.45", "70"));
         var rest = h.Venue.RestSnapshot("A", 1001);
@@ -90,7 +90,7 @@ public sealed class BookEngineResyncTests
     [Fact]
     public async Task ApplyRestSnapshot_CarriesMinOrderSizeAndNegRisk_IntoTheHashedBook()
     {
-        await using var h = new EngineHarness(null, "A");
+        await using var h = new BookEngineHarness(null, "A");
         h.Venue.WithBook("A");
         h.Venue["A"].MinOrderSize = ExactDecimal.Parse("15");
         h.Venue["A"].NegRisk = true;
@@ -123,7 +123,7 @@ public sealed class BookEngineResyncTests
     [Fact]
     public async Task ApplyRestSnapshot_OlderThanDeltasAppliedWhileSynced_IsNotTrusted()
     {
-        await using var h = new EngineHarness(null, "A");
+        await using var h = new BookEngineHarness(null, "A");
         h.Venue.WithBook("A");
         h.Feed(h.Venue.BookFrame("A", 1000));
         var old = h.Venue.RestSnapshot("A", 1000);
@@ -141,7 +141,7 @@ public sealed class BookEngineResyncTests
     [Fact]
     public async Task ApplyRestSnapshot_TakenBeforeATickSizeChange_IsNotTrusted()
     {
-        await using var h = new EngineHarness(null, "A");
+        await using var h = new BookEngineHarness(null, "A");
         h.Venue.WithBook("A");
         h.Feed(h.Venue.BookFrame("A", 1000));
         var before = h.Venue.RestSnapshot("A", 1000) with { TickSize = ExactDecimal.Parse("0.01") };

@@ -2,7 +2,7 @@ using System.Text;
 using PolyStream.Books;
 using PolyStream.Protocol;
 
-namespace PolyStream.Tests.Streaming;
+namespace PolyStream.Tests.TestSupport;
 
 /// <summary>
 /// The venue's side of a test: keeps the true books, and writes market-channel frames for them

@@ -1,7 +1,8 @@
 
 namespace PolyStream.Tests.Cli;
 
-public sealed class BenchCommandTests
+/// <summary><c>polystream bench</c>'s options and help, checked before anything starts.</summary>
+public sealed class BenchOptionsTests
 {
     [Theory]
     [InlineData("--rate", "0", "--rate must be a positive number of steps per second or 'max', not '0'")]

@@ -3,14 +3,14 @@ using PolyStream.Bus;
 using PolyStream.Engine;
 using PolyStream.Events;
 
-namespace PolyStream.Tests.Streaming;
+namespace PolyStream.Tests.TestSupport;
 
-/// <summary>A <see cref="BookEngine"/> wired to a bus, a fake clock and a <see cref="Streaming.Venue"/> that writes its frames.</summary>
-internal sealed class EngineHarness : IAsyncDisposable
+/// <summary>A <see cref="BookEngine"/> wired to a bus, a fake clock and a <see cref="TestSupport.Venue"/> that writes its frames.</summary>
+internal sealed class BookEngineHarness : IAsyncDisposable
 {
     private long _receiveTimestamp;
 
-    public EngineHarness(BookEngineOptions? options = null, params string[] tracked)
+    public BookEngineHarness(BookEngineOptions? options = null, params string[] tracked)
     {
         Events = Bus.Subscribe(new SubscriberOptions { Capacity = 100_000 });
         Engine = new BookEngine(Bus, options, Time, Resyncs.Add);

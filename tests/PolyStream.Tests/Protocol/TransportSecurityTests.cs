@@ -1,7 +1,7 @@
 using PolyStream.Protocol;
 using PolyStream.Rest;
 
-namespace PolyStream.Tests;
+namespace PolyStream.Tests.Protocol;
 
 public sealed class TransportSecurityTests
 {

@@ -1,13 +1,11 @@
 using CsCheck;
-using PolyStream.Bus;
 using PolyStream.Events;
 using PolyStream.Protocol;
-using static PolyStream.Tests.Streaming.TestEvents;
 
-namespace PolyStream.Tests.Streaming;
+namespace PolyStream.Tests.Engine;
 
-/// <summary>Random operation sequences against the invariants: a synced book equals the venue's; a subscriber's losses are exactly accounted for.</summary>
-public sealed class StreamingPropertyTests
+/// <summary>Random venue traffic against the invariant: a synced book equals the venue's.</summary>
+public sealed class BookEnginePropertyTests
 {
     private enum Op
     {
@@ -42,7 +40,7 @@ public sealed class StreamingPropertyTests
     {
         s_engineOp.Array[1, 80].Sample(operations =>
         {
-            var h = new EngineHarness(null, "A", "B");
+            var h = new BookEngineHarness(null, "A", "B");
             h.Venue.WithBook("A", "B");
             h.Feed(h.Venue.BookFrame("A", 1000));
             h.Feed(h.Venue.BookFrame("B", 1000));
@@ -132,7 +130,7 @@ public sealed class StreamingPropertyTests
         }, iter: 300);
     }
 
-    private static void AssertSyncedMeansEqual(EngineHarness h, string asset)
+    private static void AssertSyncedMeansEqual(BookEngineHarness h, string asset)
     {
         var view = h.View(asset);
         if (view.State != BookTrustState.Synced)
@@ -145,75 +143,5 @@ public sealed class StreamingPropertyTests
         Assert.Equal(venue.Asks.ToArray(), view.Summary.Asks.AsSpan().ToArray());
         Assert.Equal(venue.TickSize, view.Summary.TickSize);
         Assert.Equal(venue.LastTradePrice, view.Summary.LastTradePrice);
-    }
-
-    private static readonly Gen<(bool Publish, bool State, int Asset, int Reads)> s_busOp =
-        Gen.Select(Gen.Int[0, 2], Gen.Bool, Gen.Int[0, 3], Gen.Int[0, 4], (kind, state, asset, reads) => (kind > 0, state, asset, reads));
-
-    [Theory]
-    [InlineData(OverflowPolicy.DropOldest)]
-    [InlineData(OverflowPolicy.Conflate)]
-    public void EventSubscriber_RandomPublishesAndReads_EveryLossIsReportedExactly(OverflowPolicy policy)
-    {
-        Gen.Select(Gen.Int[1, 5], s_busOp.Array[1, 200]).Sample((capacity, operations) =>
-        {
-            var bus = new EventBus();
-            var subscriber = bus.Subscribe(new SubscriberOptions { Capacity = capacity, Overflow = policy });
-            var seen = new List<StreamEvent>();
-            var lastState = new Dictionary<string, long>();
-            long published = 0;
-            foreach (var (publish, state, asset, reads) in operations)
-            {
-                if (publish)
-                {
-                    var n = ++published;
-                    var assetId = $"asset-{asset}";
-                    bus.Publish(state ? State(assetId, n) : Quote(n, assetId));
-                    if (state)
-                    {
-                        lastState[assetId] = n;
-                    }
-                }
-                else
-                {
-                    for (var i = 0; i < reads && subscriber.TryRead(out var streamEvent); i++)
-                    {
-                        seen.Add(streamEvent);
-                    }
-                }
-            }
-
-            seen.AddRange(Drain(subscriber));
-            var counts = subscriber.Counts;
-            Assert.Equal(published, counts.Delivered + counts.Dropped);
-            Assert.Equal(counts.Dropped, seen.OfType<Lagged>().Sum(l => l.Count));
-
-            // Delivered events keep publishing order; under DropOldest a gap is exactly the Lagged count before it.
-            long previous = 0, lagged = 0;
-            foreach (var streamEvent in seen)
-            {
-                if (streamEvent is Lagged notice)
-                {
-                    // Losses after a notice was read but before the next event make a second notice.
-                    lagged += notice.Count;
-                    continue;
-                }
-
-                Assert.True(streamEvent.Seq > previous);
-                if (policy == OverflowPolicy.DropOldest)
-                {
-                    Assert.Equal(previous + 1 + lagged, streamEvent.Seq);
-                }
-
-                previous = streamEvent.Seq;
-                lagged = 0;
-            }
-
-            if (policy == OverflowPolicy.Conflate)
-            {
-                var delivered = seen.OfType<BookStateEvent>().GroupBy(e => e.AssetId!).ToDictionary(g => g.Key, g => g.Last().Seq);
-                Assert.Equal(lastState, delivered);
-            }
-        }, iter: 500);
     }
 }

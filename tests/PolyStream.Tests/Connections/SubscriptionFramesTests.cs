@@ -3,7 +3,7 @@ using System.Text.Json;
 using PolyStream.Auth;
 using PolyStream.Connections;
 
-namespace PolyStream.Tests.Streaming;
+namespace PolyStream.Tests.Connections;
 
 public sealed class SubscriptionFramesTests
 {

@@ -3,17 +3,17 @@ using PolyStream.Bus;
 using PolyStream.Engine;
 using PolyStream.Events;
 using PolyStream.Protocol;
-using static PolyStream.Tests.Streaming.TestEvents;
+using static PolyStream.Tests.TestSupport.TestEvents;
 
-namespace PolyStream.Tests.Streaming;
+namespace PolyStream.Tests.Engine;
 
 /// <summary>The engine and the bus together, and the bus under concurrent publishers.</summary>
-public sealed class StreamingPipelineTests
+public sealed class BookEnginePipelineTests
 {
     [Fact]
     public async Task Process_ConflatingSubscriber_EndsWithEveryBooksLatestView()
     {
-        await using var h = new EngineHarness(null, "A", "B");
+        await using var h = new BookEngineHarness(null, "A", "B");
         await using var ui = h.Bus.Subscribe(new SubscriberOptions { Capacity = 4, Overflow = OverflowPolicy.Conflate });
         h.Venue.WithBook("A", "B");
         h.Feed(h.Venue.BookFrame("A", 1000));
@@ -67,7 +67,7 @@ public sealed class StreamingPipelineTests
     [Fact]
     public async Task Untrack_TrackedAsset_StopsKeepingItsBook()
     {
-        await using var h = new EngineHarness(null, "A");
+        await using var h = new BookEngineHarness(null, "A");
         h.Venue.WithBook("A");
         h.Feed(h.Venue.BookFrame("A", 1000));
 
@@ -105,48 +105,6 @@ public sealed class StreamingPipelineTests
     }
 
     [Fact]
-    public async Task Publish_ConcurrentPublishersAndAReader_EveryEventIsDeliveredOrCountedInOrder()
-    {
-        var bus = new EventBus();
-        var subscriber = bus.Subscribe(new SubscriberOptions { Capacity = 64 });
-        var ct = TestContext.Current.CancellationToken;
-        var reader = Task.Run(
-            async () =>
-            {
-                var seen = new List<StreamEvent>();
-                await foreach (var streamEvent in subscriber.WithCancellation(ct))
-                {
-                    seen.Add(streamEvent);
-                }
-
-                return seen;
-            },
-            ct);
-        var publishers = new[] { "P1", "P2" }.Select(p => Task.Run(
-            () =>
-            {
-                for (var n = 1; n <= 50_000; n++)
-                {
-                    bus.Publish(Quote(n, p));
-                }
-            },
-            ct)).ToArray();
-
-        await Task.WhenAll(publishers).WaitAsync(WaitLimit, ct);
-        await bus.DisposeAsync();
-        var seen = await reader.WaitAsync(WaitLimit, ct);
-
-        var counts = subscriber.Counts;
-        Assert.Equal(100_000, counts.Delivered + counts.Dropped);
-        Assert.Equal(counts.Dropped, seen.OfType<Lagged>().Sum(l => l.Count));
-        foreach (var publisher in new[] { "P1", "P2" })
-        {
-            var sequence = seen.Where(e => e.AssetId == publisher).Select(e => e.Seq).ToList();
-            Assert.Equal(sequence.Order(), sequence);
-        }
-    }
-
-    [Fact]
     public async Task Process_ResyncCallbackThrows_IsLoggedAndTheEngineCarriesOn()
     {
         var logger = new ListLogger();
@@ -168,7 +126,7 @@ public sealed class StreamingPipelineTests
     public async Task Process_EventThatFailsUnexpectedly_IsSkippedCountedAndTheRestStillApplied()
     {
         var logger = new ListLogger();
-        await using var h = new EngineHarness(null, "A");
+        await using var h = new BookEngineHarness(null, "A");
         var engine = new BookEngine(h.Bus, logger: logger);
         engine.Track("A");
         var venue = new Venue().WithBook("A");

@@ -4,7 +4,7 @@ using PolyStream.Engine;
 using PolyStream.Events;
 using PolyStream.Protocol;
 
-namespace PolyStream.Tests.Streaming;
+namespace PolyStream.Tests.Engine;
 
 public sealed class BookEngineTests
 {
@@ -17,9 +17,9 @@ public sealed class BookEngineTests
         StreamEventKind.BookStateChanged,
     ];
 
-    private static async Task<EngineHarness> SyncedAsync(BookEngineOptions? options = null)
+    private static async Task<BookEngineHarness> SyncedAsync(BookEngineOptions? options = null)
     {
-        var h = new EngineHarness(options, "A");
+        var h = new BookEngineHarness(options, "A");
         h.Venue.WithBook("A");
         h.Feed(h.Venue.BookFrame("A", 1000));
         Assert.Equal(BookTrustState.Synced, h.View("A").State);
@@ -30,7 +30,7 @@ public sealed class BookEngineTests
     [Fact]
     public async Task Process_DeltaBeforeSnapshot_IsGatedUntilTheSnapshot()
     {
-        await using var h = new EngineHarness(null, "A");
+        await using var h = new BookEngineHarness(null, "A");
         h.Venue.WithBook("A");
 
         var early = h.Feed(h.Venue.ChangeFrame(1001, "A", Side.Buy, "0.45", "70"));
@@ -174,7 +174,7 @@ public sealed class BookEngineTests
     [Fact]
     public async Task Process_HashPolicyOff_NeverChecksAnyHash()
     {
-        await using var h = new EngineHarness(new BookEngineOptions { HashPolicy = HashPolicy.Off }, "A");
+        await using var h = new BookEngineHarness(new BookEngineOptions { HashPolicy = HashPolicy.Off }, "A");
         h.Venue.WithBook("A");
 
         var snapshot = h.Feed(h.Venue.BookFrame("A", 1000, hash: "0000000000000000000000000000000000000bad"));
@@ -190,7 +190,7 @@ public sealed class BookEngineTests
     [Fact]
     public async Task Process_SnapshotHashedWithATradeThatArrivesWithinTheWindow_IsToleratedAndSynced()
     {
-        await using var h = new EngineHarness(null, "A");
+        await using var h = new BookEngineHarness(null, "A");
         h.Venue.WithBook("A");
         h.Venue.Trade("A", "0.55");
 
@@ -215,7 +215,7 @@ public sealed class BookEngineTests
     [Fact]
     public async Task Process_DeltasWhileHeldThenTheTrade_VerifiesTheLatestHashAndSyncs()
     {
-        await using var h = new EngineHarness(null, "A");
+        await using var h = new BookEngineHarness(null, "A");
         h.Venue.WithBook("A");
         h.Venue.Trade("A", "0.55");
         h.Feed(h.Venue.BookFrame("A", 1000));
@@ -233,12 +233,12 @@ public sealed class BookEngineTests
     [Fact]
     public async Task Process_DeltaWithoutHashWhileHeld_TheTradeCannotProveTheBook()
     {
-        await using var h = new EngineHarness(null, "A");
+        await using var h = new BookEngineHarness(null, "A");
         h.Venue.WithBook("A");
         h.Venue.Trade("A", "0.55");
         h.Feed(h.Venue.BookFrame("A", 1000));
 
-        h.Engine.Process([PolyStream.Tests.Books.BookBuilder.Change(1001, ("A", Side.Buy, "0.45", "70"))], 2);
+        h.Engine.Process([BookBuilder.Change(1001, ("A", Side.Buy, "0.45", "70"))], 2);
         h.Feed(Venue.TradeFrame("A", "0.55", 1002));
 
         Assert.Equal(BookTrustState.Resyncing, h.View("A").State);
@@ -248,7 +248,7 @@ public sealed class BookEngineTests
     [Fact]
     public async Task Process_TradeAfterTheWindow_MismatchIsFinalAndResyncs()
     {
-        await using var h = new EngineHarness(null, "A");
+        await using var h = new BookEngineHarness(null, "A");
         h.Venue.WithBook("A");
         h.Venue.Trade("A", "0.55");
         h.Feed(h.Venue.BookFrame("A", 1000));
@@ -266,7 +266,7 @@ public sealed class BookEngineTests
     [Fact]
     public async Task CheckTimeouts_NoFrameAfterAHeldSnapshot_EndsTheWindowOnTime()
     {
-        await using var h = new EngineHarness(null, "A");
+        await using var h = new BookEngineHarness(null, "A");
         h.Venue.WithBook("A");
         h.Venue.Trade("A", "0.55");
         h.Feed(h.Venue.BookFrame("A", 1000));
@@ -287,7 +287,7 @@ public sealed class BookEngineTests
     [Fact]
     public async Task CheckTimeouts_TwoWindowsOpenedApart_EachEndsOnItsOwnTime()
     {
-        await using var h = new EngineHarness(null, "A", "B");
+        await using var h = new BookEngineHarness(null, "A", "B");
         foreach (var asset in (string[])["A", "B"])
         {
             h.Venue.WithBook(asset);
@@ -313,7 +313,7 @@ public sealed class BookEngineTests
     [Fact]
     public async Task Process_NextTradeDoesNotExplainTheSnapshot_MismatchIsFinal()
     {
-        await using var h = new EngineHarness(null, "A");
+        await using var h = new BookEngineHarness(null, "A");
         h.Venue.WithBook("A");
         h.Venue.Trade("A", "0.55");
         h.Feed(h.Venue.BookFrame("A", 1000));
@@ -328,7 +328,7 @@ public sealed class BookEngineTests
     [Fact]
     public async Task Process_SnapshotMismatchWithToleranceOff_IsFinalAtOnce()
     {
-        await using var h = new EngineHarness(new BookEngineOptions { LastTradeTolerance = TimeSpan.Zero }, "A");
+        await using var h = new BookEngineHarness(new BookEngineOptions { LastTradeTolerance = TimeSpan.Zero }, "A");
         h.Venue.WithBook("A");
         h.Venue.Trade("A", "0.55");
 
@@ -364,7 +364,7 @@ public sealed class BookEngineTests
     [Fact]
     public async Task Process_PairedChangeThatCorruptsTheSibling_MarksBothSuspect()
     {
-        await using var h = new EngineHarness(new BookEngineOptions { HashPolicy = HashPolicy.Off }, "A", "B");
+        await using var h = new BookEngineHarness(new BookEngineOptions { HashPolicy = HashPolicy.Off }, "A", "B");
         h.Venue.WithBook("A", "B");
         h.Feed(h.Venue.BookFrame("A", 1000));
         h.Feed(h.Venue.BookFrame("B", 1000));
@@ -385,7 +385,7 @@ public sealed class BookEngineTests
     [Fact]
     public async Task Process_ComplementLeakage_UntrackedEntriesAreIgnoredAndCounted()
     {
-        await using var h = new EngineHarness(null, "A");
+        await using var h = new BookEngineHarness(null, "A");
         h.Venue.WithBook("A", "B");
         h.Feed(h.Venue.BookFrame("A", 1000));
 
@@ -538,7 +538,7 @@ public sealed class BookEngineTests
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static WeakReference FeedAndWatchView(EngineHarness h, int i) =>
+    private static WeakReference FeedAndWatchView(BookEngineHarness h, int i) =>
         new(Assert.IsType<BookDeltaApplied>(Assert.Single(h.Feed(h.Venue.ChangeFrame(1000 + i, "A", Side.Buy, $"0.{30 + i}", "25")))).Book);
 
     [Fact]
@@ -628,7 +628,7 @@ public sealed class BookEngineTests
     [Fact]
     public async Task Process_PassthroughEvents_ArePublishedInOrder()
     {
-        await using var h = new EngineHarness(null, "A");
+        await using var h = new BookEngineHarness(null, "A");
         WireEvent[] events =
         [
             new NewMarketEvent { Market = "0xnew", AssetIds = ["X", "Y"] },

@@ -1,8 +1,8 @@
 using PolyStream.Bus;
 using PolyStream.Events;
-using static PolyStream.Tests.Streaming.TestEvents;
+using static PolyStream.Tests.TestSupport.TestEvents;
 
-namespace PolyStream.Tests.Streaming;
+namespace PolyStream.Tests.Bus;
 
 public sealed class EventBusTests
 {
@@ -342,5 +342,47 @@ public sealed class EventBusTests
 
         Assert.Equal([1L, 2], seen);
         Assert.Throws<ObjectDisposedException>(() => bus.Subscribe());
+    }
+
+    [Fact]
+    public async Task Publish_ConcurrentPublishersAndAReader_EveryEventIsDeliveredOrCountedInOrder()
+    {
+        var bus = new EventBus();
+        var subscriber = bus.Subscribe(new SubscriberOptions { Capacity = 64 });
+        var ct = TestContext.Current.CancellationToken;
+        var reader = Task.Run(
+            async () =>
+            {
+                var seen = new List<StreamEvent>();
+                await foreach (var streamEvent in subscriber.WithCancellation(ct))
+                {
+                    seen.Add(streamEvent);
+                }
+
+                return seen;
+            },
+            ct);
+        var publishers = new[] { "P1", "P2" }.Select(p => Task.Run(
+            () =>
+            {
+                for (var n = 1; n <= 50_000; n++)
+                {
+                    bus.Publish(Quote(n, p));
+                }
+            },
+            ct)).ToArray();
+
+        await Task.WhenAll(publishers).WaitAsync(WaitLimit, ct);
+        await bus.DisposeAsync();
+        var seen = await reader.WaitAsync(WaitLimit, ct);
+
+        var counts = subscriber.Counts;
+        Assert.Equal(100_000, counts.Delivered + counts.Dropped);
+        Assert.Equal(counts.Dropped, seen.OfType<Lagged>().Sum(l => l.Count));
+        foreach (var publisher in new[] { "P1", "P2" })
+        {
+            var sequence = seen.Where(e => e.AssetId == publisher).Select(e => e.Seq).ToList();
+            Assert.Equal(sequence.Order(), sequence);
+        }
     }
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace PolyStream.Tests.Fuzzing;
+namespace PolyStream.Tests.TestSupport;
 
 /// <summary>Runs a target over many mutated inputs and holds it to the contract: only expected exceptions, no hang, bounded allocation.</summary>
 internal static class FuzzHarness

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using System.Threading.Channels;
 
-namespace PolyStream.Tests.Rest;
+namespace PolyStream.Tests.TestSupport;
 
 /// <summary>An in-memory HTTP handler: answers from a script and records every request it was sent.</summary>
 internal sealed class FakeVenue : HttpMessageHandler
@@ -39,5 +39,3 @@ internal sealed class FakeVenue : HttpMessageHandler
         return _respond(recorded);
     }
 }
-
-internal sealed record RecordedRequest(string Method, string Path, string Query, string? Body, Dictionary<string, string> Headers);

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace PolyStream.Tests.Fuzzing;
+namespace PolyStream.Tests.TestSupport;
 
 /// <summary>A seeded mutation fuzzer: derives inputs from a corpus by flipping, cutting, splicing and inflating bytes.</summary>
 internal sealed class Mutator(IReadOnlyList<byte[]> corpus, int seed)

@@ -4,7 +4,7 @@ using PolyStream.Bus;
 using PolyStream.Engine;
 using PolyStream.Events;
 
-namespace PolyStream.Tests.Streaming;
+namespace PolyStream.Tests.Engine;
 
 /// <summary>Real captured frames (Fixtures/) through the engine.</summary>
 public sealed class RealFrameTests

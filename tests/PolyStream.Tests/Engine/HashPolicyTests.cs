@@ -1,6 +1,6 @@
 using PolyStream.Engine;
 
-namespace PolyStream.Tests.Streaming;
+namespace PolyStream.Tests.Engine;
 
 public sealed class HashPolicyTests
 {

@@ -6,15 +6,15 @@ using PolyStream.Simulator;
 using PolyStream.Simulator.Engine;
 using PolyStream.Simulator.Wire;
 
-namespace PolyStream.Tests.Simulator;
+namespace PolyStream.Tests.TestSupport;
 
 /// <summary>A client-side replica: parses engine frames with the core parser and keeps books, counting hash outcomes.</summary>
-internal sealed class EngineHarness
+internal sealed class MarketEngineHarness
 {
     private readonly FrameParser _parser = new();
     private readonly List<WireEvent> _events = [];
 
-    public EngineHarness(int markets = 20, int seed = 1, bool lifecycle = true)
+    public MarketEngineHarness(int markets = 20, int seed = 1, bool lifecycle = true)
     {
         Time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_775_740_020_016)) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) };
         Engine = new MarketEngine(new SimulatorOptions { Markets = markets, Seed = seed, MarketLifecycle = lifecycle }, Time);

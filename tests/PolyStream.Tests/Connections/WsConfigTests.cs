@@ -2,7 +2,7 @@ using System.Globalization;
 using PolyStream.Auth;
 using PolyStream.Connections;
 
-namespace PolyStream.Tests.Streaming;
+namespace PolyStream.Tests.Connections;
 
 public sealed class WsConfigTests
 {

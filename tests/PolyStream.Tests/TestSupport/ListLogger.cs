@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace PolyStream.Tests.Streaming;
+namespace PolyStream.Tests.TestSupport;
 
 /// <summary>Keeps the event id and level of every log entry, to check the stable ids.</summary>
 internal sealed class ListLogger : ILogger

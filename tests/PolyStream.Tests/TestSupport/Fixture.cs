@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 
-namespace PolyStream.Tests;
+namespace PolyStream.Tests.TestSupport;
 
 /// <summary>Reads the test data copied into Fixtures/ (see Fixtures/README.md), so a fresh clone needs no ../shared.</summary>
 internal static class Fixture

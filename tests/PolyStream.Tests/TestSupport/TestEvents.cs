@@ -4,7 +4,7 @@ using PolyStream.Engine;
 using PolyStream.Events;
 using PolyStream.Protocol;
 
-namespace PolyStream.Tests.Streaming;
+namespace PolyStream.Tests.TestSupport;
 
 /// <summary>Small stream events for bus tests, numbered so order and loss can be checked.</summary>
 internal static class TestEvents

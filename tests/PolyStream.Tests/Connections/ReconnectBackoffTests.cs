@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using PolyStream.Connections;
 
-namespace PolyStream.Tests.Streaming;
+namespace PolyStream.Tests.Connections;
 
 public sealed class ReconnectBackoffTests
 {

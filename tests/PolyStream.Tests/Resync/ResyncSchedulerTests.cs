@@ -8,10 +8,9 @@ using PolyStream.Protocol;
 using PolyStream.Rest;
 using PolyStream.Resync;
 using PolyStream.Simulator.Wire;
-using PolyStream.Tests.Rest;
-using static PolyStream.Tests.Books.BookBuilder;
+using static PolyStream.Tests.TestSupport.BookBuilder;
 
-namespace PolyStream.Tests.Streaming;
+namespace PolyStream.Tests.Resync;
 
 public sealed class ResyncSchedulerTests
 {

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using PolyStream.Protocol;
 
-namespace PolyStream.Tests.Books;
+namespace PolyStream.Tests.TestSupport;
 
 /// <summary>Small helpers to write books and changes in tests as the venue would send them.</summary>
 internal static class BookBuilder
