@@ -1,7 +1,7 @@
 using System.Text;
 using PolyStream.Connections;
 
-namespace PolyStream.IntegrationTests;
+namespace PolyStream.IntegrationTests.TestSupport;
 
 /// <summary>A frame sink that keeps everything a <see cref="WsClient"/> hands it, for tests to await.</summary>
 internal sealed class RecordingSink : IFrameSink

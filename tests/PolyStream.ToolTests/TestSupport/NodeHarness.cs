@@ -1,13 +1,16 @@
 
-namespace PolyStream.IntegrationTests;
+namespace PolyStream.ToolTests.TestSupport;
 
-/// <summary>Runs the official TypeScript client's scripts in tests/ts-client, installing its pinned packages once per run.</summary>
+/// <summary>
+/// Runs the official TypeScript client's scripts from the copy of tests/ts-client beside the test binaries,
+/// where npm installs its pinned packages once per build output (the source tree is never written).
+/// </summary>
 internal static class NodeHarness
 {
     private static readonly TimeSpan s_limit = TimeSpan.FromMinutes(5);
     private static readonly Lazy<Task> s_install = new(InstallAsync);
 
-    public static string Folder { get; } = Path.Combine(TestDependencies.RepositoryRoot, "tests", "ts-client");
+    public static string Folder { get; } = Path.Combine(AppContext.BaseDirectory, "ts-client");
 
     public static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
     {
@@ -17,16 +20,17 @@ internal static class NodeHarness
 
     private static async Task InstallAsync()
     {
-        await TestDependencies.EnsureAsync();
+        RequiredTool.Ensure("node");
+        RequiredTool.Ensure("npm");
         if (Directory.Exists(Path.Combine(Folder, "node_modules", "@polymarket", "clob-client")))
         {
             return;
         }
 
-        var (code, output, error) = await ExecAsync("npm", "ci", "--no-audit", "--no-fund");
+        var (code, output, error) = await ExecAsync("npm", "ci", "--prefer-offline", "--no-audit", "--no-fund");
         if (code != 0)
         {
-            throw new InvalidOperationException($"npm ci failed in {Folder} (exit {code}); Node.js 18+ and npm are needed (Debian: apt-get install nodejs npm).\n{output}\n{error}");
+            throw new InvalidOperationException($"npm ci failed in {Folder} (exit {code}); Node.js 18+ and npm are needed (eng/install-test-deps.sh installs them).\n{output}\n{error}");
         }
     }
 

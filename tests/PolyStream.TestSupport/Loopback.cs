@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace PolyStream.IntegrationTests;
+namespace PolyStream.TestSupport;
 
 /// <summary>Loopback plumbing shared by tests that start servers or need a port nothing listens on.</summary>
 internal static class Loopback

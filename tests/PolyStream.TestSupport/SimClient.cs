@@ -1,7 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
 
-namespace PolyStream.IntegrationTests;
+namespace PolyStream.TestSupport;
 
 /// <summary>A raw WebSocket client for the simulator; every receive is bounded by a timeout.</summary>
 internal sealed class SimClient : IAsyncDisposable

@@ -9,7 +9,7 @@ using PolyStream.Nats;
 using PolyStream.Resync;
 using PolyStream.Simulator;
 
-namespace PolyStream.IntegrationTests;
+namespace PolyStream.ToolTests;
 
 /// <summary>The scale-out on a real nats-server: nodes share the universe, a replica rebuilds exact books, failures show as epochs.</summary>
 public sealed class ScaleOutTests

@@ -1,5 +1,5 @@
 
-namespace PolyStream.IntegrationTests;
+namespace PolyStream.IntegrationTests.TestSupport;
 
 /// <summary>An append-only list that tests await conditions on, with a timeout, instead of sleeping.</summary>
 internal sealed class Signals<T>

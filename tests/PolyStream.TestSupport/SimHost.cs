@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using PolyStream.Simulator;
 
-namespace PolyStream.IntegrationTests;
+namespace PolyStream.TestSupport;
 
 /// <summary>Starts a simulator on 127.0.0.1 port 0 with a fake clock and no pump; tests step it by hand.</summary>
 internal sealed class SimHost : IAsyncDisposable

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using PolyStream.Cli;
 
-namespace PolyStream.Tests.Shared;
+namespace PolyStream.TestSupport;
 
-/// <summary>Runs <c>polystream</c> in-process with captured output, as a script would see it; shared by both test projects.</summary>
+/// <summary>Runs <c>polystream</c> in-process with captured output, as a script would see it; shared by every test project.</summary>
 internal static class CliRunner
 {
     public static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)

@@ -3,7 +3,7 @@ using NATS.Client.Core;
 using NATS.Client.KeyValueStore;
 using PolyStream.Nats;
 
-namespace PolyStream.IntegrationTests;
+namespace PolyStream.ToolTests;
 
 /// <summary>One node's leases on a real nats-server: a takeover that fails is handed back, not held silent.</summary>
 public sealed class SlotLeasesTests : IAsyncDisposable

@@ -2,7 +2,7 @@ using System.Text.Json;
 using PolyStream.Auth;
 using PolyStream.Simulator;
 
-namespace PolyStream.IntegrationTests;
+namespace PolyStream.ToolTests;
 
 /// <summary>The official TypeScript client (@polymarket/clob-client), unchanged, against the simulator.</summary>
 public sealed class OfficialClientTests

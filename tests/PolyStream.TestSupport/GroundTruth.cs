@@ -1,6 +1,6 @@
 using PolyStream.Events;
 
-namespace PolyStream.IntegrationTests;
+namespace PolyStream.TestSupport;
 
 /// <summary>Waits for books read from any source (a streamer, a bus replica) to be Synced and equal to the simulator's.</summary>
 internal static class GroundTruth

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace PolyStream.IntegrationTests;
+namespace PolyStream.ToolTests.TestSupport;
 
 /// <summary>Runs a program to its end with both output streams read at once (so a chatty one cannot block on a full pipe), bounded in time.</summary>
 internal static class ChildProcess

@@ -1,5 +1,5 @@
 
-namespace PolyStream.IntegrationTests;
+namespace PolyStream.ToolTests;
 
 /// <summary>Drives <c>polystream demo</c>'s live screen in a real terminal (tmux), as a person would: look, move, quit.</summary>
 public sealed class TuiTests
@@ -9,7 +9,7 @@ public sealed class TuiTests
     [Fact]
     public async Task Demo_InTmux_ShowsChangingBooksMovesWithArrowsAndQuitsWithQ()
     {
-        await TestDependencies.EnsureAsync();
+        RequiredTool.Ensure("tmux");
         var session = $"polystream-tui-{Environment.ProcessId}-{Environment.TickCount64}";
         var cli = Path.Combine(AppContext.BaseDirectory, "PolyStream.Cli.dll");
         await TmuxAsync("new-session", "-d", "-s", session, "-x", "170", "-y", "60", $"dotnet {cli} demo --markets 3 --rate 60 --seed 5");
@@ -73,7 +73,7 @@ public sealed class TuiTests
     private static async Task TmuxAsync(params string[] args)
     {
         var (code, output) = await RunAsync("tmux", args);
-        Assert.True(code == 0, $"tmux {string.Join(' ', args)} failed ({code}): {output}. Is tmux installed? Run eng/install-test-deps.sh.");
+        Assert.True(code == 0, $"tmux {string.Join(' ', args)} failed ({code}): {output}. Is tmux installed? Run eng/test.sh (it installs the test tools).");
     }
 
     private static async Task<(int ExitCode, string Output)> RunAsync(string program, params string[] args)

@@ -3,11 +3,11 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace PolyStream.IntegrationTests;
+namespace PolyStream.ToolTests.TestSupport;
 
 /// <summary>
-/// A real <c>nats-server -js</c> on 127.0.0.1 with its store in a temporary folder, installed by the
-/// project's script when missing. It can be stopped hard and restarted on the same port and store.
+/// A real <c>nats-server -js</c> on 127.0.0.1 with its store in a temporary folder (a missing
+/// nats-server fails the test at once). It can be stopped hard and restarted on the same port and store.
 /// </summary>
 internal sealed class NatsServerProcess : IAsyncDisposable
 {
@@ -26,7 +26,7 @@ internal sealed class NatsServerProcess : IAsyncDisposable
 
     public static async Task<NatsServerProcess> StartAsync()
     {
-        await TestDependencies.EnsureAsync();
+        RequiredTool.Ensure("nats-server");
         var store = Path.Combine(Path.GetTempPath(), "polystream-nats-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(store);
         var server = new NatsServerProcess(store, Loopback.FreePort());

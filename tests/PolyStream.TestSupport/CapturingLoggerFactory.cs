@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace PolyStream.IntegrationTests;
+namespace PolyStream.TestSupport;
 
 /// <summary>Keeps every log line (message and exception text) so tests can scan what a component would have written.</summary>
 internal sealed class CapturingLoggerFactory : ILoggerFactory

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace PolyStream.IntegrationTests;
+namespace PolyStream.IntegrationTests.TestSupport;
 
 /// <summary>A loopback WebSocket server that accepts and reads but never sends a byte: a connection dead in one direction.</summary>
 internal sealed class MuteWebSocketServer : IAsyncDisposable

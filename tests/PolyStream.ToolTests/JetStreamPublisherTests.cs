@@ -3,7 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using NATS.Client.Core;
 using PolyStream.Nats;
 
-namespace PolyStream.IntegrationTests;
+namespace PolyStream.ToolTests;
 
 /// <summary>The publisher against a real stream: what counts as stored, and that no publish waits forever.</summary>
 public sealed class JetStreamPublisherTests
