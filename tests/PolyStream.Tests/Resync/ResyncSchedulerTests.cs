@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
-using Microsoft.Extensions.Time.Testing;
 using PolyStream.Books;
 using PolyStream.Events;
 using PolyStream.Protocol;
@@ -109,7 +108,7 @@ public sealed class ResyncSchedulerTests
     [Fact]
     public async Task Fetch_CallFails_RetriesAfterTheDelayThenSucceeds()
     {
-        var time = new FakeTimeProvider();
+        var time = new TimerAwareTimeProvider();
         var calls = 0;
         using var venue = new FakeVenue(r => ++calls == 1 ? FakeVenue.Json("""{"error":"busy"}""", HttpStatusCode.ServiceUnavailable) : FakeVenue.Json(Body(Summary("A"))));
         var (scheduler, target, client) = Create(venue, new ResyncOptions { RetryDelay = TimeSpan.FromSeconds(5) }, time);
@@ -119,7 +118,8 @@ public sealed class ResyncSchedulerTests
         scheduler.Request("A");
         scheduler.Start();
         await venue.NextRequestAsync();
-        await WaitUntilAsync(() => scheduler.Counts.Failures == 1);
+        await time.WaitForPendingTimersAsync(); // the retry delay
+        Assert.Equal(1, scheduler.Counts.Failures);
         time.Advance(TimeSpan.FromSeconds(4));
         Assert.Single(venue.Requests);
         time.Advance(TimeSpan.FromSeconds(2));
@@ -131,7 +131,7 @@ public sealed class ResyncSchedulerTests
     [Fact]
     public async Task Fetch_BudgetSpent_WaitsForTheWindowToRefill()
     {
-        var time = new FakeTimeProvider();
+        var time = new TimerAwareTimeProvider();
         using var venue = new FakeVenue(r => FakeVenue.Json(Body([.. Requested(r).Select(id => Summary(id))])));
         var (scheduler, target, client) = Create(venue, new ResyncOptions { RequestsPerWindow = 1, BatchSize = 1, Window = TimeSpan.FromSeconds(10) }, time);
         await using var _ = scheduler;
@@ -142,19 +142,11 @@ public sealed class ResyncSchedulerTests
         scheduler.Start();
         await target.WaitForAsync(applied: 1);
         Assert.Single(venue.Requests);
+        await time.WaitForPendingTimersAsync(); // the wait for the budget to refill
         time.Advance(TimeSpan.FromSeconds(10));
 
         await target.WaitForAsync(applied: 2);
         Assert.Equal(2, venue.Requests.Count);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(s_wait);
-        while (!condition())
-        {
-            await Task.Delay(1, timeout.Token);
-        }
     }
 
     /// <summary>Records what the scheduler hands back and signals each change.</summary>
