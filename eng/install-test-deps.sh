@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs beyond the .NET SDK, when it is missing:
 #   tmux  — the TUI test drives `polystream demo` in a real terminal.
-#   node  — the official TypeScript client runs against the simulator (npm packages come from tests/ts-client).
+#   node  — the official TypeScript client runs against the simulator (npm installs tests/ts-client's pinned
+#           packages beside the test binaries).
 #   nats-server — the scale-out tests start a real JetStream server on loopback (Debian ships 2.9).
+# eng/test.sh runs it before the tests; the tests never install anything themselves.
 # Safe to run repeatedly; does nothing when everything is present. Needs root (or sudo) to install.
 set -euo pipefail
 missing=()

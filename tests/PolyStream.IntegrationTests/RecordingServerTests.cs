@@ -15,7 +15,7 @@ public sealed class RecordingServerTests : IDisposable
     [Fact]
     public async Task Serve_RealCapture_ClientReceivesEveryFrameAndItsHashesVerify()
     {
-        var lines = await File.ReadAllLinesAsync(Path.Combine(TestDependencies.RepositoryRoot, "tests", "PolyStream.Tests", "Fixtures", "captures", "polypy_2025-10_v9.ndjson"), TestContext.Current.CancellationToken);
+        var lines = await File.ReadAllLinesAsync(Path.Combine(AppContext.BaseDirectory, "Fixtures", "captures", "polypy_2025-10_v9.ndjson"), TestContext.Current.CancellationToken);
         await using (var writer = RecordingWriter.Start(new RecordingWriterOptions { Directory = _directory }))
         {
             for (var i = 0; i < lines.Length; i++)

@@ -62,21 +62,27 @@ public sealed class StreamerFaultTests
     [Fact]
     public async Task DuplicatedFrames_AreHarmless()
     {
-        await using var run = await StartAsync();
+        await using var received = new ReceivedFrames();
+        await using var run = await StartAsync(tune: c => c with { Recorder = received.Recorder });
         run.Host.Server.Faults.ForEachConnection(f => f.DuplicateNextFrames(20));
         run.Host.Server.Step(200);
 
         await WaitForGroundTruthAsync(run, s_limit);
+        var repeated = await received.RepeatedAsync(run.Host.Server);
+        Assert.True(repeated >= 20, $"the streamer received {repeated} duplicated frames, not the 20 the fault sends");
     }
 
     [Fact]
     public async Task SwappedFrames_AreCaughtAndRepaired()
     {
-        await using var run = await StartAsync();
+        await using var received = new ReceivedFrames();
+        await using var run = await StartAsync(tune: c => c with { Recorder = received.Recorder });
         run.Host.Server.Faults.ForEachConnection(f => f.SwapNextFrames(5));
         run.Host.Server.Step(200);
 
         await WaitForGroundTruthAsync(run, s_limit);
+        var swapped = await received.OutOfOrderAsync(run.Host.Server);
+        Assert.True(swapped >= 5, $"the streamer received {swapped} frames out of order, not the 5 swaps the fault makes");
     }
 
     [Fact]
@@ -141,11 +147,22 @@ public sealed class StreamerFaultTests
     public async Task SlowRest_StillRecoversWithinTheLimit()
     {
         await using var run = await StartAsync();
+        var slowed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        run.Host.Server.Faults.RestDelayStarted += () => slowed.TrySetResult();
         run.Host.Server.Faults.RestDelay = TimeSpan.FromMilliseconds(300);
         run.Host.Server.Faults.ForEachConnection(f => f.CorruptNextHashes(2));
         run.Host.Server.Step(200);
 
         await WaitForGroundTruthAsync(run, s_limit);
+        // The resyncs the corrupted hashes asked for met the slow REST (the WebSocket's next snapshots may repair the books first).
+        try
+        {
+            await slowed.Task.WaitAsync(s_limit, TestContext.Current.CancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"no REST request was slowed within {s_limit}: the fault never happened ({run.Streamer.ResyncCounts})");
+        }
     }
 
     [Fact]

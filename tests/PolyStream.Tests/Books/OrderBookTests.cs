@@ -1,6 +1,6 @@
 using PolyStream.Books;
 using PolyStream.Protocol;
-using static PolyStream.Tests.Books.BookBuilder;
+using static PolyStream.Tests.TestSupport.BookBuilder;
 
 namespace PolyStream.Tests.Books;
 

@@ -1,6 +1,5 @@
 using PolyStream.Cli.Commands;
 using PolyStream.Events;
-using PolyStream.Tests.Streaming;
 
 namespace PolyStream.Tests.Cli;
 

@@ -3,14 +3,13 @@ using PolyStream.Books;
 using PolyStream.Events;
 using PolyStream.Nats;
 using PolyStream.Protocol;
-using PolyStream.Tests.Streaming;
 
 namespace PolyStream.Tests.Nats;
 
 /// <summary>What the encoder writes beyond the stream JSON.</summary>
 public sealed class BusEncoderTests : IAsyncDisposable
 {
-    private readonly EngineHarness _engine = new(null, "A");
+    private readonly BookEngineHarness _engine = new(null, "A");
 
     public BusEncoderTests()
     {

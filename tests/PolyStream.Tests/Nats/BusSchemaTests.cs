@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using NJsonSchema;
 using PolyStream.Nats;
 using PolyStream.Protocol;
-using PolyStream.Tests.Streaming;
 
 namespace PolyStream.Tests.Nats;
 
@@ -13,7 +12,7 @@ public sealed class BusSchemaTests : IAsyncDisposable
     private static readonly Lazy<JsonSchema> s_schema = new(() =>
         JsonSchema.FromJsonAsync(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Schema", "polystream-bus-v1.schema.json"))).GetAwaiter().GetResult());
 
-    private readonly EngineHarness _engine = new(null, "A");
+    private readonly BookEngineHarness _engine = new(null, "A");
     private readonly BusEncoder _encoder = new("polystream", "node-a-1f2e3d");
 
     public BusSchemaTests()

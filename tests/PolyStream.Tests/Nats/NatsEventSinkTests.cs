@@ -3,7 +3,6 @@ using Microsoft.Extensions.Time.Testing;
 using PolyStream.Bus;
 using PolyStream.Nats;
 using PolyStream.Protocol;
-using PolyStream.Tests.Streaming;
 
 namespace PolyStream.Tests.Nats;
 
@@ -11,7 +10,7 @@ namespace PolyStream.Tests.Nats;
 public sealed class NatsEventSinkTests : IAsyncDisposable
 {
     private static readonly TimeSpan s_limit = TimeSpan.FromSeconds(10);
-    private readonly EngineHarness _engine = new(null, "A", "B");
+    private readonly BookEngineHarness _engine = new(null, "A", "B");
     private readonly FakePublisher _publisher = new();
     private readonly FakeOwnership _ownership = new("A", "B");
     private readonly ConcurrentQueue<(string Asset, ulong Sequence)> _acknowledged = new();

@@ -5,7 +5,6 @@ using PolyStream.Books;
 using PolyStream.Events;
 using PolyStream.Nats;
 using PolyStream.Protocol;
-using PolyStream.Tests.Streaming;
 
 namespace PolyStream.Tests.Nats;
 
@@ -13,7 +12,7 @@ namespace PolyStream.Tests.Nats;
 public sealed class ReplicaStateTests : IAsyncDisposable
 {
     private const string Publisher = "node-a-000001";
-    private readonly EngineHarness _engine = new(null, "A");
+    private readonly BookEngineHarness _engine = new(null, "A");
     private readonly BusEncoder _encoder = new("polystream", Publisher);
     private readonly FakeTimeProvider _time = new();
     private readonly NatsScaleOutOptions _options = new() { NodeId = "replica", LeasePeriod = TimeSpan.FromSeconds(10) };

@@ -3,7 +3,7 @@ using PolyStream.Bus;
 using PolyStream.Engine;
 using PolyStream.Events;
 using PolyStream.Recording;
-using static PolyStream.Tests.Books.BookBuilder;
+using static PolyStream.Tests.TestSupport.BookBuilder;
 
 namespace PolyStream.Tests.Recording;
 

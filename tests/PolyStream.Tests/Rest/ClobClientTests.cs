@@ -113,7 +113,7 @@ public sealed class ClobClientTests
     [Fact]
     public async Task Send_TooManyRequests_WaitsForRetryAfterOnTheClock()
     {
-        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddDays(20_000));
+        var time = new TimerAwareTimeProvider(DateTimeOffset.UnixEpoch.AddDays(20_000));
         var first = true;
         using var venue = new FakeVenue(_ =>
         {
@@ -131,6 +131,7 @@ public sealed class ClobClientTests
 
         var call = client.GetMidpointAsync("1", TestContext.Current.CancellationToken);
         await venue.NextRequestAsync();
+        await time.WaitForPendingTimersAsync(); // the Retry-After wait, counted from now
         time.Advance(TimeSpan.FromSeconds(1.9));
         Assert.Single(venue.Requests);
         time.Advance(TimeSpan.FromSeconds(0.2));

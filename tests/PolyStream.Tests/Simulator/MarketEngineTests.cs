@@ -13,7 +13,7 @@ public sealed partial class MarketEngineTests
     [Fact]
     public void Step_OverHundredThousandFrames_EveryEmittedHashVerifiesWithCoreLibrary()
     {
-        var harness = new EngineHarness(markets: 20, seed: 7);
+        var harness = new MarketEngineHarness(markets: 20, seed: 7);
         var steps = 0;
         while (harness.Frames < 100_000 && steps < 1_000_000)
         {
@@ -36,8 +36,8 @@ public sealed partial class MarketEngineTests
     [Fact]
     public void Step_SameSeedAndSteps_SameFramesAndBooks()
     {
-        var first = new EngineHarness(markets: 5, seed: 42);
-        var second = new EngineHarness(markets: 5, seed: 42);
+        var first = new MarketEngineHarness(markets: 5, seed: 42);
+        var second = new MarketEngineHarness(markets: 5, seed: 42);
         var a = first.Engine.Step(2000);
         var b = second.Engine.Step(2000);
 
@@ -47,14 +47,14 @@ public sealed partial class MarketEngineTests
             Assert.Equal(a[i].Text, b[i].Text);
         }
 
-        var other = new EngineHarness(markets: 5, seed: 43);
+        var other = new MarketEngineHarness(markets: 5, seed: 43);
         Assert.NotEqual(first.Engine.Markets[0].YesTokenId, other.Engine.Markets[0].YesTokenId);
     }
 
     [Fact]
     public void Step_AnyState_TokensAreMirrorImages()
     {
-        var harness = new EngineHarness(markets: 10, seed: 3, lifecycle: false);
+        var harness = new MarketEngineHarness(markets: 10, seed: 3, lifecycle: false);
         for (var round = 0; round < 20; round++)
         {
             harness.Engine.Step(250);
@@ -70,7 +70,7 @@ public sealed partial class MarketEngineTests
     [Fact]
     public void Step_PriceChange_CarriesBothTokensInWireKeyOrder()
     {
-        var harness = new EngineHarness(markets: 3, seed: 5, lifecycle: false);
+        var harness = new MarketEngineHarness(markets: 3, seed: 5, lifecycle: false);
         var frame = harness.Engine.Step(200).First(f => f.Kind == WireEventKind.PriceChange);
         var market = harness.Engine.FindMarket(frame.Market)!;
 
@@ -82,7 +82,7 @@ public sealed partial class MarketEngineTests
     [Fact]
     public void Step_Trade_EmitsLastTradePriceThenBooksWithThreeDecimalLastTradePrice()
     {
-        var harness = new EngineHarness(markets: 3, seed: 11, lifecycle: false);
+        var harness = new MarketEngineHarness(markets: 3, seed: 11, lifecycle: false);
         var frames = harness.Engine.Step(2000);
         var tradeIndex = frames.ToList().FindIndex(f => f.Kind == WireEventKind.LastTradePrice);
         Assert.True(tradeIndex > 0);
@@ -97,7 +97,7 @@ public sealed partial class MarketEngineTests
     [Fact]
     public void Step_BookFrames_BidsAscendingAsksDescending()
     {
-        var harness = new EngineHarness(markets: 4, seed: 9, lifecycle: false);
+        var harness = new MarketEngineHarness(markets: 4, seed: 9, lifecycle: false);
         var parser = new FrameParser();
         var books = 0;
         foreach (var frame in harness.Engine.Step(3000).Where(f => f.Kind == WireEventKind.Book))
@@ -122,7 +122,7 @@ public sealed partial class MarketEngineTests
     [Fact]
     public void Step_PriceAbove096_EmitsTickSizeChangeThenBookWithNewTick()
     {
-        var harness = new EngineHarness(markets: 1, seed: 2, lifecycle: false);
+        var harness = new MarketEngineHarness(markets: 1, seed: 2, lifecycle: false);
         var market = harness.Engine.Markets[0];
         var found = false;
         for (var attempt = 0; attempt < 20_000 && !found; attempt++)
@@ -148,7 +148,7 @@ public sealed partial class MarketEngineTests
     [Fact]
     public void Step_Lifecycle_EmitsNewMarketAndMarketResolved()
     {
-        var harness = new EngineHarness(markets: 5, seed: 1);
+        var harness = new MarketEngineHarness(markets: 5, seed: 1);
         var frames = harness.Engine.Step(30_000);
         var resolved = frames.First(f => f.Kind == WireEventKind.MarketResolved);
         var listed = frames.First(f => f.Kind == WireEventKind.NewMarket);
@@ -202,7 +202,7 @@ public sealed partial class MarketEngineTests
     [Fact]
     public void Step_PriceChangeWithoutTrade_GroundTruthHashAndTimestampEqualTheFrames()
     {
-        var harness = new EngineHarness(markets: 3, seed: 13, lifecycle: false);
+        var harness = new MarketEngineHarness(markets: 3, seed: 13, lifecycle: false);
         var parser = new FrameParser();
         var checkedSteps = 0;
         for (var step = 0; step < 2000; step++)

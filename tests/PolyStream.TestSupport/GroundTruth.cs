@@ -1,0 +1,35 @@
+using PolyStream.Events;
+
+namespace PolyStream.TestSupport;
+
+/// <summary>Waits for books read from any source (a streamer, a bus replica) to be Synced and equal to the simulator's.</summary>
+internal static class GroundTruth
+{
+    /// <summary>The tokens whose book is not Synced or differs from the simulator's.</summary>
+    public static List<string> Behind(IOrderBookSource books, SimHost host, IEnumerable<string> tokens) =>
+        [.. tokens.Where(t => books.GetOrderBook(t) is not { IsSynced: true } view || !host.Server.GetBook(t)!.HasSameContent(view.Summary))];
+
+    /// <summary>Waits until no token is behind; returns how long it took, or fails naming a few that were still behind.</summary>
+    public static async Task<TimeSpan> WaitAsync(IOrderBookSource books, SimHost host, IReadOnlyCollection<string> tokens, TimeSpan limit)
+    {
+        var started = TimeProvider.System.GetTimestamp();
+        while (true)
+        {
+            var behind = Behind(books, host, tokens);
+            var elapsed = TimeProvider.System.GetElapsedTime(started);
+            if (behind.Count == 0)
+            {
+                return elapsed;
+            }
+
+            if (elapsed >= limit)
+            {
+                var examples = behind.Take(3).Select(t => (Token: t, View: books.GetOrderBook(t)))
+                    .Select(e => $"{e.Token}: {e.View?.State} {e.View?.Epoch}:{e.View?.Seq} ts {e.View?.Summary.Timestamp} vs truth {host.Server.GetBook(e.Token)!.Timestamp}");
+                Assert.Fail($"{behind.Count} of {tokens.Count} books not at ground truth within {limit}; e.g. {string.Join("; ", examples)}");
+            }
+
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+
+namespace PolyStream.ToolTests;
+
+/// <summary>Drives <c>polystream demo</c>'s live screen in a real terminal (tmux), as a person would: look, move, quit.</summary>
+public sealed class TuiTests
+{
+    private static readonly TimeSpan s_limit = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Demo_InTmux_ShowsChangingBooksMovesWithArrowsAndQuitsWithQ()
+    {
+        RequiredTool.Ensure("tmux");
+        var session = $"polystream-tui-{Environment.ProcessId}-{Environment.TickCount64}";
+        var cli = Path.Combine(AppContext.BaseDirectory, "PolyStream.Cli.dll");
+        await TmuxAsync("new-session", "-d", "-s", session, "-x", "170", "-y", "60", $"dotnet {cli} demo --markets 3 --rate 60 --seed 5");
+        try
+        {
+            var first = await WaitForScreenAsync(session, s => s.Contains("6/6 synced", StringComparison.Ordinal) && s.Contains("trades", StringComparison.Ordinal));
+            Assert.Contains("▶", first, StringComparison.Ordinal);
+            Assert.Contains("Synced", first, StringComparison.Ordinal);
+
+            var later = await WaitForScreenAsync(session, s => EventTotal(s) > EventTotal(first) + 20);
+            Assert.NotEqual(EventTotal(first), EventTotal(later));
+
+            await TmuxAsync("send-keys", "-t", session, "Down");
+            var moved = await WaitForScreenAsync(session, s => SelectedRow(s)?.Contains("· No", StringComparison.Ordinal) == true);
+            Assert.Contains("simulated-event-0 · No", SelectedRow(moved)!, StringComparison.Ordinal);
+
+            await TmuxAsync("send-keys", "-t", session, "q");
+            using var timeout = new CancellationTokenSource(s_limit);
+            while ((await RunAsync("tmux", "has-session", "-t", session)).ExitCode == 0)
+            {
+                await Task.Delay(100, timeout.Token);
+            }
+        }
+        finally
+        {
+            await RunAsync("tmux", "kill-session", "-t", session);
+        }
+    }
+
+    private static long EventTotal(string screen)
+    {
+        // "events 123/s (4,567)": the running total in brackets.
+        var at = screen.IndexOf("events ", StringComparison.Ordinal);
+        var open = at < 0 ? -1 : screen.IndexOf('(', at);
+        var close = open < 0 ? -1 : screen.IndexOf(')', open);
+        return close > open && long.TryParse(screen[(open + 1)..close].Replace(",", string.Empty, StringComparison.Ordinal), out var total) ? total : -1;
+    }
+
+    private static string? SelectedRow(string screen) =>
+        screen.Split('\n').FirstOrDefault(l => l.Contains('▶', StringComparison.Ordinal));
+
+    private static async Task<string> WaitForScreenAsync(string session, Func<string, bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(s_limit);
+        var screen = string.Empty;
+        while (!timeout.IsCancellationRequested)
+        {
+            screen = (await RunAsync("tmux", "capture-pane", "-p", "-t", session)).Output;
+            if (condition(screen))
+            {
+                return screen;
+            }
+
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Fail($"the screen never showed what was expected within {s_limit}:\n{screen}");
+        return screen;
+    }
+
+    private static async Task TmuxAsync(params string[] args)
+    {
+        var (code, output) = await RunAsync("tmux", args);
+        Assert.True(code == 0, $"tmux {string.Join(' ', args)} failed ({code}): {output}. Is tmux installed? Run eng/test.sh (it installs the test tools).");
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string program, params string[] args)
+    {
+        var (code, output, error) = await ChildProcess.RunAsync(program, args, TimeSpan.FromMinutes(1));
+        return (code, output + error);
+    }
+}
