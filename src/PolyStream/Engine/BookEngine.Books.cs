@@ -138,7 +138,21 @@ public sealed partial class BookEngine
         asset.LastTrade = trade;
         asset.Book.RecordTrade(trade);
         UpdateView(asset, receiveTimestamp, contentChanged: true, applied: trade);
-        _outbox.Add(new LastTradeReceived { Trade = trade, Book = asset.View, AssetId = asset.AssetId, Epoch = asset.Epoch, Seq = asset.Seq, ReceiveTimestamp = receiveTimestamp });
+        _outbox.Add(new LastTradeReceived
+        {
+            AssetId = asset.AssetId,
+            Epoch = asset.Epoch,
+            Seq = asset.Seq,
+            ReceiveTimestamp = receiveTimestamp,
+            Book = asset.View,
+            Market = trade.Market,
+            Price = trade.Price,
+            Size = trade.Size,
+            Side = trade.Side,
+            FeeRateBps = trade.FeeRateBps,
+            TransactionHash = trade.TransactionHash,
+            Timestamp = trade.Timestamp,
+        });
         if (asset.Pending)
         {
             // The window ends at the first trade after the snapshot: re-check the book (with every
@@ -176,7 +190,18 @@ public sealed partial class BookEngine
         asset.Epoch++;
         asset.Seq = 0;
         UpdateView(asset, receiveTimestamp, contentChanged: true);
-        _outbox.Add(new TickSizeChanged { Change = tick, Book = asset.View, AssetId = asset.AssetId, Epoch = asset.Epoch, Seq = 0, ReceiveTimestamp = receiveTimestamp });
+        _outbox.Add(new TickSizeChanged
+        {
+            AssetId = asset.AssetId,
+            Epoch = asset.Epoch,
+            Seq = 0,
+            ReceiveTimestamp = receiveTimestamp,
+            Book = asset.View,
+            Market = tick.Market,
+            OldTickSize = tick.OldTickSize,
+            NewTickSize = tick.NewTickSize,
+            Timestamp = tick.Timestamp,
+        });
         SetState(asset, BookTrustState.Unsynced, BookStateReason.TickSizeChange, receiveTimestamp);
     }
 

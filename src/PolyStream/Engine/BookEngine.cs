@@ -381,7 +381,18 @@ public sealed partial class BookEngine
             case BestBidAskEvent quote:
                 if (_assets.TryGetValue(quote.AssetId, out var quoted))
                 {
-                    _outbox.Add(new BestBidAskReceived { Quote = quote, AssetId = quote.AssetId, Epoch = quoted.Epoch, Seq = quoted.Seq, ReceiveTimestamp = receiveTimestamp });
+                    _outbox.Add(new BestBidAskReceived
+                    {
+                        AssetId = quote.AssetId,
+                        Epoch = quoted.Epoch,
+                        Seq = quoted.Seq,
+                        ReceiveTimestamp = receiveTimestamp,
+                        Market = quote.Market,
+                        BestBid = quote.BestBid,
+                        BestAsk = quote.BestAsk,
+                        Spread = quote.Spread,
+                        Timestamp = quote.Timestamp,
+                    });
                 }
                 else
                 {

@@ -661,7 +661,7 @@ public sealed class BookEngineTests
         var trade = translator.Translate(new TradeEvent { Id = "trade-1", Market = Venue.Market, AssetId = "A" }, 8, out var tradeRefused);
 
         Assert.Equal(("A", 7L, false), (Assert.IsType<UserOrderReceived>(order).AssetId, order.ReceiveTimestamp, orderRefused));
-        Assert.Equal(("trade-1", 8L, false), (Assert.IsType<UserTradeReceived>(trade).Trade.Id, trade.ReceiveTimestamp, tradeRefused));
+        Assert.Equal(("trade-1", 8L, false), (Assert.IsType<UserTradeReceived>(trade).Id, trade.ReceiveTimestamp, tradeRefused));
     }
 
     [Fact]
