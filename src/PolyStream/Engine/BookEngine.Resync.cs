@@ -36,7 +36,7 @@ public sealed partial class BookEngine
             Seq = 0,
             ReceiveTimestamp = receiveTimestamp,
             Book = asset.View,
-            Source = SnapshotSource.Rest,
+            FromRest = true,
             Hash = check,
         });
         if (check.IsMismatch)

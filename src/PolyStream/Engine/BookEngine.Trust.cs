@@ -47,7 +47,7 @@ public sealed partial class BookEngine
             Epoch = asset.Epoch,
             Seq = asset.Seq,
             ReceiveTimestamp = receiveTimestamp,
-            Source = source,
+            FromSnapshot = source == WireEventKind.Book,
             Expected = check.Expected,
             Actual = check.Actual,
             Pending = pending,

@@ -302,7 +302,7 @@ public sealed partial class BookEngine
         {
             var total = ++_parseFailures;
             EngineLog.ParseFailure(_logger, total, error);
-            _outbox.Add(new ParseFailure { Error = error, TotalFailures = total, ReceiveTimestamp = receiveTimestamp });
+            _outbox.Add(new ParseFailure { Reason = error.ToString(), TotalFailures = total, ReceiveTimestamp = receiveTimestamp });
             return false;
         }
 
@@ -361,7 +361,7 @@ public sealed partial class BookEngine
             case BookEvent book:
                 if (_assets.TryGetValue(book.AssetId, out var snapshotAsset))
                 {
-                    ApplySnapshot(snapshotAsset, book, SnapshotSource.WebSocket, receiveTimestamp);
+                    ApplySnapshot(snapshotAsset, book, receiveTimestamp);
                 }
                 else
                 {
