@@ -62,7 +62,7 @@ public sealed record BookSummary
     };
 
     /// <summary>Computes the venue's hash of this summary.</summary>
-    public BookHash ComputeHash(BookHashVersion version = BookHashVersion.Current) => BookHasher.Compute(Fields(), version);
+    internal BookHash ComputeHash(BookHashVersion version = BookHashVersion.Current) => BookHasher.Compute(Fields(), version);
 
     /// <summary>The hashed fields, borrowed without copying.</summary>
     internal SummaryFields Fields() => new()

@@ -7,7 +7,7 @@ using PolyStream.Protocol;
 namespace PolyStream.Engine;
 
 /// <summary>Applying snapshots, deltas, trades and tick size changes to the tracked books.</summary>
-public sealed partial class BookEngine
+internal sealed partial class BookEngine
 {
     /// <summary>Re-bases a book from a market-channel <c>book</c> event; REST snapshots go through <see cref="ApplyRestSnapshotCore"/>.</summary>
     private void ApplySnapshot(TrackedAsset asset, BookEvent snapshot, long receiveTimestamp)

@@ -5,7 +5,7 @@ using PolyStream.Protocol;
 namespace PolyStream.Engine;
 
 /// <summary>Re-basing a book from a REST snapshot and replaying the deltas that are newer than it.</summary>
-public sealed partial class BookEngine
+internal sealed partial class BookEngine
 {
     private void ApplyRestSnapshotCore(TrackedAsset asset, BookEvent snapshot, long receiveTimestamp)
     {

@@ -21,7 +21,7 @@ namespace PolyStream.Engine;
 /// new immutable <see cref="BookView"/>. Bad input is counted and published as <see cref="ParseFailure"/>;
 /// it never throws and never changes a book.
 /// </remarks>
-public sealed partial class BookEngine
+internal sealed partial class BookEngine
 {
     private readonly IEventSink _sink;
     private readonly BookEngineOptions _options;

@@ -13,5 +13,5 @@ public sealed record BookDeltaApplied : BookStateEvent
     public required ImmutableArray<LevelChange> Changes { get; init; }
 
     /// <summary>The hash check made after applying; <see cref="HashOutcome.NotChecked"/> when sampled out or off.</summary>
-    public HashCheck Hash { get; init; }
+    internal HashCheck Hash { get; init; }
 }

@@ -12,5 +12,5 @@ public sealed record BookSnapshotApplied : BookStateEvent
     public bool FromRest { get; init; }
 
     /// <summary>The snapshot's hash check; a mismatch leaves the book <see cref="BookTrustState.Suspect"/>.</summary>
-    public HashCheck Hash { get; init; }
+    internal HashCheck Hash { get; init; }
 }

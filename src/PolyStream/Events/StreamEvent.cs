@@ -1,10 +1,8 @@
-using PolyStream.Bus;
-using PolyStream.Engine;
 
 namespace PolyStream.Events;
 
 /// <summary>
-/// One event of the ordered stream a <see cref="BookEngine"/> publishes and an <see cref="EventBus"/> fans out.
+/// One event of the ordered stream a <see cref="Streamer"/> (or a <see cref="Recording.Replayer"/>) publishes to its subscribers.
 /// </summary>
 /// <remarks>
 /// Book events carry the asset's <see cref="Epoch"/> and <see cref="Seq"/>: the epoch changes
