@@ -90,14 +90,14 @@ public sealed class CredentialStore
     /// <param name="options">Client options; the host defaults to the one the key was issued by.</param>
     /// <param name="httpClient">An HTTP client to use, or <see langword="null"/>.</param>
     /// <exception cref="CredentialFileException">No usable credentials are stored.</exception>
-    public ClobClient CreateAuthenticatedClient(ClobClientOptions? options = null, HttpClient? httpClient = null) =>
+    internal ClobClient CreateAuthenticatedClient(ClobClientOptions? options = null, HttpClient? httpClient = null) =>
         CreateClient(Load(), options, httpClient);
 
     /// <summary>Creates a client that signs with credentials already loaded (the private key too, if any).</summary>
     /// <param name="stored">The credentials, as <see cref="Load"/> returned them.</param>
     /// <param name="options">Client options; the host defaults to the one the key was issued by.</param>
     /// <param name="httpClient">An HTTP client to use, or <see langword="null"/>.</param>
-    public static ClobClient CreateClient(StoredCredentials stored, ClobClientOptions? options = null, HttpClient? httpClient = null)
+    internal static ClobClient CreateClient(StoredCredentials stored, ClobClientOptions? options = null, HttpClient? httpClient = null)
     {
         ArgumentNullException.ThrowIfNull(stored);
         options ??= stored.Host is { } host ? new ClobClientOptions { Host = new Uri(host) } : new ClobClientOptions();

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization.Metadata;
 
 namespace PolyStream.Rest;
 
-public sealed partial class ClobClient
+internal sealed partial class ClobClient
 {
     /// <summary>Every market (<c>GET /markets</c>), page after page until the end cursor.</summary>
     public IAsyncEnumerable<ClobMarket> GetMarketsAsync(CancellationToken cancellationToken = default) =>

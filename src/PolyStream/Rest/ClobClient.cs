@@ -12,7 +12,7 @@ namespace PolyStream.Rest;
 /// per-endpoint limits, retries 429, 5xx and unanswered calls with backoff (honouring
 /// <c>Retry-After</c>), and reports failures as <see cref="ClobApiException"/>. Thread-safe.
 /// </summary>
-public sealed partial class ClobClient : IDisposable
+internal sealed partial class ClobClient : IDisposable
 {
     private readonly ClobClientOptions _options;
     private readonly RestTransport _transport;
