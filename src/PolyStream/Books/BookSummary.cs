@@ -46,7 +46,7 @@ public sealed record BookSummary
     public ExactDecimal? LastTradePrice { get; init; }
 
     /// <summary>This summary as a snapshot event, so a book can be based on it (a checkpoint, a REST witness, a test replica).</summary>
-    public BookEvent ToSnapshot() => new()
+    internal BookEvent ToSnapshot() => new()
     {
         Market = Market,
         AssetId = AssetId,

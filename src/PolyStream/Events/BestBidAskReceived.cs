@@ -6,7 +6,7 @@ namespace PolyStream.Events;
 public sealed record BestBidAskReceived : StreamEvent
 {
     /// <inheritdoc />
-    public override StreamEventKind Kind => StreamEventKind.BestBidAsk;
+    internal override StreamEventKind Kind => StreamEventKind.BestBidAsk;
 
     /// <summary>The market's condition id.</summary>
     public required string Market { get; init; }

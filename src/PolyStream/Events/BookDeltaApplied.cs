@@ -7,7 +7,7 @@ namespace PolyStream.Events;
 public sealed record BookDeltaApplied : BookStateEvent
 {
     /// <inheritdoc />
-    public override StreamEventKind Kind => StreamEventKind.BookDelta;
+    internal override StreamEventKind Kind => StreamEventKind.BookDelta;
 
     /// <summary>The changed levels, only this token's, in wire order.</summary>
     public required ImmutableArray<LevelChange> Changes { get; init; }

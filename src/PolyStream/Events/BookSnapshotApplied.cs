@@ -6,7 +6,7 @@ namespace PolyStream.Events;
 public sealed record BookSnapshotApplied : BookStateEvent
 {
     /// <inheritdoc />
-    public override StreamEventKind Kind => StreamEventKind.BookSnapshot;
+    internal override StreamEventKind Kind => StreamEventKind.BookSnapshot;
 
     /// <summary>Whether the snapshot was fetched over REST to resync the book; <see langword="false"/> for a <c>book</c> event on the market channel.</summary>
     public bool FromRest { get; init; }

@@ -6,7 +6,7 @@ namespace PolyStream.Events;
 public sealed record HashMismatchDetected : StreamEvent
 {
     /// <inheritdoc />
-    public override StreamEventKind Kind => StreamEventKind.HashMismatch;
+    internal override StreamEventKind Kind => StreamEventKind.HashMismatch;
 
     /// <summary>Whether the hash came with a snapshot (<c>book</c>); <see langword="false"/> when it came with a <c>price_change</c>.</summary>
     public bool FromSnapshot { get; init; }

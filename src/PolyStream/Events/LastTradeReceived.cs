@@ -6,7 +6,7 @@ namespace PolyStream.Events;
 public sealed record LastTradeReceived : BookStateEvent
 {
     /// <inheritdoc />
-    public override StreamEventKind Kind => StreamEventKind.LastTrade;
+    internal override StreamEventKind Kind => StreamEventKind.LastTrade;
 
     /// <summary>The market's condition id.</summary>
     public required string Market { get; init; }

@@ -7,7 +7,7 @@ namespace PolyStream.Events;
 public sealed record MarketCreated : StreamEvent
 {
     /// <inheritdoc />
-    public override StreamEventKind Kind => StreamEventKind.NewMarket;
+    internal override StreamEventKind Kind => StreamEventKind.NewMarket;
 
     /// <summary>The Gamma market id.</summary>
     public string Id { get; init; } = string.Empty;

@@ -6,7 +6,7 @@ namespace PolyStream.Events;
 public sealed record MarketResolved : StreamEvent
 {
     /// <inheritdoc />
-    public override StreamEventKind Kind => StreamEventKind.MarketResolved;
+    internal override StreamEventKind Kind => StreamEventKind.MarketResolved;
 
     /// <summary>The Gamma market id.</summary>
     public string Id { get; init; } = string.Empty;

@@ -5,7 +5,7 @@ namespace PolyStream.Events;
 public sealed record ParseFailure : StreamEvent
 {
     /// <inheritdoc />
-    public override StreamEventKind Kind => StreamEventKind.ParseFailure;
+    internal override StreamEventKind Kind => StreamEventKind.ParseFailure;
 
     /// <summary>Why the frame was rejected, for a log line: the class of failure, about where in the frame, and what was wrong.</summary>
     public required string Reason { get; init; }

@@ -5,7 +5,7 @@ namespace PolyStream.Events;
 public sealed record ResyncRequested : StreamEvent
 {
     /// <inheritdoc />
-    public override StreamEventKind Kind => StreamEventKind.ResyncRequested;
+    internal override StreamEventKind Kind => StreamEventKind.ResyncRequested;
 
     /// <summary>Why the resync is needed.</summary>
     public BookStateReason Reason { get; init; }

@@ -11,8 +11,8 @@ namespace PolyStream.Events;
 /// </remarks>
 public abstract record StreamEvent
 {
-    /// <summary>What kind of event this is, for switching without type tests.</summary>
-    public abstract StreamEventKind Kind { get; }
+    /// <summary>What kind of event this is, for the JSON writer's <c>type</c> and the bus's subjects; consumers tell events apart by type.</summary>
+    internal abstract StreamEventKind Kind { get; }
 
     /// <summary>The token the event is about, or <see langword="null"/> when it is about no single token.</summary>
     public string? AssetId { get; init; }

@@ -5,7 +5,7 @@ using PolyStream.Protocol;
 namespace PolyStream.Events;
 
 /// <summary>The fields of the events passed through from the venue: market lifecycle and the user channel.</summary>
-public static partial class StreamEventJson
+internal static partial class StreamEventJson
 {
     private static void WriteVenueFields(Utf8JsonWriter w, StreamEvent streamEvent)
     {

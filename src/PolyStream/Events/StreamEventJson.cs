@@ -9,7 +9,7 @@ namespace PolyStream.Events;
 /// <c>seq</c>, then the fields of that kind. Decimals are strings exactly as the venue sent them. The
 /// NDJSON of <c>polystream stream --json</c> and the messages published to NATS share these fields.
 /// </summary>
-public static partial class StreamEventJson
+internal static partial class StreamEventJson
 {
     /// <summary>The schema version written in every object's <c>v</c> field.</summary>
     public const int Version = 1;

@@ -6,7 +6,7 @@ namespace PolyStream.Events;
 public sealed record TickSizeChanged : BookStateEvent
 {
     /// <inheritdoc />
-    public override StreamEventKind Kind => StreamEventKind.TickSizeChange;
+    internal override StreamEventKind Kind => StreamEventKind.TickSizeChange;
 
     /// <summary>The market's condition id.</summary>
     public required string Market { get; init; }

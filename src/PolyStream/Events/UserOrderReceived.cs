@@ -7,7 +7,7 @@ namespace PolyStream.Events;
 public sealed record UserOrderReceived : StreamEvent
 {
     /// <inheritdoc />
-    public override StreamEventKind Kind => StreamEventKind.UserOrder;
+    internal override StreamEventKind Kind => StreamEventKind.UserOrder;
 
     /// <summary>The order hash (<c>0x</c> + 64 hex).</summary>
     public required string Id { get; init; }

@@ -7,7 +7,7 @@ namespace PolyStream.Events;
 public sealed record UserTradeReceived : StreamEvent
 {
     /// <inheritdoc />
-    public override StreamEventKind Kind => StreamEventKind.UserTrade;
+    internal override StreamEventKind Kind => StreamEventKind.UserTrade;
 
     /// <summary>The trade id (a UUID).</summary>
     public required string Id { get; init; }

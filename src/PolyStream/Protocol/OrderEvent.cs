@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace PolyStream.Protocol;
 
 /// <summary>A user-channel order event (<c>order</c>): placement, fill update or cancellation of the user's order.</summary>
-public sealed record OrderEvent : WireEvent
+internal sealed record OrderEvent : WireEvent
 {
     /// <inheritdoc />
     public override WireEventKind Kind => WireEventKind.Order;
