@@ -61,7 +61,4 @@ internal sealed record OrderEvent : WireEvent
 
     /// <summary>Unix milliseconds of the event.</summary>
     public long? Timestamp { get; init; }
-
-    /// <summary>Whether <see cref="Status"/> says the order was cancelled, with or without a reason.</summary>
-    public bool IsCanceled => Status.StartsWith("CANCELED", StringComparison.Ordinal);
 }

@@ -53,6 +53,17 @@ public sealed class RealFrameTests
     }
 
     [Theory]
+    [InlineData("nautilus_ws_order_placement.json", false)]
+    [InlineData("nautilus_ws_order_cancel.json", true)]
+    [InlineData("nautilus_ws_user_order_fok_killed.json", true)] // CANCELED_ with the venue's reason
+    public async Task Process_RealUserOrder_SaysWhetherItWasCanceled(string sample, bool canceled)
+    {
+        var (published, _) = await TestEvents.OfSampleAsync(sample);
+
+        Assert.Equal(canceled, Assert.IsType<UserOrderReceived>(Assert.Single(published)).IsCanceled);
+    }
+
+    [Theory]
     [InlineData("nautilus_ws_market_new_market_msg.json", "market=market", "market_id=id", "question=question", "slug=slug", "asset_ids=assets_ids", "outcomes=outcomes")]
     [InlineData("nautilus_ws_market_resolved_msg.json", "market=market", "market_id=id", "asset_ids=assets_ids", "winning_asset_id=winning_asset_id", "winning_outcome=winning_outcome", "tags=tags")]
     [InlineData("nautilus_ws_order_placement.json", "asset_id=asset_id", "order_id=id", "market=market", "order_event=type", "status=status", "side=side", "price=price", "original_size=original_size", "size_matched=size_matched", "order_type=order_type")]
