@@ -31,9 +31,6 @@ internal sealed partial class ClobClient : IDisposable
     /// <summary>The credentials authenticated calls use, if any.</summary>
     public ClobCredentials? Credentials { get; }
 
-    /// <summary>Requests left now in the bucket of <paramref name="path"/> (e.g. <c>/books</c>); infinite when limits are off.</summary>
-    public double RateBudget(string path) => _transport.Available(path);
-
     /// <summary>Whether the host answers <c>GET /</c>.</summary>
     public async Task<bool> IsReachableAsync(CancellationToken cancellationToken = default)
     {
