@@ -52,10 +52,10 @@ internal static class BusNames
     /// </summary>
     public static string? VenueEventId(StreamEvent streamEvent) => streamEvent switch
     {
-        MarketCreated { Market: var market } => $"{NoAsset}:new_market:{market.Market}",
-        MarketResolved { Resolution: var resolution } => $"{NoAsset}:market_resolved:{resolution.Market}",
-        UserOrderReceived { Order: var order } => string.Create(CultureInfo.InvariantCulture, $"{order.AssetId}:user_order:{order.Id}:{order.Type}:{order.SizeMatched}:{order.Timestamp}"),
-        UserTradeReceived { Trade: var trade } => string.Create(CultureInfo.InvariantCulture, $"{trade.AssetId}:user_trade:{trade.Id}:{trade.Status}:{trade.Timestamp}"),
+        MarketCreated market => $"{NoAsset}:new_market:{market.Market}",
+        MarketResolved resolution => $"{NoAsset}:market_resolved:{resolution.Market}",
+        UserOrderReceived order => string.Create(CultureInfo.InvariantCulture, $"{order.AssetId}:user_order:{order.Id}:{order.Type}:{order.SizeMatched}:{order.Timestamp}"),
+        UserTradeReceived trade => string.Create(CultureInfo.InvariantCulture, $"{trade.AssetId}:user_trade:{trade.Id}:{trade.Status}:{trade.Timestamp}"),
         _ => null,
     };
 

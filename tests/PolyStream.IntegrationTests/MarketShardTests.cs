@@ -30,7 +30,7 @@ public sealed class MarketShardTests
         // Queued after the overflow, so its snapshot event marks the end of the re-base.
         rig.Shard.ApplyRestSnapshot(new BookEvent { Market = "m", AssetId = "A", Timestamp = 1 });
         var seen = new List<StreamEvent>();
-        await rig.ReadUntilSnapshotAsync(seen, SnapshotSource.Rest);
+        await rig.ReadUntilSnapshotAsync(seen, fromRest: true);
 
         Assert.Equal(5, rig.Shard.Health.DroppedFrames);
         Assert.Equal(["A", "B"], rig.Owner.Resyncs.Items.Order(StringComparer.Ordinal));
@@ -48,7 +48,7 @@ public sealed class MarketShardTests
         rig.Shard.OnFrame("""{"event_type":"book","asset_id":"A","market":"m","bids":[{"price":"0.4","size":"10"}],"asks":[{"price":"0.6","size":"10"}],"timestamp":"1000","hash":"0000000000000000000000000000000000000000"}"""u8, 1, 1);
 
         var seen = new List<StreamEvent>();
-        await rig.ReadUntilSnapshotAsync(seen, SnapshotSource.WebSocket);
+        await rig.ReadUntilSnapshotAsync(seen, fromRest: false);
 
         // A resync answer newer than the synced book, as when the book's frames still wait in the queue
         // (control work goes ahead of queued frames, hence the wait above).
@@ -60,7 +60,7 @@ public sealed class MarketShardTests
             Bids = [new PriceLevel(ExactDecimal.Parse("0.41"), ExactDecimal.Parse("5"))],
             Asks = [new PriceLevel(ExactDecimal.Parse("0.6"), ExactDecimal.Parse("10"))],
         });
-        await rig.ReadUntilSnapshotAsync(seen, SnapshotSource.Rest);
+        await rig.ReadUntilSnapshotAsync(seen, fromRest: true);
 
         Assert.DoesNotContain(seen, e => e is BookStateChanged { NewState: BookTrustState.Stale });
         Assert.Empty(rig.Owner.Strikes);
@@ -82,12 +82,12 @@ public sealed class MarketShardTests
             return new ShardRig(bus, metrics, owner, shard, bus.Subscribe());
         }
 
-        /// <summary>Reads into <paramref name="seen"/> until a snapshot from <paramref name="source"/> is among it.</summary>
-        public async Task ReadUntilSnapshotAsync(List<StreamEvent> seen, SnapshotSource source)
+        /// <summary>Reads into <paramref name="seen"/> until a snapshot from REST (or, when <paramref name="fromRest"/> is <see langword="false"/>, from the socket) is among it.</summary>
+        public async Task ReadUntilSnapshotAsync(List<StreamEvent> seen, bool fromRest)
         {
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
             limit.CancelAfter(SimClient.Timeout);
-            while (!seen.Any(e => e is BookSnapshotApplied s && s.Source == source) && await Events.WaitToReadAsync(limit.Token))
+            while (!seen.Any(e => e is BookSnapshotApplied s && s.FromRest == fromRest) && await Events.WaitToReadAsync(limit.Token))
             {
                 while (Events.TryRead(out var e))
                 {

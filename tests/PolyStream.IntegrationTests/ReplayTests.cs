@@ -33,7 +33,7 @@ public sealed class ReplayTests : IDisposable
             await GroundTruth.WaitAsync(streamer, host, tokens, TimeSpan.FromSeconds(30));
         }
 
-        await using var replayer = new Replayer(RecordingReader.Open(recording));
+        await using var replayer = new Replayer(recording);
         var result = await replayer.RunAsync(TestContext.Current.CancellationToken);
 
         Assert.True(result.Frames > 10_000, $"{result.Frames} frames");
@@ -62,7 +62,7 @@ public sealed class ReplayTests : IDisposable
             }
         }
 
-        await using var replayer = new Replayer(RecordingReader.Open(recording), new ReplayOptions { Speed = 10 });
+        await using var replayer = new Replayer(recording, new ReplayOptions { Speed = 10 });
         var result = await replayer.RunAsync(TestContext.Current.CancellationToken);
 
         // The frames span 1 s: at ten times the pace the replay takes 0.1 s, not less, and at most three times that

@@ -210,7 +210,7 @@ public sealed class StreamerFaultTests
         }
 
         await WaitForGroundTruthAsync(run, s_limit);
-        Assert.Contains(run.Drain(), e => e is BookSnapshotApplied { Source: SnapshotSource.Rest } s && s.AssetId == silent);
+        Assert.Contains(run.Drain(), e => e is BookSnapshotApplied { FromRest: true } s && s.AssetId == silent);
     }
 
     [Fact]

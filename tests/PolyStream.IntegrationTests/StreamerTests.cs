@@ -158,6 +158,6 @@ public sealed class StreamerTests
         }
 
         Assert.Equal(4, streamer.Shards.Count);
-        Assert.Equal([(StreamEventKind.MarketResolved, resolved), (StreamEventKind.NewMarket, listed)], lifecycle.Select(e => (e.Kind, e is MarketResolved r ? r.Resolution.Market : ((MarketCreated)e).Market.Market)));
+        Assert.Equal([(StreamEventKind.MarketResolved, resolved), (StreamEventKind.NewMarket, listed)], lifecycle.Select(e => (e.Kind, e is MarketResolved r ? r.Market : ((MarketCreated)e).Market)));
     }
 }

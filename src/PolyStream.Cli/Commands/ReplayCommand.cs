@@ -43,7 +43,7 @@ internal static class ReplayCommand
             Replayer replayer;
             try
             {
-                replayer = new Replayer(RecordingReader.Open(result.GetRequiredValue(path)), new ReplayOptions { Speed = result.GetValue(speed) });
+                replayer = new Replayer(result.GetRequiredValue(path), new ReplayOptions { Speed = result.GetValue(speed) });
             }
             catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
             {

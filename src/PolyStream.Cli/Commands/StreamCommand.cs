@@ -71,7 +71,7 @@ internal static class StreamCommand
         {
             BookStateChanged c => $"{head}  {c.OldState} -> {c.NewState} ({c.Reason})",
             HashMismatchDetected m => $"{head}  expected {m.Expected} computed {m.Actual}",
-            LastTradeReceived t => $"{head}  {t.Trade.Side} {t.Trade.Size} @ {t.Trade.Price}",
+            LastTradeReceived t => $"{head}  {t.Side} {t.Size} @ {t.Price}",
             BookStateEvent { Book.Summary: var b } s => $"{head}  {s.Book.State} {b.BestBid?.Price.ToString() ?? "-"} / {b.BestAsk?.Price.ToString() ?? "-"}",
             Lagged l => $"{head}  lost {l.Count} events (this reader was too slow)",
             _ when VenueEventText.Detail(e) is { } detail => $"{head}  {detail}",

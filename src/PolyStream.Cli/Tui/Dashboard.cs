@@ -99,8 +99,8 @@ internal sealed class Dashboard(Streamer streamer, FeedMonitor monitor, IReadOnl
         var table = new Table { Border = TableBorder.None }.AddColumns("side", "price", "size", "token");
         foreach (var trade in monitor.Tape)
         {
-            var side = trade.Trade.Side == Side.Buy ? "[green]BUY[/]" : "[red]SELL[/]";
-            table.AddRow(side, trade.Trade.Price.ToString(), trade.Trade.Size.ToString(), Markup.Escape(AssetResolver.Short(trade.Trade.AssetId, keep: 4)));
+            var side = trade.Side == Side.Buy ? "[green]BUY[/]" : "[red]SELL[/]";
+            table.AddRow(side, trade.Price.ToString(), trade.Size.ToString(), Markup.Escape(AssetResolver.Short(trade.AssetId ?? "-", keep: 4)));
         }
 
         return new Panel(table) { Header = new PanelHeader(" trades "), Border = BoxBorder.Rounded };

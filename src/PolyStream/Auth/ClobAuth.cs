@@ -8,7 +8,7 @@ namespace PolyStream.Auth;
 /// The venue's L1 authentication (POLYMARKET.md §5.1): an EIP-712 <c>ClobAuth</c> message signed by
 /// the wallet, used only to create or derive API credentials.
 /// </summary>
-public static class ClobAuth
+internal static class ClobAuth
 {
     /// <summary>The fixed text every <c>ClobAuth</c> message carries.</summary>
     public const string AttestationMessage = "This message attests that I control the given wallet";

@@ -7,7 +7,7 @@ namespace PolyStream.Auth;
 /// The venue's L2 request signature (POLYMARKET.md §5.2): HMAC-SHA256 keyed with the base64url
 /// secret over <c>timestamp + METHOD + path + body</c>, encoded as base64url with padding kept.
 /// </summary>
-public static class L2Signature
+internal static class L2Signature
 {
     /// <summary>Signs one request.</summary>
     /// <param name="secret">The API secret, base64url (the standard alphabet and missing padding are accepted).</param>

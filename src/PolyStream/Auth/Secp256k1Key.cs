@@ -13,7 +13,7 @@ namespace PolyStream.Auth;
 /// way every Polymarket SDK does (RFC 6979 deterministic nonce, low-s, <c>v</c> of 27 or 28).
 /// The key never appears in <see cref="ToString"/>.
 /// </summary>
-public sealed class Secp256k1Key
+internal sealed class Secp256k1Key
 {
     private static readonly X9ECParameters s_curve = ECNamedCurveTable.GetByName("secp256k1");
     private static readonly ECDomainParameters s_domain = new(s_curve.Curve, s_curve.G, s_curve.N, s_curve.H);

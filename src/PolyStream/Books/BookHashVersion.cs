@@ -2,7 +2,7 @@
 namespace PolyStream.Books;
 
 /// <summary>Which fields the venue's summary hash covers; it changed twice (POLYMARKET.md §3.3).</summary>
-public enum BookHashVersion
+internal enum BookHashVersion
 {
     /// <summary>Since ~2025-12: ten fields, ending with <c>last_trade_price</c>.</summary>
     Current,

@@ -46,7 +46,7 @@ public sealed record BookSummary
     public ExactDecimal? LastTradePrice { get; init; }
 
     /// <summary>This summary as a snapshot event, so a book can be based on it (a checkpoint, a REST witness, a test replica).</summary>
-    public BookEvent ToSnapshot() => new()
+    internal BookEvent ToSnapshot() => new()
     {
         Market = Market,
         AssetId = AssetId,
@@ -62,7 +62,7 @@ public sealed record BookSummary
     };
 
     /// <summary>Computes the venue's hash of this summary.</summary>
-    public BookHash ComputeHash(BookHashVersion version = BookHashVersion.Current) => BookHasher.Compute(Fields(), version);
+    internal BookHash ComputeHash(BookHashVersion version = BookHashVersion.Current) => BookHasher.Compute(Fields(), version);
 
     /// <summary>The hashed fields, borrowed without copying.</summary>
     internal SummaryFields Fields() => new()

@@ -2,7 +2,7 @@
 namespace PolyStream.Books;
 
 /// <summary>The running totals of a <see cref="HashAuditor"/>.</summary>
-public sealed record HashAuditCounts
+internal sealed record HashAuditCounts
 {
     /// <summary>Frames read, parsed or not.</summary>
     public long Frames { get; init; }

@@ -3,7 +3,7 @@ using PolyStream.Protocol;
 namespace PolyStream.Books;
 
 /// <summary>The summary fields a market-channel capture does not carry, and which hash algorithm to check with.</summary>
-public sealed record HashAuditOptions
+internal sealed record HashAuditOptions
 {
     /// <summary>The minimum order size hashed with every book. Default <c>5</c>, the value that reproduced every real 2026 hash.</summary>
     public ExactDecimal MinOrderSize { get; init; } = ExactDecimal.FromParts(5, 0);

@@ -7,7 +7,7 @@ namespace PolyStream.Books;
 /// can: each <c>book</c> snapshot's, and each <c>price_change</c>'s for the assets it holds a book
 /// for. This is what <c>polystream verify</c> runs.
 /// </summary>
-public sealed class HashAuditor
+internal sealed class HashAuditor
 {
     private readonly HashAuditOptions _options;
     private readonly FrameParser _parser;

@@ -6,7 +6,7 @@ namespace PolyStream.Books;
 /// <param name="Outcome">What the check found.</param>
 /// <param name="Expected">The hash the venue sent; no value when it sent none.</param>
 /// <param name="Actual">The hash computed from the local book; no value when nothing was computed.</param>
-public readonly record struct HashCheck(HashOutcome Outcome, BookHash Expected, BookHash Actual)
+internal readonly record struct HashCheck(HashOutcome Outcome, BookHash Expected, BookHash Actual)
 {
     /// <summary>A check that was not made.</summary>
     public static HashCheck NotChecked => default;

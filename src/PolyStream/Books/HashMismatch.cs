@@ -8,4 +8,4 @@ namespace PolyStream.Books;
 /// <param name="EventKind">The event that carried the hash (<c>book</c> or <c>price_change</c>).</param>
 /// <param name="Expected">The hash the venue sent.</param>
 /// <param name="Actual">The hash of the local book.</param>
-public sealed record HashMismatch(long FrameNumber, string AssetId, WireEventKind EventKind, BookHash Expected, BookHash Actual);
+internal sealed record HashMismatch(long FrameNumber, string AssetId, WireEventKind EventKind, BookHash Expected, BookHash Actual);

@@ -2,7 +2,7 @@
 namespace PolyStream.Books;
 
 /// <summary>The result of comparing a book's computed hash with the one the venue sent.</summary>
-public enum HashOutcome
+internal enum HashOutcome
 {
     /// <summary>No check was made (hash checking off or sampled out).</summary>
     NotChecked,

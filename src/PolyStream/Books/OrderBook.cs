@@ -12,7 +12,7 @@ namespace PolyStream.Books;
 /// change allocates nothing. An instance has one writer; readers on other threads take
 /// <see cref="Summary"/>, an immutable copy.
 /// </remarks>
-public sealed class OrderBook
+internal sealed class OrderBook
 {
     private static readonly ExactDecimal s_defaultTickSize = ExactDecimal.FromParts(1, 2);
     private static readonly ExactDecimal s_defaultMinOrderSize = ExactDecimal.FromParts(5, 0);

@@ -16,7 +16,7 @@ namespace PolyStream.Bus;
 /// subscribers, which a bus accepts when <see cref="EventBusOptions.AllowBlockingSubscribers"/> is set.
 /// Publishing is safe from several threads; each subscriber sees one publisher's events in order.
 /// </remarks>
-public sealed class EventBus : IEventSink, IAsyncDisposable
+internal sealed class EventBus : IEventSink, IAsyncDisposable
 {
     private readonly EventBusOptions _options;
     private readonly ILogger _logger;

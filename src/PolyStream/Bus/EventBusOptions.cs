@@ -2,7 +2,7 @@
 namespace PolyStream.Bus;
 
 /// <summary>Options of an <see cref="EventBus"/>.</summary>
-public sealed record EventBusOptions
+internal sealed record EventBusOptions
 {
     /// <summary>The default options.</summary>
     public static EventBusOptions Default { get; } = new();

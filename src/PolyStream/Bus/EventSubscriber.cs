@@ -5,7 +5,7 @@ using PolyStream.Events;
 namespace PolyStream.Bus;
 
 /// <summary>
-/// One reader of an <see cref="EventBus"/>: a bounded queue with an overflow policy, read in order with
+/// One reader of a <see cref="Streamer"/>'s or a <see cref="Recording.Replayer"/>'s event stream: a bounded queue with an overflow policy, read in order with
 /// <c>await foreach</c> or <see cref="WaitToReadAsync"/> and <see cref="TryRead"/>. One reader at a time.
 /// </summary>
 /// <remarks>

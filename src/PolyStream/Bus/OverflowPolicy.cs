@@ -18,8 +18,8 @@ public enum OverflowPolicy
     Disconnect,
 
     /// <summary>
-    /// Makes <see cref="EventBus.PublishAsync"/> wait for room; only for sources that can wait, such as
-    /// replay, and only on a bus created with <see cref="EventBusOptions.AllowBlockingSubscribers"/>.
+    /// Makes the publisher wait for room; only for sources that can wait: a <see cref="Recording.Replayer"/>
+    /// accepts it, a <see cref="Streamer"/> (whose socket readers must never wait) does not.
     /// </summary>
     Block,
 }

@@ -1,7 +1,7 @@
 
 namespace PolyStream.Bus;
 
-/// <summary>The queue of one <see cref="EventBus"/> subscriber.</summary>
+/// <summary>The queue of one subscriber to a <see cref="Streamer"/> or a <see cref="Recording.Replayer"/>.</summary>
 public sealed record SubscriberOptions
 {
     /// <summary>The default options.</summary>

@@ -2,7 +2,7 @@
 namespace PolyStream.Connections;
 
 /// <summary>Receives a <see cref="WsClient"/>'s frames and state changes on its reader loop; implementations must not block.</summary>
-public interface IFrameSink
+internal interface IFrameSink
 {
     /// <summary>Takes one complete text frame (PONG excluded); the span is only valid during the call, copy what you keep.</summary>
     /// <param name="frame">The frame's UTF-8 bytes, JSON data or bare control text such as <c>INVALID OPERATION</c>.</param>

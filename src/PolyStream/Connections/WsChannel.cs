@@ -2,7 +2,7 @@
 namespace PolyStream.Connections;
 
 /// <summary>Which venue WebSocket channel a <see cref="WsClient"/> speaks.</summary>
-public enum WsChannel
+internal enum WsChannel
 {
     /// <summary>The public market channel; subscriptions are token (asset) ids.</summary>
     Market,

@@ -3,7 +3,7 @@ using System.Net.WebSockets;
 namespace PolyStream.Connections;
 
 /// <summary>The heartbeat and watchdogs of one connection: text PING, PONG timeout, and the no-data watchdog.</summary>
-public sealed partial class WsClient
+internal sealed partial class WsClient
 {
     private static readonly byte[] s_ping = "PING"u8.ToArray();
 

@@ -4,7 +4,7 @@ using System.Net.WebSockets;
 namespace PolyStream.Connections;
 
 /// <summary>The reader: whole frames into pooled buffers, handed synchronously to the sink; it never awaits a consumer.</summary>
-public sealed partial class WsClient
+internal sealed partial class WsClient
 {
     private const int InitialBufferBytes = 64 * 1024;
     private const int KeepBufferBytes = 1024 * 1024;

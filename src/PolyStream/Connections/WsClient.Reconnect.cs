@@ -4,7 +4,7 @@ using System.Net.WebSockets;
 namespace PolyStream.Connections;
 
 /// <summary>The connection loop: connect, subscribe the desired set, read, and on any end wait out the backoff and start again.</summary>
-public sealed partial class WsClient
+internal sealed partial class WsClient
 {
     private async Task RunAsync(CancellationToken stopping)
     {

@@ -9,7 +9,7 @@ namespace PolyStream.Connections;
 /// PONG timeout, no-data watchdog, reconnect with backoff, and resubscription of the desired set.
 /// Frames and state changes go to an <see cref="IFrameSink"/> on the reader loop.
 /// </summary>
-public sealed partial class WsClient : IAsyncDisposable
+internal sealed partial class WsClient : IAsyncDisposable
 {
     private readonly WsConfig _config;
     private readonly IFrameSink _sink;

@@ -2,7 +2,7 @@ using PolyStream.Auth;
 
 namespace PolyStream.Connections;
 
-/// <summary>Settings of one <see cref="WsClient"/> connection; every property has a documented default.</summary>
+/// <summary>Settings of each WebSocket connection a <see cref="Streamer"/> opens; every property has a documented default.</summary>
 public sealed record WsConfig
 {
     /// <summary>The venue's market-channel URL.</summary>
@@ -14,11 +14,13 @@ public sealed record WsConfig
     /// <summary>The WebSocket URL. Default <see cref="ProductionMarketUrl"/>.</summary>
     public Uri Url { get; init; } = ProductionMarketUrl;
 
+    // The streamer sets the channel and the credentials for its user-channel connection from StreamerConfig.UserAuth.
+
     /// <summary>The channel spoken on <see cref="Url"/>. Default <see cref="WsChannel.Market"/>.</summary>
-    public WsChannel Channel { get; init; } = WsChannel.Market;
+    internal WsChannel Channel { get; init; } = WsChannel.Market;
 
     /// <summary>The L2 credentials sent in the user-channel subscribe; required for <see cref="WsChannel.User"/>, never logged. Default <see langword="null"/>.</summary>
-    public ApiCredentials? Credentials { get; init; }
+    internal ApiCredentials? Credentials { get; init; }
 
     /// <summary>Whether market subscriptions ask for <c>best_bid_ask</c>, <c>new_market</c> and <c>market_resolved</c>. Default <see langword="true"/>.</summary>
     public bool CustomFeatureEnabled { get; init; } = true;

@@ -2,7 +2,7 @@
 namespace PolyStream.Connections;
 
 /// <summary>Why a <see cref="WsClient"/> connection ended or could not be opened.</summary>
-public enum WsDisconnectReason
+internal enum WsDisconnectReason
 {
     /// <summary>No disconnect yet.</summary>
     None,

@@ -2,7 +2,7 @@ using System.Net.WebSockets;
 
 namespace PolyStream.Connections;
 
-/// <summary>A point-in-time snapshot of one <see cref="WsClient"/>'s connection health.</summary>
+/// <summary>A point-in-time snapshot of one WebSocket connection's health (<see cref="Diagnostics.ShardHealth.Connection"/>, <see cref="Streamer.UserFeedHealth"/>).</summary>
 public sealed record WsHealth
 {
     /// <summary>The current state.</summary>
@@ -39,7 +39,7 @@ public sealed record WsHealth
     public required int DesiredCount { get; init; }
 
     /// <summary>Why the last connection ended, or <see cref="WsDisconnectReason.None"/>.</summary>
-    public required WsDisconnectReason LastDisconnectReason { get; init; }
+    internal WsDisconnectReason LastDisconnectReason { get; init; }
 
     /// <summary>The last close code the server sent, or <see langword="null"/>.</summary>
     public required WebSocketCloseStatus? LastCloseStatus { get; init; }

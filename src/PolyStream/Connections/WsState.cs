@@ -1,7 +1,7 @@
 
 namespace PolyStream.Connections;
 
-/// <summary>Where a <see cref="WsClient"/> is in its connection life cycle.</summary>
+/// <summary>Where a WebSocket connection is in its life cycle.</summary>
 public enum WsState
 {
     /// <summary>Created, not started.</summary>

@@ -10,7 +10,7 @@ namespace PolyStream.Connections;
 /// <param name="Delay">The wait before the next connect when <see cref="WsState.Reconnecting"/>, else zero.</param>
 /// <param name="CloseStatus">The server's close code when it sent one, else <see langword="null"/>.</param>
 /// <param name="CloseDescription">The server's close reason text, or <see langword="null"/>.</param>
-public sealed record WsStateChange(
+internal sealed record WsStateChange(
     WsState State,
     long ConnectionId,
     WsDisconnectReason Reason,

@@ -7,9 +7,10 @@ using PolyStream.Protocol;
 namespace PolyStream.Engine;
 
 /// <summary>Applying snapshots, deltas, trades and tick size changes to the tracked books.</summary>
-public sealed partial class BookEngine
+internal sealed partial class BookEngine
 {
-    private void ApplySnapshot(TrackedAsset asset, BookEvent snapshot, SnapshotSource source, long receiveTimestamp)
+    /// <summary>Re-bases a book from a market-channel <c>book</c> event; REST snapshots go through <see cref="ApplyRestSnapshotCore"/>.</summary>
+    private void ApplySnapshot(TrackedAsset asset, BookEvent snapshot, long receiveTimestamp)
     {
         EndPending(asset);
         // A WebSocket snapshot is in stream order: every delta received before it is already in it.
@@ -24,9 +25,9 @@ public sealed partial class BookEngine
         var at = _outbox.Count;
         if (!check.IsMismatch)
         {
-            SetState(asset, BookTrustState.Synced, source == SnapshotSource.Rest ? BookStateReason.RestSnapshot : BookStateReason.Snapshot, receiveTimestamp);
+            SetState(asset, BookTrustState.Synced, BookStateReason.Snapshot, receiveTimestamp);
         }
-        else if (source == SnapshotSource.WebSocket && _options.LastTradeTolerance > TimeSpan.Zero)
+        else if (_options.LastTradeTolerance > TimeSpan.Zero)
         {
             // POLYMARKET.md §3.4: the venue may hash a last trade price it sends only just after the
             // book. Hold the snapshot as suspect and re-check it with the next trade, within a window.
@@ -46,7 +47,6 @@ public sealed partial class BookEngine
             Seq = 0,
             ReceiveTimestamp = receiveTimestamp,
             Book = asset.View,
-            Source = source,
             Hash = check,
         });
     }
@@ -138,7 +138,21 @@ public sealed partial class BookEngine
         asset.LastTrade = trade;
         asset.Book.RecordTrade(trade);
         UpdateView(asset, receiveTimestamp, contentChanged: true, applied: trade);
-        _outbox.Add(new LastTradeReceived { Trade = trade, Book = asset.View, AssetId = asset.AssetId, Epoch = asset.Epoch, Seq = asset.Seq, ReceiveTimestamp = receiveTimestamp });
+        _outbox.Add(new LastTradeReceived
+        {
+            AssetId = asset.AssetId,
+            Epoch = asset.Epoch,
+            Seq = asset.Seq,
+            ReceiveTimestamp = receiveTimestamp,
+            Book = asset.View,
+            Market = trade.Market,
+            Price = trade.Price,
+            Size = trade.Size,
+            Side = trade.Side,
+            FeeRateBps = trade.FeeRateBps,
+            TransactionHash = trade.TransactionHash,
+            Timestamp = trade.Timestamp,
+        });
         if (asset.Pending)
         {
             // The window ends at the first trade after the snapshot: re-check the book (with every
@@ -176,7 +190,18 @@ public sealed partial class BookEngine
         asset.Epoch++;
         asset.Seq = 0;
         UpdateView(asset, receiveTimestamp, contentChanged: true);
-        _outbox.Add(new TickSizeChanged { Change = tick, Book = asset.View, AssetId = asset.AssetId, Epoch = asset.Epoch, Seq = 0, ReceiveTimestamp = receiveTimestamp });
+        _outbox.Add(new TickSizeChanged
+        {
+            AssetId = asset.AssetId,
+            Epoch = asset.Epoch,
+            Seq = 0,
+            ReceiveTimestamp = receiveTimestamp,
+            Book = asset.View,
+            Market = tick.Market,
+            OldTickSize = tick.OldTickSize,
+            NewTickSize = tick.NewTickSize,
+            Timestamp = tick.Timestamp,
+        });
         SetState(asset, BookTrustState.Unsynced, BookStateReason.TickSizeChange, receiveTimestamp);
     }
 
@@ -238,21 +263,15 @@ public sealed partial class BookEngine
         Hash = hash,
     };
 
-    private static ImmutableArray<PriceChange> ChangesFor(ImmutableArray<PriceChange> changes, string assetId)
+    private static ImmutableArray<LevelChange> ChangesFor(ImmutableArray<PriceChange> changes, string assetId)
     {
-        var count = PriceChangeSpans.CountFor(changes.AsSpan(), assetId);
-        if (count == changes.Length)
-        {
-            return changes;
-        }
-
-        var own = new PriceChange[count];
+        var own = new LevelChange[PriceChangeSpans.CountFor(changes.AsSpan(), assetId)];
         var at = 0;
         foreach (var change in changes)
         {
             if (change.AssetId == assetId)
             {
-                own[at++] = change;
+                own[at++] = new LevelChange(change.Side, change.Price, change.Size);
             }
         }
 

@@ -5,7 +5,7 @@ using PolyStream.Protocol;
 namespace PolyStream.Engine;
 
 /// <summary>Re-basing a book from a REST snapshot and replaying the deltas that are newer than it.</summary>
-public sealed partial class BookEngine
+internal sealed partial class BookEngine
 {
     private void ApplyRestSnapshotCore(TrackedAsset asset, BookEvent snapshot, long receiveTimestamp)
     {
@@ -36,7 +36,7 @@ public sealed partial class BookEngine
             Seq = 0,
             ReceiveTimestamp = receiveTimestamp,
             Book = asset.View,
-            Source = SnapshotSource.Rest,
+            FromRest = true,
             Hash = check,
         });
         if (check.IsMismatch)

@@ -5,7 +5,7 @@ using PolyStream.Protocol;
 namespace PolyStream.Engine;
 
 /// <summary>Trust states, mismatches, resync requests and the last-trade tolerance window.</summary>
-public sealed partial class BookEngine
+internal sealed partial class BookEngine
 {
     private void SetState(TrackedAsset asset, BookTrustState state, BookStateReason reason, long receiveTimestamp)
     {
@@ -47,7 +47,7 @@ public sealed partial class BookEngine
             Epoch = asset.Epoch,
             Seq = asset.Seq,
             ReceiveTimestamp = receiveTimestamp,
-            Source = source,
+            FromSnapshot = source == WireEventKind.Book,
             Expected = check.Expected,
             Actual = check.Actual,
             Pending = pending,

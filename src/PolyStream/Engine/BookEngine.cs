@@ -21,7 +21,7 @@ namespace PolyStream.Engine;
 /// new immutable <see cref="BookView"/>. Bad input is counted and published as <see cref="ParseFailure"/>;
 /// it never throws and never changes a book.
 /// </remarks>
-public sealed partial class BookEngine
+internal sealed partial class BookEngine
 {
     private readonly IEventSink _sink;
     private readonly BookEngineOptions _options;
@@ -302,7 +302,7 @@ public sealed partial class BookEngine
         {
             var total = ++_parseFailures;
             EngineLog.ParseFailure(_logger, total, error);
-            _outbox.Add(new ParseFailure { Error = error, TotalFailures = total, ReceiveTimestamp = receiveTimestamp });
+            _outbox.Add(new ParseFailure { Reason = error.ToString(), TotalFailures = total, ReceiveTimestamp = receiveTimestamp });
             return false;
         }
 
@@ -361,7 +361,7 @@ public sealed partial class BookEngine
             case BookEvent book:
                 if (_assets.TryGetValue(book.AssetId, out var snapshotAsset))
                 {
-                    ApplySnapshot(snapshotAsset, book, SnapshotSource.WebSocket, receiveTimestamp);
+                    ApplySnapshot(snapshotAsset, book, receiveTimestamp);
                 }
                 else
                 {
@@ -381,7 +381,18 @@ public sealed partial class BookEngine
             case BestBidAskEvent quote:
                 if (_assets.TryGetValue(quote.AssetId, out var quoted))
                 {
-                    _outbox.Add(new BestBidAskReceived { Quote = quote, AssetId = quote.AssetId, Epoch = quoted.Epoch, Seq = quoted.Seq, ReceiveTimestamp = receiveTimestamp });
+                    _outbox.Add(new BestBidAskReceived
+                    {
+                        AssetId = quote.AssetId,
+                        Epoch = quoted.Epoch,
+                        Seq = quoted.Seq,
+                        ReceiveTimestamp = receiveTimestamp,
+                        Market = quote.Market,
+                        BestBid = quote.BestBid,
+                        BestAsk = quote.BestAsk,
+                        Spread = quote.Spread,
+                        Timestamp = quote.Timestamp,
+                    });
                 }
                 else
                 {

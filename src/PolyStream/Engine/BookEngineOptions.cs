@@ -5,7 +5,7 @@ using PolyStream.Protocol;
 namespace PolyStream.Engine;
 
 /// <summary>Options of a <see cref="BookEngine"/>.</summary>
-public sealed record BookEngineOptions
+internal sealed record BookEngineOptions
 {
     /// <summary>The default options.</summary>
     public static BookEngineOptions Default { get; } = new();

@@ -2,7 +2,7 @@ using PolyStream.Events;
 
 namespace PolyStream.Engine;
 
-/// <summary>Which hashes a <see cref="BookEngine"/> checks: <see cref="Verify"/>, <see cref="Sample"/>(n) or <see cref="Off"/>.</summary>
+/// <summary>Which of the venue's book hashes are checked: <see cref="Verify"/>, <see cref="Sample"/>(n) or <see cref="Off"/>.</summary>
 public sealed record HashPolicy
 {
     private HashPolicy(HashPolicyMode mode, int every)
@@ -18,7 +18,7 @@ public sealed record HashPolicy
     public static HashPolicy Off { get; } = new(HashPolicyMode.Off, 0);
 
     /// <summary>The mode.</summary>
-    public HashPolicyMode Mode { get; }
+    internal HashPolicyMode Mode { get; }
 
     /// <summary>Checks one <c>price_change</c> message in this many per asset; 1 under <see cref="Verify"/>, 0 under <see cref="Off"/>.</summary>
     public int Every { get; }

@@ -2,7 +2,7 @@
 namespace PolyStream.Engine;
 
 /// <summary>How often a <see cref="BookEngine"/> checks the venue's hashes.</summary>
-public enum HashPolicyMode
+internal enum HashPolicyMode
 {
     /// <summary>Every snapshot and every <c>price_change</c> message.</summary>
     Verify,

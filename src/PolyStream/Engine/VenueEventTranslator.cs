@@ -37,13 +37,13 @@ internal sealed class VenueEventTranslator
         switch (wireEvent)
         {
             case NewMarketEvent market:
-                return _marketEvents.TryPass(market.Kind, market.Market) ? new MarketCreated { Market = market, ReceiveTimestamp = receiveTimestamp } : null;
+                return _marketEvents.TryPass(market.Kind, market.Market) ? Created(market, receiveTimestamp) : null;
             case MarketResolvedEvent resolution:
-                return _marketEvents.TryPass(resolution.Kind, resolution.Market) ? new MarketResolved { Resolution = resolution, ReceiveTimestamp = receiveTimestamp } : null;
+                return _marketEvents.TryPass(resolution.Kind, resolution.Market) ? Resolved(resolution, receiveTimestamp) : null;
             case OrderEvent order when _userChannel:
-                return new UserOrderReceived { Order = order, AssetId = order.AssetId, ReceiveTimestamp = receiveTimestamp };
+                return UserOrder(order, receiveTimestamp);
             case TradeEvent trade when _userChannel:
-                return new UserTradeReceived { Trade = trade, AssetId = trade.AssetId, ReceiveTimestamp = receiveTimestamp };
+                return UserTrade(trade, receiveTimestamp);
             case OrderEvent or TradeEvent:
                 refused = true;
                 return null;
@@ -51,4 +51,80 @@ internal sealed class VenueEventTranslator
                 return null;
         }
     }
+
+    // The events copy the wire fields rather than hold the parser's records, which are not part of the consumer contract.
+    private static MarketCreated Created(NewMarketEvent market, long receiveTimestamp) => new()
+    {
+        ReceiveTimestamp = receiveTimestamp,
+        Id = market.Id,
+        Market = market.Market,
+        Question = market.Question,
+        Slug = market.Slug,
+        AssetIds = market.AssetIds,
+        Outcomes = market.Outcomes,
+        TickSize = market.TickSize,
+        Active = market.Active,
+        Tags = market.Tags,
+        Timestamp = market.Timestamp,
+    };
+
+    private static MarketResolved Resolved(MarketResolvedEvent resolution, long receiveTimestamp) => new()
+    {
+        ReceiveTimestamp = receiveTimestamp,
+        Id = resolution.Id,
+        Market = resolution.Market,
+        AssetIds = resolution.AssetIds,
+        WinningAssetId = resolution.WinningAssetId,
+        WinningOutcome = resolution.WinningOutcome,
+        Tags = resolution.Tags,
+        Timestamp = resolution.Timestamp,
+    };
+
+    private static UserOrderReceived UserOrder(OrderEvent order, long receiveTimestamp) => new()
+    {
+        AssetId = order.AssetId,
+        ReceiveTimestamp = receiveTimestamp,
+        Id = order.Id,
+        Market = order.Market,
+        Type = order.Type,
+        Status = order.Status,
+        Side = order.Side,
+        Price = order.Price,
+        OriginalSize = order.OriginalSize,
+        SizeMatched = order.SizeMatched,
+        Owner = order.Owner,
+        OrderOwner = order.OrderOwner,
+        Outcome = order.Outcome,
+        OrderType = order.OrderType,
+        MakerAddress = order.MakerAddress,
+        AssociateTrades = order.AssociateTrades,
+        CreatedAt = order.CreatedAt,
+        Expiration = order.Expiration,
+        Timestamp = order.Timestamp,
+    };
+
+    private static UserTradeReceived UserTrade(TradeEvent trade, long receiveTimestamp) => new()
+    {
+        AssetId = trade.AssetId,
+        ReceiveTimestamp = receiveTimestamp,
+        Id = trade.Id,
+        Market = trade.Market,
+        Status = trade.Status,
+        Side = trade.Side,
+        Price = trade.Price,
+        Size = trade.Size,
+        TakerOrderId = trade.TakerOrderId,
+        MakerOrders = trade.MakerOrders,
+        TraderSide = trade.TraderSide,
+        Outcome = trade.Outcome,
+        Owner = trade.Owner,
+        TradeOwner = trade.TradeOwner,
+        MakerAddress = trade.MakerAddress,
+        FeeRateBps = trade.FeeRateBps,
+        TransactionHash = trade.TransactionHash,
+        BucketIndex = trade.BucketIndex,
+        MatchTime = trade.MatchTime,
+        LastUpdate = trade.LastUpdate,
+        Timestamp = trade.Timestamp,
+    };
 }

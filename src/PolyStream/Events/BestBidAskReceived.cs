@@ -6,8 +6,20 @@ namespace PolyStream.Events;
 public sealed record BestBidAskReceived : StreamEvent
 {
     /// <inheritdoc />
-    public override StreamEventKind Kind => StreamEventKind.BestBidAsk;
+    internal override StreamEventKind Kind => StreamEventKind.BestBidAsk;
 
-    /// <summary>The quote as parsed.</summary>
-    public required BestBidAskEvent Quote { get; init; }
+    /// <summary>The market's condition id.</summary>
+    public required string Market { get; init; }
+
+    /// <summary>The best bid; <see langword="null"/> for an empty side.</summary>
+    public ExactDecimal? BestBid { get; init; }
+
+    /// <summary>The best ask; <see langword="null"/> for an empty side.</summary>
+    public ExactDecimal? BestAsk { get; init; }
+
+    /// <summary>The spread as sent; <see langword="null"/> when empty.</summary>
+    public ExactDecimal? Spread { get; init; }
+
+    /// <summary>Unix milliseconds of the update, as the venue stamped it.</summary>
+    public long? Timestamp { get; init; }
 }

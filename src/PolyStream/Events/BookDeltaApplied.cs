@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using PolyStream.Books;
-using PolyStream.Protocol;
 
 namespace PolyStream.Events;
 
@@ -8,12 +7,11 @@ namespace PolyStream.Events;
 public sealed record BookDeltaApplied : BookStateEvent
 {
     /// <inheritdoc />
-    public override StreamEventKind Kind => StreamEventKind.BookDelta;
+    internal override StreamEventKind Kind => StreamEventKind.BookDelta;
 
     /// <summary>The changed levels, only this token's, in wire order.</summary>
-    public required ImmutableArray<PriceChange> Changes { get; init; }
-
+    public required ImmutableArray<LevelChange> Changes { get; init; }
 
     /// <summary>The hash check made after applying; <see cref="HashOutcome.NotChecked"/> when sampled out or off.</summary>
-    public HashCheck Hash { get; init; }
+    internal HashCheck Hash { get; init; }
 }

@@ -6,12 +6,11 @@ namespace PolyStream.Events;
 public sealed record BookSnapshotApplied : BookStateEvent
 {
     /// <inheritdoc />
-    public override StreamEventKind Kind => StreamEventKind.BookSnapshot;
+    internal override StreamEventKind Kind => StreamEventKind.BookSnapshot;
 
-
-    /// <summary>Where the snapshot came from.</summary>
-    public SnapshotSource Source { get; init; }
+    /// <summary>Whether the snapshot was fetched over REST to resync the book; <see langword="false"/> for a <c>book</c> event on the market channel.</summary>
+    public bool FromRest { get; init; }
 
     /// <summary>The snapshot's hash check; a mismatch leaves the book <see cref="BookTrustState.Suspect"/>.</summary>
-    public HashCheck Hash { get; init; }
+    internal HashCheck Hash { get; init; }
 }

@@ -5,7 +5,7 @@ namespace PolyStream.Events;
 public sealed record BookStateChanged : BookStateEvent
 {
     /// <inheritdoc />
-    public override StreamEventKind Kind => StreamEventKind.BookStateChanged;
+    internal override StreamEventKind Kind => StreamEventKind.BookStateChanged;
 
     /// <summary>The state before.</summary>
     public BookTrustState OldState { get; init; }

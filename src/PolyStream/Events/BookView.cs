@@ -1,13 +1,12 @@
 using System.Diagnostics.CodeAnalysis;
 using PolyStream.Books;
-using PolyStream.Engine;
 using PolyStream.Protocol;
 
 namespace PolyStream.Events;
 
 /// <summary>An immutable view of one tracked book: its contents, trust state and position in the stream, safe for any thread.</summary>
 /// <remarks>
-/// A view made by a <see cref="BookEngine"/> for an applied <c>price_change</c> or <c>last_trade_price</c>
+/// A view made for an applied <c>price_change</c> or <c>last_trade_price</c>
 /// does not copy the book: it links to the previous view and the (immutable) event, and <see cref="Summary"/>
 /// replays the links over the nearest copy on first read, then keeps the result. Every link holds only immutable data,
 /// so a reader on any thread rebuilds exactly the book after that change, never a torn one.
@@ -92,7 +91,7 @@ public sealed record BookView
     public long Seq { get; init; }
 
     /// <summary>The outcome of the most recent hash check; <see cref="HashOutcome.NotChecked"/> when none was made.</summary>
-    public HashOutcome LastHashOutcome { get; init; }
+    internal HashOutcome LastHashOutcome { get; init; }
 
     /// <summary>The receive time of the frame that last changed the view; 0 when none did.</summary>
     public long ReceiveTimestamp { get; init; }

@@ -6,10 +6,10 @@ namespace PolyStream.Events;
 public sealed record HashMismatchDetected : StreamEvent
 {
     /// <inheritdoc />
-    public override StreamEventKind Kind => StreamEventKind.HashMismatch;
+    internal override StreamEventKind Kind => StreamEventKind.HashMismatch;
 
-    /// <summary>The event that carried the hash (<c>book</c> or <c>price_change</c>).</summary>
-    public WireEventKind Source { get; init; }
+    /// <summary>Whether the hash came with a snapshot (<c>book</c>); <see langword="false"/> when it came with a <c>price_change</c>.</summary>
+    public bool FromSnapshot { get; init; }
 
     /// <summary>The hash the venue sent.</summary>
     public BookHash Expected { get; init; }

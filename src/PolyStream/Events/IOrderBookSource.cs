@@ -5,7 +5,7 @@ namespace PolyStream.Events;
 /// Where a consumer reads books from: a <see cref="Streamer"/> keeping them from the venue, or a replica
 /// rebuilding them from a message bus. Code written against it runs unchanged on either.
 /// </summary>
-public interface IOrderBookSource
+internal interface IOrderBookSource
 {
     /// <summary>The latest immutable view of a token's book, with its trust state and <c>(Epoch, Seq)</c>; <see langword="null"/> when the source has none.</summary>
     public BookView? GetOrderBook(string assetId);

@@ -8,7 +8,7 @@ namespace PolyStream.Events;
 public sealed record Lagged : StreamEvent
 {
     /// <inheritdoc />
-    public override StreamEventKind Kind => StreamEventKind.Lagged;
+    internal override StreamEventKind Kind => StreamEventKind.Lagged;
 
     /// <summary>How many events were lost since the previous delivered event.</summary>
     public long Count { get; init; }

@@ -1,4 +1,4 @@
-using PolyStream.Protocol;
+using System.Collections.Immutable;
 
 namespace PolyStream.Events;
 
@@ -6,8 +6,26 @@ namespace PolyStream.Events;
 public sealed record MarketResolved : StreamEvent
 {
     /// <inheritdoc />
-    public override StreamEventKind Kind => StreamEventKind.MarketResolved;
+    internal override StreamEventKind Kind => StreamEventKind.MarketResolved;
 
-    /// <summary>The resolution as parsed.</summary>
-    public required MarketResolvedEvent Resolution { get; init; }
+    /// <summary>The Gamma market id.</summary>
+    public string Id { get; init; } = string.Empty;
+
+    /// <summary>The market's condition id.</summary>
+    public required string Market { get; init; }
+
+    /// <summary>The market's token ids.</summary>
+    public ImmutableArray<string> AssetIds { get; init; } = [];
+
+    /// <summary>The token that won.</summary>
+    public string WinningAssetId { get; init; } = string.Empty;
+
+    /// <summary>The name of the winning outcome.</summary>
+    public string WinningOutcome { get; init; } = string.Empty;
+
+    /// <summary>Tags attached to the market.</summary>
+    public ImmutableArray<string> Tags { get; init; } = [];
+
+    /// <summary>Unix milliseconds of the event, as the venue stamped it.</summary>
+    public long? Timestamp { get; init; }
 }

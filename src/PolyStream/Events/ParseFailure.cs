@@ -1,4 +1,3 @@
-using PolyStream.Protocol;
 
 namespace PolyStream.Events;
 
@@ -6,10 +5,10 @@ namespace PolyStream.Events;
 public sealed record ParseFailure : StreamEvent
 {
     /// <inheritdoc />
-    public override StreamEventKind Kind => StreamEventKind.ParseFailure;
+    internal override StreamEventKind Kind => StreamEventKind.ParseFailure;
 
-    /// <summary>Why the frame was rejected.</summary>
-    public required FrameParseError Error { get; init; }
+    /// <summary>Why the frame was rejected, for a log line: the class of failure, about where in the frame, and what was wrong.</summary>
+    public required string Reason { get; init; }
 
     /// <summary>How many frames this engine has failed to parse so far, this one included.</summary>
     public long TotalFailures { get; init; }

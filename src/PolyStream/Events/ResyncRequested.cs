@@ -1,12 +1,11 @@
-using PolyStream.Engine;
 
 namespace PolyStream.Events;
 
-/// <summary>A book needs a fresh snapshot; a resync scheduler fetches one and hands it to <see cref="BookEngine.ApplyRestSnapshot"/>.</summary>
+/// <summary>A book needs a fresh snapshot; the streamer's resync scheduler fetches one over REST (<see cref="StreamerConfig.Resync"/>).</summary>
 public sealed record ResyncRequested : StreamEvent
 {
     /// <inheritdoc />
-    public override StreamEventKind Kind => StreamEventKind.ResyncRequested;
+    internal override StreamEventKind Kind => StreamEventKind.ResyncRequested;
 
     /// <summary>Why the resync is needed.</summary>
     public BookStateReason Reason { get; init; }

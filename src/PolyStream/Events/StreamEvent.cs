@@ -1,10 +1,8 @@
-using PolyStream.Bus;
-using PolyStream.Engine;
 
 namespace PolyStream.Events;
 
 /// <summary>
-/// One event of the ordered stream a <see cref="BookEngine"/> publishes and an <see cref="EventBus"/> fans out.
+/// One event of the ordered stream a <see cref="Streamer"/> (or a <see cref="Recording.Replayer"/>) publishes to its subscribers.
 /// </summary>
 /// <remarks>
 /// Book events carry the asset's <see cref="Epoch"/> and <see cref="Seq"/>: the epoch changes
@@ -13,8 +11,8 @@ namespace PolyStream.Events;
 /// </remarks>
 public abstract record StreamEvent
 {
-    /// <summary>What kind of event this is, for switching without type tests.</summary>
-    public abstract StreamEventKind Kind { get; }
+    /// <summary>What kind of event this is, for the JSON writer's <c>type</c> and the bus's subjects; consumers tell events apart by type.</summary>
+    internal abstract StreamEventKind Kind { get; }
 
     /// <summary>The token the event is about, or <see langword="null"/> when it is about no single token.</summary>
     public string? AssetId { get; init; }

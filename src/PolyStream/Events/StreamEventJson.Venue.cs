@@ -5,13 +5,13 @@ using PolyStream.Protocol;
 namespace PolyStream.Events;
 
 /// <summary>The fields of the events passed through from the venue: market lifecycle and the user channel.</summary>
-public static partial class StreamEventJson
+internal static partial class StreamEventJson
 {
     private static void WriteVenueFields(Utf8JsonWriter w, StreamEvent streamEvent)
     {
         switch (streamEvent)
         {
-            case MarketCreated { Market: var market }:
+            case MarketCreated market:
                 w.WriteString("market", market.Market);
                 w.WriteString("market_id", market.Id);
                 w.WriteString("question", market.Question);
@@ -23,7 +23,7 @@ public static partial class StreamEventJson
                 WriteStrings(w, "tags", market.Tags);
                 WriteOptional(w, "timestamp", market.Timestamp);
                 break;
-            case MarketResolved { Resolution: var resolution }:
+            case MarketResolved resolution:
                 w.WriteString("market", resolution.Market);
                 w.WriteString("market_id", resolution.Id);
                 WriteStrings(w, "asset_ids", resolution.AssetIds);
@@ -32,16 +32,16 @@ public static partial class StreamEventJson
                 WriteStrings(w, "tags", resolution.Tags);
                 WriteOptional(w, "timestamp", resolution.Timestamp);
                 break;
-            case UserOrderReceived { Order: var order }:
+            case UserOrderReceived order:
                 WriteOrder(w, order);
                 break;
-            case UserTradeReceived { Trade: var trade }:
+            case UserTradeReceived trade:
                 WriteTrade(w, trade);
                 break;
         }
     }
 
-    private static void WriteOrder(Utf8JsonWriter w, OrderEvent order)
+    private static void WriteOrder(Utf8JsonWriter w, UserOrderReceived order)
     {
         w.WriteString("order_id", order.Id);
         w.WriteString("market", order.Market);
@@ -60,7 +60,7 @@ public static partial class StreamEventJson
         WriteOptional(w, "timestamp", order.Timestamp);
     }
 
-    private static void WriteTrade(Utf8JsonWriter w, TradeEvent trade)
+    private static void WriteTrade(Utf8JsonWriter w, UserTradeReceived trade)
     {
         w.WriteString("trade_id", trade.Id);
         w.WriteString("market", trade.Market);

@@ -9,7 +9,7 @@ namespace PolyStream.Events;
 /// <c>seq</c>, then the fields of that kind. Decimals are strings exactly as the venue sent them. The
 /// NDJSON of <c>polystream stream --json</c> and the messages published to NATS share these fields.
 /// </summary>
-public static partial class StreamEventJson
+internal static partial class StreamEventJson
 {
     /// <summary>The schema version written in every object's <c>v</c> field.</summary>
     public const int Version = 1;
@@ -72,9 +72,9 @@ public static partial class StreamEventJson
                 w.WriteString("hash_check", delta.Hash.Outcome.ToString());
                 break;
             case LastTradeReceived trade:
-                w.WriteString("side", SideName(trade.Trade.Side));
-                w.WriteString("price", trade.Trade.Price.ToString());
-                w.WriteString("size", trade.Trade.Size.ToString());
+                w.WriteString("side", SideName(trade.Side));
+                w.WriteString("price", trade.Price.ToString());
+                w.WriteString("size", trade.Size.ToString());
                 break;
             case BookStateChanged change:
                 w.WriteString("from", change.OldState.ToString());
@@ -86,12 +86,12 @@ public static partial class StreamEventJson
                 w.WriteString("actual", mismatch.Actual.ToString());
                 w.WriteBoolean("pending", mismatch.Pending);
                 break;
-            case BestBidAskReceived { Quote: var quote }:
+            case BestBidAskReceived quote:
                 w.WriteString("best_bid", quote.BestBid?.ToString());
                 w.WriteString("best_ask", quote.BestAsk?.ToString());
                 w.WriteString("spread", quote.Spread?.ToString());
                 break;
-            case TickSizeChanged { Change: var tick }:
+            case TickSizeChanged tick:
                 w.WriteString("old_tick_size", tick.OldTickSize.ToString());
                 w.WriteString("new_tick_size", tick.NewTickSize.ToString());
                 break;

@@ -2,7 +2,7 @@
 namespace PolyStream.Events;
 
 /// <summary>The kinds of <see cref="StreamEvent"/>.</summary>
-public enum StreamEventKind
+internal enum StreamEventKind
 {
     /// <summary>A snapshot re-based a book (<see cref="BookSnapshotApplied"/>).</summary>
     BookSnapshot,

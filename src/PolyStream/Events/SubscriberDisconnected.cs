@@ -5,7 +5,7 @@ namespace PolyStream.Events;
 public sealed record SubscriberDisconnected : StreamEvent
 {
     /// <inheritdoc />
-    public override StreamEventKind Kind => StreamEventKind.Disconnected;
+    internal override StreamEventKind Kind => StreamEventKind.Disconnected;
 
     /// <summary>Why the subscriber was ended, for a log line.</summary>
     public required string Reason { get; init; }

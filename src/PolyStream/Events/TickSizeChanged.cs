@@ -6,8 +6,17 @@ namespace PolyStream.Events;
 public sealed record TickSizeChanged : BookStateEvent
 {
     /// <inheritdoc />
-    public override StreamEventKind Kind => StreamEventKind.TickSizeChange;
+    internal override StreamEventKind Kind => StreamEventKind.TickSizeChange;
 
-    /// <summary>The change as parsed.</summary>
-    public required TickSizeChangeEvent Change { get; init; }
+    /// <summary>The market's condition id.</summary>
+    public required string Market { get; init; }
+
+    /// <summary>The tick before the change.</summary>
+    public ExactDecimal OldTickSize { get; init; }
+
+    /// <summary>The tick after the change.</summary>
+    public ExactDecimal NewTickSize { get; init; }
+
+    /// <summary>Unix milliseconds of the change, as the venue stamped it.</summary>
+    public long? Timestamp { get; init; }
 }

@@ -1,13 +1,65 @@
+using System.Collections.Immutable;
 using PolyStream.Protocol;
 
 namespace PolyStream.Events;
 
-/// <summary>A user-channel order event, passed through unchanged.</summary>
+/// <summary>A user-channel order event (<c>order</c>): placement, fill update or cancellation of the user's order, passed through unchanged.</summary>
 public sealed record UserOrderReceived : StreamEvent
 {
     /// <inheritdoc />
-    public override StreamEventKind Kind => StreamEventKind.UserOrder;
+    internal override StreamEventKind Kind => StreamEventKind.UserOrder;
 
-    /// <summary>The order event as parsed.</summary>
-    public required OrderEvent Order { get; init; }
+    /// <summary>The order hash (<c>0x</c> + 64 hex).</summary>
+    public required string Id { get; init; }
+
+    /// <summary>The market's condition id.</summary>
+    public required string Market { get; init; }
+
+    /// <summary><c>PLACEMENT</c>, <c>UPDATE</c> or <c>CANCELLATION</c>.</summary>
+    public string Type { get; init; } = string.Empty;
+
+    /// <summary>The status as sent: <c>LIVE</c>, <c>MATCHED</c>, <c>CANCELED</c>, or a <c>CANCELED_</c>-prefixed reason.</summary>
+    public string Status { get; init; } = string.Empty;
+
+    /// <summary>The order's side.</summary>
+    public Side Side { get; init; }
+
+    /// <summary>The limit price.</summary>
+    public ExactDecimal Price { get; init; }
+
+    /// <summary>The size when placed.</summary>
+    public ExactDecimal OriginalSize { get; init; }
+
+    /// <summary>The size matched so far; <see langword="null"/> when sent as <c>""</c> (killed orders).</summary>
+    public ExactDecimal? SizeMatched { get; init; }
+
+    /// <summary>The API key that owns the order.</summary>
+    public string Owner { get; init; } = string.Empty;
+
+    /// <summary>The API key of the order's owner as a separate field.</summary>
+    public string OrderOwner { get; init; } = string.Empty;
+
+    /// <summary>The outcome name, possibly empty.</summary>
+    public string Outcome { get; init; } = string.Empty;
+
+    /// <summary><c>GTC</c>, <c>GTD</c>, <c>FOK</c> or <c>FAK</c>.</summary>
+    public string OrderType { get; init; } = string.Empty;
+
+    /// <summary>The funder or proxy wallet address.</summary>
+    public string MakerAddress { get; init; } = string.Empty;
+
+    /// <summary>Ids of trades this order took part in.</summary>
+    public ImmutableArray<string> AssociateTrades { get; init; } = [];
+
+    /// <summary>Unix seconds of creation; <see langword="null"/> when sent empty.</summary>
+    public long? CreatedAt { get; init; }
+
+    /// <summary>Unix seconds of expiry; 0 means none.</summary>
+    public long? Expiration { get; init; }
+
+    /// <summary>Unix milliseconds of the event, as the venue stamped it.</summary>
+    public long? Timestamp { get; init; }
+
+    /// <summary>Whether <see cref="Status"/> says the order was cancelled, with or without a reason.</summary>
+    public bool IsCanceled => Status.StartsWith("CANCELED", StringComparison.Ordinal);
 }

@@ -2,7 +2,7 @@
 namespace PolyStream.Protocol;
 
 /// <summary>Top of one token's book (<c>best_bid_ask</c>, sent with custom features enabled).</summary>
-public sealed record BestBidAskEvent : WireEvent
+internal sealed record BestBidAskEvent : WireEvent
 {
     /// <inheritdoc />
     public override WireEventKind Kind => WireEventKind.BestBidAsk;

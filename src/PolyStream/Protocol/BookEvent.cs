@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace PolyStream.Protocol;
 
 /// <summary>A full L2 snapshot of one token (<c>book</c> on the wire, or a REST <c>/book</c> summary).</summary>
-public sealed record BookEvent : WireEvent
+internal sealed record BookEvent : WireEvent
 {
     /// <inheritdoc />
     public override WireEventKind Kind => WireEventKind.Book;

@@ -2,7 +2,7 @@
 namespace PolyStream.Protocol;
 
 /// <summary>The bare-text replies the venue sends outside JSON.</summary>
-public enum ControlReply
+internal enum ControlReply
 {
     /// <summary><c>PONG</c>, the answer to a text <c>PING</c>.</summary>
     Pong,

@@ -2,7 +2,7 @@
 namespace PolyStream.Protocol;
 
 /// <summary>A bare-text frame such as <c>PONG</c>.</summary>
-public sealed record ControlReplyEvent : WireEvent
+internal sealed record ControlReplyEvent : WireEvent
 {
     /// <summary>The shared <c>PONG</c> event, so heartbeats allocate nothing.</summary>
     public static ControlReplyEvent Pong { get; } = new() { Reply = ControlReply.Pong, Text = "PONG" };

@@ -2,7 +2,7 @@
 namespace PolyStream.Protocol;
 
 /// <summary>Why a frame was rejected; a label for counting failures.</summary>
-public enum FrameErrorKind
+internal enum FrameErrorKind
 {
     /// <summary>The frame was empty or white space only.</summary>
     Empty,

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 
 namespace PolyStream.Protocol;
 
-public sealed partial class FrameParser
+internal sealed partial class FrameParser
 {
     private BookEvent BuildBook()
     {

@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace PolyStream.Protocol;
 
-public sealed partial class FrameParser
+internal sealed partial class FrameParser
 {
     private void ReadMarketField(ref Utf8JsonReader reader, MarketField field)
     {

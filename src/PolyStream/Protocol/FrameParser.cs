@@ -15,7 +15,7 @@ namespace PolyStream.Protocol;
 /// it is returned and the reason comes back as a <see cref="FrameParseError"/>; no exception
 /// escapes. An instance reuses its buffers, so it is meant for one reader at a time.
 /// </remarks>
-public sealed partial class FrameParser
+internal sealed partial class FrameParser
 {
     private readonly FrameParserOptions _options;
     private readonly JsonReaderOptions _readerOptions;

@@ -2,7 +2,7 @@
 namespace PolyStream.Protocol;
 
 /// <summary>Limits the frame parser enforces; a frame beyond any of them is rejected whole.</summary>
-public sealed record FrameParserOptions
+internal sealed record FrameParserOptions
 {
     /// <summary>The default options.</summary>
     public static FrameParserOptions Default { get; } = new();

@@ -2,7 +2,7 @@
 namespace PolyStream.Protocol;
 
 /// <summary>A match on one token (<c>last_trade_price</c>); the book change itself arrives separately.</summary>
-public sealed record LastTradePriceEvent : WireEvent
+internal sealed record LastTradePriceEvent : WireEvent
 {
     /// <inheritdoc />
     public override WireEventKind Kind => WireEventKind.LastTradePrice;

@@ -1,7 +1,7 @@
 
 namespace PolyStream.Protocol;
 
-/// <summary>One maker order filled by a <see cref="TradeEvent"/>.</summary>
+/// <summary>One maker order a user trade matched (<see cref="Events.UserTradeReceived.MakerOrders"/>).</summary>
 /// <param name="OrderId">The maker order's hash.</param>
 /// <param name="AssetId">The token the maker order was on.</param>
 /// <param name="Owner">The maker's API key.</param>

@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace PolyStream.Protocol;
 
 /// <summary>A market was resolved (<c>market_resolved</c>, custom feature).</summary>
-public sealed record MarketResolvedEvent : WireEvent
+internal sealed record MarketResolvedEvent : WireEvent
 {
     /// <inheritdoc />
     public override WireEventKind Kind => WireEventKind.MarketResolved;

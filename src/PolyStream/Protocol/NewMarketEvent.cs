@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace PolyStream.Protocol;
 
 /// <summary>A market was created (<c>new_market</c>, custom feature); sent whatever the subscription.</summary>
-public sealed record NewMarketEvent : WireEvent
+internal sealed record NewMarketEvent : WireEvent
 {
     /// <inheritdoc />
     public override WireEventKind Kind => WireEventKind.NewMarket;

@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace PolyStream.Protocol;
 
 /// <summary>A user-channel order event (<c>order</c>): placement, fill update or cancellation of the user's order.</summary>
-public sealed record OrderEvent : WireEvent
+internal sealed record OrderEvent : WireEvent
 {
     /// <inheritdoc />
     public override WireEventKind Kind => WireEventKind.Order;
@@ -61,7 +61,4 @@ public sealed record OrderEvent : WireEvent
 
     /// <summary>Unix milliseconds of the event.</summary>
     public long? Timestamp { get; init; }
-
-    /// <summary>Whether <see cref="Status"/> says the order was cancelled, with or without a reason.</summary>
-    public bool IsCanceled => Status.StartsWith("CANCELED", StringComparison.Ordinal);
 }

@@ -9,7 +9,7 @@ namespace PolyStream.Protocol;
 /// <param name="Hash">The hash of the token's book after the message's changes; no value when not sent.</param>
 /// <param name="BestBid">The token's best bid after the change; <see langword="null"/> when absent or empty.</param>
 /// <param name="BestAsk">The token's best ask after the change; <see langword="null"/> when absent or empty.</param>
-public readonly record struct PriceChange(
+internal readonly record struct PriceChange(
     string AssetId,
     ExactDecimal Price,
     ExactDecimal Size,

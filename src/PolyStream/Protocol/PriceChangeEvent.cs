@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace PolyStream.Protocol;
 
 /// <summary>Level changes to one market's books (<c>price_change</c>), normalised from any of its three shapes.</summary>
-public sealed record PriceChangeEvent : WireEvent
+internal sealed record PriceChangeEvent : WireEvent
 {
     /// <inheritdoc />
     public override WireEventKind Kind => WireEventKind.PriceChange;

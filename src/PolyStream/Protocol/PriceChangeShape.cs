@@ -2,7 +2,7 @@
 namespace PolyStream.Protocol;
 
 /// <summary>Which of the venue's three <c>price_change</c> layouts a message used.</summary>
-public enum PriceChangeShape
+internal enum PriceChangeShape
 {
     /// <summary>Since 2025-09-15: <c>price_changes[]</c> entries, each with its own asset, hash and best bid/ask.</summary>
     Current,

@@ -2,7 +2,7 @@
 namespace PolyStream.Protocol;
 
 /// <summary>The minimum tick of a token changed (<c>tick_size_change</c>); the book must be re-based from the next snapshot.</summary>
-public sealed record TickSizeChangeEvent : WireEvent
+internal sealed record TickSizeChangeEvent : WireEvent
 {
     /// <inheritdoc />
     public override WireEventKind Kind => WireEventKind.TickSizeChange;

@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace PolyStream.Protocol;
 
 /// <summary>A user-channel trade event (<c>trade</c>); one per status change, <c>MATCHED</c> → <c>MINED</c> → <c>CONFIRMED</c>.</summary>
-public sealed record TradeEvent : WireEvent
+internal sealed record TradeEvent : WireEvent
 {
     /// <inheritdoc />
     public override WireEventKind Kind => WireEventKind.Trade;

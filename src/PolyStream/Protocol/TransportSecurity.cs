@@ -3,7 +3,7 @@ using System.Net;
 namespace PolyStream.Protocol;
 
 /// <summary>Refuses plain-text transport (<c>http</c>, <c>ws</c>) to anything but this machine unless the caller opts in.</summary>
-public static class TransportSecurity
+internal static class TransportSecurity
 {
     /// <summary>Whether <paramref name="uri"/> is encrypted (<c>https</c>/<c>wss</c>) or addresses this machine (loopback).</summary>
     public static bool IsSafe(Uri uri)

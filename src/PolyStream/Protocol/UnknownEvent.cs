@@ -2,7 +2,7 @@
 namespace PolyStream.Protocol;
 
 /// <summary>A JSON object whose <c>event_type</c> this version does not know, kept whole so nothing is lost.</summary>
-public sealed record UnknownEvent : WireEvent
+internal sealed record UnknownEvent : WireEvent
 {
     /// <inheritdoc />
     public override WireEventKind Kind => WireEventKind.Unknown;

@@ -2,7 +2,7 @@
 namespace PolyStream.Protocol;
 
 /// <summary>The kinds of event a frame can carry.</summary>
-public enum WireEventKind
+internal enum WireEventKind
 {
     /// <summary>A full L2 snapshot of one token (<c>book</c>).</summary>
     Book,

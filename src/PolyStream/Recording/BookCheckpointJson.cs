@@ -10,7 +10,7 @@ namespace PolyStream.Recording;
 /// One book with its <c>(Epoch, Seq)</c> as a JSON object: every hashed field, decimals as the venue's
 /// strings so the book hashes as before. Checkpoint files and the NATS snapshots share this layout.
 /// </summary>
-public static class BookCheckpointJson
+internal static class BookCheckpointJson
 {
     /// <summary>Writes one book as a JSON object.</summary>
     public static void Write(Utf8JsonWriter writer, BookCheckpoint book)

@@ -5,7 +5,7 @@ namespace PolyStream.Recording;
 /// <param name="Bytes">The frame's exact bytes.</param>
 /// <param name="ReceivedAtMicros">Receive time in Unix microseconds.</param>
 /// <param name="ConnectionId">The connection (shard) that received it.</param>
-public readonly record struct RecordedFrame(ReadOnlyMemory<byte> Bytes, long ReceivedAtMicros, ushort ConnectionId)
+internal readonly record struct RecordedFrame(ReadOnlyMemory<byte> Bytes, long ReceivedAtMicros, ushort ConnectionId)
 {
     /// <summary>The receive time as a <see cref="DateTimeOffset"/>.</summary>
     public DateTimeOffset ReceivedAt => DateTimeOffset.UnixEpoch.AddTicks(ReceivedAtMicros * 10);

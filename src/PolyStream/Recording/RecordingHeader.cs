@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace PolyStream.Recording;
 
 /// <summary>What a segment says about itself: the format version and what was being recorded.</summary>
-public sealed record RecordingHeader
+internal sealed record RecordingHeader
 {
     /// <summary>The format version; readers refuse a newer one.</summary>
     [JsonPropertyName("format")]

@@ -12,7 +12,7 @@ namespace PolyStream.Recording;
 /// block at a segment's end (a crash mid-write) is detected by its length or checksum, reported in
 /// <see cref="Report"/>, and skipped; every block before it is read.
 /// </summary>
-public sealed class RecordingReader
+internal sealed class RecordingReader
 {
     private readonly string[] _segments;
     private readonly List<string> _torn = [];

@@ -2,7 +2,7 @@
 namespace PolyStream.Recording;
 
 /// <summary>A writer's counters.</summary>
-public sealed record RecordingStats
+internal sealed record RecordingStats
 {
     /// <summary>Frames accepted.</summary>
     public long Frames { get; init; }

@@ -51,7 +51,7 @@ public sealed class RecordingWriter : IAsyncDisposable
     }
 
     /// <summary>The counters so far.</summary>
-    public RecordingStats Stats => new()
+    internal RecordingStats Stats => new()
     {
         Frames = Interlocked.Read(ref _frames),
         FramesWritten = Interlocked.Read(ref _framesWritten),

@@ -11,7 +11,7 @@ namespace PolyStream.Recording;
 /// </summary>
 /// <example>
 /// <code>
-/// await using var replayer = new Replayer(RecordingReader.Open(path));
+/// await using var replayer = new Replayer(path);
 /// var events = replayer.Subscribe(new SubscriberOptions { Overflow = OverflowPolicy.Block });
 /// var reading = ConsumeAsync(events);
 /// var result = await replayer.RunAsync();   // the subscribers' streams end with the recording
@@ -27,20 +27,20 @@ public sealed class Replayer : IOrderBookSource, IAsyncDisposable
     private readonly BookEngine _engine;
     private int _started;
 
-    /// <summary>Prepares a replay of <paramref name="recording"/>, tracking every asset its segment headers name.</summary>
-    /// <param name="recording">The recording to read.</param>
+    /// <summary>Prepares a replay of the recording at <paramref name="path"/>, tracking every asset its segment headers name.</summary>
+    /// <param name="path">A recording folder (its segments in number order) or a single segment file, as <see cref="RecordingWriter"/> writes them.</param>
     /// <param name="options">Pacing and hash checks; as fast as possible, every hash verified, by default.</param>
+    /// <exception cref="FileNotFoundException">The path holds no recording.</exception>
     /// <exception cref="InvalidDataException">A segment header is not a PolyStream recording's.</exception>
     /// <exception cref="IOException">The recording cannot be read.</exception>
-    public Replayer(RecordingReader recording, ReplayOptions? options = null)
+    public Replayer(string path, ReplayOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(recording);
-        _recording = recording;
+        _recording = RecordingReader.Open(path);
         _options = options ?? new ReplayOptions();
 
         // A replay has no REST to resync from: a mismatch is reported and the book stays untrusted.
         _engine = new BookEngine(new ListSink(_pending), BookEngineOptions.Default with { HashPolicy = _options.HashPolicy, AutoSyncOnHashMismatch = false }, _options.TimeProvider);
-        foreach (var header in recording.ReadHeaders())
+        foreach (var header in _recording.ReadHeaders())
         {
             foreach (var asset in header.Assets)
             {

@@ -3,7 +3,7 @@ using PolyStream.Auth;
 
 namespace PolyStream.Rest;
 
-public sealed partial class ClobClient
+internal sealed partial class ClobClient
 {
     /// <summary>Creates new API credentials for the signer and nonce (<c>POST /auth/api-key</c>, L1).</summary>
     public async Task<ApiCredentials> CreateApiKeyAsync(long nonce = 0, CancellationToken cancellationToken = default)

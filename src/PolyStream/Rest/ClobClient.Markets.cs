@@ -3,23 +3,15 @@ using System.Text.Json.Serialization.Metadata;
 
 namespace PolyStream.Rest;
 
-public sealed partial class ClobClient
+internal sealed partial class ClobClient
 {
     /// <summary>Every market (<c>GET /markets</c>), page after page until the end cursor.</summary>
     public IAsyncEnumerable<ClobMarket> GetMarketsAsync(CancellationToken cancellationToken = default) =>
         PagesAsync("/markets", RestJsonContext.Default.MarketsPageClobMarket, cancellationToken);
 
-    /// <summary>Markets in the rewards program (<c>GET /sampling-markets</c>), every page.</summary>
-    public IAsyncEnumerable<ClobMarket> GetSamplingMarketsAsync(CancellationToken cancellationToken = default) =>
-        PagesAsync("/sampling-markets", RestJsonContext.Default.MarketsPageClobMarket, cancellationToken);
-
     /// <summary>Every market in the short form (<c>GET /simplified-markets</c>), every page.</summary>
     public IAsyncEnumerable<SimplifiedMarket> GetSimplifiedMarketsAsync(CancellationToken cancellationToken = default) =>
         PagesAsync("/simplified-markets", RestJsonContext.Default.MarketsPageSimplifiedMarket, cancellationToken);
-
-    /// <summary>One page of <c>GET /markets</c>; start with <see cref="MarketsPage{T}.FirstCursor"/>.</summary>
-    public Task<MarketsPage<ClobMarket>> GetMarketsPageAsync(string cursor = MarketsPage<ClobMarket>.FirstCursor, CancellationToken cancellationToken = default) =>
-        GetPageAsync("/markets", cursor, RestJsonContext.Default.MarketsPageClobMarket, cancellationToken);
 
     /// <summary>One market by condition id (<c>GET /markets/{condition_id}</c>).</summary>
     public async Task<ClobMarket> GetMarketAsync(string conditionId, CancellationToken cancellationToken = default)

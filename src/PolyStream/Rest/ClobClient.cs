@@ -13,7 +13,7 @@ namespace PolyStream.Rest;
 /// per-endpoint limits, retries 429, 5xx and unanswered calls with backoff (honouring
 /// <c>Retry-After</c>), and reports failures as <see cref="ClobApiException"/>. Thread-safe.
 /// </summary>
-public sealed partial class ClobClient : IDisposable
+internal sealed partial class ClobClient : IDisposable
 {
     private readonly ClobClientOptions _options;
     private readonly RestTransport _transport;
@@ -48,9 +48,6 @@ public sealed partial class ClobClient : IDisposable
 
     /// <summary>The credentials authenticated calls use, if any.</summary>
     public ClobCredentials? Credentials { get; }
-
-    /// <summary>Requests left now in the bucket of <paramref name="path"/> (e.g. <c>/books</c>); infinite when limits are off.</summary>
-    public double RateBudget(string path) => _transport.Available(path);
 
     /// <summary>Whether the host answers <c>GET /</c>.</summary>
     public async Task<bool> IsReachableAsync(CancellationToken cancellationToken = default)

@@ -2,7 +2,7 @@
 namespace PolyStream.Rest;
 
 /// <summary>How <see cref="ClobClient"/> reaches the venue and paces itself.</summary>
-public sealed record ClobClientOptions
+internal sealed record ClobClientOptions
 {
     /// <summary>The production CLOB REST host.</summary>
     public static Uri ProductionHost { get; } = new("https://clob.polymarket.com/");

@@ -3,7 +3,7 @@ using PolyStream.Auth;
 namespace PolyStream.Rest;
 
 /// <summary>What authenticated calls sign with: the wallet key for L1, the API credentials for L2, or both.</summary>
-public sealed record ClobCredentials
+internal sealed record ClobCredentials
 {
     /// <summary>The wallet key, needed to create or derive API keys (L1).</summary>
     public Secp256k1Key? Signer { get; init; }

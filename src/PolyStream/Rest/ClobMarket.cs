@@ -5,7 +5,7 @@ using PolyStream.Protocol;
 namespace PolyStream.Rest;
 
 /// <summary>A market as the CLOB's <c>/markets</c> endpoints describe it (the fields a data client needs).</summary>
-public sealed record ClobMarket
+internal sealed record ClobMarket
 {
     /// <summary>The condition id (<c>0x</c> + 64 hex), the market's key on the CLOB.</summary>
     [JsonPropertyName("condition_id")]

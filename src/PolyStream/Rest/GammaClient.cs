@@ -4,6 +4,7 @@ using System.Text.Json.Serialization.Metadata;
 namespace PolyStream.Rest;
 
 /// <summary>Gamma, the venue's metadata API: find markets and events by slug or text, with their CLOB token ids. Thread-safe.</summary>
+/// <remarks>A call that still fails after its retries, or answers a body that cannot be read, throws <see cref="ClobApiException"/>.</remarks>
 public sealed class GammaClient : IDisposable
 {
     private readonly GammaClientOptions _options;

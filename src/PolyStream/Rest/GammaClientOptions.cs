@@ -13,6 +13,7 @@ public sealed record GammaClientOptions
     /// <summary>Markets per page when listing or searching. Default 500.</summary>
     public int PageSize { get; init; } = 500;
 
+    // Internal with the CLOB client whose settings these are: the CLI and the tests set them; a library user gets the defaults.
     /// <summary>Timeouts, retries, rate limiting and the clock, shared with the CLOB client's settings.</summary>
-    public ClobClientOptions Transport { get; init; } = new();
+    internal ClobClientOptions Transport { get; init; } = new();
 }

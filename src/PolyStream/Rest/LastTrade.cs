@@ -6,4 +6,4 @@ namespace PolyStream.Rest;
 /// <param name="TokenId">The token id.</param>
 /// <param name="Price">The trade price, or <see langword="null"/> when the token has not traded.</param>
 /// <param name="Side">The taker side, or <see langword="null"/> when not known.</param>
-public sealed record LastTrade(string TokenId, ExactDecimal? Price, Side? Side);
+internal sealed record LastTrade(string TokenId, ExactDecimal? Price, Side? Side);

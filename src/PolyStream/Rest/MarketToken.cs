@@ -4,7 +4,7 @@ using PolyStream.Protocol;
 namespace PolyStream.Rest;
 
 /// <summary>One outcome token of a market, as <c>/markets</c> lists it.</summary>
-public sealed record MarketToken
+internal sealed record MarketToken
 {
     /// <summary>The token id (ERC-1155 position id, up to 78 digits).</summary>
     [JsonPropertyName("token_id")]

@@ -5,7 +5,7 @@ namespace PolyStream.Rest;
 
 /// <summary>One page of a cursor-paged listing; the cursors are base64 offsets from <c>MA==</c> to <c>LTE=</c>.</summary>
 /// <typeparam name="T">The item type.</typeparam>
-public sealed record MarketsPage<T>
+internal sealed record MarketsPage<T>
 {
     /// <summary>The first cursor.</summary>
     public const string FirstCursor = "MA==";

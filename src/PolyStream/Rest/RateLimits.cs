@@ -47,9 +47,6 @@ internal sealed class RateLimits
         (["/events"], 500),
     ]);
 
-    /// <summary>Tokens left in a path's own bucket (or the general one), for budget displays.</summary>
-    public double Available(string path) => (_byPath.GetValueOrDefault(path) ?? _general).Available;
-
     public async ValueTask AcquireAsync(string path, CancellationToken cancellationToken)
     {
         if (_byPath.TryGetValue(FamilyOf(path), out var bucket))

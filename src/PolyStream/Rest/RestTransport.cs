@@ -36,8 +36,6 @@ internal sealed class RestTransport : IDisposable
         return new Uri(root, (query is null ? path : $"{path}?{query}").TrimStart('/'));
     }
 
-    public double Available(string path) => _limits?.Available(path) ?? double.PositiveInfinity;
-
     /// <summary>Sends one call and returns the body of its successful answer.</summary>
     /// <param name="method">The HTTP method.</param>
     /// <param name="path">The path, for the rate-limit family and the error's endpoint name.</param>

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace PolyStream.Rest;
 
 /// <summary>A market as <c>/simplified-markets</c> lists it.</summary>
-public sealed record SimplifiedMarket
+internal sealed record SimplifiedMarket
 {
     /// <summary>The condition id.</summary>
     [JsonPropertyName("condition_id")]

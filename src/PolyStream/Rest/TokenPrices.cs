@@ -5,4 +5,4 @@ namespace PolyStream.Rest;
 /// <summary>The prices <c>POST /prices</c> returned for one token; a side is present only if it was requested.</summary>
 /// <param name="Buy">The <c>BUY</c> price (the best bid), if requested.</param>
 /// <param name="Sell">The <c>SELL</c> price (the best ask), if requested.</param>
-public sealed record TokenPrices(ExactDecimal? Buy, ExactDecimal? Sell);
+internal sealed record TokenPrices(ExactDecimal? Buy, ExactDecimal? Sell);

@@ -1,27 +1,18 @@
-
 namespace PolyStream.Resync;
 
-/// <summary>What the resync scheduler has done.</summary>
-public sealed record ResyncCounts
-{
-    /// <summary>Resyncs requested, duplicates of a pending one not counted.</summary>
-    public long Requested { get; init; }
-
-    /// <summary><c>POST /books</c> calls made.</summary>
-    public long Batches { get; init; }
-
-    /// <summary>REST books that passed both guards and were handed to their book.</summary>
-    public long Accepted { get; init; }
-
-    /// <summary>REST books refused because their top of book disagreed with the WebSocket's (ghost books).</summary>
-    public long RejectedGhosts { get; init; }
-
-    /// <summary>REST books refused because their own hash did not verify.</summary>
-    public long RejectedHashes { get; init; }
-
-    /// <summary>Tokens handed back to a WebSocket resubscribe after REST could not resync them.</summary>
-    public long Fallbacks { get; init; }
-
-    /// <summary>Failed <c>POST /books</c> calls.</summary>
-    public long Failures { get; init; }
-}
+/// <summary>What the resync scheduler has done (<see cref="Streamer.ResyncCounts"/>); all zero before it starts.</summary>
+/// <param name="Requested">Resyncs requested, duplicates of a pending one not counted.</param>
+/// <param name="Batches"><c>POST /books</c> calls made.</param>
+/// <param name="Accepted">REST books that passed both guards and were handed to their book.</param>
+/// <param name="RejectedGhosts">REST books refused because their top of book disagreed with the WebSocket's (ghost books).</param>
+/// <param name="RejectedHashes">REST books refused because their own hash did not verify.</param>
+/// <param name="Fallbacks">Tokens handed back to a WebSocket resubscribe after REST could not resync them.</param>
+/// <param name="Failures">Failed <c>POST /books</c> calls.</param>
+public readonly record struct ResyncCounts(
+    long Requested,
+    long Batches,
+    long Accepted,
+    long RejectedGhosts,
+    long RejectedHashes,
+    long Fallbacks,
+    long Failures);

@@ -45,7 +45,7 @@ internal sealed class UserFeed : IFrameSink, IAsyncDisposable
         {
             var total = ++_parseFailures;
             ShardingLog.UserFrameRejected(_logger, total, error);
-            _sink.Publish(new ParseFailure { Error = error, TotalFailures = total, ReceiveTimestamp = receivedAtTimestamp });
+            _sink.Publish(new ParseFailure { Reason = error.ToString(), TotalFailures = total, ReceiveTimestamp = receivedAtTimestamp });
             return;
         }
 

@@ -54,7 +54,7 @@ public sealed class BookEnginePipelineTests
                 writer.Append(new Venue().WithBook("A").BookFrame("A", 1000), 1_000_000, 0);
             }
 
-            await using var replayer = new Replayer(RecordingReader.Open(directory));
+            await using var replayer = new Replayer(directory);
             await using var replay = replayer.Subscribe(new SubscriberOptions { Capacity = 1, Overflow = OverflowPolicy.Block });
 
             // A snapshot yields two events (applied, state changed); the second must wait for room.

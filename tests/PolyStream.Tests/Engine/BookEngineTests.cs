@@ -91,7 +91,7 @@ public sealed class BookEngineTests
         Assert.Equal(BookTrustState.Resyncing, delta.Book.State);
         var mismatch = (HashMismatchDetected)events[1];
         Assert.False(mismatch.Pending);
-        Assert.Equal(WireEventKind.PriceChange, mismatch.Source);
+        Assert.False(mismatch.FromSnapshot);
         Assert.NotEqual(mismatch.Expected, mismatch.Actual);
         var suspect = (BookStateChanged)events[2];
         Assert.Equal((BookTrustState.Synced, BookTrustState.Suspect, BookStateReason.HashMismatch), (suspect.OldState, suspect.NewState, suspect.Reason));
@@ -118,7 +118,7 @@ public sealed class BookEngineTests
         var rebased = h.Drain();
 
         var snapshot = Assert.IsType<BookSnapshotApplied>(rebased[0]);
-        Assert.Equal(SnapshotSource.Rest, snapshot.Source);
+        Assert.True(snapshot.FromRest);
         Assert.Equal(HashOutcome.Matched, snapshot.Hash.Outcome);
         var synced = Assert.IsType<BookStateChanged>(rebased[1]);
         Assert.Equal((BookTrustState.Resyncing, BookTrustState.Synced, BookStateReason.RestSnapshot), (synced.OldState, synced.NewState, synced.Reason));
@@ -393,7 +393,7 @@ public sealed class BookEngineTests
 
         var delta = Assert.IsType<BookDeltaApplied>(Assert.Single(events));
         Assert.Equal("A", delta.AssetId);
-        Assert.Equal("A", Assert.Single(delta.Changes).AssetId);
+        Assert.Equal(new LevelChange(Side.Buy, ExactDecimal.Parse("0.45"), ExactDecimal.Parse("70")), Assert.Single(delta.Changes));
         Assert.Equal(HashOutcome.Matched, delta.Hash.Outcome);
         Assert.Equal(1, h.Engine.Counts.Untracked);
         Assert.Null(h.Engine.GetOrderBook("B"));
@@ -661,7 +661,7 @@ public sealed class BookEngineTests
         var trade = translator.Translate(new TradeEvent { Id = "trade-1", Market = Venue.Market, AssetId = "A" }, 8, out var tradeRefused);
 
         Assert.Equal(("A", 7L, false), (Assert.IsType<UserOrderReceived>(order).AssetId, order.ReceiveTimestamp, orderRefused));
-        Assert.Equal(("trade-1", 8L, false), (Assert.IsType<UserTradeReceived>(trade).Trade.Id, trade.ReceiveTimestamp, tradeRefused));
+        Assert.Equal(("trade-1", 8L, false), (Assert.IsType<UserTradeReceived>(trade).Id, trade.ReceiveTimestamp, tradeRefused));
     }
 
     [Fact]

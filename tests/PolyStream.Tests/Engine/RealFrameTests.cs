@@ -35,21 +35,32 @@ public sealed class RealFrameTests
     }
 
     [Theory]
-    [InlineData("nautilus_ws_last_trade_price.json", StreamEventKind.LastTrade)]
-    [InlineData("nautilus_ws_market_best_bid_ask_msg.json", StreamEventKind.BestBidAsk)]
-    [InlineData("nautilus_ws_tick_size_change.json", StreamEventKind.TickSizeChange)]
-    [InlineData("nautilus_ws_market_new_market_msg.json", StreamEventKind.NewMarket)]
-    [InlineData("nautilus_ws_market_resolved_msg.json", StreamEventKind.MarketResolved)]
-    [InlineData("nautilus_ws_order_placement.json", StreamEventKind.UserOrder)]
-    [InlineData("nautilus_ws_user_order_fok_killed.json", StreamEventKind.UserOrder)]
-    [InlineData("nautilus_ws_user_trade1.json", StreamEventKind.UserTrade)]
-    public async Task Process_RealSampleFrame_IsPublishedAsItsStreamEvent(string sample, StreamEventKind expected)
+    [InlineData("nautilus_ws_last_trade_price.json", typeof(LastTradeReceived))]
+    [InlineData("nautilus_ws_market_best_bid_ask_msg.json", typeof(BestBidAskReceived))]
+    [InlineData("nautilus_ws_tick_size_change.json", typeof(TickSizeChanged))]
+    [InlineData("nautilus_ws_market_new_market_msg.json", typeof(MarketCreated))]
+    [InlineData("nautilus_ws_market_resolved_msg.json", typeof(MarketResolved))]
+    [InlineData("nautilus_ws_order_placement.json", typeof(UserOrderReceived))]
+    [InlineData("nautilus_ws_user_order_fok_killed.json", typeof(UserOrderReceived))]
+    [InlineData("nautilus_ws_user_trade1.json", typeof(UserTradeReceived))]
+    public async Task Process_RealSampleFrame_IsPublishedAsItsStreamEvent(string sample, Type expected)
     {
         var (published, parseFailures) = await TestEvents.OfSampleAsync(sample);
 
-        Assert.Equal(expected, published[0].Kind);
+        Assert.IsType(expected, published[0]);
         Assert.All(published, e => Assert.Equal(7, e.ReceiveTimestamp));
         Assert.Equal(0, parseFailures);
+    }
+
+    [Theory]
+    [InlineData("nautilus_ws_order_placement.json", false)]
+    [InlineData("nautilus_ws_order_cancel.json", true)]
+    [InlineData("nautilus_ws_user_order_fok_killed.json", true)] // CANCELED_ with the venue's reason
+    public async Task Process_RealUserOrder_SaysWhetherItWasCanceled(string sample, bool canceled)
+    {
+        var (published, _) = await TestEvents.OfSampleAsync(sample);
+
+        Assert.Equal(canceled, Assert.IsType<UserOrderReceived>(Assert.Single(published)).IsCanceled);
     }
 
     [Theory]

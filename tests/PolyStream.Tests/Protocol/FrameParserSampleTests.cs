@@ -147,7 +147,6 @@ public sealed class FrameParserSampleTests
         Assert.Empty(order.AssociateTrades);
         Assert.Equal(1725842520, order.CreatedAt);
         Assert.Equal(1725842520990, order.Timestamp);
-        Assert.False(order.IsCanceled);
     }
 
     [Fact]
@@ -156,7 +155,7 @@ public sealed class FrameParserSampleTests
         var order = ParseSingle<OrderEvent>(Fixture.Sample("nautilus_ws_order_cancel.json"));
 
         Assert.Equal("CANCELLATION", order.Type);
-        Assert.True(order.IsCanceled);
+        Assert.Equal("CANCELED", order.Status);
         Assert.Equal(Side.Sell, order.Side);
     }
 
@@ -165,7 +164,6 @@ public sealed class FrameParserSampleTests
     {
         var order = ParseSingle<OrderEvent>(Fixture.Sample("nautilus_ws_user_order_fok_killed.json"));
 
-        Assert.True(order.IsCanceled);
         Assert.StartsWith("CANCELED_order couldn't be fully filled", order.Status, StringComparison.Ordinal);
         Assert.Null(order.SizeMatched);
         Assert.Null(order.CreatedAt);

@@ -20,7 +20,7 @@ internal static class TestEvents
     {
         AssetId = assetId,
         Seq = n,
-        Quote = new BestBidAskEvent { Market = "0xmarket", AssetId = assetId },
+        Market = "0xmarket",
     };
 
     /// <summary>A book state event for an asset, numbered by <paramref name="n"/>.</summary>
