@@ -55,6 +55,6 @@ public sealed record WsConfig
     /// <summary>The most ids in one subscribe or unsubscribe frame; the venue closes sockets sent huge ones. Default 100.</summary>
     public int MaxIdsPerFrame { get; init; } = 100;
 
-    /// <summary>The clock for pings, watchdogs, backoff and receive timestamps. Default <see cref="TimeProvider.System"/>.</summary>
-    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+    /// <summary>The clock for pings, watchdogs, backoff and receive timestamps; a streamer sets it from <see cref="StreamerConfig.TimeProvider"/>, the one clock users give. Default <see cref="TimeProvider.System"/>.</summary>
+    internal TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }
