@@ -90,6 +90,7 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
         TransportSecurity.Require(marketWs.Url, _config.AllowInsecureTransport);
         _rest = new ClobClient(new ClobClientOptions { Host = host, TimeProvider = _config.TimeProvider, AllowInsecureTransport = _config.AllowInsecureTransport });
         _shards = new ShardSet(ShardSettings(marketWs), _config.MaxAssetsPerConnection, _config.ConnectInterval, _config.Resync, _rest, _bus, _metrics, _loggers);
+        _shards.Start();
         await SubscribeAsync(_config.MarketAssets, cancellationToken).ConfigureAwait(false);
 
         if (_config.UserAuth is not null || _config.UserMarkets.Count > 0)

@@ -40,11 +40,11 @@ internal sealed class ShardSet : IShardOwner, IResyncTarget, IAsyncDisposable
 
     // One gate for every connection: the venue sends each market lifecycle event to several of them.
     private readonly VenueEventTranslator _translator = new(new MarketEventGate(), userChannel: false);
-    private readonly Task _relocationLoop;
+    private Task? _relocationLoop;
     private long _lastConnect;
     private int _disposed;
 
-    /// <summary>Creates an empty set; shards open as assets are added.</summary>
+    /// <summary>Creates an empty set; nothing runs until <see cref="Start"/>, and shards open as assets are added.</summary>
     /// <param name="settings">Every shard's settings.</param>
     /// <param name="maxAssetsPerConnection">The most assets on one connection.</param>
     /// <param name="connectInterval">The least time between opening two connections.</param>
@@ -65,8 +65,13 @@ internal sealed class ShardSet : IShardOwner, IResyncTarget, IAsyncDisposable
 
         // The ghost guard trusts the WebSocket's top only while it is fresher than the staleness threshold.
         _resync = new ResyncScheduler(rest, this, settings.StaleAfter, resync, settings.Time, loggers.CreateLogger<ResyncScheduler>());
+    }
+
+    /// <summary>Starts the resync scheduler and the relocation loop; call once, before adding assets.</summary>
+    public void Start()
+    {
         _resync.Start();
-        _relocationLoop = RelocateLoopAsync(_stopping.Token);
+        _relocationLoop ??= RelocateLoopAsync(_stopping.Token);
     }
 
     /// <summary>The health of every shard.</summary>
@@ -203,7 +208,10 @@ internal sealed class ShardSet : IShardOwner, IResyncTarget, IAsyncDisposable
 
         _relocations.Writer.TryComplete();
         await _stopping.CancelAsync().ConfigureAwait(false);
-        await _relocationLoop.ConfigureAwait(false);
+        if (_relocationLoop is not null)
+        {
+            await _relocationLoop.ConfigureAwait(false);
+        }
 
         MarketShard[] shards;
         lock (_shards)
