@@ -22,8 +22,10 @@ public sealed partial class MarketEngine
     /// Resolves each series market whose window has closed and lists the asset's next one, as the venue's
     /// recurring up-or-down markets do. A clock that jumped several windows lists only the current one.
     /// </summary>
-    private void RotateSeries(long now, List<SimFrame> frames)
+    /// <returns>Whether any series rotated.</returns>
+    private bool RotateSeries(long now, List<SimFrame> frames)
     {
+        var rotated = false;
         for (var i = 0; i < _liveSeries.Count; i++)
         {
             var live = _liveSeries[i];
@@ -38,9 +40,13 @@ public sealed partial class MarketEngine
                 Resolve(live, now, frames);
             }
 
-            var at = DateTimeOffset.FromUnixTimeMilliseconds(now);
-            _liveSeries[i] = List(_universe.SeriesMarket(_universe.WindowAt(window.Asset, at > window.End ? at : window.End)), now, frames);
+            // The window that holds now: the next one, or a later one when the clock jumped.
+            var next = _universe.WindowAt(window.Asset, DateTimeOffset.FromUnixTimeMilliseconds(now));
+            _liveSeries[i] = List(_universe.SeriesMarket(next), now, frames);
+            rotated = true;
         }
+
+        return rotated;
     }
 
     /// <summary>Lists a new market now and returns its <c>new_market</c> frame.</summary>

@@ -122,9 +122,11 @@ public sealed partial class MarketEngine
         Steps++;
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         AdvanceTrades(now, frames);
-        if (_options.MarketLifecycle)
+        // A step that rotates a series does nothing else, as a random listing does not: a client that
+        // snapshots a new market on its new_market then sees every later change of it exactly once.
+        if (_options.MarketLifecycle && RotateSeries(now, frames))
         {
-            RotateSeries(now, frames);
+            return frames;
         }
 
         if (_options.MarketLifecycle && _random.NextDouble() < 0.0005 && _markets.Count > 0)

@@ -35,7 +35,7 @@ internal sealed record MarketPlan
 
     public string GroupItemTitle { get; init; } = string.Empty;
 
-    public ImmutableArray<string> Outcomes { get; init; } = ["Yes", "No"];
+    public ImmutableArray<string> Outcomes { get; init; } = SimMarket.YesNo;
 
     /// <summary>The series and its asset for a series market (it resolves at <see cref="EndDate"/>), else <see langword="null"/>.</summary>
     public SeriesWindow? Window { get; init; }

@@ -13,6 +13,9 @@ namespace PolyStream.Simulator.Engine;
 /// <param name="NoTokenId">The second (NO) token id, whose book is the YES book mirrored.</param>
 public sealed record SimMarket(string Id, string ConditionId, string QuestionId, string Question, string Slug, string YesTokenId, string NoTokenId)
 {
+    // One instance, so markets with the same fields are equal records (ImmutableArray compares by reference).
+    internal static readonly ImmutableArray<string> YesNo = ["Yes", "No"];
+
     /// <summary>The market's minimum order size, hashed with both of its books and served by REST and Gamma (not on WebSocket books).</summary>
     public ExactDecimal MinOrderSize { get; init; } = ExactDecimal.FromParts(5, 0);
 
@@ -35,7 +38,7 @@ public sealed record SimMarket(string Id, string ConditionId, string QuestionId,
     public string GroupItemTitle { get; init; } = string.Empty;
 
     /// <summary>The two outcomes, in token order: <c>Yes</c>/<c>No</c>, or <c>Up</c>/<c>Down</c> in a series.</summary>
-    public ImmutableArray<string> Outcomes { get; init; } = ["Yes", "No"];
+    public ImmutableArray<string> Outcomes { get; init; } = YesNo;
 
     /// <summary>When the market is due to end; a series market resolves then.</summary>
     public DateTimeOffset EndDate { get; init; }

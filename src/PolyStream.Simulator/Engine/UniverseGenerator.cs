@@ -22,6 +22,7 @@ internal sealed class UniverseGenerator
     private const int MaxLegs = 30;
     private const int MarketsPerSeries = 10;
 
+    private static readonly ImmutableArray<string> s_upDown = ["Up", "Down"];
     private static readonly DateTimeOffset s_longLivedEnd = new(2027, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly ExactDecimal s_defaultMinOrderSize = ExactDecimal.FromParts(5, 0);
     private static readonly ExactDecimal[] s_minOrderSizes = [ExactDecimal.FromParts(1, 0), s_defaultMinOrderSize, ExactDecimal.FromParts(15, 0)];
@@ -111,7 +112,7 @@ internal sealed class UniverseGenerator
             EndDate = window.End,
             Fair = 0.5m,
             EventSlug = slug,
-            Outcomes = ["Up", "Down"],
+            Outcomes = s_upDown,
             Window = window,
         };
     }
