@@ -114,6 +114,7 @@ public sealed partial class MarketEngine
     {
         var info = market.Info;
         market.IsActive = false;
+        _picker.Resolved(market);
         market.WinningAssetId = market.Fair >= 0.5m ? info.YesTokenId : info.NoTokenId;
         market.Resting.Clear();
         market.Bids.Clear();

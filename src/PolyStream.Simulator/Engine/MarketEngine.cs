@@ -23,7 +23,7 @@ public sealed partial class MarketEngine
     private readonly Dictionary<string, MarketState> _byCondition = new(StringComparer.Ordinal);
     private readonly Queue<SimFrame> _history = new();
     private readonly UniverseGenerator _universe;
-    private readonly ActivityPicker _picker = new();
+    private readonly ActivityPicker _picker;
     private readonly List<MarketState> _liveSeries = [];
     private long _sequence;
 
@@ -36,6 +36,7 @@ public sealed partial class MarketEngine
         _time = timeProvider ?? TimeProvider.System;
         _random = new Random(options.Seed);
         _universe = new UniverseGenerator(options);
+        _picker = new ActivityPicker(dropResolved: !options.Uniform);
         Account = new SimAccount(
             options.ApiKey ?? Uuid(),
             options.ApiSecret ?? Convert.ToBase64String(Bytes(32)).Replace('+', '-').Replace('/', '_'),

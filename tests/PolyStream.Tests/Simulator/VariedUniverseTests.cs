@@ -174,6 +174,21 @@ public sealed class VariedUniverseTests
     }
 
     [Fact]
+    public void Step_HoursOfSeriesRotations_FlowStillReachesTheLiveHotMarkets()
+    {
+        var engine = Engine(new SimulatorOptions { Markets = 20, Seed = 8, SeriesPeriod = TimeSpan.FromSeconds(1), AccountOrderShare = 0 });
+        engine.Step(120_000);
+        Assert.True(engine.Markets.Count(m => m.Series is not null) > 200, "too few rotations");
+
+        var changes = engine.Step(20_000).Where(f => f.Kind == WireEventKind.PriceChange).CountBy(f => f.Market).ToDictionary();
+        var series = engine.Markets.Where(m => m.Series is not null).Sum(m => changes.GetValueOrDefault(m.ConditionId));
+
+        // Two hot series (a market each at a time) against about a hundred others: they take a large share, and no one market takes the rest.
+        Assert.True(series > changes.Values.Sum() / 5, $"the series got {series} of {changes.Values.Sum()} changes");
+        Assert.True(changes.Values.Max() < changes.Values.Sum() / 2, $"one market got {changes.Values.Max()} of {changes.Values.Sum()}");
+    }
+
+    [Fact]
     public void Step_SeriesWindowsEnd_EachResolvesAndTheNextListsStaggered()
     {
         var harness = new MarketEngineHarness(new SimulatorOptions { Markets = 20, Seed = 7, SeriesPeriod = TimeSpan.FromSeconds(2) });
