@@ -31,10 +31,11 @@ public sealed partial class SimCommandTests
     }
 
     [Theory]
+    [InlineData(new string[0], null, null, "varied: ")]
     [InlineData(new[] { "--neg-risk", "--min-order-size", "15" }, true, 15, "varied: ")]
     [InlineData(new[] { "--neg-risk", "false" }, false, null, "varied: ")]
     [InlineData(new[] { "--uniform" }, false, 5, "(uniform)")]
-    public async Task Sim_MetadataOptions_ApplyToEveryMarket(string[] options, bool negRisk, int? minOrderSize, string universe)
+    public async Task Sim_MetadataOptions_ApplyToEveryMarketOrVaryByDefault(string[] options, bool? negRisk, int? minOrderSize, string universe)
     {
         var output = new SignalingWriter("User auth");
         using var stop = new CancellationTokenSource();
@@ -49,7 +50,8 @@ public sealed partial class SimCommandTests
         await run.WaitAsync(SimClient.Timeout, TestContext.Current.CancellationToken);
 
         Assert.Equal(60, markets.Count);
-        Assert.All(markets, m => Assert.Equal(negRisk, m.GetProperty("neg_risk").GetBoolean()));
+        var negRisks = markets.Select(m => m.GetProperty("neg_risk").GetBoolean()).Distinct().ToList();
+        Assert.Equal(negRisk is { } value ? [value] : [false, true], negRisks.Order());
         var sizes = markets.Select(m => m.GetProperty("minimum_order_size").GetInt32()).Distinct().ToList();
         Assert.Equal(minOrderSize is { } size ? [size] : [1, 5, 15], sizes.Order());
         Assert.Contains(universe, output.ToString(), StringComparison.Ordinal);

@@ -117,7 +117,8 @@ internal static class SimCommand
                 Seed = result.GetValue(seed),
                 EventsPerSecond = result.GetValue(rate),
                 Uniform = result.GetValue(uniform),
-                NegRisk = result.GetResult(negRisk) is null ? null : result.GetValue(negRisk),
+                // A flag has an implicit result even when absent; only one given on the command line overrides.
+                NegRisk = result.GetResult(negRisk) is { Implicit: false } ? result.GetValue(negRisk) : null,
                 MinOrderSize = result.GetValue(minOrderSize),
                 ApiKey = result.GetValue(apiKey),
                 ApiSecret = result.GetValue(apiSecret),

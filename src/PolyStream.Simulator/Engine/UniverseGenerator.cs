@@ -95,7 +95,8 @@ internal sealed class UniverseGenerator
     /// <summary>The plan of the series market trading in <paramref name="window"/>: Up/Down, even odds, busy.</summary>
     public MarketPlan SeriesMarket(SeriesWindow window)
     {
-        var format = _options.SeriesPeriod.Seconds == 0 && _options.SeriesPeriod.Milliseconds == 0 ? "HH:mm" : "HH:mm:ss";
+        // Minutes when the window is on whole minutes (as the venue's are), else seconds: staggered windows need them.
+        var format = window.Start.Second == 0 && window.End.Second == 0 ? "HH:mm" : "HH:mm:ss";
         var question = string.Create(
             CultureInfo.InvariantCulture,
             $"{SeriesAssets[window.Asset]} Up or Down - {window.Start.ToString("MMMM d, " + format, CultureInfo.InvariantCulture)}-{window.End.ToString(format, CultureInfo.InvariantCulture)} UTC");
