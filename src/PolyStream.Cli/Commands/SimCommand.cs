@@ -180,6 +180,8 @@ internal static class SimCommand
             }
         }
 
+        // Read before the pump starts: the engine is not safe to read while it steps.
+        var universe = Universe(options, server.Engine.Markets);
         try
         {
             await server.StartAsync(stop.Token).ConfigureAwait(false);
@@ -196,7 +198,7 @@ internal static class SimCommand
         await output.WriteLineAsync($"User WS    {server.UserWebSocketUrl}").ConfigureAwait(false);
         await output.WriteLineAsync($"Gamma      {server.GammaUrl}").ConfigureAwait(false);
         await output.WriteLineAsync($"User auth  apiKey={account.ApiKey} secret={account.Secret} passphrase={account.Passphrase} (simulator-only credentials)").ConfigureAwait(false);
-        await output.WriteLineAsync($"Markets    {options.Markets} ({Universe(options, server.Engine.Markets)}), seed {options.Seed}, rate {(double.IsPositiveInfinity(options.EventsPerSecond) ? "max" : options.EventsPerSecond.ToString(CultureInfo.InvariantCulture))}/s; Ctrl+C to stop.").ConfigureAwait(false);
+        await output.WriteLineAsync($"Markets    {options.Markets} ({universe}), seed {options.Seed}, rate {(double.IsPositiveInfinity(options.EventsPerSecond) ? "max" : options.EventsPerSecond.ToString(CultureInfo.InvariantCulture))}/s; Ctrl+C to stop.").ConfigureAwait(false);
         await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
 
         try

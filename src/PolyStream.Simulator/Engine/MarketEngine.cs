@@ -5,9 +5,11 @@ using PolyStream.Protocol;
 namespace PolyStream.Simulator.Engine;
 
 /// <summary>
-/// A seeded, deterministic exchange: binary markets, each one book in YES-token terms projected to
-/// the NO token, driven one step at a time by order placement, cancellation and matching. The same
-/// seed and step count give the same books and frames (timestamps come from the injected clock).
+/// A seeded, deterministic exchange: binary markets as varied as the venue's (standalone ones, legs of
+/// neg-risk events, a recurring up-or-down series; see <see cref="SimulatorOptions.Uniform"/>), each one
+/// book in YES-token terms projected to the NO token, driven one step at a time by order placement,
+/// cancellation and matching. The same seed and step count give the same books and frames (timestamps
+/// come from the injected clock).
 /// </summary>
 /// <remarks>Not thread-safe: one caller at a time (the server serialises its pump, sockets and REST).</remarks>
 public sealed partial class MarketEngine

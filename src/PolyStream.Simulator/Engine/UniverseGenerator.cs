@@ -38,7 +38,7 @@ internal sealed class UniverseGenerator
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.SeriesPeriod, TimeSpan.FromSeconds(1), nameof(options.SeriesPeriod));
         _options = options;
-        // A stream of its own, derived from the seed: HashCode would differ per process.
+        // A stream of its own, derived from the seed, so the order flow's stream is the same whatever the universe.
         _random = new Random(unchecked((options.Seed * 7919) + 104_729));
         _minOrderSize = options.MinOrderSize is { } text ? ExactDecimal.Parse(text) : null;
         SeriesCount = options.Uniform ? 0 : Math.Min(SeriesAssets.Length, options.Markets / MarketsPerSeries);

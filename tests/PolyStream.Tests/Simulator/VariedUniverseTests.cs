@@ -90,6 +90,10 @@ public sealed class VariedUniverseTests
     }
 
     [Fact]
+    public void Constructor_SeriesPeriodUnderASecond_Throws() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => Engine(new SimulatorOptions { Markets = 20, SeriesPeriod = TimeSpan.FromMilliseconds(500) }));
+
+    [Fact]
     public void Constructor_Uniform_EveryMarketAlikeAsBefore()
     {
         var engine = Engine(new SimulatorOptions { Markets = 300, Seed = 3, Uniform = true });
