@@ -22,11 +22,33 @@ public sealed record SimulatorOptions
     /// <summary>How often a paced pump steps the engine, in batches of the steps due; shorter means smaller bursts. Default 10 ms; at least 1 ms.</summary>
     public TimeSpan PumpInterval { get; init; } = TimeSpan.FromMilliseconds(10);
 
-    /// <summary>The minimum order size hashed with every book, rendered as the venue does. Default <c>"5"</c>.</summary>
-    public string MinOrderSize { get; init; } = "5";
+    /// <summary>
+    /// Whether every market is alike, as the simulator was before its universe was varied: standalone
+    /// binaries with <c>min_order_size</c> <c>"5"</c>, <c>neg_risk</c> <see langword="false"/>, the same
+    /// depth and activity, no up-or-down series. Default <see langword="false"/>: markets vary as on the
+    /// venue (neg-risk events, several minimum sizes, hot books and a quiet tail, short-lived series).
+    /// <see cref="MinOrderSize"/> and <see cref="NegRisk"/> still override it.
+    /// </summary>
+    public bool Uniform { get; init; }
 
-    /// <summary>Whether the markets are neg-risk (hashed with every book). Default <see langword="false"/>.</summary>
-    public bool NegRisk { get; init; }
+    /// <summary>
+    /// The minimum order size of every market (hashed with every book), rendered as the venue does, e.g.
+    /// <c>"15"</c>; <see langword="null"/> (the default) draws one per market (1, 5 or 15; 5 when <see cref="Uniform"/>).
+    /// </summary>
+    public string? MinOrderSize { get; init; }
+
+    /// <summary>
+    /// Whether every market is neg-risk (hashed with every book); <see langword="null"/> (the default)
+    /// makes the markets of neg-risk events neg-risk and the others not (none when <see cref="Uniform"/>).
+    /// </summary>
+    public bool? NegRisk { get; init; }
+
+    /// <summary>
+    /// How long each market of the recurring "up or down" series lives: one lists as the previous one of
+    /// its asset resolves, and the assets are staggered so a listing comes every quarter period. Only
+    /// with <see cref="MarketLifecycle"/>; without it the series markets stay open. Default 15 minutes; at least 1 s.
+    /// </summary>
+    public TimeSpan SeriesPeriod { get; init; } = TimeSpan.FromMinutes(15);
 
     /// <summary>Whether markets resolve and new ones list while running (<c>market_resolved</c>, <c>new_market</c>). Default <see langword="true"/>.</summary>
     public bool MarketLifecycle { get; init; } = true;

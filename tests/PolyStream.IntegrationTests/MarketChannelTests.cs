@@ -30,6 +30,16 @@ public sealed class MarketChannelTests
             w.WriteEndArray();
         }));
 
+    /// <summary>
+    /// A client's book for a token that knows the market's <c>min_order_size</c> and <c>neg_risk</c>, as one
+    /// that read REST does: WebSocket books do not carry them, yet the venue hashes them.
+    /// </summary>
+    internal static OrderBook Replica(SimulatorServer server, string assetId)
+    {
+        var market = server.Engine.FindMarketOfToken(assetId)!;
+        return new OrderBook(assetId) { MinOrderSize = market.MinOrderSize, NegRisk = market.NegRisk };
+    }
+
     /// <summary>The frames a market-channel socket subscribed to <paramref name="assets"/> must receive, in order.</summary>
     internal static List<string> ExpectedFor(IEnumerable<SimFrame> frames, ISet<string> assets, bool custom = false) =>
         [.. frames.Where(f => !f.IsUserEvent && (custom || !f.IsCustomFeature) && (f.Kind == WireEventKind.NewMarket || f.AssetIds.Any(assets.Contains))).Select(f => f.Text)];
@@ -49,7 +59,7 @@ public sealed class MarketChannelTests
         Assert.Equal(2, events.Count);
         foreach (var book in events.Cast<BookEvent>())
         {
-            Assert.Equal(HashOutcome.Matched, new OrderBook(book.AssetId).ReplaceWithSnapshot(book).Outcome);
+            Assert.Equal(HashOutcome.Matched, Replica(host.Server, book.AssetId).ReplaceWithSnapshot(book).Outcome);
         }
     }
 
@@ -172,7 +182,7 @@ public sealed class MarketChannelTests
                 switch (wireEvent)
                 {
                     case BookEvent book:
-                        var target = books.TryGetValue(book.AssetId, out var existing) ? existing : books[book.AssetId] = new OrderBook(book.AssetId);
+                        var target = books.TryGetValue(book.AssetId, out var existing) ? existing : books[book.AssetId] = Replica(host.Server, book.AssetId);
                         Assert.Equal(HashOutcome.Matched, target.ReplaceWithSnapshot(book).Outcome);
                         matched++;
                         break;

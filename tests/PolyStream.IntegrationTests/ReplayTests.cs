@@ -13,7 +13,8 @@ public sealed class ReplayTests : IDisposable
     [Fact]
     public async Task Replay_RecordingOfALiveStream_EndsAtGroundTruthWithEveryHashVerified()
     {
-        await using var host = await SimHost.StartAsync(new SimulatorOptions { Markets = 8, Seed = 51, MarketLifecycle = false });
+        // Uniform until the streamer learns each token's metadata before its first hash (issue 15); then the varied default.
+        await using var host = await SimHost.StartAsync(new SimulatorOptions { Markets = 8, Seed = 51, MarketLifecycle = false, Uniform = true });
         var tokens = host.AllTokens();
         var recording = Path.Combine(_directory, "rec");
         await using (var recorder = RecordingWriter.Start(new RecordingWriterOptions { Directory = recording, Assets = [.. tokens], BlockBytes = 16 * 1024 }))

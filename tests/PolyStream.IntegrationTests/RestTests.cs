@@ -35,7 +35,8 @@ public sealed class RestTests
     public async Task Book_KnownToken_ByteForByteSummaryWhoseHashVerifies()
     {
         await using var host = await TradedHostAsync();
-        var token = host.Server.Engine.Markets[0].NoTokenId;
+        var market = host.Server.Engine.Markets[0];
+        var token = market.NoTokenId;
         var truth = host.Server.GetBook(token)!;
 
         var (status, body) = await GetAsync(host, $"book?token_id={token}");
@@ -43,7 +44,7 @@ public sealed class RestTests
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(Encoding.UTF8.GetString(WireWriter.Write(w => WireWriter.RestBook(w, truth))), body);
         Assert.StartsWith($"{{\"market\":\"{truth.Market}\",\"asset_id\":\"{token}\",\"timestamp\":\"{truth.Timestamp}\",\"hash\":\"{truth.ComputeHash()}\",\"bids\":[", body, StringComparison.Ordinal);
-        Assert.EndsWith($"\"min_order_size\":\"5\",\"tick_size\":\"{truth.TickSize}\",\"neg_risk\":false,\"last_trade_price\":\"{truth.LastTradePrice}\"}}", body, StringComparison.Ordinal);
+        Assert.EndsWith($"\"min_order_size\":\"{market.MinOrderSize}\",\"tick_size\":\"{truth.TickSize}\",\"neg_risk\":{(market.NegRisk ? "true" : "false")},\"last_trade_price\":\"{truth.LastTradePrice}\"}}", body, StringComparison.Ordinal);
         Assert.Matches("\"last_trade_price\":\"[0-9]\\.[0-9]{3}\"", body);
     }
 
@@ -75,8 +76,8 @@ public sealed class RestTests
     public async Task PriceMidpointSpread_Token_TopOfBookAsDecimalStrings()
     {
         await using var host = await TradedHostAsync();
-        var token = host.Server.Engine.Markets[2].YesTokenId;
-        var book = host.Server.GetBook(token)!;
+        var book = host.Server.GetBooks().First(b => !b.Bids.IsEmpty && !b.Asks.IsEmpty);
+        var token = book.AssetId;
         var bid = book.Bids[^1].Price;
         var ask = book.Asks[^1].Price;
         var mid = ExactDecimal.FromDecimal((bid.ToDecimal() + ask.ToDecimal()) / 2).Normalize();
@@ -109,10 +110,12 @@ public sealed class RestTests
     public async Task TickSizeNegRiskTime_Token_NumberBoolAndBareSeconds()
     {
         await using var host = await SimHost.StartAsync(s_quiet);
-        var token = host.Server.Engine.Markets.First(m => host.Server.GetBook(m.YesTokenId)!.TickSize.ToString() == "0.01").YesTokenId;
+        var markets = host.Server.Engine.Markets;
+        var token = markets.First(m => host.Server.GetBook(m.YesTokenId)!.TickSize.ToString() == "0.01").YesTokenId;
 
         Assert.Equal("{\"minimum_tick_size\":0.01}", (await GetAsync(host, $"tick-size?token_id={token}")).Body);
-        Assert.Equal("{\"neg_risk\":false}", (await GetAsync(host, $"neg-risk?token_id={token}")).Body);
+        Assert.Equal("{\"neg_risk\":true}", (await GetAsync(host, $"neg-risk?token_id={markets.First(m => m.NegRisk).NoTokenId}")).Body);
+        Assert.Equal("{\"neg_risk\":false}", (await GetAsync(host, $"neg-risk?token_id={markets.First(m => !m.NegRisk).YesTokenId}")).Body);
         var seconds = (await GetAsync(host, "time")).Body;
         Assert.Matches("^[0-9]{10}$", seconds);
         Assert.InRange(long.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture), 1_775_740_020, 1_775_740_030);

@@ -31,6 +31,33 @@ public sealed partial class SimCommandTests
     }
 
     [Theory]
+    [InlineData(new string[0], null, null, "varied: ")]
+    [InlineData(new[] { "--neg-risk", "--min-order-size", "15" }, true, 15, "varied: ")]
+    [InlineData(new[] { "--neg-risk", "false" }, false, null, "varied: ")]
+    [InlineData(new[] { "--uniform" }, false, 5, "(uniform)")]
+    public async Task Sim_MetadataOptions_ApplyToEveryMarketOrVaryByDefault(string[] options, bool? negRisk, int? minOrderSize, string universe)
+    {
+        var output = new SignalingWriter("User auth");
+        using var stop = new CancellationTokenSource();
+        var run = PolyStreamCli.RunAsync(["sim", "--port", "0", "--markets", "60", "--rate", "0", .. options], Configuration(output, new StringWriter()), stop.Token);
+        await output.Signal.WaitAsync(SimClient.Timeout, TestContext.Current.CancellationToken);
+        var rest = new Uri(RestUrl().Match(output.ToString()).Groups[1].Value);
+        using var http = new HttpClient { Timeout = SimClient.Timeout };
+
+        using var page = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri(rest, "markets"), TestContext.Current.CancellationToken));
+        var markets = page.RootElement.GetProperty("data").EnumerateArray().ToList();
+        await stop.CancelAsync();
+        await run.WaitAsync(SimClient.Timeout, TestContext.Current.CancellationToken);
+
+        Assert.Equal(60, markets.Count);
+        var negRisks = markets.Select(m => m.GetProperty("neg_risk").GetBoolean()).Distinct().ToList();
+        Assert.Equal(negRisk is { } value ? [value] : [false, true], negRisks.Order());
+        var sizes = markets.Select(m => m.GetProperty("minimum_order_size").GetInt32()).Distinct().ToList();
+        Assert.Equal(minOrderSize is { } size ? [size] : [1, 5, 15], sizes.Order());
+        Assert.Contains(universe, output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("--rate", "fast")]
     [InlineData("--fault", "bogus")]
     [InlineData("--fault", "drop-delta-every=0")]

@@ -48,10 +48,21 @@ check(typeof spread.spread === "string", `spread ${JSON.stringify(spread)}`);
 const tick = await client.getTickSize(token);
 check(tick === book.tick_size, `tick size ${tick}`);
 const negRisk = await client.getNegRisk(token);
-check(negRisk === false, `neg risk ${negRisk}`);
+check(negRisk === book.neg_risk, `neg risk ${negRisk} as in the book`);
 const last = await client.getLastTradePrice(token);
 check(typeof last.price === "string", `last trade ${JSON.stringify(last)}`);
 const market = await client.getMarket(open[0].condition_id);
 check(market.condition_id === open[0].condition_id, "GET /markets/{condition_id}");
+check(market.neg_risk === book.neg_risk && market.minimum_order_size === Number(book.min_order_size), "market and book agree on neg risk and minimum size");
+
+// Markets differ as on the venue (minimum size, neg risk, tick): the client recomputes every book's hash from
+// the body as received, whatever values the market has.
+const all = await client.getOrderBooks(open.slice(0, 200).map((m) => ({ token_id: m.tokens[1].token_id })));
+const kinds = new Set();
+for (const b of all) {
+  check(await client.getOrderBookHash({ ...b }) === b.hash, `hash of ${b.asset_id.slice(0, 8)}… (min ${b.min_order_size}, neg risk ${b.neg_risk}, tick ${b.tick_size})`);
+  kinds.add(`${b.min_order_size}/${b.neg_risk}/${b.tick_size}`);
+}
+console.log(`books of ${kinds.size} kinds (min/neg risk/tick): ${[...kinds].sort().join(" ")}`);
 
 console.log(`ok: ${checks} checks against ${host}`);

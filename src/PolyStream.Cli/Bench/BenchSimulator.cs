@@ -26,10 +26,15 @@ internal sealed class BenchSimulator : IAsyncDisposable
             ? await ChildSimulator.StartAsync(settings, cancellationToken).ConfigureAwait(false)
             : await StartInProcessAsync(settings, cancellationToken).ConfigureAwait(false);
 
-    /// <summary>No market lifecycle or account orders, so every step moves subscribed books; a short history; paced every millisecond.</summary>
+    /// <summary>
+    /// No market lifecycle or account orders, so every step moves subscribed books; a short history; paced
+    /// every millisecond. Uniform markets until the streamer learns each token's metadata before its first
+    /// hash (issue 15): against varied markets every first snapshot would count as a mismatch.
+    /// </summary>
     public static SimulatorOptions OptionsFor(BenchSettings settings) => new()
     {
         Markets = settings.Markets,
+        Uniform = true,
         Seed = 1,
         EventsPerSecond = settings.Rate,
         PumpInterval = TimeSpan.FromMilliseconds(1),

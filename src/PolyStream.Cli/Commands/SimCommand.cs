@@ -42,15 +42,15 @@ internal static class SimCommand
             Description = "Inject a fault; repeatable. One of: " + FaultSpec.Help,
             AllowMultipleArgumentsPerToken = false,
         };
-        var negRisk = new Option<bool>("--neg-risk") { Description = "Mark every market neg-risk (hashed with every book)." };
-        var minOrderSize = new Option<string>("--min-order-size")
+        var negRisk = new Option<bool>("--neg-risk") { Description = "Make every market neg-risk (hashed with every book); default: the markets of neg-risk events only. '--neg-risk false' makes none." };
+        var minOrderSize = new Option<string?>("--min-order-size")
         {
-            Description = "min_order_size hashed with every book, as the venue renders it.",
-            DefaultValueFactory = _ => "5",
+            Description = "min_order_size of every market (hashed with every book), as the venue renders it; default: 1, 5 or 15 per market.",
         };
+        var uniform = new Option<bool>("--uniform") { Description = "Make every market alike: standalone, min_order_size 5, not neg-risk, even activity, no up-or-down series." };
         minOrderSize.Validators.Add(result =>
         {
-            var text = result.GetValueOrDefault<string>() ?? string.Empty;
+            var text = result.GetValueOrDefault<string?>() ?? string.Empty;
             if (!PolyStream.Protocol.ExactDecimal.TryParse(System.Text.Encoding.ASCII.GetBytes(text), out _))
             {
                 result.AddError($"--min-order-size must be a plain decimal such as 5 or 0.5, not '{text}'.");
@@ -99,11 +99,13 @@ internal static class SimCommand
             + "Examples:\n"
             + "  polystream sim\n"
             + "  polystream sim --port 0 --markets 200 --seed 7 --rate max\n"
+            + "  polystream sim --neg-risk --min-order-size 15\n"
+            + "  polystream sim --uniform\n"
             + "  polystream sim --fault corrupt-hash-every=100 --fault drop-every=60\n"
             + "  polystream sim --fault close-every=30:1011 --fault oversized-every=1000\n"
             + "  polystream sim --fault reject-connects=3:5 --fault rest-delay=500 --fault ghost-book")
         {
-            host, port, markets, seed, rate, fault, negRisk, minOrderSize, apiKey, apiSecret, apiPassphrase,
+            host, port, markets, seed, rate, fault, negRisk, minOrderSize, uniform, apiKey, apiSecret, apiPassphrase,
         };
 
         command.SetAction((result, cancellationToken) => RunAsync(
@@ -114,8 +116,10 @@ internal static class SimCommand
                 Markets = result.GetValue(markets),
                 Seed = result.GetValue(seed),
                 EventsPerSecond = result.GetValue(rate),
-                NegRisk = result.GetValue(negRisk),
-                MinOrderSize = result.GetRequiredValue(minOrderSize),
+                Uniform = result.GetValue(uniform),
+                // A flag has an implicit result even when absent; only one given on the command line overrides.
+                NegRisk = result.GetResult(negRisk) is { Implicit: false } ? result.GetValue(negRisk) : null,
+                MinOrderSize = result.GetValue(minOrderSize),
                 ApiKey = result.GetValue(apiKey),
                 ApiSecret = result.GetValue(apiSecret),
                 ApiPassphrase = result.GetValue(apiPassphrase),
@@ -125,6 +129,20 @@ internal static class SimCommand
             result.InvocationConfiguration.Error,
             cancellationToken));
         return command;
+    }
+
+    /// <summary>What kind of universe runs, in a few words: "uniform", or the neg-risk events and series of a varied one.</summary>
+    private static string Universe(SimulatorOptions options, IReadOnlyList<PolyStream.Simulator.Engine.SimMarket> markets)
+    {
+        if (options.Uniform)
+        {
+            return "uniform";
+        }
+
+        var grouped = markets.Where(m => m.GroupItemTitle.Length > 0).ToList();
+        var events = grouped.Select(m => m.EventSlug).Distinct(StringComparer.Ordinal).Count();
+        var series = markets.Count(m => m.Series is not null);
+        return string.Create(CultureInfo.InvariantCulture, $"varied: {grouped.Count} in {events} multi-market events, {series} up-or-down series");
     }
 
     private static async Task RepeatAsync(PeriodicFault fault, SimulatorFaults faults, CancellationToken cancellationToken)
@@ -162,6 +180,8 @@ internal static class SimCommand
             }
         }
 
+        // Read before the pump starts: the engine is not safe to read while it steps.
+        var universe = Universe(options, server.Engine.Markets);
         try
         {
             await server.StartAsync(stop.Token).ConfigureAwait(false);
@@ -178,7 +198,7 @@ internal static class SimCommand
         await output.WriteLineAsync($"User WS    {server.UserWebSocketUrl}").ConfigureAwait(false);
         await output.WriteLineAsync($"Gamma      {server.GammaUrl}").ConfigureAwait(false);
         await output.WriteLineAsync($"User auth  apiKey={account.ApiKey} secret={account.Secret} passphrase={account.Passphrase} (simulator-only credentials)").ConfigureAwait(false);
-        await output.WriteLineAsync($"Markets    {options.Markets}, seed {options.Seed}, rate {(double.IsPositiveInfinity(options.EventsPerSecond) ? "max" : options.EventsPerSecond.ToString(CultureInfo.InvariantCulture))}/s; Ctrl+C to stop.").ConfigureAwait(false);
+        await output.WriteLineAsync($"Markets    {options.Markets} ({universe}), seed {options.Seed}, rate {(double.IsPositiveInfinity(options.EventsPerSecond) ? "max" : options.EventsPerSecond.ToString(CultureInfo.InvariantCulture))}/s; Ctrl+C to stop.").ConfigureAwait(false);
         await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
 
         try

@@ -7,29 +7,59 @@ namespace PolyStream.Simulator.Engine;
 /// <summary>Market lifecycle: a market resolves (<c>market_resolved</c>) and a new one lists (<c>new_market</c>).</summary>
 public sealed partial class MarketEngine
 {
-    /// <summary>Resolves a random open market and lists a new one in its place.</summary>
+    /// <summary>Resolves a random open market (a series market resolves on its own schedule instead) and lists a new one.</summary>
     private void ResolveAndList(long now, List<SimFrame> frames)
     {
-        var market = PickActiveMarket();
-        if (market is not null)
+        if (PickActiveMarket() is { Window: null } market)
         {
             Resolve(market, now, frames);
         }
 
-        List(now, frames);
+        List(_universe.Listing(_markets.Count), now, frames);
+    }
+
+    /// <summary>
+    /// Resolves each series market whose window has closed and lists the asset's next one, as the venue's
+    /// recurring up-or-down markets do. A clock that jumped several windows lists only the current one.
+    /// </summary>
+    /// <returns>Whether any series rotated.</returns>
+    private bool RotateSeries(long now, List<SimFrame> frames)
+    {
+        var rotated = false;
+        for (var i = 0; i < _liveSeries.Count; i++)
+        {
+            var live = _liveSeries[i];
+            var window = live.Window!;
+            if (now < window.End.ToUnixTimeMilliseconds())
+            {
+                continue;
+            }
+
+            if (live.IsActive)
+            {
+                Resolve(live, now, frames);
+            }
+
+            // The window that holds now: the next one, or a later one when the clock jumped.
+            var next = _universe.WindowAt(window.Asset, DateTimeOffset.FromUnixTimeMilliseconds(now));
+            _liveSeries[i] = List(_universe.SeriesMarket(next), now, frames);
+            rotated = true;
+        }
+
+        return rotated;
     }
 
     /// <summary>Lists a new market now and returns its <c>new_market</c> frame.</summary>
     public IReadOnlyList<SimFrame> List()
     {
         var frames = new List<SimFrame>();
-        List(_time.GetUtcNow().ToUnixTimeMilliseconds(), frames);
+        List(_universe.Listing(_markets.Count), _time.GetUtcNow().ToUnixTimeMilliseconds(), frames);
         return frames;
     }
 
-    private void List(long now, List<SimFrame> frames)
+    private MarketState List(MarketPlan plan, long now, List<SimFrame> frames)
     {
-        var listed = AddMarket();
+        var listed = AddMarket(plan);
         var info = listed.Info;
         Emit(frames, WireEventKind.NewMarket, info.ConditionId, [info.YesTokenId, info.NoTokenId], WireWriter.Write(writer =>
         {
@@ -40,12 +70,12 @@ public sealed partial class MarketEngine
             writer.WriteString("slug", info.Slug);
             writer.WriteString("description", "A simulated market.");
             WriteStrings(writer, "assets_ids", info.YesTokenId, info.NoTokenId);
-            WriteStrings(writer, "outcomes", "Yes", "No");
+            WriteStrings(writer, "outcomes", info.Outcomes.AsSpan());
             writer.WriteStartObject("event_message");
-            writer.WriteString("id", info.Id);
-            writer.WriteString("ticker", info.Slug);
-            writer.WriteString("slug", info.Slug);
-            writer.WriteString("title", info.Question);
+            writer.WriteString("id", info.EventId);
+            writer.WriteString("ticker", info.EventSlug);
+            writer.WriteString("slug", info.EventSlug);
+            writer.WriteString("title", info.EventTitle);
             writer.WriteString("description", "A simulated market.");
             writer.WriteEndObject();
             WireWriter.Millis(writer, "timestamp", now);
@@ -58,7 +88,7 @@ public sealed partial class MarketEngine
             writer.WriteString("line", string.Empty);
             writer.WriteString("game_start_time", string.Empty);
             WireWriter.Decimal(writer, "order_price_min_tick_size", listed.Yes.TickSize);
-            writer.WriteString("group_item_title", string.Empty);
+            writer.WriteString("group_item_title", info.GroupItemTitle);
             writer.WriteString("taker_base_fee", "0");
             writer.WriteBoolean("fees_enabled", false);
             writer.WriteStartObject("fee_schedule");
@@ -69,6 +99,7 @@ public sealed partial class MarketEngine
             writer.WriteEndObject();
             writer.WriteEndObject();
         }));
+        return listed;
     }
 
     /// <summary>Resolves a market now and returns the <c>market_resolved</c> frame: its resting orders are dropped and its books disappear (REST answers 404).</summary>
@@ -83,11 +114,12 @@ public sealed partial class MarketEngine
     {
         var info = market.Info;
         market.IsActive = false;
+        _picker.Resolved(market);
         market.WinningAssetId = market.Fair >= 0.5m ? info.YesTokenId : info.NoTokenId;
         market.Resting.Clear();
         market.Bids.Clear();
         market.Asks.Clear();
-        var winningOutcome = market.WinningAssetId == info.YesTokenId ? "Yes" : "No";
+        var winningOutcome = market.WinningAssetId == info.YesTokenId ? info.Outcomes[0] : info.Outcomes[1];
         Emit(frames, WireEventKind.MarketResolved, info.ConditionId, [info.YesTokenId, info.NoTokenId], WireWriter.Write(writer =>
         {
             writer.WriteStartObject();

@@ -8,23 +8,30 @@ namespace PolyStream.Simulator.Engine;
 /// <summary>Order flow: placement, cancellation, matching, and the market-channel frames they cause.</summary>
 public sealed partial class MarketEngine
 {
-    private MarketState AddMarket()
+    /// <summary>Lists a market as planned and seeds its book, emitting nothing: the book exists before anyone subscribes.</summary>
+    private MarketState AddMarket(MarketPlan plan)
     {
         var index = _markets.Count;
-        var info = new SimMarket(
-            (500_000 + index).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "0x" + Hex(32),
-            "0x" + Hex(32),
-            $"Will simulated event {index} happen?",
-            $"simulated-event-{index}",
-            TokenId(),
-            TokenId());
+        var id = (500_000 + index).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var info = new SimMarket(id, "0x" + Hex(32), "0x" + Hex(32), plan.Question, plan.Slug, TokenId(), TokenId())
+        {
+            MinOrderSize = plan.MinOrderSize,
+            NegRisk = plan.NegRisk,
+            NegRiskMarketId = plan.NegRiskMarketId,
+            EventId = plan.EventId ?? id,
+            EventSlug = plan.EventSlug ?? "event-" + plan.Slug,
+            EventTitle = plan.EventTitle ?? plan.Question,
+            GroupItemTitle = plan.GroupItemTitle,
+            Outcomes = plan.Outcomes,
+            EndDate = plan.EndDate,
+            Series = plan.Window?.Series,
+        };
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        var fair = Math.Round(0.05m + (0.9m * (decimal)_random.NextDouble()), 2);
+        var fair = plan.Fair ?? Math.Round(0.05m + (0.9m * (decimal)_random.NextDouble()), 2);
         var yes = new OrderBook(info.YesTokenId, info.ConditionId)
         {
-            MinOrderSize = _minOrderSize,
-            NegRisk = _options.NegRisk,
+            MinOrderSize = info.MinOrderSize,
+            NegRisk = info.NegRisk,
         };
         yes.ReplaceWithSnapshotNoHash(new BookEvent
         {
@@ -33,18 +40,18 @@ public sealed partial class MarketEngine
             Timestamp = now,
             TickSize = TickFor(fair),
         });
-        var market = new MarketState(info, yes) { Fair = fair };
+        var market = new MarketState(info, yes) { Fair = fair, Activity = plan.Activity, Window = plan.Window };
         _markets.Add(market);
         _byCondition[info.ConditionId] = market;
         _tokens[info.YesTokenId] = (market, true);
         _tokens[info.NoTokenId] = (market, false);
+        _picker.Add(market);
 
-        // Seed resting depth on both sides without emitting frames: the book exists before anyone subscribes.
         var tick = yes.TickSize.ToDecimal();
-        for (var i = 0; i < 16; i++)
+        for (var i = 0; i < plan.Activity.SeedOrders; i++)
         {
             var side = i % 2 == 0 ? Side.Buy : Side.Sell;
-            var offset = tick * (1 + _random.Next(10));
+            var offset = tick * (1 + _random.Next(plan.Activity.SpreadTicks));
             var price = side == Side.Buy ? fair - offset : fair + offset;
             if (price < tick || price > 1m - tick)
             {
@@ -81,14 +88,14 @@ public sealed partial class MarketEngine
         OnYes = onYes,
         YesSide = yesSide,
         YesPrice = yesPrice,
-        Original = RandomSize(),
+        Original = RandomSize(market),
         CreatedSeconds = nowMillis / 1000,
     }.WithRemainingOriginal();
 
-    private decimal RandomSize()
+    private decimal RandomSize(MarketState market)
     {
-        var min = _minOrderSize.ToDecimal();
-        var whole = min + _random.Next(0, 300);
+        var min = market.Info.MinOrderSize.ToDecimal();
+        var whole = min + _random.Next(0, 300 * market.Activity.SizeScale);
         return _random.Next(3) switch
         {
             0 => whole,

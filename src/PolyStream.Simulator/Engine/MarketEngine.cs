@@ -5,9 +5,11 @@ using PolyStream.Protocol;
 namespace PolyStream.Simulator.Engine;
 
 /// <summary>
-/// A seeded, deterministic exchange: binary markets, each one book in YES-token terms projected to
-/// the NO token, driven one step at a time by order placement, cancellation and matching. The same
-/// seed and step count give the same books and frames (timestamps come from the injected clock).
+/// A seeded, deterministic exchange: binary markets as varied as the venue's (standalone ones, legs of
+/// neg-risk events, a recurring up-or-down series; see <see cref="SimulatorOptions.Uniform"/>), each one
+/// book in YES-token terms projected to the NO token, driven one step at a time by order placement,
+/// cancellation and matching. The same seed and step count give the same books and frames (timestamps
+/// come from the injected clock).
 /// </summary>
 /// <remarks>Not thread-safe: one caller at a time (the server serialises its pump, sockets and REST).</remarks>
 public sealed partial class MarketEngine
@@ -22,7 +24,9 @@ public sealed partial class MarketEngine
     private readonly Dictionary<string, (MarketState Market, bool IsYes)> _tokens = new(StringComparer.Ordinal);
     private readonly Dictionary<string, MarketState> _byCondition = new(StringComparer.Ordinal);
     private readonly Queue<SimFrame> _history = new();
-    private readonly ExactDecimal _minOrderSize;
+    private readonly UniverseGenerator _universe;
+    private readonly ActivityPicker _picker;
+    private readonly List<MarketState> _liveSeries = [];
     private long _sequence;
 
     /// <summary>Creates the engine and its initial markets with seeded books.</summary>
@@ -33,15 +37,21 @@ public sealed partial class MarketEngine
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
         _random = new Random(options.Seed);
-        _minOrderSize = ExactDecimal.Parse(options.MinOrderSize);
+        _universe = new UniverseGenerator(options);
+        _picker = new ActivityPicker(dropResolved: !options.Uniform);
         Account = new SimAccount(
             options.ApiKey ?? Uuid(),
             options.ApiSecret ?? Convert.ToBase64String(Bytes(32)).Replace('+', '-').Replace('/', '_'),
             options.ApiPassphrase ?? Hex(32),
             "0x" + Hex(20));
+        var now = _universe.SeriesCount > 0 ? _time.GetUtcNow() : default;
         for (var i = 0; i < options.Markets; i++)
         {
-            AddMarket();
+            var market = AddMarket(_universe.Initial(i, now));
+            if (market.Window is not null)
+            {
+                _liveSeries.Add(market);
+            }
         }
     }
 
@@ -102,6 +112,9 @@ public sealed partial class MarketEngine
         return books;
     }
 
+    /// <summary>A market's tick size now (its last one once resolved); the market must exist.</summary>
+    internal ExactDecimal TickSizeOf(string conditionId) => _byCondition[conditionId].Yes.TickSize;
+
     /// <summary>The winning token of a resolved market, or <see langword="null"/>.</summary>
     public string? WinningAssetId(string conditionId) => _byCondition.TryGetValue(conditionId, out var m) ? m.WinningAssetId : null;
 
@@ -112,6 +125,13 @@ public sealed partial class MarketEngine
         Steps++;
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         AdvanceTrades(now, frames);
+        // A step that rotates a series does nothing else, as a random listing does not: a client that
+        // snapshots a new market on its new_market then sees every later change of it exactly once.
+        if (_options.MarketLifecycle && RotateSeries(now, frames))
+        {
+            return frames;
+        }
+
         if (_options.MarketLifecycle && _random.NextDouble() < 0.0005 && _markets.Count > 0)
         {
             ResolveAndList(now, frames);
@@ -162,19 +182,8 @@ public sealed partial class MarketEngine
         _byCondition[conditionId].Fair = yesPrice;
     }
 
-    private MarketState? PickActiveMarket()
-    {
-        for (var attempt = 0; attempt < 8; attempt++)
-        {
-            var candidate = _markets[_random.Next(_markets.Count)];
-            if (candidate.IsActive)
-            {
-                return candidate;
-            }
-        }
-
-        return _markets.Find(m => m.IsActive);
-    }
+    /// <summary>The market a step acts on, weighted by activity: a few hot books take much of the flow.</summary>
+    private MarketState? PickActiveMarket() => _picker.Pick(_random) ?? _markets.Find(m => m.IsActive);
 
     private void Drift(MarketState market)
     {

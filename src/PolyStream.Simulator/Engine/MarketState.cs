@@ -17,6 +17,12 @@ internal sealed class MarketState
 
     public SimMarket Info { get; }
 
+    /// <summary>How busy and deep the market is.</summary>
+    public required ActivityProfile Activity { get; init; }
+
+    /// <summary>The series window the market trades in, or <see langword="null"/> when it is not a series market.</summary>
+    public SeriesWindow? Window { get; init; }
+
     /// <summary>Bids in YES terms, best (highest) first.</summary>
     public SortedDictionary<decimal, List<SimOrder>> Bids { get; } = new(s_descending);
 

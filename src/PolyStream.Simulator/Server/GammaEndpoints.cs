@@ -9,9 +9,10 @@ using PolyStream.Simulator.Wire;
 namespace PolyStream.Simulator.Server;
 
 /// <summary>
-/// A small Gamma (POLYMARKET.md §6) under <c>/gamma/</c>: markets and events by slug, and open-market
-/// listing with <c>limit</c>/<c>offset</c>, so discovery works offline. Each simulated market is its
-/// own one-market event. Token ids and outcomes are JSON arrays inside strings, as Gamma sends them.
+/// A small Gamma (POLYMARKET.md §6) under <c>/gamma/</c>: markets and events by slug, and listing with
+/// <c>slug</c>, <c>active</c>, <c>closed</c>, <c>limit</c> and <c>offset</c>, so discovery works offline.
+/// A neg-risk event carries all its markets; a standalone market is its own event. Token ids and
+/// outcomes are JSON arrays inside strings, as Gamma sends them.
 /// </summary>
 internal static class GammaEndpoints
 {
@@ -19,99 +20,123 @@ internal static class GammaEndpoints
 
     public static void Map(IEndpointRouteBuilder app, SimulatorServer server)
     {
-        app.MapGet(Prefix + "/markets", (RequestDelegate)(context => List(server, context, Market).WriteAsync(context)));
-        app.MapGet(Prefix + "/markets/slug/{slug}", (RequestDelegate)(context => One(server, context, Market).WriteAsync(context)));
-        app.MapGet(Prefix + "/events", (RequestDelegate)(context => List(server, context, Event).WriteAsync(context)));
-        app.MapGet(Prefix + "/events/slug/{slug}", (RequestDelegate)(context => One(server, context, Event).WriteAsync(context)));
+        app.MapGet(Prefix + "/markets", (RequestDelegate)(context => Reply(server, engine =>
+        {
+            var selected = Select(engine.Markets, context.Request.Query, m => MarketHasSlug(m, context.Request.Query["slug"].ToString()), m => engine.IsActive(m.ConditionId));
+            return WireWriter.Write(w => Array(w, selected, m => Market(w, engine, m)));
+        }).WriteAsync(context)));
+        app.MapGet(Prefix + "/markets/slug/{slug}", (RequestDelegate)(context => Reply(server, engine =>
+        {
+            var slug = SlugOf(context);
+            var market = engine.Markets.FirstOrDefault(m => MarketHasSlug(m, slug));
+            return market is null ? null : WireWriter.Write(w => Market(w, engine, market));
+        }).WriteAsync(context)));
+        app.MapGet(Prefix + "/events", (RequestDelegate)(context => Reply(server, engine =>
+        {
+            var slug = context.Request.Query["slug"].ToString();
+            var selected = Select(Events(engine), context.Request.Query, e => e.Key == slug, e => e.Any(m => engine.IsActive(m.ConditionId)));
+            return WireWriter.Write(w => Array(w, selected, e => Event(w, engine, e)));
+        }).WriteAsync(context)));
+        app.MapGet(Prefix + "/events/slug/{slug}", (RequestDelegate)(context => Reply(server, engine =>
+        {
+            var slug = SlugOf(context);
+            var found = Events(engine).FirstOrDefault(e => e.Key == slug);
+            return found is null ? null : WireWriter.Write(w => Event(w, engine, found));
+        }).WriteAsync(context)));
     }
 
-    private static HttpReply List(SimulatorServer server, HttpContext context, Action<Utf8JsonWriter, MarketEngine, SimMarket> write)
+    /// <summary>Answers under the engine lock: the body, or 404 when <paramref name="write"/> finds nothing.</summary>
+    private static HttpReply Reply(SimulatorServer server, Func<MarketEngine, byte[]?> write)
     {
         lock (server.Gate)
         {
-            var selected = Select(server, context.Request.Query);
-            return HttpReply.Ok(WireWriter.Write(w =>
-            {
-                w.WriteStartArray();
-                foreach (var market in selected)
-                {
-                    write(w, server.Engine, market);
-                }
-
-                w.WriteEndArray();
-            }));
+            return write(server.Engine) is { } body
+                ? HttpReply.Ok(body)
+                : new HttpReply(StatusCodes.Status404NotFound, WireWriter.Error("not found"));
         }
     }
 
-    private static HttpReply One(SimulatorServer server, HttpContext context, Action<Utf8JsonWriter, MarketEngine, SimMarket> write)
-    {
-        var slug = context.Request.RouteValues["slug"] as string ?? string.Empty;
-        lock (server.Gate)
-        {
-            var market = server.Engine.Markets.FirstOrDefault(m => m.Slug == slug || "event-" + m.Slug == slug);
-            return market is null
-                ? new HttpReply(StatusCodes.Status404NotFound, WireWriter.Error("not found"))
-                : HttpReply.Ok(WireWriter.Write(w => write(w, server.Engine, market)));
-        }
-    }
+    private static string SlugOf(HttpContext context) => context.Request.RouteValues["slug"] as string ?? string.Empty;
 
-    /// <summary>Applies Gamma's filters: <c>slug</c>, <c>active</c>, <c>closed</c>, <c>offset</c>, <c>limit</c> (default 100); call under the engine lock.</summary>
-    private static List<SimMarket> Select(SimulatorServer server, IQueryCollection query)
+    // A standalone market also answers to its event's slug, as it always has here.
+    private static bool MarketHasSlug(SimMarket market, string slug) => market.Slug == slug || "event-" + market.Slug == slug;
+
+    /// <summary>The Gamma events in listing order, each with its markets.</summary>
+    private static List<IGrouping<string, SimMarket>> Events(MarketEngine engine) => [.. engine.Markets.GroupBy(m => m.EventSlug, StringComparer.Ordinal)];
+
+    /// <summary>Applies Gamma's filters: <c>slug</c>, <c>active</c>, <c>closed</c>, <c>offset</c>, <c>limit</c> (default 100).</summary>
+    private static List<T> Select<T>(IEnumerable<T> items, IQueryCollection query, Func<T, bool> hasSlug, Func<T, bool> isActive)
     {
-        IEnumerable<SimMarket> markets = server.Engine.Markets;
-        if (query["slug"].ToString() is { Length: > 0 } slug)
+        if (query["slug"].ToString().Length > 0)
         {
-            markets = markets.Where(m => m.Slug == slug || "event-" + m.Slug == slug);
+            items = items.Where(hasSlug);
         }
 
         if (bool.TryParse(query["active"], out var active))
         {
-            markets = markets.Where(m => server.Engine.IsActive(m.ConditionId) == active);
+            items = items.Where(item => isActive(item) == active);
         }
 
         if (bool.TryParse(query["closed"], out var closed))
         {
-            markets = markets.Where(m => server.Engine.IsActive(m.ConditionId) != closed);
+            items = items.Where(item => isActive(item) != closed);
         }
 
         var offset = int.TryParse(query["offset"], NumberStyles.None, CultureInfo.InvariantCulture, out var o) ? o : 0;
         var limit = int.TryParse(query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out var l) ? l : 100;
-        return [.. markets.Skip(offset).Take(limit)];
+        return [.. items.Skip(offset).Take(limit)];
+    }
+
+    private static void Array<T>(Utf8JsonWriter w, List<T> items, Action<T> write)
+    {
+        w.WriteStartArray();
+        foreach (var item in items)
+        {
+            write(item);
+        }
+
+        w.WriteEndArray();
     }
 
     private static void Market(Utf8JsonWriter w, MarketEngine engine, SimMarket market)
     {
-        var book = engine.GetBook(market.YesTokenId);
         var active = engine.IsActive(market.ConditionId);
         w.WriteStartObject();
         w.WriteString("id", market.Id);
         w.WriteString("question", market.Question);
         w.WriteString("conditionId", market.ConditionId);
         w.WriteString("slug", market.Slug);
-        w.WriteString("endDate", "2027-01-01T00:00:00Z");
-        w.WriteString("outcomes", "[\"Yes\", \"No\"]");
+        w.WriteString("endDate", MarketObjects.IsoDate(market.EndDate));
+        w.WriteString("outcomes", $"[\"{market.Outcomes[0]}\", \"{market.Outcomes[1]}\"]");
         w.WriteBoolean("active", active);
         w.WriteBoolean("closed", !active);
         w.WriteString("questionID", market.QuestionId);
         w.WriteBoolean("enableOrderBook", true);
-        w.WriteNumber("orderPriceMinTickSize", book?.TickSize.ToDecimal() ?? 0.01m);
-        w.WriteNumber("orderMinSize", book?.MinOrderSize.ToDecimal() ?? 5m);
+        w.WriteNumber("orderPriceMinTickSize", engine.TickSizeOf(market.ConditionId).ToDecimal());
+        w.WriteNumber("orderMinSize", market.MinOrderSize.ToDecimal());
         w.WriteString("clobTokenIds", $"[\"{market.YesTokenId}\", \"{market.NoTokenId}\"]");
         w.WriteBoolean("acceptingOrders", active);
-        w.WriteBoolean("negRisk", book?.NegRisk ?? false);
+        w.WriteBoolean("negRisk", market.NegRisk);
+        w.WriteString("negRiskMarketID", market.NegRiskMarketId);
+        w.WriteString("groupItemTitle", market.GroupItemTitle);
         w.WriteEndObject();
     }
 
-    private static void Event(Utf8JsonWriter w, MarketEngine engine, SimMarket market)
+    private static void Event(Utf8JsonWriter w, MarketEngine engine, IGrouping<string, SimMarket> markets)
     {
+        var first = markets.First();
+        var active = markets.Any(m => engine.IsActive(m.ConditionId));
         w.WriteStartObject();
-        w.WriteString("id", market.Id);
-        w.WriteString("slug", "event-" + market.Slug);
-        w.WriteString("title", market.Question);
+        w.WriteString("id", first.EventId);
+        w.WriteString("slug", markets.Key);
+        w.WriteString("title", first.EventTitle);
+        w.WriteString("endDate", MarketObjects.IsoDate(first.EndDate));
+        w.WriteBoolean("active", active);
+        w.WriteBoolean("closed", !active);
+        w.WriteBoolean("negRisk", first.NegRisk);
+        w.WriteString("negRiskMarketID", first.NegRiskMarketId);
         w.WritePropertyName("markets");
-        w.WriteStartArray();
-        Market(w, engine, market);
-        w.WriteEndArray();
+        Array(w, [.. markets], m => Market(w, engine, m));
         w.WriteEndObject();
     }
 }

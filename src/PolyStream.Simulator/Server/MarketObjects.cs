@@ -9,7 +9,6 @@ internal static class MarketObjects
     public static void Full(Utf8JsonWriter w, MarketEngine engine, SimMarket market)
     {
         var active = engine.IsActive(market.ConditionId);
-        var tick = engine.GetBook(market.YesTokenId)?.TickSize.ToDecimal() ?? 0.01m;
         w.WriteStartObject();
         w.WriteBoolean("enable_order_book", true);
         w.WriteBoolean("active", active);
@@ -17,22 +16,22 @@ internal static class MarketObjects
         w.WriteBoolean("archived", false);
         w.WriteBoolean("accepting_orders", active);
         w.WriteString("accepting_order_timestamp", "2026-01-01T00:00:00Z");
-        w.WriteNumber("minimum_order_size", engine.GetBook(market.YesTokenId)?.MinOrderSize.ToDecimal() ?? 5m);
-        w.WriteNumber("minimum_tick_size", tick);
+        w.WriteNumber("minimum_order_size", market.MinOrderSize.ToDecimal());
+        w.WriteNumber("minimum_tick_size", engine.TickSizeOf(market.ConditionId).ToDecimal());
         w.WriteString("condition_id", market.ConditionId);
         w.WriteString("question_id", market.QuestionId);
         w.WriteString("question", market.Question);
         w.WriteString("description", "A simulated market.");
         w.WriteString("market_slug", market.Slug);
-        w.WriteString("end_date_iso", "2027-01-01T00:00:00Z");
+        w.WriteString("end_date_iso", IsoDate(market.EndDate));
         w.WriteNull("game_start_time");
         w.WriteNumber("seconds_delay", 0);
         w.WriteString("fpmm", string.Empty);
         w.WriteNumber("maker_base_fee", 0);
         w.WriteNumber("taker_base_fee", 0);
         w.WriteBoolean("notifications_enabled", true);
-        w.WriteBoolean("neg_risk", engine.GetBook(market.YesTokenId)?.NegRisk ?? false);
-        w.WriteString("neg_risk_market_id", string.Empty);
+        w.WriteBoolean("neg_risk", market.NegRisk);
+        w.WriteString("neg_risk_market_id", market.NegRiskMarketId);
         w.WriteString("neg_risk_request_id", string.Empty);
         w.WriteString("icon", string.Empty);
         w.WriteString("image", string.Empty);
@@ -58,6 +57,10 @@ internal static class MarketObjects
         w.WriteEndObject();
     }
 
+    /// <summary>An ISO 8601 UTC instant to the second, as the venue writes end dates (<c>2027-01-01T00:00:00Z</c>).</summary>
+    public static string IsoDate(DateTimeOffset instant) =>
+        instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
     private static void Rewards(Utf8JsonWriter w)
     {
         w.WriteStartObject("rewards");
@@ -71,8 +74,8 @@ internal static class MarketObjects
     {
         var winner = engine.WinningAssetId(market.ConditionId);
         w.WriteStartArray("tokens");
-        Token(w, engine, market.YesTokenId, "Yes", winner);
-        Token(w, engine, market.NoTokenId, "No", winner);
+        Token(w, engine, market.YesTokenId, market.Outcomes[0], winner);
+        Token(w, engine, market.NoTokenId, market.Outcomes[1], winner);
         w.WriteEndArray();
     }
 

@@ -13,7 +13,8 @@ public sealed class SimulatorCaptureTests
     private static List<byte[]> Capture(int steps)
     {
         var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_775_740_020_016)) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) };
-        var engine = new MarketEngine(new SimulatorOptions { Markets = 10, Seed = 12, MarketLifecycle = false }, time);
+        // Uniform: a capture carries no min_order_size or neg_risk, so an auditor can only hash it with the defaults.
+        var engine = new MarketEngine(new SimulatorOptions { Markets = 10, Seed = 12, MarketLifecycle = false, Uniform = true }, time);
         var dump = WireWriter.Write(w =>
         {
             w.WriteStartArray();

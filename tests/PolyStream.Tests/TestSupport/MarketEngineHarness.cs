@@ -8,16 +8,25 @@ using PolyStream.Simulator.Wire;
 
 namespace PolyStream.Tests.TestSupport;
 
-/// <summary>A client-side replica: parses engine frames with the core parser and keeps books, counting hash outcomes.</summary>
+/// <summary>
+/// A client-side replica: parses engine frames with the core parser and keeps books, counting hash outcomes.
+/// It knows each market's <c>min_order_size</c> and <c>neg_risk</c> before the token's first book, as a
+/// client that read REST would: WebSocket books do not carry them, yet they are hashed.
+/// </summary>
 internal sealed class MarketEngineHarness
 {
     private readonly FrameParser _parser = new();
     private readonly List<WireEvent> _events = [];
 
     public MarketEngineHarness(int markets = 20, int seed = 1, bool lifecycle = true)
+        : this(new SimulatorOptions { Markets = markets, Seed = seed, MarketLifecycle = lifecycle })
+    {
+    }
+
+    public MarketEngineHarness(SimulatorOptions options)
     {
         Time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_775_740_020_016)) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) };
-        Engine = new MarketEngine(new SimulatorOptions { Markets = markets, Seed = seed, MarketLifecycle = lifecycle }, Time);
+        Engine = new MarketEngine(options, Time);
         foreach (var market in Engine.Markets)
         {
             Snapshot(market.YesTokenId);
@@ -61,7 +70,8 @@ internal sealed class MarketEngineHarness
                 case BookEvent book:
                     if (!Books.TryGetValue(book.AssetId, out var target))
                     {
-                        target = new OrderBook(book.AssetId, book.Market);
+                        var market = Engine.FindMarketOfToken(book.AssetId)!;
+                        target = new OrderBook(book.AssetId, book.Market) { MinOrderSize = market.MinOrderSize, NegRisk = market.NegRisk };
                         Books[book.AssetId] = target;
                     }
 
