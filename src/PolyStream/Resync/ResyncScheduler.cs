@@ -122,7 +122,8 @@ internal sealed class ResyncScheduler : IAsyncDisposable
     /// <summary>
     /// Fetches the REST summaries of tokens about to be subscribed, batched under the budget: each one whose
     /// own hash verifies brings the token's hash metadata and is its first base. A token missing from the
-    /// answer (or from a failed call) is left out; ask <see cref="RequestMetadata"/> for it.
+    /// answer is left out, and so is every token from a failed call on (the rest are not tried, so a venue
+    /// whose REST is down does not hold up subscribing); ask <see cref="RequestMetadata"/> for them.
     /// </summary>
     public async Task<IReadOnlyList<BookEvent>> FetchMetadataAsync(IReadOnlyList<string> assetIds, CancellationToken cancellationToken)
     {
@@ -139,9 +140,11 @@ internal sealed class ResyncScheduler : IAsyncDisposable
             }
             catch (ClobApiException ex)
             {
+                // REST is unwell (the client already retried): subscribing must not wait on it batch after
+                // batch. What is left is asked for again in the background.
                 Interlocked.Increment(ref _failures);
-                ResyncLog.MetadataCallFailed(_logger, batch.Count, ex.Message);
-                continue;
+                ResyncLog.MetadataCallFailed(_logger, assetIds.Count - start, ex.Message);
+                break;
             }
 
             var asked = batch.ToHashSet(StringComparer.Ordinal);

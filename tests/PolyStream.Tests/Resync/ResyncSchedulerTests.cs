@@ -193,6 +193,21 @@ public sealed class ResyncSchedulerTests
         Assert.Equal((1L, 1L, 2L), (scheduler.Counts.MetadataFetched, scheduler.Counts.RejectedHashes, scheduler.Counts.Batches));
     }
 
+    [Fact]
+    public async Task FetchMetadataAsync_ACallFails_StopsAndLeavesOutTheRest()
+    {
+        using var venue = new FakeVenue(r => Requested(r)[0] == "A" ? FakeVenue.Json(Body(Summary("A"))) : FakeVenue.Json("""{"error":"down"}""", HttpStatusCode.ServiceUnavailable));
+        var (scheduler, _, client) = Create(venue, new ResyncOptions { BatchSize = 1 });
+        await using var _ = scheduler;
+        using var __ = client;
+
+        var books = await scheduler.FetchMetadataAsync(["A", "B", "C"], TestContext.Current.CancellationToken);
+
+        Assert.Equal(["A"], books.Select(b => b.AssetId));
+        Assert.Equal(2, venue.Requests.Count);
+        Assert.Equal(1, scheduler.Counts.Failures);
+    }
+
     /// <summary>Records what the scheduler hands back and signals each change.</summary>
     private sealed class Target : IResyncTarget
     {
