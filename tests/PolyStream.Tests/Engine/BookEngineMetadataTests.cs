@@ -1,3 +1,4 @@
+using CsCheck;
 using PolyStream.Books;
 using PolyStream.Engine;
 using PolyStream.Events;
@@ -108,5 +109,79 @@ public sealed class BookEngineMetadataTests
         var events = h.Feed(h.Venue.BookFrame("A", 1000));
 
         Assert.Contains(events, e => e is HashMismatchDetected);
+    }
+
+    [Fact]
+    public void BookEngine_RandomMetadataAndTraffic_NoMismatchAndEverySyncedStepEqualsTheVenue()
+    {
+        // Per market: a minimum order size, neg-risk or not, when the REST summary arrives (0: before any
+        // snapshot), then changes, trades with the full book the venue sends after each, and snapshots.
+        var market = Gen.Select(Gen.OneOfConst("1", "5", "15", "100"), Gen.Bool, Gen.Int[0, 30]);
+        var step = Gen.Select(Gen.Int[0, 9], Gen.Int[1, 99], Gen.Int[0, 300], Gen.Bool);
+        Gen.Select(market, step.Array[1, 60]).Sample((metadata, steps) =>
+        {
+            var (minOrderSize, negRisk, metadataAt) = metadata;
+            var h = new BookEngineHarness(s_noAssumption, "A", "B");
+            h.Venue.WithBook("A", "B");
+            foreach (var id in (string[])["A", "B"])
+            {
+                h.Venue[id].MinOrderSize = ExactDecimal.Parse(minOrderSize);
+                h.Venue[id].NegRisk = negRisk;
+            }
+
+            long ts = 1000;
+            var fetched = false;
+            for (var i = 0; i <= steps.Length; i++)
+            {
+                if (i == metadataAt && !fetched)
+                {
+                    fetched = true;
+                    h.Engine.ApplyRestSnapshot(h.Venue.RestSnapshot("A", h.Venue["A"].Timestamp!.Value), ts);
+                    h.Engine.ApplyRestSnapshot(h.Venue.RestSnapshot("B", h.Venue["B"].Timestamp!.Value), ts);
+                }
+
+                if (i == steps.Length)
+                {
+                    break;
+                }
+
+                var (kind, price, size, buy) = steps[i];
+                var p = ExactDecimal.FromParts(price, 2).Normalize();
+                var (side, other) = buy ? (Side.Buy, Side.Sell) : (Side.Sell, Side.Buy);
+                ts++;
+                switch (kind)
+                {
+                    case < 6:
+                        h.Feed(h.Venue.ChangeFrame(ts, [("A", side, p.ToString(), $"{size}"), ("B", other, p.OneMinus().Normalize().ToString(), $"{size}")]));
+                        break;
+                    case 6 or 7:
+                        h.Venue.Trade("A", p.ToString());
+                        h.Feed(Venue.TradeFrame("A", p.ToString(), ts));
+                        h.Feed(h.Venue.BookFrame("A", ts, withLastTradePrice: true));
+                        break;
+                    default:
+                        h.Feed(h.Venue.BookFrame(buy ? "A" : "B", ts));
+                        break;
+                }
+
+                foreach (var id in (string[])["A", "B"])
+                {
+                    var view = h.View(id);
+                    Assert.True(fetched || view.State == BookTrustState.Unsynced, "no book is trusted before its metadata");
+                    if (view.State == BookTrustState.Synced)
+                    {
+                        Assert.Equal(h.Venue[id].Bids.ToArray(), view.Summary.Bids.AsSpan().ToArray());
+                        Assert.Equal(h.Venue[id].Asks.ToArray(), view.Summary.Asks.AsSpan().ToArray());
+                        Assert.Equal(h.Venue[id].ComputeHash(), view.Summary.ComputeHash());
+                    }
+                }
+            }
+
+            var events = h.Drain();
+            Assert.Equal(0, h.Engine.Counts.HashMismatches);
+            Assert.Empty(h.Resyncs);
+            Assert.DoesNotContain(events, e => e is HashMismatchDetected);
+            Assert.Equal((fetched, fetched), (h.Engine.Metadata.Get("A") is not null, h.Engine.Metadata.Get("B") is not null));
+        }, iter: 200);
     }
 }
