@@ -286,7 +286,14 @@ internal sealed class ResyncScheduler : IAsyncDisposable
             ResyncLog.ResyncCallFailed(_logger, batch.Count, ex.Message);
             foreach (var entry in batch)
             {
-                Retry(entry, "the call failed");
+                if (entry.Metadata)
+                {
+                    GiveUp(entry, "the call failed");
+                }
+                else
+                {
+                    Retry(entry, "the call failed");
+                }
             }
 
             return;
@@ -357,12 +364,18 @@ internal sealed class ResyncScheduler : IAsyncDisposable
         return outside && (recent || (restAsk - restBid >= GhostSpread && wsAsk - wsBid < GhostSpread));
     }
 
-    /// <summary>A resync that failed falls back to a resubscribe; a metadata request is tried again later.</summary>
+    /// <summary>
+    /// A resync that failed falls back to a resubscribe; a metadata request is tried again later, as long as
+    /// the token is still streamed (an unsubscribed or resolved token is let go).
+    /// </summary>
     private void GiveUp(Pending entry, string reason)
     {
         if (entry.Metadata)
         {
-            Retry(entry, reason);
+            if (_target.GetOrderBook(entry.AssetId) is not null)
+            {
+                Retry(entry, reason);
+            }
         }
         else
         {

@@ -158,6 +158,7 @@ public sealed class ResyncSchedulerTests
         var (scheduler, target, client) = Create(venue, new ResyncOptions { RetryDelay = TimeSpan.FromSeconds(1), MetadataRetryMaxDelay = TimeSpan.FromSeconds(60) }, time);
         await using var _ = scheduler;
         using var __ = client;
+        target.Views["A"] = Unsynced("A");
 
         scheduler.RequestMetadata("A");
         scheduler.Start();
@@ -175,6 +176,26 @@ public sealed class ResyncSchedulerTests
         await target.WaitForAsync(applied: 1);
         Assert.Empty(target.Resubscribed);
         Assert.Equal((2L, 1L, 0L, 0L), (scheduler.Counts.MetadataRetries, scheduler.Counts.MetadataFetched, scheduler.Counts.Requested, scheduler.Counts.Fallbacks));
+    }
+
+    [Fact]
+    public async Task RequestMetadata_TokenNoLongerStreamed_IsLetGoAfterAFailure()
+    {
+        var time = new TimerAwareTimeProvider();
+        using var venue = new FakeVenue(_ => FakeVenue.Json("[]"));
+        var (scheduler, target, client) = Create(venue, new ResyncOptions { RetryDelay = TimeSpan.FromSeconds(1) }, time);
+        await using var _ = scheduler;
+        using var __ = client;
+        target.Views["B"] = Unsynced("B");
+
+        scheduler.RequestMetadata("A"); // unsubscribed meanwhile: no view
+        scheduler.RequestMetadata("B");
+        scheduler.Start();
+        await venue.NextRequestAsync();
+        await time.WaitForPendingTimersAsync(); // B's retry: the batch is done
+
+        Assert.Equal(1, scheduler.PendingCount);
+        Assert.Equal(1, scheduler.Counts.MetadataRetries);
     }
 
     [Fact]
@@ -207,6 +228,9 @@ public sealed class ResyncSchedulerTests
         Assert.Equal(2, venue.Requests.Count);
         Assert.Equal(1, scheduler.Counts.Failures);
     }
+
+    private static BookView Unsynced(string assetId) =>
+        new() { AssetId = assetId, Summary = new BookSummary { Market = "0xmarket", AssetId = assetId }, State = BookTrustState.Unsynced };
 
     /// <summary>Records what the scheduler hands back and signals each change.</summary>
     private sealed class Target : IResyncTarget
