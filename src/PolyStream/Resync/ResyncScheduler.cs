@@ -372,7 +372,7 @@ internal sealed class ResyncScheduler : IAsyncDisposable
     {
         if (entry.Metadata)
         {
-            if (_target.GetOrderBook(entry.AssetId) is not null)
+            if (_target.IsStreamed(entry.AssetId))
             {
                 Retry(entry, reason);
             }

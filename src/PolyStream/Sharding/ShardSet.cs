@@ -227,6 +227,9 @@ internal sealed class ShardSet : IShardOwner, IResyncTarget, IAsyncDisposable
     public void ClearStaleStrikes(string assetId) => _staleStrikes.TryRemove(assetId, out _);
 
     /// <inheritdoc />
+    public bool IsStreamed(string assetId) => ShardOf(assetId) is not null;
+
+    /// <inheritdoc />
     void IResyncTarget.ApplyRestSnapshot(BookEvent snapshot) => ShardOf(snapshot.AssetId)?.ApplyRestSnapshot(snapshot);
 
     /// <inheritdoc />

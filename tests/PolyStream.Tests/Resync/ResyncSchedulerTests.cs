@@ -245,6 +245,8 @@ public sealed class ResyncSchedulerTests
 
         public BookView? GetOrderBook(string assetId) => Views.GetValueOrDefault(assetId);
 
+        public bool IsStreamed(string assetId) => Views.ContainsKey(assetId);
+
         public void ApplyRestSnapshot(BookEvent snapshot)
         {
             Applied.Enqueue(snapshot.AssetId);
