@@ -241,7 +241,7 @@ internal sealed partial class BookEngine
     {
         _rejected++;
         UpdateView(asset, receiveTimestamp, contentChanged: true);
-        if (asset.State is BookTrustState.Synced or BookTrustState.Stale || IsVerified(asset))
+        if (asset.State == BookTrustState.Stale || IsVerified(asset))
         {
             SetState(asset, BookTrustState.Suspect, BookStateReason.HashMismatch, receiveTimestamp);
             if (_options.AutoSyncOnHashMismatch)
