@@ -81,11 +81,17 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
     /// <param name="dataPaths">Where stored credentials are read for the user feed; <see langword="null"/> for the defaults.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <exception cref="CredentialFileException">A user feed was asked for, with no credentials given or stored.</exception>
-    /// <exception cref="ArgumentException">The host is plain text and not on this machine, and <see cref="StreamerConfig.AllowInsecureTransport"/> is off.</exception>
+    /// <exception cref="ArgumentException">
+    /// The host is plain text and not on this machine, and <see cref="StreamerConfig.AllowInsecureTransport"/> is off; or the
+    /// user feed's credentials have an empty field, or one of <see cref="StreamerConfig.UserMarkets"/> is not a condition id.
+    /// Nothing is started then.
+    /// </exception>
     public async Task StartAsync(Uri host, DataPaths? dataPaths = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(host);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        // The user feed's needs are checked before anything connects, so a mistake there leaves nothing running.
+        var userCredentials = UserCredentials(dataPaths);
         var marketWs = _config.Ws with { Url = ChannelUrl(host, _config.Ws.Url, WsConfig.ProductionMarketUrl, "ws/market"), Channel = WsChannel.Market, TimeProvider = _config.TimeProvider };
         TransportSecurity.Require(marketWs.Url, _config.AllowInsecureTransport);
         _rest = new ClobClient(new ClobClientOptions { Host = host, TimeProvider = _config.TimeProvider, AllowInsecureTransport = _config.AllowInsecureTransport });
@@ -93,10 +99,9 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
         _shards.Start();
         await SubscribeAsync(_config.MarketAssets, cancellationToken).ConfigureAwait(false);
 
-        if (_config.UserAuth is not null || _config.UserMarkets.Count > 0)
+        if (userCredentials is not null)
         {
-            var credentials = _config.UserAuth ?? new CredentialStore(dataPaths ?? DataPaths.Resolve()).Load().Api;
-            var userWs = marketWs with { Url = ChannelUrl(host, null, WsConfig.ProductionUserUrl, "ws/user"), Channel = WsChannel.User, Credentials = credentials };
+            var userWs = marketWs with { Url = ChannelUrl(host, null, WsConfig.ProductionUserUrl, "ws/user"), Channel = WsChannel.User, Credentials = userCredentials };
             _user = new UserFeed(userWs, _bus, _loggers);
             await _user.StartAsync(_config.UserMarkets, cancellationToken).ConfigureAwait(false);
         }
@@ -181,12 +186,33 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
     /// <summary>What every market shard runs with, taken from the configuration once.</summary>
     private ShardSettings ShardSettings(WsConfig marketWs) => new(
         marketWs,
-        BookEngineOptions.Default with { HashPolicy = _config.HashPolicy, AutoSyncOnHashMismatch = _config.AutoSyncOnHashMismatch },
+        BookEngineOptions.Default with
+        {
+            HashPolicy = _config.HashPolicy,
+            AutoSyncOnHashMismatch = _config.AutoSyncOnHashMismatch,
+            CleanCrossedBooks = _config.CleanCrossedBooks,
+
+            // A live stream never guesses a token's hash metadata: it is fetched (ShardSet) or the book waits.
+            AssumedMetadata = null,
+        },
         _config.ShardQueueCapacity,
         _config.StaleAfter,
         _config.StaleCheckInterval,
         _config.Recorder,
         _config.TimeProvider);
+
+    /// <summary>The user feed's credentials, checked with its markets; <see langword="null"/> when no user feed is configured.</summary>
+    private ApiCredentials? UserCredentials(DataPaths? dataPaths)
+    {
+        if (_config.UserAuth is null && _config.UserMarkets.Count == 0)
+        {
+            return null;
+        }
+
+        var credentials = _config.UserAuth ?? new CredentialStore(dataPaths ?? DataPaths.Resolve()).Load().Api;
+        UserFeed.EnsureReady(credentials, _config.UserMarkets);
+        return credentials;
+    }
 
     private ShardSet Started => _shards ?? throw new InvalidOperationException("Start the streamer before subscribing.");
 

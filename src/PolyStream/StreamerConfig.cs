@@ -32,6 +32,14 @@ public sealed record StreamerConfig
     /// <summary>Whether a hash mismatch queues a REST resync. Default <see langword="true"/>.</summary>
     public bool AutoSyncOnHashMismatch { get; init; } = true;
 
+    /// <summary>
+    /// Whether books that are crossed or locked (the venue shows this briefly) are shown cleaned: their views
+    /// leave out the levels the newest change crossed (<see cref="BookView.IsCleaned"/>). The books themselves
+    /// stay the venue's and keep being verified; either way the crossing is reported as
+    /// <see cref="BookStateReason.Crossed"/>. Default <see langword="false"/>.
+    /// </summary>
+    public bool CleanCrossedBooks { get; init; }
+
     /// <summary>How often book hashes are checked. Default <see cref="HashPolicy.Verify"/> (every message).</summary>
     public HashPolicy HashPolicy { get; init; } = HashPolicy.Verify;
 

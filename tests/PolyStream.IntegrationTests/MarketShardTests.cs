@@ -18,7 +18,7 @@ public sealed class MarketShardTests
     {
         var ct = TestContext.Current.CancellationToken;
         await using var rig = ShardRig.Create(queueCapacity: 1, HashPolicy.Verify);
-        await rig.Shard.AddAsync(["A", "B"], [], ct);
+        await rig.Shard.AddAsync(["A", "B"], [], [], ct);
 
         // The loop has not started, so the queue is full (its wake-up) and every frame is dropped.
         for (var i = 0; i < 5; i++)
@@ -43,7 +43,7 @@ public sealed class MarketShardTests
         var ct = TestContext.Current.CancellationToken;
         // Hashes off: the frames below carry made-up hashes; what is tested is how a REST book is taken.
         await using var rig = ShardRig.Create(queueCapacity: 100, HashPolicy.Off);
-        await rig.Shard.AddAsync(["A"], [], ct);
+        await rig.Shard.AddAsync(["A"], [], [], ct);
         await rig.Shard.StartAsync(ct);
         rig.Shard.OnFrame("""{"event_type":"book","asset_id":"A","market":"m","bids":[{"price":"0.4","size":"10"}],"asks":[{"price":"0.6","size":"10"}],"timestamp":"1000","hash":"0000000000000000000000000000000000000000"}"""u8, 1, 1);
 
@@ -78,7 +78,7 @@ public sealed class MarketShardTests
             var metrics = new StreamerMetrics(() => default, () => 0, () => 0, owner, bus);
             var ws = new WsConfig { Url = new Uri("ws://127.0.0.1:1/ws/market") };
             var settings = new ShardSettings(ws, BookEngineOptions.Default with { HashPolicy = hashPolicy }, queueCapacity, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(5), Recorder: null, TimeProvider.System);
-            var shard = new MarketShard(0, settings, bus, owner, new VenueEventTranslator(new MarketEventGate(), userChannel: false), metrics, NullLoggerFactory.Instance);
+            var shard = new MarketShard(0, settings, bus, owner, new VenueEventTranslator(new MarketEventGate(), userChannel: false), new BookMetadataCache(), metrics, NullLoggerFactory.Instance);
             return new ShardRig(bus, metrics, owner, shard, bus.Subscribe());
         }
 

@@ -19,6 +19,7 @@ internal sealed class BookSide
     private readonly bool _descending;
     private int[] _keys = [];
     private PriceLevel[] _levels = [];
+    private PriceLevel[] _replaced = [];
 
     // The side as the venue's hash text, kept between changes: a delta moves one side, so the other side's
     // text is reused and only the changed one is rendered again. -1 while it must be rendered.
@@ -77,33 +78,55 @@ internal sealed class BookSide
         }
     }
 
-    /// <summary>Replaces every level, sorting explicitly (array order on the wire is not trusted); a repeated price keeps its last size.</summary>
-    public void Replace(ReadOnlySpan<PriceLevel> levels)
+    /// <summary>
+    /// Replaces every level, sorting explicitly (array order on the wire is not trusted); a repeated price keeps
+    /// its last size, and a zero size means no level (as in a <c>price_change</c>). Returns whether the levels
+    /// differ from those replaced.
+    /// </summary>
+    public bool Replace(ReadOnlySpan<PriceLevel> levels)
     {
+        // The old levels, kept to tell a snapshot that agrees with the book from one that moves it.
+        var before = Count;
+        if (_replaced.Length < before)
+        {
+            _replaced = new PriceLevel[_levels.Length];
+        }
+
+        _levels.AsSpan(0, before).CopyTo(_replaced);
         Count = 0;
         _hashTextLength = -1;
         EnsureCapacity(levels.Length);
         foreach (var level in levels)
         {
             var key = KeyOf(level.Price);
-            if (Count > 0 && key > _keys[Count - 1])
+            if (Count == 0 || key > _keys[Count - 1])
             {
                 // Venue snapshots arrive already in wire order: append without searching.
-                _keys[Count] = key;
-                _levels[Count++] = level;
+                if (!level.Size.IsZero)
+                {
+                    _keys[Count] = key;
+                    _levels[Count++] = level;
+                }
+
                 continue;
             }
 
             var index = _keys.AsSpan(0, Count).BinarySearch(key);
-            if (index >= 0)
+            if (index >= 0 && level.Size.IsZero)
+            {
+                RemoveAt(index);
+            }
+            else if (index >= 0)
             {
                 _levels[index] = level;
             }
-            else
+            else if (!level.Size.IsZero)
             {
                 InsertAt(~index, key, level);
             }
         }
+
+        return !Levels.SequenceEqual(_replaced.AsSpan(0, before));
     }
 
     /// <summary>Removes levels whose size is zero and returns how many went.</summary>

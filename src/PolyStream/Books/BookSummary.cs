@@ -30,6 +30,15 @@ public sealed record BookSummary
     /// <summary>The lowest ask, or <see langword="null"/> when there are no asks.</summary>
     public PriceLevel? BestAsk => Asks.IsEmpty ? null : Asks[^1];
 
+    /// <summary>
+    /// Best ask minus best bid, exact (<c>0.86 − 0.85 = 0.01</c>); negative or zero for a crossed or locked book;
+    /// <see langword="null"/> when either side is empty, as the venue leaves <c>spread</c> empty then.
+    /// </summary>
+    public decimal? Spread => BestBid is { } bid && BestAsk is { } ask ? ask.Price.ToDecimal() - bid.Price.ToDecimal() : null;
+
+    /// <summary>Whether the best bid is at or above the best ask (crossed, or locked when equal); <see langword="false"/> when a side is empty.</summary>
+    public bool IsCrossed => BestBid is { } bid && BestAsk is { } ask && bid.Price >= ask.Price;
+
     /// <summary>The midpoint of the best bid and ask, or <see langword="null"/> when a side is empty.</summary>
     public decimal? Midpoint => BestBid is { } bid && BestAsk is { } ask ? (bid.Price.ToDecimal() + ask.Price.ToDecimal()) / 2 : null;
 

@@ -90,9 +90,13 @@ internal sealed class OrderBook
         return VerifyHash(snapshot.Hash, version);
     }
 
-    /// <summary>Replaces the whole book with a snapshot without checking its hash (hash policy off, or a trusted source).</summary>
+    /// <summary>
+    /// Replaces the whole book with a snapshot without checking its hash (hash policy off, or a trusted source);
+    /// returns whether its levels differ from the book's before. A zero-size level is no level: the venue removes
+    /// a level by sending size <c>"0"</c> (POLYMARKET.md §1.6) and has never shown one in a snapshot.
+    /// </summary>
     /// <exception cref="ArgumentException">The snapshot is for another token.</exception>
-    public void ReplaceWithSnapshotNoHash(BookEvent snapshot)
+    public bool ReplaceWithSnapshotNoHash(BookEvent snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         if (snapshot.AssetId != AssetId)
@@ -100,8 +104,8 @@ internal sealed class OrderBook
             throw new ArgumentException($"The snapshot is for token {snapshot.AssetId}, not {AssetId}.", nameof(snapshot));
         }
 
-        _bids.Replace(snapshot.Bids.AsSpan());
-        _asks.Replace(snapshot.Asks.AsSpan());
+        var bidsChanged = _bids.Replace(snapshot.Bids.AsSpan());
+        var asksChanged = _asks.Replace(snapshot.Asks.AsSpan());
         if (snapshot.Market.Length > 0)
         {
             Market = snapshot.Market;
@@ -118,6 +122,7 @@ internal sealed class OrderBook
         }
 
         HasSnapshot = true;
+        return bidsChanged || asksChanged;
     }
 
     /// <summary>
@@ -210,6 +215,26 @@ internal sealed class OrderBook
     {
         var removed = _bids.RemoveZeroSizes() + _asks.RemoveZeroSizes();
         return new BookValidation(removed, IsCrossed);
+    }
+
+    /// <summary>
+    /// The book as a consumer who asked for crossed books to be cleaned sees it: the newest quote wins, so the
+    /// levels of the other side that it crosses or locks are left out (after a snapshot, which has no newest
+    /// side, the levels of each side that cross the other's best). The summary carries no venue hash, since
+    /// its levels are not the venue's; the book itself is unchanged, so its hashes still verify.
+    /// </summary>
+    /// <param name="newest">The side of the newest level change; <see langword="null"/> after a snapshot.</param>
+    public BookSummary Uncrossed(Side? newest)
+    {
+        var summary = Summary();
+        if (BestBid is not { } bid || BestAsk is not { } ask || bid.Price < ask.Price)
+        {
+            return summary;
+        }
+
+        ImmutableArray<PriceLevel> bids = newest == Side.Buy ? summary.Bids : [.. summary.Bids.Where(l => l.Price < ask.Price)];
+        ImmutableArray<PriceLevel> asks = newest == Side.Sell ? summary.Asks : [.. summary.Asks.Where(l => l.Price > bid.Price)];
+        return summary with { Hash = default, Bids = bids, Asks = asks };
     }
 
     /// <summary>Empties the book and forgets its snapshot, so deltas are gated until the next one.</summary>

@@ -23,9 +23,15 @@ internal sealed partial class BookEngine
         }
 
         var at = _outbox.Count;
-        if (!check.IsMismatch)
+        if (!asset.HasMetadata)
+        {
+            // Not hashed: the venue hashes min_order_size and neg_risk, which this book does not know yet.
+            SetState(asset, BookTrustState.Unsynced, BookStateReason.MetadataUnavailable, receiveTimestamp);
+        }
+        else if (!check.IsMismatch)
         {
             SetState(asset, BookTrustState.Synced, BookStateReason.Snapshot, receiveTimestamp);
+            CheckCrossed(asset, receiveTimestamp);
         }
         else if (_options.LastTradeTolerance > TimeSpan.Zero)
         {
@@ -44,7 +50,7 @@ internal sealed partial class BookEngine
         {
             AssetId = asset.AssetId,
             Epoch = asset.Epoch,
-            Seq = 0,
+            Seq = asset.Seq,
             ReceiveTimestamp = receiveTimestamp,
             Book = asset.View,
             Hash = check,
@@ -70,7 +76,7 @@ internal sealed partial class BookEngine
                 continue;
             }
 
-            if (asset.State != BookTrustState.Synced)
+            if (!IsVerified(asset))
             {
                 // Kept to replay on top of a REST snapshot, which may be older than what arrived since.
                 asset.BufferForReplay(change, _options.ReplayBufferLimit);
@@ -100,7 +106,7 @@ internal sealed partial class BookEngine
         asset.DeltaMessages++;
         var policy = _options.HashPolicy;
         // A book that is not synced stays untrusted until re-based, so checking it would prove nothing.
-        var verify = asset.State == BookTrustState.Synced && !asset.Pending && policy.Mode != HashPolicyMode.Off
+        var verify = IsVerified(asset) && !asset.Pending && policy.Mode != HashPolicyMode.Off
             && asset.DeltaMessages % policy.Every == 0;
         ApplyResult result;
         try
@@ -116,12 +122,17 @@ internal sealed partial class BookEngine
 
         asset.Seq++;
         _deltas++;
+        asset.NewestSide = NewestSide(change, asset.AssetId);
         CountCheck(asset, result.Hash);
         UpdateView(asset, receiveTimestamp, contentChanged: true, applied: change);
         var at = _outbox.Count;
         if (result.Hash.IsMismatch)
         {
             FinalMismatch(asset, result.Hash, WireEventKind.PriceChange, receiveTimestamp);
+        }
+        else
+        {
+            CheckCrossed(asset, receiveTimestamp);
         }
 
         _outbox.Insert(at, DeltaApplied(asset, change, result.Hash, receiveTimestamp));
@@ -169,6 +180,7 @@ internal sealed partial class BookEngine
             {
                 _toleratedRaces++;
                 SetState(asset, BookTrustState.Synced, BookStateReason.LastTradeRaceTolerated, receiveTimestamp);
+                CheckCrossed(asset, receiveTimestamp);
             }
         }
     }
@@ -181,20 +193,21 @@ internal sealed partial class BookEngine
             return;
         }
 
-        // A new tick re-bases the book: drop it and hold deltas until the snapshot that follows. The
-        // replay buffer stays: the venue's levels carry on, and a REST snapshot still needs those deltas.
+        // A new tick re-bases the book: drop it and hold deltas until the snapshot that follows, which starts
+        // the new epoch (the book is not synced then). The replay buffer stays: the venue's levels carry on,
+        // and a REST snapshot still needs those deltas.
         EndPending(asset);
         asset.Book.Clear();
         asset.Book.TickSize = tick.NewTickSize;
         asset.AnnouncedTickSize = tick.NewTickSize;
-        asset.Epoch++;
-        asset.Seq = 0;
+        Metadata.SetTickSize(asset.AssetId, tick.NewTickSize);
+        asset.Seq++;
         UpdateView(asset, receiveTimestamp, contentChanged: true);
         _outbox.Add(new TickSizeChanged
         {
             AssetId = asset.AssetId,
             Epoch = asset.Epoch,
-            Seq = 0,
+            Seq = asset.Seq,
             ReceiveTimestamp = receiveTimestamp,
             Book = asset.View,
             Market = tick.Market,
@@ -228,7 +241,7 @@ internal sealed partial class BookEngine
     {
         _rejected++;
         UpdateView(asset, receiveTimestamp, contentChanged: true);
-        if (asset.State is BookTrustState.Synced or BookTrustState.Stale)
+        if (asset.State == BookTrustState.Stale || IsVerified(asset))
         {
             SetState(asset, BookTrustState.Suspect, BookStateReason.HashMismatch, receiveTimestamp);
             if (_options.AutoSyncOnHashMismatch)
@@ -279,28 +292,87 @@ internal sealed partial class BookEngine
     }
 
     /// <summary>
-    /// Replaces a book with a snapshot and starts a new epoch, checking the hash under the policy;
-    /// <see langword="null"/> when a level is out of range (the caller rejects the book).
+    /// Replaces a book with a snapshot, checking the hash under the policy (not at all while the book's
+    /// metadata is unknown); <see langword="null"/> when a level is out of range (the caller rejects the book).
+    /// The snapshot continues the epoch (the sequence advances) when the book was verified and the snapshot
+    /// holds exactly its levels; anything else (the first snapshot, an untrusted book, other levels) starts
+    /// a new epoch. A REST summary also brings the metadata.
     /// </summary>
     private HashCheck? Rebase(TrackedAsset asset, BookEvent snapshot, long receiveTimestamp)
     {
+        var continues = asset.Epoch > 0 && IsVerified(asset);
+        bool levelsChanged;
         try
         {
-            asset.Book.ReplaceWithSnapshotNoHash(snapshot);
+            levelsChanged = asset.Book.ReplaceWithSnapshotNoHash(snapshot);
         }
         catch (ArgumentException)
         {
             return null;
         }
 
-        var check = _options.HashPolicy.Mode == HashPolicyMode.Off
+        if (BookMetadata.Of(snapshot, asset.Book.TickSize) is { } metadata)
+        {
+            asset.HasMetadata = true;
+            Metadata.Set(asset.AssetId, metadata);
+        }
+
+        var check = _options.HashPolicy.Mode == HashPolicyMode.Off || !asset.HasMetadata
             ? HashCheck.NotChecked
             : asset.Book.VerifyHash(snapshot.Hash, _options.HashVersion);
-        asset.Epoch++;
-        asset.Seq = 0;
+        if (continues && !levelsChanged)
+        {
+            asset.Seq++;
+        }
+        else
+        {
+            asset.Epoch++;
+            asset.Seq = 0;
+        }
+
+        asset.NewestSide = null;
         _snapshots++;
         CountCheck(asset, check);
         UpdateView(asset, receiveTimestamp, contentChanged: true);
         return check;
+    }
+
+    /// <summary>
+    /// Whether the book is trusted to follow the venue message by message: synced, or suspect only because
+    /// it is crossed (the venue's transient state, whose hashes are still checked).
+    /// </summary>
+    private static bool IsVerified(TrackedAsset asset) =>
+        asset.State == BookTrustState.Synced
+        || (asset.State == BookTrustState.Suspect && asset.StateReason == BookStateReason.Crossed);
+
+    /// <summary>Reports a verified book that became crossed or locked, or stopped being so, as a trust change.</summary>
+    private void CheckCrossed(TrackedAsset asset, long receiveTimestamp)
+    {
+        var crossed = asset.Book.IsCrossed;
+        if (crossed && asset.State == BookTrustState.Synced)
+        {
+            _crossings++;
+            EngineLog.BookCrossed(_logger, asset.AssetId, asset.Epoch, asset.Seq);
+            SetState(asset, BookTrustState.Suspect, BookStateReason.Crossed, receiveTimestamp);
+        }
+        else if (!crossed && asset.State == BookTrustState.Suspect && asset.StateReason == BookStateReason.Crossed)
+        {
+            SetState(asset, BookTrustState.Synced, BookStateReason.Uncrossed, receiveTimestamp);
+        }
+    }
+
+    /// <summary>The side of a message's last entry for the token: the newest quote, which a cleaned crossed view keeps.</summary>
+    private static Side? NewestSide(PriceChangeEvent change, string assetId)
+    {
+        var changes = change.Changes.AsSpan();
+        for (var i = changes.Length - 1; i >= 0; i--)
+        {
+            if (changes[i].AssetId == assetId)
+            {
+                return changes[i].Side;
+            }
+        }
+
+        return null;
     }
 }

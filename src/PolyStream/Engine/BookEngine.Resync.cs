@@ -33,7 +33,7 @@ internal sealed partial class BookEngine
         {
             AssetId = asset.AssetId,
             Epoch = asset.Epoch,
-            Seq = 0,
+            Seq = asset.Seq,
             ReceiveTimestamp = receiveTimestamp,
             Book = asset.View,
             FromRest = true,
@@ -83,6 +83,34 @@ internal sealed partial class BookEngine
         }
 
         SetState(asset, BookTrustState.Synced, BookStateReason.RestSnapshot, receiveTimestamp);
+        CheckCrossed(asset, receiveTimestamp);
+    }
+
+    /// <summary>
+    /// Takes the metadata of a REST summary for a book its WebSocket snapshot based while the metadata was
+    /// unknown: the book (with every delta applied since) is checked against the venue's latest hash and is
+    /// synced in its epoch when it matches; otherwise the summary re-bases it like any resync answer. Either
+    /// way nothing is reported as a mismatch: the book was never trusted.
+    /// </summary>
+    private void AdoptMetadata(TrackedAsset asset, BookEvent summary, BookMetadata metadata, long receiveTimestamp)
+    {
+        asset.Book.MinOrderSize = metadata.MinOrderSize;
+        asset.Book.NegRisk = metadata.NegRisk;
+        asset.HasMetadata = true;
+        Metadata.Set(asset.AssetId, metadata with { TickSize = asset.Book.TickSize });
+        var check = _options.HashPolicy.Mode == HashPolicyMode.Off
+            ? HashCheck.NotChecked
+            : asset.Book.VerifyHash(asset.Book.Hash, _options.HashVersion);
+        CountCheck(asset, check);
+        if (check.Outcome is HashOutcome.Matched or HashOutcome.NotChecked)
+        {
+            UpdateView(asset, receiveTimestamp, contentChanged: true);
+            SetState(asset, BookTrustState.Synced, BookStateReason.MetadataReceived, receiveTimestamp);
+            CheckCrossed(asset, receiveTimestamp);
+            return;
+        }
+
+        ApplyRestSnapshotCore(asset, summary, receiveTimestamp);
     }
 
     /// <summary>Applies the buffered deltas newer than the snapshot; returns how many, or -1 when one was rejected.</summary>

@@ -12,10 +12,18 @@ internal sealed partial class BookEngine
         var old = asset.State;
         if (old == state)
         {
+            // The same state for another reason is not a change of trust: the view shows the reason, no event.
+            if (asset.StateReason != reason)
+            {
+                asset.StateReason = reason;
+                UpdateView(asset, receiveTimestamp, contentChanged: false);
+            }
+
             return;
         }
 
         asset.State = state;
+        asset.StateReason = reason;
         if (state == BookTrustState.Synced)
         {
             // Trusted again: what was kept for a replay is covered by whatever proved the book.
@@ -145,14 +153,17 @@ internal sealed partial class BookEngine
 
     /// <summary>
     /// Publishes the asset's next view; <paramref name="applied"/> names the one change or trade that moved
-    /// the book since the last view, so the view can link to it instead of copying the book.
+    /// the book since the last view, so the view can link to it instead of copying the book. A crossed book
+    /// is shown cleaned when <see cref="BookEngineOptions.CleanCrossedBooks"/> is on.
     /// </summary>
-    private static void UpdateView(TrackedAsset asset, long receiveTimestamp, bool contentChanged, WireEvent? applied = null)
+    private void UpdateView(TrackedAsset asset, long receiveTimestamp, bool contentChanged, WireEvent? applied = null)
     {
         var previous = asset.View;
-        asset.View = new BookView(previous, asset.Book, contentChanged, applied)
+        var cleaned = _options.CleanCrossedBooks && asset.Book.IsCrossed ? asset.Book.Uncrossed(asset.NewestSide) : null;
+        asset.View = new BookView(previous, asset.Book, contentChanged, applied, cleaned)
         {
             State = asset.State,
+            StateReason = asset.StateReason,
             Epoch = asset.Epoch,
             Seq = asset.Seq,
             LastHashOutcome = asset.LastHashOutcome,

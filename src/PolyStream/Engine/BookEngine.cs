@@ -49,6 +49,7 @@ internal sealed partial class BookEngine
     private long _refused;
     private long _outdatedSnapshots;
     private long _faults;
+    private long _crossings;
     private int _pendingCount;
 
     // When the earliest open last-trade window may end (a timestamp; never later than the truth), so frames
@@ -99,22 +100,41 @@ internal sealed partial class BookEngine
         Refused = Volatile.Read(ref _refused),
         OutdatedSnapshots = Volatile.Read(ref _outdatedSnapshots),
         Faults = Volatile.Read(ref _faults),
+        Crossings = Volatile.Read(ref _crossings),
     };
 
-    /// <summary>Starts keeping a book for a token; <see langword="false"/> when it is already tracked.</summary>
-    /// <param name="assetId">The token id.</param>
-    /// <param name="minOrderSize">The token's minimum order size, hashed with its book; <see cref="BookEngineOptions.DefaultMinOrderSize"/> when omitted.</param>
-    /// <param name="negRisk">Whether the market is neg-risk, hashed with its book; <see cref="BookEngineOptions.DefaultNegRisk"/> when omitted.</param>
-    public bool Track(string assetId, ExactDecimal? minOrderSize = null, bool? negRisk = null)
+    /// <summary>The hash metadata known per token, shared with the streamer's other engines; a private cache by default.</summary>
+    internal BookMetadataCache Metadata { get; init; } = new();
+
+    /// <summary>
+    /// Starts keeping a book for a token; <see langword="false"/> when it is already tracked. Its hash
+    /// metadata is <paramref name="metadata"/>, else the cached one, else <see cref="BookEngineOptions.AssumedMetadata"/>;
+    /// with none, the book waits <see cref="BookTrustState.Unsynced"/> for a REST summary (<see cref="ApplyRestSnapshot"/>).
+    /// </summary>
+    public bool Track(string assetId, BookMetadata? metadata = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(assetId);
-        var book = new OrderBook(assetId)
+        var known = metadata ?? Metadata.Get(assetId) ?? _options.AssumedMetadata;
+        var book = new OrderBook(assetId) { TickSize = known?.TickSize ?? _options.DefaultTickSize };
+        if (known is { } m)
         {
-            MinOrderSize = minOrderSize ?? _options.DefaultMinOrderSize,
-            NegRisk = negRisk ?? _options.DefaultNegRisk,
-            TickSize = _options.DefaultTickSize,
-        };
-        return _assets.TryAdd(assetId, new TrackedAsset(book));
+            book.MinOrderSize = m.MinOrderSize;
+            book.NegRisk = m.NegRisk;
+        }
+
+        var asset = new TrackedAsset(book) { HasMetadata = known is not null };
+        if (!_assets.TryAdd(assetId, asset))
+        {
+            return false;
+        }
+
+        if (known is null)
+        {
+            asset.StateReason = BookStateReason.MetadataUnavailable;
+            UpdateView(asset, 0, contentChanged: false);
+        }
+
+        return true;
     }
 
     /// <summary>Stops keeping a token's book; <see langword="false"/> when it was not tracked.</summary>
@@ -188,11 +208,15 @@ internal sealed partial class BookEngine
         ArgumentNullException.ThrowIfNull(snapshot);
         ExpireDue(receiveTimestamp);
         var applied = _assets.TryGetValue(snapshot.AssetId, out var asset);
-        if (applied && asset!.State == BookTrustState.Synced && asset.Book.Timestamp is { } current
+        if (applied && IsVerified(asset!) && asset!.Book.Timestamp is { } current
             && snapshot.Timestamp is { } taken && taken < current)
         {
             _outdatedSnapshots++;
             applied = false;
+        }
+        else if (applied && !asset!.HasMetadata && asset.Book.HasSnapshot && BookMetadata.Of(snapshot, asset.Book.TickSize) is { } metadata)
+        {
+            AdoptMetadata(asset, snapshot, metadata, receiveTimestamp);
         }
         else if (applied)
         {

@@ -33,4 +33,8 @@ public readonly record struct BookEngineCounts(
     long Rejected,
     long Refused,
     long OutdatedSnapshots,
-    long Faults);
+    long Faults)
+{
+    /// <summary>Times a verified book became crossed or locked (best bid at or above best ask).</summary>
+    public long Crossings { get; init; }
+}

@@ -33,13 +33,22 @@ internal sealed record BookEngineOptions
     /// <summary>Whether the two books of a market are checked to be mirror images after a message changes both. Default <see langword="true"/>.</summary>
     public bool CheckMirrors { get; init; } = true;
 
-    /// <summary>The minimum order size hashed with a book when its asset was tracked without one. Default <c>5</c>.</summary>
-    public ExactDecimal DefaultMinOrderSize { get; init; } = ExactDecimal.FromParts(5, 0);
+    /// <summary>
+    /// The hash metadata assumed for a token tracked without any (a capture or replay that did not record
+    /// it). <see langword="null"/> assumes nothing: such a token's snapshots base its book unhashed, and it
+    /// stays <see cref="BookTrustState.Unsynced"/> (<see cref="BookStateReason.MetadataUnavailable"/>) until a
+    /// REST summary brings the metadata. Default <see cref="BookMetadata.Typical"/>; a streamer sets none.
+    /// </summary>
+    public BookMetadata? AssumedMetadata { get; init; } = BookMetadata.Typical;
 
-    /// <summary>Whether markets are neg-risk when an asset was tracked without saying. Default <see langword="false"/>.</summary>
-    public bool DefaultNegRisk { get; init; }
+    /// <summary>
+    /// Whether a crossed or locked book is shown to consumers cleaned (<see cref="Books.OrderBook.Uncrossed"/>):
+    /// the levels the newest change crossed are left out of its views. The book itself stays the venue's, so
+    /// its hashes still verify. Default <see langword="false"/>: views show the book as the venue sent it.
+    /// </summary>
+    public bool CleanCrossedBooks { get; init; }
 
-    /// <summary>The tick used when a snapshot carries no <c>tick_size</c>. Default <c>0.01</c>.</summary>
+    /// <summary>The tick used when neither a snapshot nor the metadata says. Default <c>0.01</c>.</summary>
     public ExactDecimal DefaultTickSize { get; init; } = ExactDecimal.FromParts(1, 2);
 
     /// <summary>The hash algorithm. Default <see cref="BookHashVersion.Current"/>.</summary>

@@ -27,4 +27,7 @@ internal static partial class EngineLog
 
     [LoggerMessage(EventId = 3007, Level = LogLevel.Error, Message = "Processing a {Kind} event failed; it was skipped and the books it touched marked suspect")]
     public static partial void EventFault(ILogger logger, WireEventKind? kind, Exception exception);
+
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Information, Message = "Book {AssetId} is crossed or locked at epoch {Epoch} seq {Seq}")]
+    public static partial void BookCrossed(ILogger logger, string assetId, long epoch, long seq);
 }

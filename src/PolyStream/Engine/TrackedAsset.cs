@@ -21,6 +21,21 @@ internal sealed class TrackedAsset
 
     public BookTrustState State { get; set; }
 
+    /// <summary>Why the book is in its state, shown on its view; <see langword="null"/> before anything happened to it.</summary>
+    public BookStateReason? StateReason { get; set; }
+
+    /// <summary>
+    /// Whether the book's hashed <c>min_order_size</c> and <c>neg_risk</c> are known (from REST, the cache or
+    /// an explicit assumption); without them its snapshots are never hashed and it is never trusted.
+    /// </summary>
+    public bool HasMetadata { get; set; }
+
+    /// <summary>Whether the book is crossed or locked now (reported once when it becomes so, and once when it stops).</summary>
+    public bool Crossed { get; set; }
+
+    /// <summary>The side of the newest level change, which a crossed book's cleaned view keeps; <see langword="null"/> after a snapshot.</summary>
+    public Side? NewestSide { get; set; }
+
     public long Epoch { get; set; }
 
     public long Seq { get; set; }

@@ -38,4 +38,24 @@ public enum BookStateReason
 
     /// <summary>The book was loaded from a checkpoint.</summary>
     Restored,
+
+    /// <summary>
+    /// The token's hash metadata (<c>min_order_size</c>, <c>neg_risk</c>; absent from WebSocket books) is not
+    /// known yet: its snapshots base the book unhashed and it stays <see cref="BookTrustState.Unsynced"/>
+    /// while REST <c>/books</c> is retried with backoff. Never raised as a hash mismatch.
+    /// </summary>
+    MetadataUnavailable,
+
+    /// <summary>The metadata arrived and the book held since its first snapshot verified against the venue's latest hash.</summary>
+    MetadataReceived,
+
+    /// <summary>
+    /// A change left the book crossed or locked (best bid at or above best ask). The venue does this
+    /// briefly (POLYMARKET.md §1.7), so the book is <see cref="BookTrustState.Suspect"/>, not resynced; its
+    /// hashes are still checked, and it turns <see cref="BookTrustState.Synced"/> again once uncrossed.
+    /// </summary>
+    Crossed,
+
+    /// <summary>A crossed or locked book is no longer: best bid below best ask again (or a side empty).</summary>
+    Uncrossed,
 }

@@ -33,15 +33,16 @@ public sealed record BookView
     /// The view that follows <paramref name="previous"/> for <paramref name="book"/>: the same contents when
     /// <paramref name="contentChanged"/> is <see langword="false"/>; a link when the book differs from
     /// <paramref name="previous"/> by exactly <paramref name="applied"/> (a <see cref="PriceChangeEvent"/> or a
-    /// <see cref="LastTradePriceEvent"/>) and the chain is short; otherwise a copy of <paramref name="book"/>.
-    /// The caller sets the state fields.
+    /// <see cref="LastTradePriceEvent"/>) and the chain is short; otherwise a copy of <paramref name="book"/>,
+    /// or <paramref name="cleaned"/> when given (a crossed book shown without the levels it crossed, which no
+    /// later view may link to). The caller sets the state fields.
     /// </summary>
     [SetsRequiredMembers]
 #pragma warning disable CS8618 // Summary is never null: it reads the copy set here or rebuilds one from the links set here.
-    internal BookView(BookView previous, OrderBook book, bool contentChanged, WireEvent? applied)
+    internal BookView(BookView previous, OrderBook book, bool contentChanged, WireEvent? applied, BookSummary? cleaned = null)
     {
         AssetId = previous.AssetId;
-        if (!contentChanged)
+        if (!contentChanged && cleaned is null)
         {
             // The same contents: the previous view's copy if it has one by now, else its links.
             _summary = Volatile.Read(ref previous._summary);
@@ -52,7 +53,12 @@ public sealed record BookView
                 _chain = previous._chain;
             }
         }
-        else if (applied is PriceChangeEvent or LastTradePriceEvent && previous._chain < MaxChain)
+        else if (cleaned is not null)
+        {
+            _summary = cleaned;
+            IsCleaned = true;
+        }
+        else if (applied is PriceChangeEvent or LastTradePriceEvent && previous._chain < MaxChain && !previous.IsCleaned)
         {
             _previous = previous;
             _change = applied;
@@ -84,6 +90,18 @@ public sealed record BookView
     /// <summary>How far the contents can be trusted.</summary>
     public required BookTrustState State { get; init; }
 
+    /// <summary>Why the book is in <see cref="State"/> (for example <see cref="BookStateReason.MetadataUnavailable"/>); <see langword="null"/> before anything happened to it.</summary>
+    public BookStateReason? StateReason { get; init; }
+
+    /// <summary>
+    /// Whether <see cref="Summary"/> is a crossed book shown cleaned (<c>CleanCrossedBooks</c>): the levels the newest
+    /// change crossed are left out, so its levels are not the venue's and its <see cref="BookSummary.Hash"/> is empty.
+    /// </summary>
+    public bool IsCleaned { get; private init; }
+
+    /// <summary>Best ask minus best bid of <see cref="Summary"/>, exact; <see langword="null"/> when a side is empty (see <see cref="BookSummary.Spread"/>).</summary>
+    public decimal? Spread => Summary.Spread;
+
     /// <summary>The book's epoch: changes whenever the book is re-based; 0 before the first snapshot.</summary>
     public long Epoch { get; init; }
 
@@ -102,7 +120,7 @@ public sealed record BookView
     /// <summary>Whether both views show the same book in the same state and stream position (contents compared as <see cref="BookSummary"/> records).</summary>
     public bool Equals(BookView? other) =>
         other is not null && (ReferenceEquals(this, other)
-            || (AssetId == other.AssetId && State == other.State && Epoch == other.Epoch && Seq == other.Seq
+            || (AssetId == other.AssetId && State == other.State && StateReason == other.StateReason && Epoch == other.Epoch && Seq == other.Seq
                 && LastHashOutcome == other.LastHashOutcome && ReceiveTimestamp == other.ReceiveTimestamp
                 && EqualityComparer<BookSummary>.Default.Equals(Summary, other.Summary)));
 

@@ -9,6 +9,9 @@ internal interface IResyncTarget
     /// <summary>The latest view of a book, for the ghost-book guard; <see langword="null"/> when not tracked.</summary>
     public BookView? GetOrderBook(string assetId);
 
+    /// <summary>Whether the token is still streamed (placed on a connection), so fetching for it is still worth a call.</summary>
+    public bool IsStreamed(string assetId);
+
     /// <summary>Hands a verified REST snapshot to the book's writer (it must only enqueue).</summary>
     public void ApplyRestSnapshot(BookEvent snapshot);
 

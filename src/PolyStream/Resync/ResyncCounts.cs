@@ -15,4 +15,11 @@ public readonly record struct ResyncCounts(
     long RejectedGhosts,
     long RejectedHashes,
     long Fallbacks,
-    long Failures);
+    long Failures)
+{
+    /// <summary>Tokens whose hash metadata (and first base) a verified REST summary brought, at subscribe time or on a retry.</summary>
+    public long MetadataFetched { get; init; }
+
+    /// <summary>Times a token's metadata could not be fetched and was scheduled again (its book waiting Unsynced).</summary>
+    public long MetadataRetries { get; init; }
+}

@@ -24,4 +24,10 @@ public sealed record ResyncOptions
 
     /// <summary>The wait before a failed call's tokens are tried again. Default 1 s.</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The longest wait between two attempts to fetch the hash metadata of a token that has none (the wait
+    /// doubles from <see cref="RetryDelay"/>); its book stays <see cref="Events.BookTrustState.Unsynced"/> meanwhile. Default 60 s.
+    /// </summary>
+    public TimeSpan MetadataRetryMaxDelay { get; init; } = TimeSpan.FromSeconds(60);
 }

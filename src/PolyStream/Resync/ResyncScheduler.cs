@@ -11,7 +11,10 @@ namespace PolyStream.Resync;
 /// Fetches fresh snapshots for books that need them: requests are de-duplicated, urgent ones first,
 /// and batched into <c>POST /books</c> under a token bucket. A REST book is handed on only if its own
 /// hash verifies and its top of book agrees with the WebSocket's (the ghost-book guard); otherwise,
-/// or after repeated failures, the token falls back to a WebSocket resubscribe.
+/// or after repeated failures, the token falls back to a WebSocket resubscribe. The same budget fetches
+/// the hash metadata of newly subscribed tokens (<see cref="FetchMetadataAsync"/>), and a token whose
+/// metadata could not be fetched is tried again with a growing delay until it can be
+/// (<see cref="RequestMetadata"/>): a resubscribe would not bring it, since WebSocket books lack it.
 /// </summary>
 internal sealed class ResyncScheduler : IAsyncDisposable
 {
@@ -37,6 +40,8 @@ internal sealed class ResyncScheduler : IAsyncDisposable
     private long _rejectedHashes;
     private long _fallbacks;
     private long _failures;
+    private long _metadataFetched;
+    private long _metadataRetries;
 
     /// <summary>Creates a scheduler; nothing is fetched until <see cref="Start"/>.</summary>
     /// <param name="client">The REST client whose <c>POST /books</c> fetches the snapshots.</param>
@@ -69,6 +74,8 @@ internal sealed class ResyncScheduler : IAsyncDisposable
         RejectedHashes = Interlocked.Read(ref _rejectedHashes),
         Fallbacks = Interlocked.Read(ref _fallbacks),
         Failures = Interlocked.Read(ref _failures),
+        MetadataFetched = Interlocked.Read(ref _metadataFetched),
+        MetadataRetries = Interlocked.Read(ref _metadataRetries),
     };
 
     /// <summary>REST calls left in the budget now.</summary>
@@ -104,9 +111,80 @@ internal sealed class ResyncScheduler : IAsyncDisposable
                 return;
             }
 
-            var entry = new Pending(assetId, 0, 0);
+            var entry = new Pending(assetId, 0, 0, Metadata: false);
             _pending[assetId] = urgent ? _queue.AddFirst(entry) : _queue.AddLast(entry);
             _requested++;
+        }
+
+        _signal.Release();
+    }
+
+    /// <summary>
+    /// Fetches the REST summaries of tokens about to be subscribed, batched under the budget: each one whose
+    /// own hash verifies brings the token's hash metadata and is its first base. A token missing from the
+    /// answer is left out, and so is every token from a failed call on (the rest are not tried, so a venue
+    /// whose REST is down does not hold up subscribing); ask <see cref="RequestMetadata"/> for them.
+    /// </summary>
+    public async Task<IReadOnlyList<BookEvent>> FetchMetadataAsync(IReadOnlyList<string> assetIds, CancellationToken cancellationToken)
+    {
+        var found = new List<BookEvent>(assetIds.Count);
+        for (var start = 0; start < assetIds.Count; start += _options.BatchSize)
+        {
+            var batch = assetIds.Skip(start).Take(_options.BatchSize).ToList();
+            await _budget.AcquireAsync(cancellationToken).ConfigureAwait(false);
+            Interlocked.Increment(ref _batches);
+            IReadOnlyList<BookEvent> books;
+            try
+            {
+                books = await _client.GetBooksAsync(batch, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ClobApiException ex)
+            {
+                // REST is unwell (the client already retried): subscribing must not wait on it batch after
+                // batch. What is left is asked for again in the background.
+                Interlocked.Increment(ref _failures);
+                ResyncLog.MetadataCallFailed(_logger, assetIds.Count - start, ex.Message);
+                break;
+            }
+
+            var asked = batch.ToHashSet(StringComparer.Ordinal);
+            foreach (var book in books)
+            {
+                if (!asked.Remove(book.AssetId))
+                {
+                    continue;
+                }
+
+                if (!HashVerifies(book))
+                {
+                    Interlocked.Increment(ref _rejectedHashes);
+                    continue;
+                }
+
+                Interlocked.Increment(ref _metadataFetched);
+                found.Add(book);
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// Asks for a token's hash metadata: its REST summary is fetched in a batch like a resync (a book not
+    /// yet based by the feed takes it as its first base) and, until one verifies, tried again with a delay
+    /// that doubles from <see cref="ResyncOptions.RetryDelay"/> up to <see cref="ResyncOptions.MetadataRetryMaxDelay"/>.
+    /// </summary>
+    public void RequestMetadata(string assetId)
+    {
+        lock (_gate)
+        {
+            if (_pending.TryGetValue(assetId, out var node))
+            {
+                node.Value = node.Value with { Metadata = true };
+                return;
+            }
+
+            _pending[assetId] = _queue.AddLast(new Pending(assetId, 0, 0, Metadata: true));
         }
 
         _signal.Release();
@@ -208,7 +286,14 @@ internal sealed class ResyncScheduler : IAsyncDisposable
             ResyncLog.ResyncCallFailed(_logger, batch.Count, ex.Message);
             foreach (var entry in batch)
             {
-                Retry(entry);
+                if (entry.Metadata)
+                {
+                    GiveUp(entry, "the call failed");
+                }
+                else
+                {
+                    Retry(entry, "the call failed");
+                }
             }
 
             return;
@@ -224,12 +309,18 @@ internal sealed class ResyncScheduler : IAsyncDisposable
         {
             if (!received.TryGetValue(entry.AssetId, out var book))
             {
-                FallBack(entry.AssetId, "the venue returned no book");
+                GiveUp(entry, "the venue returned no book");
             }
             else if (!HashVerifies(book))
             {
                 Interlocked.Increment(ref _rejectedHashes);
-                FallBack(entry.AssetId, "the REST book's hash does not verify");
+                GiveUp(entry, "the REST book's hash does not verify");
+            }
+            else if (entry.Metadata)
+            {
+                // The book was never trusted (its metadata was unknown), so there is no WebSocket top to judge it by.
+                Interlocked.Increment(ref _metadataFetched);
+                _target.ApplyRestSnapshot(book);
             }
             else if (IsGhost(book, _target.GetOrderBook(entry.AssetId)))
             {
@@ -273,15 +364,47 @@ internal sealed class ResyncScheduler : IAsyncDisposable
         return outside && (recent || (restAsk - restBid >= GhostSpread && wsAsk - wsBid < GhostSpread));
     }
 
-    private void Retry(Pending entry)
+    /// <summary>
+    /// A resync that failed falls back to a resubscribe; a metadata request is tried again later, as long as
+    /// the token is still streamed (an unsubscribed or resolved token is let go).
+    /// </summary>
+    private void GiveUp(Pending entry, string reason)
     {
-        if (entry.Attempts + 1 >= _options.MaxAttempts)
+        if (entry.Metadata)
+        {
+            if (_target.IsStreamed(entry.AssetId))
+            {
+                Retry(entry, reason);
+            }
+        }
+        else
+        {
+            FallBack(entry.AssetId, reason);
+        }
+    }
+
+    private void Retry(Pending entry, string reason)
+    {
+        TimeSpan delay;
+        if (entry.Metadata)
+        {
+            // WebSocket books never carry the metadata, so there is nothing to fall back to: keep asking, ever less often.
+            Interlocked.Increment(ref _metadataRetries);
+            var doubled = _options.RetryDelay * Math.Pow(2, Math.Min(entry.Attempts, 20));
+            delay = doubled < _options.MetadataRetryMaxDelay ? doubled : _options.MetadataRetryMaxDelay;
+            ResyncLog.MetadataRetry(_logger, entry.AssetId, reason, delay);
+        }
+        else if (entry.Attempts + 1 >= _options.MaxAttempts)
         {
             FallBack(entry.AssetId, "REST failed repeatedly");
             return;
         }
+        else
+        {
+            delay = _options.RetryDelay;
+        }
 
-        var notBefore = _time.GetTimestamp() + (long)(_options.RetryDelay.TotalSeconds * _time.TimestampFrequency);
+        var notBefore = _time.GetTimestamp() + (long)(delay.TotalSeconds * _time.TimestampFrequency);
         lock (_gate)
         {
             if (!_pending.ContainsKey(entry.AssetId))
@@ -298,5 +421,10 @@ internal sealed class ResyncScheduler : IAsyncDisposable
         _target.Resubscribe(assetId);
     }
 
-    private readonly record struct Pending(string AssetId, int Attempts, long NotBefore);
+    /// <summary>A token waiting for a call.</summary>
+    /// <param name="AssetId">The token.</param>
+    /// <param name="Attempts">Calls that already failed for it.</param>
+    /// <param name="NotBefore">When it may be tried again, in <see cref="TimeProvider.GetTimestamp"/> ticks; 0 at once.</param>
+    /// <param name="Metadata">Whether the token's hash metadata is still unknown: retried until fetched, never resubscribed.</param>
+    private readonly record struct Pending(string AssetId, int Attempts, long NotBefore, bool Metadata);
 }

@@ -51,9 +51,10 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
     /// <param name="sink">Where the engine's events go (the streamer's bus).</param>
     /// <param name="owner">The set that owns this shard: resyncs, witnesses, relocations and strike counts go there.</param>
     /// <param name="translator">Translates listings and resolutions, shared by every shard of the set.</param>
+    /// <param name="metadata">The hash metadata of every token, shared by every shard of the set.</param>
     /// <param name="metrics">Where frame latency is recorded.</param>
     /// <param name="loggers">Where the shard, its engine and its connection log.</param>
-    public MarketShard(int id, ShardSettings settings, IEventSink sink, IShardOwner owner, VenueEventTranslator translator, StreamerMetrics metrics, ILoggerFactory loggers)
+    public MarketShard(int id, ShardSettings settings, IEventSink sink, IShardOwner owner, VenueEventTranslator translator, BookMetadataCache metadata, StreamerMetrics metrics, ILoggerFactory loggers)
     {
         Id = id;
         _settings = settings;
@@ -64,6 +65,7 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
         _engine = new BookEngine(sink, settings.Engine, _time, owner.RequestResync, loggers.CreateLogger<BookEngine>())
         {
             Translator = translator,
+            Metadata = metadata,
         };
         _staleBooks = new StaleBookMonitor(id, _engine, owner, settings.StaleAfter, _time, _logger);
         _client = new WsClient(settings.Ws, this, loggers.CreateLogger<WsClient>());
@@ -106,8 +108,11 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
         await _client.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Tracks and subscribes <paramref name="assets"/>; each book in <paramref name="restore"/> (one of those assets) starts from it.</summary>
-    public async ValueTask AddAsync(IReadOnlyCollection<string> assets, IEnumerable<BookCheckpoint> restore, CancellationToken cancellationToken)
+    /// <summary>
+    /// Tracks and subscribes <paramref name="assets"/>; each book in <paramref name="restore"/> (one of those assets)
+    /// starts from it, and each REST summary in <paramref name="firstBases"/> then bases its book.
+    /// </summary>
+    public async ValueTask AddAsync(IReadOnlyCollection<string> assets, IEnumerable<BookCheckpoint> restore, IEnumerable<BookEvent> firstBases, CancellationToken cancellationToken)
     {
         lock (_assets)
         {
@@ -119,6 +124,11 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
         foreach (var saved in restore)
         {
             Post(new ShardWork.Restore(saved));
+        }
+
+        foreach (var summary in firstBases)
+        {
+            Post(new ShardWork.RestSnapshot(summary));
         }
 
         await _client.SubscribeAsync(assets, cancellationToken).ConfigureAwait(false);

@@ -40,6 +40,9 @@ internal sealed class ShardSet : IShardOwner, IResyncTarget, IAsyncDisposable
 
     // One gate for every connection: the venue sends each market lifecycle event to several of them.
     private readonly VenueEventTranslator _translator = new(new MarketEventGate(), userChannel: false);
+
+    // Every token's hash metadata, kept across relocations and re-subscriptions; the engines refresh its tick.
+    private readonly BookMetadataCache _metadata = new();
     private Task? _relocationLoop;
     private long _lastConnect;
     private int _disposed;
@@ -136,14 +139,45 @@ internal sealed class ShardSet : IShardOwner, IResyncTarget, IAsyncDisposable
                     chunk.Add(asset);
                 }
 
+                var firstBases = await FetchMetadataAsync(chunk, cancellationToken).ConfigureAwait(false);
                 Assign(chunk, shard);
-                await shard.AddAsync(chunk, [.. chunk.Select(restore.GetValueOrDefault).OfType<BookCheckpoint>()], cancellationToken).ConfigureAwait(false);
+                await shard.AddAsync(chunk, [.. chunk.Select(restore.GetValueOrDefault).OfType<BookCheckpoint>()], firstBases, cancellationToken).ConfigureAwait(false);
+                foreach (var asset in chunk.Where(a => _metadata.Get(a) is null))
+                {
+                    // Tracked Unsynced, never hashed with guessed values, until a REST summary brings the metadata.
+                    _resync.RequestMetadata(asset);
+                }
             }
         }
         finally
         {
             _placement.Release();
         }
+    }
+
+    /// <summary>
+    /// Fetches the hash metadata of the tokens not yet in the cache, before they are subscribed, so each one's
+    /// first WebSocket snapshot is hashed with its own <c>min_order_size</c> and <c>neg_risk</c>; returns the
+    /// verified REST summaries, each the first base of its book.
+    /// </summary>
+    private async Task<IReadOnlyList<BookEvent>> FetchMetadataAsync(IReadOnlyList<string> assetIds, CancellationToken cancellationToken)
+    {
+        var unknown = assetIds.Where(a => _metadata.Get(a) is null).ToList();
+        if (unknown.Count == 0)
+        {
+            return [];
+        }
+
+        var books = await _resync.FetchMetadataAsync(unknown, cancellationToken).ConfigureAwait(false);
+        foreach (var book in books)
+        {
+            if (BookMetadata.Of(book, _settings.Engine.DefaultTickSize) is { } metadata)
+            {
+                _metadata.Set(book.AssetId, metadata);
+            }
+        }
+
+        return books;
     }
 
     /// <summary>Stops carrying assets; their books are dropped, and so are their stale findings.</summary>
@@ -191,6 +225,9 @@ internal sealed class ShardSet : IShardOwner, IResyncTarget, IAsyncDisposable
 
     /// <inheritdoc />
     public void ClearStaleStrikes(string assetId) => _staleStrikes.TryRemove(assetId, out _);
+
+    /// <inheritdoc />
+    public bool IsStreamed(string assetId) => ShardOf(assetId) is not null;
 
     /// <inheritdoc />
     void IResyncTarget.ApplyRestSnapshot(BookEvent snapshot) => ShardOf(snapshot.AssetId)?.ApplyRestSnapshot(snapshot);
@@ -271,7 +308,7 @@ internal sealed class ShardSet : IShardOwner, IResyncTarget, IAsyncDisposable
         MarketShard shard;
         lock (_shards)
         {
-            shard = new MarketShard(_shards.Count, _settings, _sink, this, _translator, _metrics, _loggers);
+            shard = new MarketShard(_shards.Count, _settings, _sink, this, _translator, _metadata, _metrics, _loggers);
             _shards.Add(shard);
         }
 
@@ -309,7 +346,7 @@ internal sealed class ShardSet : IShardOwner, IResyncTarget, IAsyncDisposable
             ShardingLog.Relocated(_logger, assetId, from.Id, to.Id);
             Assign([assetId], to);
             await from.RemoveAsync([assetId], cancellationToken).ConfigureAwait(false);
-            await to.AddAsync([assetId], [], cancellationToken).ConfigureAwait(false);
+            await to.AddAsync([assetId], [], [], cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging;
+using System.Buffers;
+using PolyStream.Auth;
 using PolyStream.Bus;
 using PolyStream.Connections;
 using PolyStream.Engine;
@@ -31,11 +33,42 @@ internal sealed class UserFeed : IFrameSink, IAsyncDisposable
 
     public WsHealth Health => _client.Health;
 
+    /// <summary>
+    /// Refuses to start a user feed that could not work: the venue drops a subscription with an empty key,
+    /// secret or passphrase without a word (POLYMARKET.md §2), and filters by condition ids, not token ids.
+    /// </summary>
+    /// <exception cref="ArgumentException">A credential is empty, or a market is not a condition id (<c>0x</c> and 64 hex digits); the message names which.</exception>
+    public static void EnsureReady(ApiCredentials credentials, IReadOnlyCollection<string> markets)
+    {
+        ArgumentNullException.ThrowIfNull(credentials);
+        ArgumentNullException.ThrowIfNull(markets);
+        foreach (var (name, value) in (ReadOnlySpan<(string, string)>)[("API key", credentials.ApiKey), ("secret", credentials.Secret), ("passphrase", credentials.Passphrase)])
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                throw new ArgumentException($"The user feed needs API credentials, and the {name} is empty: create or derive them first (polystream auth).", nameof(credentials));
+            }
+        }
+
+        foreach (var market in markets)
+        {
+            if (!IsConditionId(market))
+            {
+                throw new ArgumentException($"The user feed filters by market condition ids (0x and 64 hex digits); '{market}' is not one (a token id is not).", nameof(markets));
+            }
+        }
+    }
+
     public async ValueTask StartAsync(IReadOnlyCollection<string> markets, CancellationToken cancellationToken)
     {
         await _client.SubscribeAsync(markets, cancellationToken).ConfigureAwait(false);
         await _client.StartAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    private static bool IsConditionId(string? market) =>
+        market is { Length: 66 } && market.StartsWith("0x", StringComparison.Ordinal) && market.AsSpan(2).ContainsAnyExcept(HexDigits) is false;
+
+    private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
 
     /// <inheritdoc />
     public void OnFrame(ReadOnlySpan<byte> frame, long receivedAtTimestamp, long connectionId)

@@ -193,16 +193,12 @@ public sealed class OrderBookTests
     }
 
     [Fact]
-    public void ValidateAndClean_ZeroSizeLevelsFromASnapshot_AreRemoved()
+    public void ReplaceWithSnapshot_ZeroSizeLevels_AreAbsentFromTheBook()
     {
         var book = new OrderBook("A");
-        book.ReplaceWithSnapshotNoHash(Snapshot("A", Levels(("0.1", "0"), ("0.2", "5")), Levels(("0.9", "0"))));
+        book.ReplaceWithSnapshotNoHash(Snapshot("A", Levels(("0.1", "0"), ("0.2", "5"), ("0.3", "2"), ("0.3", "0")), Levels(("0.9", "0"))));
 
-        var validation = book.ValidateAndClean();
-
-        Assert.Equal(2, validation.RemovedLevels);
-        Assert.True(validation.IsClean is false);
-        Assert.Single(book.Bids.ToArray());
+        Assert.Equal(["0.2"], book.Bids.ToArray().Select(l => l.Price.ToString()));
         Assert.Empty(book.Asks.ToArray());
         Assert.True(book.ValidateAndClean().IsClean);
     }
@@ -270,5 +266,32 @@ public sealed class OrderBookTests
 
         Assert.False(book.HasSnapshot);
         Assert.Empty(book.Bids.ToArray());
+    }
+
+    [Theory]
+    [InlineData("0.85", "0.86", "0.01")]
+    [InlineData("0.011", "0.989", "0.978")]
+    [InlineData("0.5", "0.5", "0")]
+    [InlineData("0.52", "0.5", "-0.02")]
+    public void Spread_BothSides_IsBestAskMinusBestBidExactly(string bid, string ask, string spread)
+    {
+        var book = new OrderBook("A");
+        book.ReplaceWithSnapshotNoHash(Snapshot("A", Levels(("0.01", "1"), (bid, "2")), Levels(("0.999", "1"), (ask, "2"))));
+
+        var view = new Events.BookView { AssetId = "A", Summary = book.Summary(), State = Events.BookTrustState.Synced };
+
+        Assert.Equal(decimal.Parse(spread, System.Globalization.CultureInfo.InvariantCulture), book.Summary().Spread);
+        Assert.Equal(book.Summary().Spread, view.Spread);
+        Assert.Equal(bid.CompareTo(ask) >= 0, book.Summary().IsCrossed);
+    }
+
+    [Fact]
+    public void Spread_ASideEmpty_IsNull()
+    {
+        var book = new OrderBook("A");
+        book.ReplaceWithSnapshotNoHash(Snapshot("A", Levels(("0.4", "1")), []));
+
+        Assert.Null(book.Summary().Spread);
+        Assert.Null(new OrderBook("B").Summary().Spread);
     }
 }

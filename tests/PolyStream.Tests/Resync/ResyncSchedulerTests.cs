@@ -149,6 +149,89 @@ public sealed class ResyncSchedulerTests
         Assert.Equal(2, venue.Requests.Count);
     }
 
+    [Fact]
+    public async Task RequestMetadata_NoBookTwice_RetriesWithADoublingDelayUntilFetchedAndNeverResubscribes()
+    {
+        var time = new TimerAwareTimeProvider();
+        var calls = 0;
+        using var venue = new FakeVenue(_ => FakeVenue.Json(++calls <= 2 ? "[]" : Body(Summary("A"))));
+        var (scheduler, target, client) = Create(venue, new ResyncOptions { RetryDelay = TimeSpan.FromSeconds(1), MetadataRetryMaxDelay = TimeSpan.FromSeconds(60) }, time);
+        await using var _ = scheduler;
+        using var __ = client;
+        target.Views["A"] = Unsynced("A");
+
+        scheduler.RequestMetadata("A");
+        scheduler.Start();
+        await venue.NextRequestAsync();
+        await time.WaitForPendingTimersAsync(); // the first retry, 1 s away
+        time.Advance(TimeSpan.FromMilliseconds(900));
+        Assert.Single(venue.Requests);
+        time.Advance(TimeSpan.FromMilliseconds(200));
+        await venue.NextRequestAsync();
+        await time.WaitForPendingTimersAsync(); // the second retry, 2 s away
+        time.Advance(TimeSpan.FromMilliseconds(1_900));
+        Assert.Equal(2, venue.Requests.Count);
+        time.Advance(TimeSpan.FromMilliseconds(200));
+
+        await target.WaitForAsync(applied: 1);
+        Assert.Empty(target.Resubscribed);
+        Assert.Equal((2L, 1L, 0L, 0L), (scheduler.Counts.MetadataRetries, scheduler.Counts.MetadataFetched, scheduler.Counts.Requested, scheduler.Counts.Fallbacks));
+    }
+
+    [Fact]
+    public async Task RequestMetadata_TokenNoLongerStreamed_IsLetGoAfterAFailure()
+    {
+        var time = new TimerAwareTimeProvider();
+        using var venue = new FakeVenue(_ => FakeVenue.Json("[]"));
+        var (scheduler, target, client) = Create(venue, new ResyncOptions { RetryDelay = TimeSpan.FromSeconds(1) }, time);
+        await using var _ = scheduler;
+        using var __ = client;
+        target.Views["B"] = Unsynced("B");
+
+        scheduler.RequestMetadata("A"); // unsubscribed meanwhile: no view
+        scheduler.RequestMetadata("B");
+        scheduler.Start();
+        await venue.NextRequestAsync();
+        await time.WaitForPendingTimersAsync(); // B's retry: the batch is done
+
+        Assert.Equal(1, scheduler.PendingCount);
+        Assert.Equal(1, scheduler.Counts.MetadataRetries);
+    }
+
+    [Fact]
+    public async Task FetchMetadataAsync_ThreeTokensInBatchesOfTwo_ReturnsTheVerifiedSummariesAndLeavesOutTheRest()
+    {
+        using var venue = new FakeVenue(r => FakeVenue.Json(Body([.. Requested(r).Where(id => id != "C").Select(id => id == "B" ? Summary(id) with { Hash = BookHash.Parse("0000000000000000000000000000000000000000") } : Summary(id))])));
+        var (scheduler, _, client) = Create(venue, new ResyncOptions { BatchSize = 2 });
+        await using var _ = scheduler;
+        using var __ = client;
+
+        var books = await scheduler.FetchMetadataAsync(["A", "B", "C"], TestContext.Current.CancellationToken);
+
+        Assert.Equal(["A"], books.Select(b => b.AssetId));
+        Assert.Equal(("5", "0.01"), (books[0].MinOrderSize.ToString(), books[0].TickSize.ToString()));
+        Assert.Equal([["A", "B"], ["C"]], venue.Requests.Select(Requested));
+        Assert.Equal((1L, 1L, 2L), (scheduler.Counts.MetadataFetched, scheduler.Counts.RejectedHashes, scheduler.Counts.Batches));
+    }
+
+    [Fact]
+    public async Task FetchMetadataAsync_ACallFails_StopsAndLeavesOutTheRest()
+    {
+        using var venue = new FakeVenue(r => Requested(r)[0] == "A" ? FakeVenue.Json(Body(Summary("A"))) : FakeVenue.Json("""{"error":"down"}""", HttpStatusCode.ServiceUnavailable));
+        var (scheduler, _, client) = Create(venue, new ResyncOptions { BatchSize = 1 });
+        await using var _ = scheduler;
+        using var __ = client;
+
+        var books = await scheduler.FetchMetadataAsync(["A", "B", "C"], TestContext.Current.CancellationToken);
+
+        Assert.Equal(["A"], books.Select(b => b.AssetId));
+        Assert.Equal(2, venue.Requests.Count);
+        Assert.Equal(1, scheduler.Counts.Failures);
+    }
+
+    private static BookView Unsynced(string assetId) =>
+        new() { AssetId = assetId, Summary = new BookSummary { Market = "0xmarket", AssetId = assetId }, State = BookTrustState.Unsynced };
+
     /// <summary>Records what the scheduler hands back and signals each change.</summary>
     private sealed class Target : IResyncTarget
     {
@@ -161,6 +244,8 @@ public sealed class ResyncSchedulerTests
         public ConcurrentQueue<string> Resubscribed { get; } = new();
 
         public BookView? GetOrderBook(string assetId) => Views.GetValueOrDefault(assetId);
+
+        public bool IsStreamed(string assetId) => Views.ContainsKey(assetId);
 
         public void ApplyRestSnapshot(BookEvent snapshot)
         {
