@@ -94,7 +94,7 @@ internal static class PolyStreamCli
     private static IEnumerable<System.CommandLine.Parsing.ParseError> Relevant(ParseResult result) =>
         result.UnmatchedTokens.Count == 0
             ? result.Errors
-            : result.Errors.Where(e => e.SymbolResult is not System.CommandLine.Parsing.CommandResult { Command.Action: null });
+            : result.Errors.Where(e => e.SymbolResult is not System.CommandLine.Parsing.CommandResult { Command.Action: null } || result.UnmatchedTokens.Any(t => e.Message.Contains(t, StringComparison.Ordinal)));
 
     /// <summary>The command's words from the root, e.g. <c>polystream auth init</c>.</summary>
     private static Stack<string> Lineage(System.CommandLine.Parsing.CommandResult command)

@@ -26,12 +26,8 @@ internal static class AuthCommand
     {
         var host = CommonOptions.ClobHost();
         var dataDir = CommonOptions.DataDir();
-        var nonce = new Option<long>("--nonce") { Description = "Credential nonce; each nonce has its own key. Default 0." };
-        var chainId = new Option<long>("--chain-id")
-        {
-            Description = "Chain the signature commits to: 137 (Polygon) or 80002 (Amoy).",
-            DefaultValueFactory = _ => ClobAuth.PolygonChainId,
-        };
+        var nonce = WholeNumberOption.Create("--nonce", "Credential nonce; each nonce has its own key.", 0L, 0L, long.MaxValue);
+        var chainId = WholeNumberOption.Create("--chain-id", "Chain the signature commits to: 137 (Polygon) or 80002 (Amoy).", ClobAuth.PolygonChainId, 1L, long.MaxValue);
         var storeKey = new Option<bool>("--store-private-key") { Description = "Also store the wallet key in the owner-only credentials file (off by default)." };
         var force = new Option<bool>("--force") { Description = "Replace credentials that are already stored." };
         var command = new Command(

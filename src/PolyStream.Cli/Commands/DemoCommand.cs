@@ -14,13 +14,16 @@ internal static class DemoCommand
 
     public static Command Create()
     {
-        var markets = new Option<int>("--markets") { Description = "Simulated markets (two tokens each).", DefaultValueFactory = _ => 6 };
-        var seed = new Option<int>("--seed") { Description = "Simulator seed; the same seed replays the same market.", DefaultValueFactory = _ => 1 };
-        var rate = new Option<double>("--rate") { Description = "Simulator steps per second.", DefaultValueFactory = _ => 40 };
+        var markets = WholeNumberOption.Create("--markets", "Simulated markets (two tokens each).", 6, 1, 5_000);
+        var seed = WholeNumberOption.Create("--seed", "Simulator seed; the same seed replays the same market.", 1, int.MinValue, int.MaxValue);
+        var rate = new Option<double>("--rate")
+        {
+            Description = "Simulator steps per second (N, 0 = frozen) or 'max'.",
+            DefaultValueFactory = _ => 40,
+            CustomParser = r => NumberOrMax.Parse(r, zeroAllowed: true, "steps per second"),
+        };
         var noTui = new Option<bool>("--no-tui") { Description = "Print a summary every 5 s and a final table instead of the live screen (for scripts and CI)." };
         var duration = DurationOption.Create("--duration", "Stop after this long; default 30s with --no-tui, else until q or Ctrl+C");
-        markets.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 5_000) { r.AddError("--markets must be between 1 and 5000."); } });
-        rate.Validators.Add(r => { if (r.GetValueOrDefault<double>() is < 0 or > 1_000_000) { r.AddError("--rate must be between 0 and 1000000 steps per second."); } });
         var command = new Command(
             "demo",
             "Run the whole pipeline offline: a local exchange simulator on loopback, a Streamer keeping every book exact and hash-verified, and a live view.\n\n"

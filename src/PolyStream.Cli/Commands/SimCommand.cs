@@ -16,21 +16,9 @@ internal static class SimCommand
             Description = "Loopback address to listen on.",
             DefaultValueFactory = _ => "127.0.0.1",
         };
-        var port = new Option<int>("--port")
-        {
-            Description = "TCP port; 0 picks a free one.",
-            DefaultValueFactory = _ => 8081,
-        };
-        var markets = new Option<int>("--markets")
-        {
-            Description = "Number of binary markets (two tokens each).",
-            DefaultValueFactory = _ => 20,
-        };
-        var seed = new Option<int>("--seed")
-        {
-            Description = "Random seed; the same seed replays the same order flow.",
-            DefaultValueFactory = _ => 1,
-        };
+        var port = WholeNumberOption.Create("--port", "TCP port; 0 picks a free one.", 8081, 0, 65_535);
+        var markets = WholeNumberOption.Create("--markets", "Number of binary markets (two tokens each).", 20, 1, 100_000);
+        var seed = WholeNumberOption.Create("--seed", "Random seed; the same seed replays the same order flow.", 1, int.MinValue, int.MaxValue);
         var rate = new Option<double>("--rate")
         {
             Description = "Engine steps per second (N, 0 = frozen) or 'max'.",
@@ -75,20 +63,6 @@ internal static class SimCommand
             if (text != "localhost" && !System.Net.IPAddress.TryParse(text, out _))
             {
                 result.AddError($"--host must be an IP address or localhost, not '{text}'.");
-            }
-        });
-        markets.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is < 1 or > 100_000)
-            {
-                result.AddError("--markets must be between 1 and 100000.");
-            }
-        });
-        port.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is < 0 or > 65535)
-            {
-                result.AddError("--port must be between 0 and 65535.");
             }
         });
 
@@ -166,7 +140,7 @@ internal static class SimCommand
         {
             await server.StartAsync(stop.Token).ConfigureAwait(false);
         }
-        catch (IOException exception)
+        catch (Exception exception) when (exception is IOException or System.Net.Sockets.SocketException)
         {
             await error.WriteLineAsync($"polystream sim: cannot listen on {options.Host}:{options.Port}: {exception.Message}").ConfigureAwait(false);
             return ExitCodes.Failure;

@@ -69,6 +69,12 @@ internal static class VerifyCommand
 
     private static int Run(FileInfo file, HashAuditOptions options, TextWriter output, TextWriter error)
     {
+        if (Directory.Exists(file.FullName) && !RecordingReader.IsRecording(file.FullName))
+        {
+            error.WriteLine($"polystream verify: '{file.FullName}' is a folder without recording segments (*{RecordingFormat.SegmentExtension}); name a recording folder, a segment or a capture file.");
+            return ExitCodes.Usage;
+        }
+
         var malformedLines = new List<long>();
         var auditor = new HashAuditor(
             options,
@@ -124,11 +130,12 @@ internal static class VerifyCommand
             return ExitCodes.Failure;
         }
 
-        if (counts.Frames == 0 || malformedLines.Count > 0)
+        // Text that merely parses (a passwd file, a log) holds no book: nothing was verified, so it is not a pass.
+        if (counts.Frames == 0 || counts.Books + counts.Untracked == 0 || malformedLines.Count > 0)
         {
-            error.WriteLine(counts.Frames == 0
-                ? $"polystream verify: '{file.FullName}' holds no frames."
-                : $"polystream verify: {malformedLines.Count} line(s) could not be parsed; their hashes were not checked.");
+            error.WriteLine(counts.Frames == 0 ? $"polystream verify: '{file.FullName}' holds no frames."
+                : malformedLines.Count > 0 ? $"polystream verify: {malformedLines.Count} line(s) could not be parsed; their hashes were not checked."
+                : $"polystream verify: '{file.FullName}' holds no market-channel book frames; is it a capture or a recording?");
             return ExitCodes.Usage;
         }
 
