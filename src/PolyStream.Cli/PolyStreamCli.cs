@@ -88,7 +88,8 @@ internal static class PolyStreamCli
         }
     }
 
-    private static bool ReaderGone(InvocationConfiguration configuration) => configuration.Output is PipeOutput { ReaderGone: true };
+    /// <summary>Whether the reader of standard output went away (<c>| head</c>): the verb ends without another word.</summary>
+    public static bool ReaderGone(InvocationConfiguration configuration) => configuration.Output is PipeOutput { ReaderGone: true };
 
     /// <summary>The parse errors worth showing: "Required command was not provided" only when nothing else explains it (a misspelt verb does).</summary>
     private static IEnumerable<System.CommandLine.Parsing.ParseError> Relevant(ParseResult result) =>
