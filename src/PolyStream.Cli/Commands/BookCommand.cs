@@ -20,8 +20,8 @@ internal static class BookCommand
             "book",
             "Fetch one token's order book over REST and show it with its hash verified.\n\n"
             + "Examples:\n"
-            + "  polystream book 7132…2563\n"
-            + "  polystream book 7132…2563 --json | jq .bids")
+            + "  polystream book TOKEN_ID\n"
+            + "  polystream book TOKEN_ID --json | jq .bids")
         {
             token, host, json, depth,
         };

@@ -17,7 +17,7 @@ internal static class MarketsCommand
             + "  polystream markets\n"
             + "  polystream markets list --all\n"
             + "  polystream markets search bitcoin\n"
-            + "  polystream markets search \"fed rate\" --gamma-host http://127.0.0.1:8081");
+            + "  polystream markets search \"fed rate\" --gamma-host http://127.0.0.1:8081/gamma/");
         command.Options.Add(host);
         command.Options.Add(all);
         command.SetAction((result, cancellationToken) => ListAsync(result, host, all, cancellationToken));

@@ -31,6 +31,7 @@ internal static class SimCommand
             AllowMultipleArgumentsPerToken = false,
         };
         var negRisk = new Option<bool>("--neg-risk") { Description = "Mark every market neg-risk (hashed with every book)." };
+        var noLifecycle = new Option<bool>("--no-lifecycle") { Description = "Markets never resolve and none list: every slug stays open (for scripts and examples)." };
         var minOrderSize = new Option<string>("--min-order-size")
         {
             Description = "min_order_size hashed with every book, as the venue renders it.",
@@ -73,11 +74,12 @@ internal static class SimCommand
             + "Examples:\n"
             + "  polystream sim\n"
             + "  polystream sim --port 0 --markets 200 --seed 7 --rate max\n"
+            + "  polystream sim --no-lifecycle --markets 4\n"
             + "  polystream sim --fault corrupt-hash-every=100 --fault drop-every=60\n"
             + "  polystream sim --fault close-every=30:1011 --fault oversized-every=1000\n"
             + "  polystream sim --fault reject-connects=3:5 --fault rest-delay=500 --fault ghost-book")
         {
-            host, port, markets, seed, rate, fault, negRisk, minOrderSize, apiKey, apiSecret, apiPassphrase,
+            host, port, markets, seed, rate, fault, negRisk, noLifecycle, minOrderSize, apiKey, apiSecret, apiPassphrase,
         };
 
         command.SetAction((result, cancellationToken) => RunAsync(
@@ -89,6 +91,7 @@ internal static class SimCommand
                 Seed = result.GetValue(seed),
                 EventsPerSecond = result.GetValue(rate),
                 NegRisk = result.GetValue(negRisk),
+                MarketLifecycle = !result.GetValue(noLifecycle),
                 MinOrderSize = result.GetRequiredValue(minOrderSize),
                 ApiKey = result.GetValue(apiKey),
                 ApiSecret = result.GetValue(apiSecret),

@@ -38,8 +38,18 @@ internal static class TuiCommand
                 return ExitCodes.Failure;
             }
 
-            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(result.InvocationConfiguration.Output) });
-            await LiveScreen.RunAsync(console, new Dashboard(streamer, monitor, watched, hostUri.ToString()), monitor, cancellationToken).ConfigureAwait(false);
+            var output = result.InvocationConfiguration.Output;
+            if (!PlainReport.IsTerminal(output))
+            {
+                // Not a terminal (tui | cat, a log file): plain lines rather than frames.
+                var report = new PlainReport(streamer, monitor, watched, output);
+                await report.RunAsync(cancellationToken).ConfigureAwait(false);
+                await report.WriteBooksAsync().ConfigureAwait(false);
+                return ExitCodes.Ok;
+            }
+
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
+            await LiveScreen.RunAsync(console, new Dashboard(streamer, monitor, watched, hostUri.ToString(), console), monitor, cancellationToken).ConfigureAwait(false);
             return ExitCodes.Ok;
         }, cancellationToken));
         return command;
