@@ -77,13 +77,13 @@ internal static class DemoCommand
         var synced = views.Count(v => v?.IsSynced == true);
         await configuration.Output.WriteLineAsync($"logs: {logs.Path}").ConfigureAwait(false);
         await configuration.Output.WriteLineAsync($"final: books={views.Count} synced={synced} events={monitor.Total} trades={monitor.Trades} mismatches={monitor.Mismatches} resyncs={streamer.ResyncCounts.Accepted}").ConfigureAwait(false);
-        if (synced != views.Count)
+        if (cancellationToken.IsCancellationRequested)
         {
-            return ExitCodes.Failure;
+            // A signal: a run with an end of its own (--duration, or --no-tui's 30 s) was cut short; the screen runs until stopped.
+            return noTui || duration is not null ? ExitCodes.Interrupted : ExitCodes.Ok;
         }
 
-        // A run with an end of its own (--duration, or --no-tui's 30 s) that a signal cut short.
-        return cancellationToken.IsCancellationRequested && (noTui || duration is not null) ? ExitCodes.Interrupted : ExitCodes.Ok;
+        return synced == views.Count ? ExitCodes.Ok : ExitCodes.Failure;
     }
 
     private static string Trim(string slug) => slug.Length <= 28 ? slug : slug[..27] + "…";

@@ -60,7 +60,7 @@ internal static class MarketsCommand
             }
             catch (ClobApiException ex)
             {
-                await error.WriteLineAsync($"\npolystream markets search: {ex.Message}").ConfigureAwait(false);
+                await error.WriteLineAsync($"\npolystream markets search: Gamma at {result.GetRequiredValue(gammaHost)}: {ex.Message}").ConfigureAwait(false);
                 return ExitCodes.Failure;
             }
         });

@@ -53,7 +53,7 @@ internal static class VerifyCommand
             file, minOrderSize, negRisk, tickSize, hashVersion,
         };
 
-        command.SetAction(result => Run(
+        command.SetAction((result, cancellationToken) => Task.FromResult(Run(
             result.GetRequiredValue(file),
             new HashAuditOptions
             {
@@ -63,11 +63,12 @@ internal static class VerifyCommand
                 HashVersion = ParseVersion(result.GetRequiredValue(hashVersion)),
             },
             result.InvocationConfiguration.Output,
-            result.InvocationConfiguration.Error));
+            result.InvocationConfiguration.Error,
+            cancellationToken)));
         return command;
     }
 
-    private static int Run(FileInfo file, HashAuditOptions options, TextWriter output, TextWriter error)
+    private static int Run(FileInfo file, HashAuditOptions options, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         if (Directory.Exists(file.FullName) && !RecordingReader.IsRecording(file.FullName))
         {
@@ -94,6 +95,7 @@ internal static class VerifyCommand
                 long frameNumber = 0;
                 foreach (var frame in recording.ReadFrames())
                 {
+                    cancellationToken.ThrowIfCancellationRequested();
                     auditor.Audit(frame.Bytes.Span, ++frameNumber);
                 }
 
@@ -109,6 +111,7 @@ internal static class VerifyCommand
                 foreach (var line in File.ReadLines(file.FullName, Encoding.UTF8))
                 {
                     lineNumber++;
+                    cancellationToken.ThrowIfCancellationRequested();
                     if (!string.IsNullOrWhiteSpace(line))
                     {
                         auditor.Audit(Encoding.UTF8.GetBytes(line), lineNumber);
