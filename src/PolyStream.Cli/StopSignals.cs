@@ -52,6 +52,8 @@ internal sealed partial class StopSignals : IDisposable
         {
             Exit(ExitCodes.Interrupted);
         }
+
+        _error.WriteLine($"polystream: stopping ({context.Signal}); press Ctrl+C again to exit at once.");
     }
 
     /// <summary>Cancels the token the first time; <see langword="false"/> when a stop was already requested.</summary>

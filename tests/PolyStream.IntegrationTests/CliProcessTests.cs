@@ -60,6 +60,34 @@ public sealed class CliProcessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Signal_VerbStuckInASystemCall_IsEndedTwoSecondsLaterWithALine()
+    {
+        using var cli = await VerifyBlockedOnAFifoAsync();
+
+        cli.Signal("INT");
+        var (code, elapsed) = await cli.WaitForExitAsync(s_runLimit);
+
+        Assert.Equal(130, code);
+        Assert.InRange(elapsed, TimeSpan.FromSeconds(1.9), TimeSpan.FromSeconds(4));
+        Assert.Contains("polystream: did not stop within 2 s; exiting.", cli.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Signal_Second_EndsTheProcessAtOnce()
+    {
+        using var cli = await VerifyBlockedOnAFifoAsync();
+        cli.Signal("INT");
+        await cli.WaitForAsync(text => text.Contains("press Ctrl+C again", StringComparison.Ordinal), s_start);
+
+        cli.Signal("INT");
+        var (code, elapsed) = await cli.WaitForExitAsync(s_runLimit);
+
+        Assert.Equal(130, code);
+        Assert.True(elapsed < TimeSpan.FromSeconds(1.5), $"exited {elapsed.TotalMilliseconds:F0} ms after the first signal");
+        Assert.DoesNotContain("did not stop", cli.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Stream_JsonIntoHeadTwo_EndsQuietlyWithZeroOnceHeadExits()
     {
         var token = _sim.Engine.Markets[0].YesTokenId;
@@ -197,6 +225,21 @@ public sealed class CliProcessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Tui_OutputNotATerminal_PrintsPlainLinesAndOneLinePerBook()
+    {
+        var market = _sim.Engine.Markets[0];
+        using var cli = CliProcess.Start(["tui", "--market", market.Slug, "--host", _sim.BaseUrl.ToString()], Home(), _directory);
+        await cli.WaitForAsync(text => text.Contains("t=5s books=2 synced=2", StringComparison.Ordinal), s_start);
+
+        cli.Signal("INT");
+        var (code, _) = await cli.WaitForExitAsync(s_runLimit);
+
+        Assert.Equal(0, code);
+        Assert.DoesNotContain('\u001b', cli.Output);
+        Assert.Contains(cli.Output.Split('\n'), l => l.StartsWith($"{market.Slug} · Yes", StringComparison.Ordinal) && l.Contains("Synced", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Replay_Json_KeepsStdoutNdjsonAndPutsTheSummaryOnStderr()
     {
         var recording = await RecordingAsync();
@@ -206,6 +249,27 @@ public sealed class CliProcessTests : IAsyncLifetime
         Assert.Equal(0, code);
         Assert.All(output.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => Assert.StartsWith("{", l, StringComparison.Ordinal));
         Assert.Contains("frames=", error, StringComparison.Ordinal);
+    }
+
+    /// <summary><c>verify</c> of a FIFO nobody writes: blocked in open(2), where no cancellation reaches it.</summary>
+    private async Task<CliProcess> VerifyBlockedOnAFifoAsync()
+    {
+        var fifo = Path.Combine(_directory, "fifo");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo])!)
+        {
+            await mkfifo.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+
+        var cli = CliProcess.Start(["verify", fifo], Home(), _directory);
+        // The kernel names where the process waits; polled because nothing else shows it (bounded: 60 s).
+        var wchan = $"/proc/{cli.Id}/wchan";
+        for (var i = 0; i < 600 && (!File.Exists(wchan) || (await File.ReadAllTextAsync(wchan, TestContext.Current.CancellationToken)).Trim() != "wait_for_partner"); i++)
+        {
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal("wait_for_partner", (await File.ReadAllTextAsync(wchan, TestContext.Current.CancellationToken)).Trim());
+        return cli;
     }
 
     private static string[] Split(string command) =>
