@@ -80,9 +80,7 @@ internal sealed partial class StopSignals : IDisposable
     }
 
     /// <summary>Ends the process now, without the shutdown handlers that may wait for the very work that is stuck.</summary>
-    private static void Exit(int code) => ExitNow(code);
-
     [LibraryImport("libc", EntryPoint = "_exit")]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-    private static partial void ExitNow(int status);
+    private static partial void Exit(int status);
 }

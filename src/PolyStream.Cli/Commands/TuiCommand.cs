@@ -33,7 +33,9 @@ internal static class TuiCommand
             await using var scope = streamer.ConfigureAwait(false);
             var monitor = new FeedMonitor(streamer);
             await using var monitorScope = monitor.ConfigureAwait(false);
-            if (!await watch.StartAsync(result, streamer, watch.Report(result), watched, cancellationToken).ConfigureAwait(false))
+            // The screen's logs go to the file; the report only bounds the wait for the first connection.
+            using var report = watch.Report(result);
+            if (!await watch.StartAsync(result, streamer, report, watched, cancellationToken).ConfigureAwait(false))
             {
                 return ExitCodes.Failure;
             }
@@ -42,9 +44,9 @@ internal static class TuiCommand
             if (!PlainReport.IsTerminal(output))
             {
                 // Not a terminal (tui | cat, a log file): plain lines rather than frames.
-                var report = new PlainReport(streamer, monitor, watched, output);
-                await report.RunAsync(cancellationToken).ConfigureAwait(false);
-                await report.WriteBooksAsync().ConfigureAwait(false);
+                var plain = new PlainReport(streamer, monitor, watched, output);
+                await plain.RunAsync(cancellationToken).ConfigureAwait(false);
+                await plain.WriteBooksAsync().ConfigureAwait(false);
                 return ExitCodes.Ok;
             }
 

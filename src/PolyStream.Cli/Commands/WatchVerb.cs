@@ -68,14 +68,14 @@ internal sealed class WatchVerb
     }
 
     /// <summary>Says what is streamed from where, starts <paramref name="streamer"/> and waits for its first connection; <see langword="false"/> (with a line) when it never came.</summary>
-    public async Task<bool> StartAsync(ParseResult result, Streamer streamer, ConnectionReport? report, IReadOnlyList<WatchedAsset> watched, CancellationToken cancellationToken)
+    public async Task<bool> StartAsync(ParseResult result, Streamer streamer, ConnectionReport report, IReadOnlyList<WatchedAsset> watched, CancellationToken cancellationToken)
     {
         var host = result.GetRequiredValue(ClobHost);
         var error = result.InvocationConfiguration.Error;
         var names = watched.Count <= 4 ? string.Join(", ", watched.Select(w => w.Label)) : $"{string.Join(", ", watched.Take(3).Select(w => w.Label))} and {watched.Count - 3} more";
         await error.WriteLineAsync($"polystream {_verb}: {watched.Count} token(s) ({names}) from {host}").ConfigureAwait(false);
         await streamer.StartAsync(host, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return report is null || await report.WaitForFirstConnectionAsync(streamer, result.GetValue(ConnectTimeout) ?? TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+        return await report.WaitForFirstConnectionAsync(streamer, result.GetValue(ConnectTimeout) ?? TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The logger that turns connection failures into lines on stderr.</summary>
