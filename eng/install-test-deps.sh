@@ -4,6 +4,7 @@
 #   node  — the official TypeScript client runs against the simulator (npm installs tests/ts-client's pinned
 #           packages beside the test binaries).
 #   nats-server — the scale-out tests start a real JetStream server on loopback (Debian ships 2.9).
+#   jq    — the help examples pipe NDJSON into it (HelpExamplesTests runs every example).
 # eng/test.sh runs it before the tests; the tests never install anything themselves.
 # Safe to run repeatedly; does nothing when everything is present. Needs root (or sudo) to install.
 set -euo pipefail
@@ -12,6 +13,7 @@ command -v tmux >/dev/null 2>&1 || missing+=(tmux)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v nats-server >/dev/null 2>&1 || missing+=(nats-server)
+command -v jq >/dev/null 2>&1 || missing+=(jq)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 sudo=""

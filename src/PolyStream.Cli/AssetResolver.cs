@@ -6,7 +6,8 @@ namespace PolyStream.Cli;
 /// <summary>Turns <c>--asset</c> ids and <c>--market</c> slugs into the tokens to stream, with labels for the screens.</summary>
 internal static class AssetResolver
 {
-    public static async Task<List<WatchedAsset>> ResolveAsync(IReadOnlyList<string> assets, IReadOnlyList<string> slugs, Uri gammaHost, bool allowInsecure, CancellationToken cancellationToken)
+    /// <summary>The tokens of <paramref name="assets"/> and of every open market of <paramref name="slugs"/>; a resolved market is named through <paramref name="warn"/> and left out.</summary>
+    public static async Task<List<WatchedAsset>> ResolveAsync(IReadOnlyList<string> assets, IReadOnlyList<string> slugs, Uri gammaHost, bool allowInsecure, Action<string> warn, CancellationToken cancellationToken)
     {
         var watched = assets.Select(a => new WatchedAsset(a, Short(a))).ToList();
         if (slugs.Count == 0)
@@ -17,16 +18,28 @@ internal static class AssetResolver
         using var gamma = new GammaClient(new GammaClientOptions { Host = gammaHost, Transport = new ClobClientOptions { AllowInsecureTransport = allowInsecure } });
         foreach (var slug in slugs)
         {
-            var market = await gamma.GetMarketBySlugAsync(slug, cancellationToken).ConfigureAwait(false);
+            GammaMarket market;
+            try
+            {
+                market = await gamma.GetMarketBySlugAsync(slug, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ClobApiException ex)
+            {
+                // Name the Gamma host: the CLOB host may be fine, and --gamma-host is the option to fix.
+                throw new ClobApiException($"market '{slug}' at Gamma {gammaHost}: {ex.Message}", ex);
+            }
+
+            if (market.Closed)
+            {
+                warn($"market '{slug}' is resolved (closed): its books no longer trade; left out.");
+                continue;
+            }
+
             watched.AddRange(market.ClobTokenIds.Select((id, i) => new WatchedAsset(id, $"{slug} · {(i < market.Outcomes.Length ? market.Outcomes[i] : Short(id))}")));
         }
 
         return watched;
     }
-
-    /// <summary>Resolves the <c>--asset</c>/<c>--market</c> options of a watching verb.</summary>
-    public static Task<List<WatchedAsset>> ResolveAsync(System.CommandLine.ParseResult result, System.CommandLine.Option<string[]> assets, System.CommandLine.Option<string[]> markets, System.CommandLine.Option<Uri> gammaHost, CancellationToken cancellationToken) =>
-        ResolveAsync(result.GetValue(assets) ?? [], result.GetValue(markets) ?? [], result.GetRequiredValue(gammaHost), result.GetValue(CommonOptions.Insecure), cancellationToken);
 
     /// <summary>A 78-digit token id as its first and last <paramref name="keep"/> characters around an ellipsis; short ids unchanged.</summary>
     public static string Short(string id, int keep = 5) =>

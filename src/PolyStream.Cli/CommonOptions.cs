@@ -30,10 +30,12 @@ internal static class CommonOptions
         CustomParser = ParseHost,
     };
 
-    public static Option<Uri> GammaHost() => new("--gamma-host")
+    /// <summary>The Gamma host; with a loopback <paramref name="clobHost"/> (the simulator) and no environment default, <c>&lt;host&gt;/gamma/</c>.</summary>
+    public static Option<Uri> GammaHost(Option<Uri>? clobHost = null) => new("--gamma-host")
     {
-        Description = $"Gamma host (env {GammaHostVariable}; default {GammaClientOptions.ProductionHost}).",
-        DefaultValueFactory = _ => FromEnvironment(GammaHostVariable) ?? GammaClientOptions.ProductionHost,
+        Description = $"Gamma host (env {GammaHostVariable}; default {GammaClientOptions.ProductionHost}, or HOST/gamma/ when --host is this machine, as the simulator serves it).",
+        DefaultValueFactory = r => FromEnvironment(GammaHostVariable)
+            ?? (clobHost is not null && r.GetValue(clobHost) is { IsLoopback: true } host ? new Uri(host, "gamma/") : GammaClientOptions.ProductionHost),
         CustomParser = ParseHost,
     };
 

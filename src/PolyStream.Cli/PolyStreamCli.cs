@@ -43,7 +43,7 @@ internal static class PolyStreamCli
         var result = CreateRootCommand().Parse(args);
         if (result.Errors.Count > 0)
         {
-            foreach (var error in result.Errors)
+            foreach (var error in Relevant(result))
             {
                 await configuration.Error.WriteLineAsync($"polystream: {error.Message}").ConfigureAwait(false);
             }
@@ -53,11 +53,25 @@ internal static class PolyStreamCli
             return ExitCodes.Usage;
         }
 
-        // Exceptions reach the handlers below instead of System.CommandLine's stack-trace printer.
+        // Exceptions reach the handlers below instead of System.CommandLine's stack-trace printer, and the
+        // caller's token (StopSignals in the executable) is the one cancellation path, not System.CommandLine's.
         configuration.EnableDefaultExceptionHandler = false;
+        configuration.ProcessTerminationTimeout = null;
         try
         {
-            return await result.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+            var code = await result.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+            return ReaderGone(configuration) ? ExitCodes.Ok : code;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C or SIGTERM cut the work short; a closed pipe ended it as the reader wished.
+            if (ReaderGone(configuration))
+            {
+                return ExitCodes.Ok;
+            }
+
+            await configuration.Error.WriteLineAsync($"{string.Join(' ', Lineage(result.CommandResult))}: interrupted.").ConfigureAwait(false);
+            return ExitCodes.Interrupted;
         }
         catch (ArgumentException ex) when (ex.ParamName == "uri")
         {
@@ -73,6 +87,15 @@ internal static class PolyStreamCli
             return ExitCodes.Failure;
         }
     }
+
+    /// <summary>Whether the reader of standard output went away (<c>| head</c>): the verb ends without another word.</summary>
+    public static bool ReaderGone(InvocationConfiguration configuration) => configuration.Output is PipeOutput { ReaderGone: true };
+
+    /// <summary>The parse errors worth showing: "Required command was not provided" only when nothing else explains it (a misspelt verb does).</summary>
+    private static IEnumerable<System.CommandLine.Parsing.ParseError> Relevant(ParseResult result) =>
+        result.UnmatchedTokens.Count == 0
+            ? result.Errors
+            : result.Errors.Where(e => e.SymbolResult is not System.CommandLine.Parsing.CommandResult { Command.Action: null } || result.UnmatchedTokens.Any(t => e.Message.Contains(t, StringComparison.Ordinal)));
 
     /// <summary>The command's words from the root, e.g. <c>polystream auth init</c>.</summary>
     private static Stack<string> Lineage(System.CommandLine.Parsing.CommandResult command)

@@ -216,7 +216,7 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
 
     private ShardSet Started => _shards ?? throw new InvalidOperationException("Start the streamer before subscribing.");
 
-    private static Uri ChannelUrl(Uri restHost, Uri? configured, Uri production, string path)
+    internal static Uri ChannelUrl(Uri restHost, Uri? configured, Uri production, string path)
     {
         if (configured is not null && configured != production)
         {

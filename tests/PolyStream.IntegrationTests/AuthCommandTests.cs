@@ -67,6 +67,38 @@ public sealed class AuthCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task AuthCheck_AnotherHost_RefusesWithoutSendingTheStoredKey()
+    {
+        await using var server = new SimulatorServer(new SimulatorOptions { Markets = 1, EventsPerSecond = 0 });
+        await server.StartAsync(TestContext.Current.CancellationToken);
+        Environment.SetEnvironmentVariable("POLYSTREAM_PRIVATE_KEY", PrivateKey);
+        try
+        {
+            Assert.Equal(0, (await CliRunner.RunAsync("auth", "init", "--host", server.BaseUrl.ToString(), "--data-dir", _home)).ExitCode);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("POLYSTREAM_PRIVATE_KEY", null);
+        }
+
+        // Another host that would see any request made to it.
+        var other = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        other.Start();
+        try
+        {
+            var (code, _, error) = await CliRunner.RunAsync("auth", "check", "--host", $"http://{other.LocalEndpoint}/", "--data-dir", _home);
+
+            Assert.Equal(2, code);
+            Assert.Contains("are not sent to", error, StringComparison.Ordinal);
+            Assert.False(other.Pending(), "the CLI connected to the other host");
+        }
+        finally
+        {
+            other.Stop();
+        }
+    }
+
+    [Fact]
     public async Task AuthCheck_NoCredentials_ExitsTwoAndSaysToRunInit()
     {
         var (code, _, error) = await CliRunner.RunAsync("auth", "check", "--data-dir", _home);

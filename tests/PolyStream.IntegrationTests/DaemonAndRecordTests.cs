@@ -79,14 +79,16 @@ public sealed class DaemonAndRecordTests : IDisposable
     }
 
     [Fact]
-    public async Task Daemon_UnknownHashPolicy_StopsWithExitOneBeforeConnecting()
+    public async Task Daemon_UnknownHashPolicy_IsOneLineAndExitTwoBeforeConnecting()
     {
         var config = Path.Combine(_directory, "bad-policy.json");
         await File.WriteAllTextAsync(config, """{ "PolyStream": { "Host": "http://127.0.0.1:1/", "Assets": ["1"], "HashPolicy": "Sometimes", "StatusPort": 0 } }""", TestContext.Current.CancellationToken);
 
-        var (code, _, _) = await CliRunner.RunAsync("daemon", "--config", config);
+        var (code, output, error) = await CliRunner.RunAsync("daemon", "--config", config);
 
-        Assert.Equal(1, code);
+        Assert.Equal(2, code);
+        Assert.Empty(output);
+        Assert.Contains("PolyStream:HashPolicy", Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
     }
 
     [Fact]

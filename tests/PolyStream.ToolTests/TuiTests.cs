@@ -39,6 +39,36 @@ public sealed class TuiTests
         }
     }
 
+    [Fact]
+    public async Task Demo_InTmux80x24_KeepsItsHeaderShowsPausedAndLeavesATrueLastFrame()
+    {
+        RequiredTool.Ensure("tmux");
+        var session = $"polystream-tui-small-{Environment.ProcessId}-{Environment.TickCount64}";
+        var cli = Path.Combine(AppContext.BaseDirectory, "PolyStream.Cli.dll");
+        // The shell stays after the demo ends, so that its last frame can be read.
+        await TmuxAsync("new-session", "-d", "-s", session, "-x", "80", "-y", "24", $"dotnet {cli} demo --markets 6 --rate 60 --seed 5; sleep 60");
+        try
+        {
+            var running = await WaitForScreenAsync(session, s => s.Contains("12/12 synced", StringComparison.Ordinal) && EventTotal(s) > 0);
+            // The header is the first row: nothing scrolled it away.
+            Assert.Contains("PolyStream · simulator", running.TrimStart().Split('\n')[0], StringComparison.Ordinal);
+            Assert.Contains("↑/↓ select", running, StringComparison.Ordinal);
+
+            await TmuxAsync("send-keys", "-t", session, "p");
+            await WaitForScreenAsync(session, s => s.Contains("PAUSED", StringComparison.Ordinal));
+
+            await TmuxAsync("send-keys", "-t", session, "q");
+            var last = await WaitForScreenAsync(session, s => s.Contains("final:", StringComparison.Ordinal));
+            Assert.DoesNotContain("PAUSED", last, StringComparison.Ordinal);
+            Assert.DoesNotContain("up 00:00:00", last, StringComparison.Ordinal);
+            Assert.Contains("up 00:00:", last, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await RunAsync("tmux", "kill-session", "-t", session);
+        }
+    }
+
     private static long EventTotal(string screen)
     {
         // "events 123/s (4,567)": the running total in brackets.

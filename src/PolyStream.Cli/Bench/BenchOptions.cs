@@ -9,14 +9,16 @@ internal sealed class BenchOptions
 {
     private readonly Option<TimeSpan?> _duration = DurationOption.Create("--duration", "How long to measure after the warm-up (default 20s)");
     private readonly Option<TimeSpan?> _warmup = DurationOption.Create("--warmup", "How long to run the load with the subscribers reading before measuring, so JIT tiering and the backlog of the initial dump are behind (default 5s)");
-    private readonly Option<int> _subscribers = new("--subscribers") { Description = "Subscribers reading the event stream.", DefaultValueFactory = _ => 4 };
-    private readonly Option<int> _markets = new("--markets") { Description = "Simulated markets (two books each).", DefaultValueFactory = _ => 100 };
+    private readonly Option<int> _subscribers = WholeNumberOption.Create("--subscribers", "Subscribers reading the event stream.", 4, 1, 64);
+    private readonly Option<int> _markets = WholeNumberOption.Create("--markets", "Simulated markets (two books each).", 100, 1, 5_000);
 
-    private readonly Option<int> _assetsPerConnection = new("--assets-per-connection")
-    {
-        Description = "The most books on one WebSocket connection (the streamer's MaxAssetsPerConnection); fewer open more connections, each with its own writer loop.",
-        DefaultValueFactory = _ => new StreamerConfig().MaxAssetsPerConnection,
-    };
+    private readonly Option<int> _assetsPerConnection = WholeNumberOption.Create(
+        "--assets-per-connection",
+        "The most books on one WebSocket connection (the streamer's MaxAssetsPerConnection); fewer open more connections, each with its own writer loop.",
+        new StreamerConfig().MaxAssetsPerConnection,
+        1,
+        500,
+        " (the venue stops sending past ~500)");
 
     // Without a default value: help would print max as "Infinity"; not given means max.
     private readonly Option<double?> _rate = new("--rate")
@@ -44,13 +46,6 @@ internal sealed class BenchOptions
 
     private readonly Option<bool> _replica = new("--replica") { Description = "With --nats: also rebuild every book from the stream in this process (a NatsBookReplica proving each step by its content hash) and report how fast it reads and whether it diverged." };
     private readonly Option<bool> _json = new("--json") { Description = "End with one JSON object with every figure (simulator, rate, events_per_s, p50_us, p99_us, alloc_bytes_per_event, working_set_mb, ...)." };
-
-    public BenchOptions()
-    {
-        RequireRange(_subscribers, 1, 64);
-        RequireRange(_markets, 1, 5_000);
-        RequireRange(_assetsPerConnection, 1, 500, " (the venue stops sending past ~500)");
-    }
 
     /// <summary>Adds every option to <paramref name="command"/> in the order help lists them, and the check that spans two of them.</summary>
     public void AddTo(Command command)
@@ -85,16 +80,6 @@ internal sealed class BenchOptions
         result.GetValue(_nats),
         result.GetValue(_replica),
         result.GetValue(_json));
-
-    private static void RequireRange(Option<int> option, int min, int max, string why = "") =>
-        option.Validators.Add(r =>
-        {
-            var value = r.GetValueOrDefault<int>();
-            if (value < min || value > max)
-            {
-                r.AddError($"{option.Name} must be between {min} and {max}{why}.");
-            }
-        });
 
     private static HashPolicy ParseHashPolicy(ArgumentResult result)
     {

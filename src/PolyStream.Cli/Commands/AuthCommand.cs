@@ -15,7 +15,8 @@ internal static class AuthCommand
             + "Examples:\n"
             + $"  {CommonOptions.PrivateKeyVariable}=0x… polystream auth init\n"
             + "  polystream auth show\n"
-            + "  polystream auth check");
+            + "  polystream auth check\n\n"
+            + "Stored credentials are only ever sent to the host they were made at (auth init --host).");
         command.Subcommands.Add(CreateInit());
         command.Subcommands.Add(CreateShow());
         command.Subcommands.Add(CreateCheck());
@@ -26,12 +27,8 @@ internal static class AuthCommand
     {
         var host = CommonOptions.ClobHost();
         var dataDir = CommonOptions.DataDir();
-        var nonce = new Option<long>("--nonce") { Description = "Credential nonce; each nonce has its own key. Default 0." };
-        var chainId = new Option<long>("--chain-id")
-        {
-            Description = "Chain the signature commits to: 137 (Polygon) or 80002 (Amoy).",
-            DefaultValueFactory = _ => ClobAuth.PolygonChainId,
-        };
+        var nonce = WholeNumberOption.Create("--nonce", "Credential nonce; each nonce has its own key.", 0L, 0L, long.MaxValue);
+        var chainId = WholeNumberOption.Create("--chain-id", "Chain the signature commits to: 137 (Polygon) or 80002 (Amoy).", ClobAuth.PolygonChainId, 1L, long.MaxValue);
         var storeKey = new Option<bool>("--store-private-key") { Description = "Also store the wallet key in the owner-only credentials file (off by default)." };
         var force = new Option<bool>("--force") { Description = "Replace credentials that are already stored." };
         var command = new Command(
@@ -93,6 +90,13 @@ internal static class AuthCommand
                 var hostUri = result.GetResult(host) is { Implicit: false } || stored.Host is null
                     ? result.GetRequiredValue(host)
                     : new Uri(stored.Host);
+                if (stored.Host is not null && !SameHost(hostUri, new Uri(stored.Host)))
+                {
+                    // The key was made for one host (perhaps a simulator); it is never sent to another.
+                    await configuration.Error.WriteLineAsync($"polystream auth check: the stored credentials are for {stored.Host}; they are not sent to {hostUri}. Run 'polystream auth init --host {hostUri}' for that host.").ConfigureAwait(false);
+                    return ExitCodes.Usage;
+                }
+
                 using var client = ClobClient.FromStored(stored, new ClobClientOptions { Host = hostUri, AllowInsecureTransport = result.GetValue(CommonOptions.Insecure) });
                 var keys = await client.GetApiKeysAsync(cancellationToken).ConfigureAwait(false);
                 await configuration.Output.WriteLineAsync($"ok: {stored.Address} is authenticated at {hostUri} ({keys.Count} API key(s)).").ConfigureAwait(false);
@@ -162,6 +166,8 @@ internal static class AuthCommand
             return ExitCodes.Failure;
         }
     }
+
+    private static bool SameHost(Uri a, Uri b) => Uri.Compare(a, b, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
 
     private static int WithStoredCredentials(InvocationConfiguration configuration, Func<int> action)
     {

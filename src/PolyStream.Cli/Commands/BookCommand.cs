@@ -15,13 +15,13 @@ internal static class BookCommand
         var token = new Argument<string>("TOKEN_ID") { Description = "The token (asset) id." };
         var host = CommonOptions.ClobHost();
         var json = new Option<bool>("--json") { Description = "Print the summary as the venue's JSON (key order and decimals as sent)." };
-        var depth = new Option<int>("--depth") { Description = "Levels per side in the table.", DefaultValueFactory = _ => 10 };
+        var depth = WholeNumberOption.Create("--depth", "Levels per side in the table.", 10, 1, 10_000);
         var command = new Command(
             "book",
             "Fetch one token's order book over REST and show it with its hash verified.\n\n"
             + "Examples:\n"
-            + "  polystream book 7132…2563\n"
-            + "  polystream book 7132…2563 --json | jq .bids")
+            + "  polystream book TOKEN_ID\n"
+            + "  polystream book TOKEN_ID --json | jq .bids")
         {
             token, host, json, depth,
         };

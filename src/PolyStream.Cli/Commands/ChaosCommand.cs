@@ -13,7 +13,7 @@ internal static class ChaosCommand
     public static Command Create()
     {
         var duration = DurationOption.Create("--duration", "How long to inject faults (default 60s)");
-        var seed = new Option<int>("--seed") { Description = "Seed of the market and of the fault schedule.", DefaultValueFactory = _ => 1 };
+        var seed = WholeNumberOption.Create("--seed", "Seed of the market and of the fault schedule.", 1, int.MinValue, int.MaxValue);
         var json = new Option<bool>("--json") { Description = "Also print the report as one JSON object (before the final line)." };
         var command = new Command(
             "chaos",

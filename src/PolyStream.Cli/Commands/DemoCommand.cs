@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using PolyStream.Auth;
 using PolyStream.Cli.Tui;
 using PolyStream.Simulator;
@@ -10,17 +9,18 @@ namespace PolyStream.Cli.Commands;
 /// <summary><c>polystream demo</c>: the embedded simulator, a streamer against it, and the live screen (or a plain summary).</summary>
 internal static class DemoCommand
 {
-    private static readonly TimeSpan s_summaryEvery = TimeSpan.FromSeconds(5);
-
     public static Command Create()
     {
-        var markets = new Option<int>("--markets") { Description = "Simulated markets (two tokens each).", DefaultValueFactory = _ => 6 };
-        var seed = new Option<int>("--seed") { Description = "Simulator seed; the same seed replays the same market.", DefaultValueFactory = _ => 1 };
-        var rate = new Option<double>("--rate") { Description = "Simulator steps per second.", DefaultValueFactory = _ => 40 };
-        var noTui = new Option<bool>("--no-tui") { Description = "Print a summary every 5 s and a final table instead of the live screen (for scripts and CI)." };
+        var markets = WholeNumberOption.Create("--markets", "Simulated markets (two tokens each).", 6, 1, 5_000);
+        var seed = WholeNumberOption.Create("--seed", "Simulator seed; the same seed replays the same market.", 1, int.MinValue, int.MaxValue);
+        var rate = new Option<double>("--rate")
+        {
+            Description = "Simulator steps per second (N, 0 = frozen) or 'max'.",
+            DefaultValueFactory = _ => 40,
+            CustomParser = r => NumberOrMax.Parse(r, zeroAllowed: true, "steps per second"),
+        };
+        var noTui = new Option<bool>("--no-tui") { Description = "Print a summary line every 5 s and one line per book at the end instead of the live screen (for scripts and CI; also what happens when output is not a terminal)." };
         var duration = DurationOption.Create("--duration", "Stop after this long; default 30s with --no-tui, else until q or Ctrl+C");
-        markets.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 5_000) { r.AddError("--markets must be between 1 and 5000."); } });
-        rate.Validators.Add(r => { if (r.GetValueOrDefault<double>() is < 0 or > 1_000_000) { r.AddError("--rate must be between 0 and 1000000 steps per second."); } });
         var command = new Command(
             "demo",
             "Run the whole pipeline offline: a local exchange simulator on loopback, a Streamer keeping every book exact and hash-verified, and a live view.\n\n"
@@ -59,48 +59,32 @@ internal static class DemoCommand
         // Without a screen nobody presses q, so a script run ends by itself.
         using var stop = DurationOption.StopAfter(duration ?? (noTui ? TimeSpan.FromSeconds(30) : null), cancellationToken);
 
-        var dashboard = new Dashboard(streamer, monitor, assets, $"simulator {simulator.BaseUrl} · {options.Markets} markets · seed {options.Seed}");
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(configuration.Output), Ansi = noTui ? AnsiSupport.No : AnsiSupport.Detect, ColorSystem = noTui ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect });
-        if (noTui)
+        // Without a terminal (a pipe, a file) frames would be noise: the plain report instead.
+        var plain = noTui || !PlainReport.IsTerminal(configuration.Output);
+        var report = new PlainReport(streamer, monitor, assets, configuration.Output);
+        if (plain)
         {
-            await PrintSummariesAsync(streamer, monitor, configuration.Output, stop.Token).ConfigureAwait(false);
+            await report.RunAsync(stop.Token).ConfigureAwait(false);
+            await report.WriteBooksAsync().ConfigureAwait(false);
         }
         else
         {
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(configuration.Output) });
+            var dashboard = new Dashboard(streamer, monitor, assets, $"simulator {simulator.BaseUrl} · {options.Markets} markets · seed {options.Seed}", console);
             await LiveScreen.RunAsync(console, dashboard, monitor, stop.Token).ConfigureAwait(false);
         }
 
         var views = assets.Select(a => streamer.GetOrderBook(a.AssetId)).ToList();
-        dashboard.Paused = true;
-        console.Write(dashboard.Render(TimeSpan.Zero, 0));
         var synced = views.Count(v => v?.IsSynced == true);
         await configuration.Output.WriteLineAsync($"logs: {logs.Path}").ConfigureAwait(false);
         await configuration.Output.WriteLineAsync($"final: books={views.Count} synced={synced} events={monitor.Total} trades={monitor.Trades} mismatches={monitor.Mismatches} resyncs={streamer.ResyncCounts.Accepted}").ConfigureAwait(false);
-        return synced == views.Count ? ExitCodes.Ok : ExitCodes.Failure;
-    }
+        if (cancellationToken.IsCancellationRequested)
+        {
+            // A signal: a run with an end of its own (--duration, or --no-tui's 30 s) was cut short; the screen runs until stopped.
+            return noTui || duration is not null ? ExitCodes.Interrupted : ExitCodes.Ok;
+        }
 
-    private static async Task PrintSummariesAsync(Streamer streamer, FeedMonitor monitor, TextWriter output, CancellationToken stop)
-    {
-        var started = TimeProvider.System.GetTimestamp();
-        var lastTotal = 0L;
-        using var timer = new PeriodicTimer(s_summaryEvery);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
-            {
-                var books = streamer.GetAllOrderBooks();
-                var total = monitor.Total;
-                var totals = streamer.Totals;
-                await output.WriteLineAsync(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"t={TimeProvider.System.GetElapsedTime(started).TotalSeconds:F0}s books={books.Count} synced={books.Count(b => b.IsSynced)} events/s={(total - lastTotal) / s_summaryEvery.TotalSeconds:F0} hashes={totals.HashesChecked} mismatches={totals.HashMismatches} resyncs={streamer.ResyncCounts.Accepted}")).ConfigureAwait(false);
-                lastTotal = total;
-            }
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            // The duration ran out or the user pressed Ctrl+C.
-        }
+        return synced == views.Count ? ExitCodes.Ok : ExitCodes.Failure;
     }
 
     private static string Trim(string slug) => slug.Length <= 28 ? slug : slug[..27] + "…";

@@ -17,7 +17,7 @@ internal static class MarketsCommand
             + "  polystream markets\n"
             + "  polystream markets list --all\n"
             + "  polystream markets search bitcoin\n"
-            + "  polystream markets search \"fed rate\" --gamma-host http://127.0.0.1:8081");
+            + "  polystream markets search \"fed rate\" --gamma-host http://127.0.0.1:8081/gamma/");
         command.Options.Add(host);
         command.Options.Add(all);
         command.SetAction((result, cancellationToken) => ListAsync(result, host, all, cancellationToken));
@@ -30,11 +30,14 @@ internal static class MarketsCommand
     {
         var text = new Argument<string>("TEXT") { Description = "Text to find in a market's question or slug (case-insensitive)." };
         var gammaHost = CommonOptions.GammaHost();
-        var maxPages = new Option<int>("--max-pages")
+        var maxPages = WholeNumberOption.Create("--max-pages", "Stop after this many pages of 500 open markets.", 40, 1, int.MaxValue);
+        text.Validators.Add(r =>
         {
-            Description = "Stop after this many pages of 500 open markets.",
-            DefaultValueFactory = _ => 40,
-        };
+            if (string.IsNullOrWhiteSpace(r.GetValueOrDefault<string>()))
+            {
+                r.AddError("TEXT must not be empty; name something to find, such as bitcoin.");
+            }
+        });
         var command = new Command("search", "Search open markets by text; prints slug, question and the token ids to stream.") { text, gammaHost, maxPages };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -57,7 +60,7 @@ internal static class MarketsCommand
             }
             catch (ClobApiException ex)
             {
-                await error.WriteLineAsync($"\npolystream markets search: {ex.Message}").ConfigureAwait(false);
+                await error.WriteLineAsync($"\npolystream markets search: Gamma at {result.GetRequiredValue(gammaHost)}: {ex.Message}").ConfigureAwait(false);
                 return ExitCodes.Failure;
             }
         });

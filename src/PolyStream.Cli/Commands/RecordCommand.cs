@@ -8,11 +8,8 @@ internal static class RecordCommand
 {
     public static Command Create()
     {
-        var assets = CommonOptions.Assets();
-        var markets = CommonOptions.Markets();
+        var watch = new WatchVerb("record");
         var output = new Option<string>("--out") { Description = "The recording's folder (segments are numbered files inside it).", Required = true };
-        var host = CommonOptions.ClobHost();
-        var gammaHost = CommonOptions.GammaHost();
         var duration = DurationOption.Create("--duration", "Stop after this long; default until Ctrl+C");
         var command = new Command(
             "record",
@@ -20,23 +17,33 @@ internal static class RecordCommand
             + "Check a recording with 'polystream verify DIR'.\n\n"
             + "Examples:\n"
             + "  polystream record --market will-it-rain-tomorrow --out ~/recordings/rain\n"
-            + "  polystream record --asset 7132…2563 --out rec --duration 1h")
+            + "  polystream record --asset TOKEN_ID --out rec --duration 1h")
         {
-            assets, markets, output, host, gammaHost, duration,
+            output, duration,
         };
-        CommonOptions.RequireSomethingToWatch(command, assets, markets);
-        command.SetAction((result, cancellationToken) => WatchVerb.RunAsync(result, "record", assets, markets, gammaHost, async (watched, config) =>
+        foreach (var option in watch.Options)
+        {
+            command.Options.Add(option);
+        }
+
+        CommonOptions.RequireSomethingToWatch(command, watch.Assets, watch.Markets);
+        command.SetAction((result, cancellationToken) => watch.RunAsync(result, probe: true, async (watched, config) =>
         {
             using var stop = DurationOption.StopAfter(result, duration, cancellationToken);
             try
             {
-                var hostUri = result.GetRequiredValue(host);
+                var hostUri = result.GetRequiredValue(watch.ClobHost);
                 var recorder = RecordingWriter.Start(new RecordingWriterOptions { Directory = result.GetRequiredValue(output), Source = hostUri.ToString(), Assets = [.. config.MarketAssets] });
                 await using var recorderScope = recorder.ConfigureAwait(false);
-                var streamer = new Streamer(config with { Recorder = recorder });
+                using var report = watch.Report(result);
+                var streamer = new Streamer(config with { Recorder = recorder }, report);
                 await using (streamer.ConfigureAwait(false))
                 {
-                    await streamer.StartAsync(hostUri, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    if (!await watch.StartAsync(result, streamer, report, watched, cancellationToken).ConfigureAwait(false))
+                    {
+                        return ExitCodes.Failure;
+                    }
+
                     await result.InvocationConfiguration.Output.WriteLineAsync($"recording {watched.Count} token(s) from {hostUri} into {result.GetRequiredValue(output)}; Ctrl+C to stop").ConfigureAwait(false);
                     try
                     {

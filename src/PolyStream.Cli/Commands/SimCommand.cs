@@ -16,21 +16,9 @@ internal static class SimCommand
             Description = "Loopback address to listen on.",
             DefaultValueFactory = _ => "127.0.0.1",
         };
-        var port = new Option<int>("--port")
-        {
-            Description = "TCP port; 0 picks a free one.",
-            DefaultValueFactory = _ => 8081,
-        };
-        var markets = new Option<int>("--markets")
-        {
-            Description = "Number of binary markets (two tokens each).",
-            DefaultValueFactory = _ => 20,
-        };
-        var seed = new Option<int>("--seed")
-        {
-            Description = "Random seed; the same seed replays the same order flow.",
-            DefaultValueFactory = _ => 1,
-        };
+        var port = WholeNumberOption.Create("--port", "TCP port; 0 picks a free one.", 8081, 0, 65_535);
+        var markets = WholeNumberOption.Create("--markets", "Number of binary markets (two tokens each).", 20, 1, 100_000);
+        var seed = WholeNumberOption.Create("--seed", "Random seed; the same seed replays the same order flow.", 1, int.MinValue, int.MaxValue);
         var rate = new Option<double>("--rate")
         {
             Description = "Engine steps per second (N, 0 = frozen) or 'max'.",
@@ -43,6 +31,7 @@ internal static class SimCommand
             AllowMultipleArgumentsPerToken = false,
         };
         var negRisk = new Option<bool>("--neg-risk") { Description = "Make every market neg-risk (hashed with every book); default: the markets of neg-risk events only. '--neg-risk false' makes none." };
+        var noLifecycle = new Option<bool>("--no-lifecycle") { Description = "Markets never resolve and none list: every slug stays open (for scripts and examples)." };
         var minOrderSize = new Option<string?>("--min-order-size")
         {
             Description = "min_order_size of every market (hashed with every book), as the venue renders it; default: 1, 5 or 15 per market.",
@@ -77,20 +66,6 @@ internal static class SimCommand
                 result.AddError($"--host must be an IP address or localhost, not '{text}'.");
             }
         });
-        markets.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is < 1 or > 100_000)
-            {
-                result.AddError("--markets must be between 1 and 100000.");
-            }
-        });
-        port.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is < 0 or > 65535)
-            {
-                result.AddError("--port must be between 0 and 65535.");
-            }
-        });
 
         var command = new Command(
             "sim",
@@ -101,11 +76,12 @@ internal static class SimCommand
             + "  polystream sim --port 0 --markets 200 --seed 7 --rate max\n"
             + "  polystream sim --neg-risk --min-order-size 15\n"
             + "  polystream sim --uniform\n"
+            + "  polystream sim --no-lifecycle --markets 4\n"
             + "  polystream sim --fault corrupt-hash-every=100 --fault drop-every=60\n"
             + "  polystream sim --fault close-every=30:1011 --fault oversized-every=1000\n"
             + "  polystream sim --fault reject-connects=3:5 --fault rest-delay=500 --fault ghost-book")
         {
-            host, port, markets, seed, rate, fault, negRisk, minOrderSize, uniform, apiKey, apiSecret, apiPassphrase,
+            host, port, markets, seed, rate, fault, negRisk, noLifecycle, minOrderSize, uniform, apiKey, apiSecret, apiPassphrase,
         };
 
         command.SetAction((result, cancellationToken) => RunAsync(
@@ -119,6 +95,7 @@ internal static class SimCommand
                 Uniform = result.GetValue(uniform),
                 // A flag has an implicit result even when absent; only one given on the command line overrides.
                 NegRisk = result.GetResult(negRisk) is { Implicit: false } ? result.GetValue(negRisk) : null,
+                MarketLifecycle = !result.GetValue(noLifecycle),
                 MinOrderSize = result.GetValue(minOrderSize),
                 ApiKey = result.GetValue(apiKey),
                 ApiSecret = result.GetValue(apiSecret),
@@ -186,7 +163,7 @@ internal static class SimCommand
         {
             await server.StartAsync(stop.Token).ConfigureAwait(false);
         }
-        catch (IOException exception)
+        catch (Exception exception) when (exception is IOException or System.Net.Sockets.SocketException)
         {
             await error.WriteLineAsync($"polystream sim: cannot listen on {options.Host}:{options.Port}: {exception.Message}").ConfigureAwait(false);
             return ExitCodes.Failure;

@@ -9,10 +9,7 @@ internal static class StreamCommand
 {
     public static Command Create()
     {
-        var assets = CommonOptions.Assets();
-        var markets = CommonOptions.Markets();
-        var host = CommonOptions.ClobHost();
-        var gammaHost = CommonOptions.GammaHost();
+        var watch = new WatchVerb("stream");
         var json = new Option<bool>("--json") { Description = "One JSON object per line (NDJSON) with type, asset_id, epoch and seq." };
         var duration = DurationOption.Create("--duration", "Stop after this long; default until Ctrl+C");
         var nats = new Option<string?>("--nats") { Description = "Read the events a scale-out published to this NATS server (nats://host:4222) instead of the venue; --asset filters, all by default." };
@@ -24,14 +21,21 @@ internal static class StreamCommand
             "Stream live, hash-verified book events for some tokens, or read them back from a scale-out's NATS stream.\n\n"
             + "Examples:\n"
             + "  polystream stream --market will-it-rain-tomorrow\n"
-            + "  polystream stream --asset 7132…2563 --json | jq .\n"
-            + "  polystream stream --host http://127.0.0.1:8081 --gamma-host http://127.0.0.1:8081/gamma --market simulated-event-0 --duration 30s\n"
-            + "  polystream stream --nats nats://127.0.0.1:4222 --from-start --json")
+            + "  polystream stream --asset TOKEN_ID --json | jq -c '{type, best_bid, best_ask}'\n"
+            + "  polystream stream --host http://127.0.0.1:8081 --market simulated-event-0 --duration 30s\n"
+            + "  polystream stream --nats nats://127.0.0.1:4222 --from-start --json\n\n"
+            + "Says on stderr what it streams from where, and every failed connection with its URL and next attempt;\n"
+            + "exit 1 when the first connection does not succeed within --connect-timeout.")
         {
-            assets, markets, host, gammaHost, json, duration, nats, natsStream, natsCredentials, fromStart,
+            json, duration, nats, natsStream, natsCredentials, fromStart,
         };
-        CommonOptions.RequireSomethingToWatch(command, assets, markets, source: nats);
-        command.SetAction((result, cancellationToken) => WatchVerb.RunAsync(result, "stream", assets, markets, gammaHost, async (watched, config) =>
+        foreach (var option in watch.Options)
+        {
+            command.Options.Add(option);
+        }
+
+        CommonOptions.RequireSomethingToWatch(command, watch.Assets, watch.Markets, source: nats);
+        command.SetAction((result, cancellationToken) => watch.RunAsync(result, probe: result.GetValue(nats) is null, async (watched, config) =>
         {
             var output = result.InvocationConfiguration.Output;
             using var stop = DurationOption.StopAfter(result, duration, cancellationToken);
@@ -41,22 +45,34 @@ internal static class StreamCommand
                 return await BusStreamPrinter.RunAsync(options, watched.Select(w => w.AssetId).ToHashSet(StringComparer.Ordinal), result.GetValue(fromStart), result.GetValue(json), output, result.InvocationConfiguration.Error, stop.Token, cancellationToken).ConfigureAwait(false);
             }
 
-            var streamer = new Streamer(config);
+            using var report = watch.Report(result);
+            var streamer = new Streamer(config, report);
             await using var scope = streamer.ConfigureAwait(false);
             var events = streamer.Events();
             await using var eventsScope = ((IAsyncDisposable)events).ConfigureAwait(false);
-            await streamer.StartAsync(result.GetRequiredValue(host), cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (!await watch.StartAsync(result, streamer, report, watched, cancellationToken).ConfigureAwait(false))
+            {
+                return ExitCodes.Failure;
+            }
+
             var writeJson = result.GetValue(json);
+            long count = 0;
             try
             {
                 await foreach (var e in ((IAsyncEnumerable<StreamEvent>)events).WithCancellation(stop.Token).ConfigureAwait(false))
                 {
+                    count++;
                     await output.WriteLineAsync(writeJson ? StreamEventJson.Line(e) : Text(e)).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
-                // Duration or Ctrl+C.
+                // Duration, Ctrl+C or a closed pipe: streaming runs until stopped.
+            }
+
+            if (!PolyStreamCli.ReaderGone(result.InvocationConfiguration))
+            {
+                await result.InvocationConfiguration.Error.WriteLineAsync($"polystream stream: stopped after {count} event(s).").ConfigureAwait(false);
             }
 
             return ExitCodes.Ok;

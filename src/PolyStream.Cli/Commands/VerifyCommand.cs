@@ -53,7 +53,7 @@ internal static class VerifyCommand
             file, minOrderSize, negRisk, tickSize, hashVersion,
         };
 
-        command.SetAction(result => Run(
+        command.SetAction((result, cancellationToken) => Task.FromResult(Run(
             result.GetRequiredValue(file),
             new HashAuditOptions
             {
@@ -63,12 +63,19 @@ internal static class VerifyCommand
                 HashVersion = ParseVersion(result.GetRequiredValue(hashVersion)),
             },
             result.InvocationConfiguration.Output,
-            result.InvocationConfiguration.Error));
+            result.InvocationConfiguration.Error,
+            cancellationToken)));
         return command;
     }
 
-    private static int Run(FileInfo file, HashAuditOptions options, TextWriter output, TextWriter error)
+    private static int Run(FileInfo file, HashAuditOptions options, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
+        if (Directory.Exists(file.FullName) && !RecordingReader.IsRecording(file.FullName))
+        {
+            error.WriteLine($"polystream verify: '{file.FullName}' is a folder without recording segments (*{RecordingFormat.SegmentExtension}); name a recording folder, a segment or a capture file.");
+            return ExitCodes.Usage;
+        }
+
         var malformedLines = new List<long>();
         var auditor = new HashAuditor(
             options,
@@ -88,6 +95,7 @@ internal static class VerifyCommand
                 long frameNumber = 0;
                 foreach (var frame in recording.ReadFrames())
                 {
+                    cancellationToken.ThrowIfCancellationRequested();
                     auditor.Audit(frame.Bytes.Span, ++frameNumber);
                 }
 
@@ -103,6 +111,7 @@ internal static class VerifyCommand
                 foreach (var line in File.ReadLines(file.FullName, Encoding.UTF8))
                 {
                     lineNumber++;
+                    cancellationToken.ThrowIfCancellationRequested();
                     if (!string.IsNullOrWhiteSpace(line))
                     {
                         auditor.Audit(Encoding.UTF8.GetBytes(line), lineNumber);
@@ -124,11 +133,12 @@ internal static class VerifyCommand
             return ExitCodes.Failure;
         }
 
-        if (counts.Frames == 0 || malformedLines.Count > 0)
+        // Text that merely parses (a passwd file, a log) holds no book: nothing was verified, so it is not a pass.
+        if (counts.Frames == 0 || counts.Books + counts.Untracked == 0 || malformedLines.Count > 0)
         {
-            error.WriteLine(counts.Frames == 0
-                ? $"polystream verify: '{file.FullName}' holds no frames."
-                : $"polystream verify: {malformedLines.Count} line(s) could not be parsed; their hashes were not checked.");
+            error.WriteLine(counts.Frames == 0 ? $"polystream verify: '{file.FullName}' holds no frames."
+                : malformedLines.Count > 0 ? $"polystream verify: {malformedLines.Count} line(s) could not be parsed; their hashes were not checked."
+                : $"polystream verify: '{file.FullName}' holds no market-channel book frames; is it a capture or a recording?");
             return ExitCodes.Usage;
         }
 

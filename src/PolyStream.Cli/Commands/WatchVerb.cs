@@ -1,36 +1,84 @@
 using System.CommandLine;
 using PolyStream.Cli.Tui;
+using PolyStream.Connections;
 using PolyStream.Rest;
 
 namespace PolyStream.Cli.Commands;
 
 /// <summary>
-/// What the verbs that watch live tokens (<c>stream</c>, <c>record</c>, <c>tui</c>) share: resolving
-/// <c>--asset</c>/<c>--market</c> into tokens, the streamer configuration for them, and the venue refusing
-/// a request (an unknown market, a rate limit) as one line and exit 1.
+/// What the verbs that watch live tokens (<c>stream</c>, <c>record</c>, <c>tui</c>) share: their host options,
+/// resolving <c>--asset</c>/<c>--market</c> into tokens (naming unknown tokens and resolved markets), saying
+/// on stderr what is streamed from where, the first connection bounded in time, and the venue refusing a
+/// request (an unknown market, a rate limit) as one line and exit 1.
 /// </summary>
-internal static class WatchVerb
+internal sealed class WatchVerb
 {
-    /// <summary>Resolves the watched tokens and runs <paramref name="watch"/> with them and a streamer configuration for them.</summary>
-    public static async Task<int> RunAsync(
-        ParseResult result,
-        string verb,
-        Option<string[]> assets,
-        Option<string[]> markets,
-        Option<Uri> gammaHost,
-        Func<IReadOnlyList<WatchedAsset>, StreamerConfig, Task<int>> watch,
-        CancellationToken cancellationToken)
+    private readonly string _verb;
+
+    public WatchVerb(string verb)
     {
+        _verb = verb;
+        GammaHost = CommonOptions.GammaHost(ClobHost);
+    }
+
+    public Option<string[]> Assets { get; } = CommonOptions.Assets();
+
+    public Option<string[]> Markets { get; } = CommonOptions.Markets();
+
+    public Option<Uri> ClobHost { get; } = CommonOptions.ClobHost();
+
+    public Option<Uri> GammaHost { get; }
+
+    public Option<TimeSpan?> ConnectTimeout { get; } = DurationOption.Create("--connect-timeout", "Give up (exit 1) when the first connection has not succeeded after this long; default 30s");
+
+    /// <summary>The options every watching verb has, in the order help lists them.</summary>
+    public IEnumerable<Option> Options => [Assets, Markets, ClobHost, GammaHost, ConnectTimeout];
+
+    /// <summary>Resolves the watched tokens and runs <paramref name="watch"/> with them and a streamer configuration for them.</summary>
+    /// <param name="result">The parsed command line.</param>
+    /// <param name="probe">Whether to ask the CLOB host for each token's book first (not when reading another source).</param>
+    /// <param name="watch">The verb's work.</param>
+    /// <param name="cancellationToken">The stop signal.</param>
+    public async Task<int> RunAsync(ParseResult result, bool probe, Func<IReadOnlyList<WatchedAsset>, StreamerConfig, Task<int>> watch, CancellationToken cancellationToken)
+    {
+        var error = result.InvocationConfiguration.Error;
+        void Warn(string line) => error.WriteLine($"polystream {_verb}: {line}");
         try
         {
-            var watched = await AssetResolver.ResolveAsync(result, assets, markets, gammaHost, cancellationToken).ConfigureAwait(false);
-            var config = new StreamerConfig { MarketAssets = [.. watched.Select(w => w.AssetId)], AllowInsecureTransport = result.GetValue(CommonOptions.Insecure) };
+            var insecure = result.GetValue(CommonOptions.Insecure);
+            var watched = await AssetResolver.ResolveAsync(result.GetValue(Assets) ?? [], result.GetValue(Markets) ?? [], result.GetRequiredValue(GammaHost), insecure, Warn, cancellationToken).ConfigureAwait(false);
+            if (probe)
+            {
+                watched = await AssetProbe.KnownAsync(watched, result.GetRequiredValue(ClobHost), insecure, Warn, cancellationToken).ConfigureAwait(false);
+                if (watched.Count == 0)
+                {
+                    Warn("nothing left to stream.");
+                    return ExitCodes.Failure;
+                }
+            }
+
+            var config = new StreamerConfig { MarketAssets = [.. watched.Select(w => w.AssetId)], AllowInsecureTransport = insecure };
             return await watch(watched, config).ConfigureAwait(false);
         }
         catch (ClobApiException ex)
         {
-            await result.InvocationConfiguration.Error.WriteLineAsync($"polystream {verb}: {ex.Message}").ConfigureAwait(false);
+            Warn(ex.Message);
             return ExitCodes.Failure;
         }
     }
+
+    /// <summary>Says what is streamed from where, starts <paramref name="streamer"/> and waits for its first connection; <see langword="false"/> (with a line) when it never came.</summary>
+    public async Task<bool> StartAsync(ParseResult result, Streamer streamer, ConnectionReport report, IReadOnlyList<WatchedAsset> watched, CancellationToken cancellationToken)
+    {
+        var host = result.GetRequiredValue(ClobHost);
+        var error = result.InvocationConfiguration.Error;
+        var names = watched.Count <= 4 ? string.Join(", ", watched.Select(w => w.Label)) : $"{string.Join(", ", watched.Take(3).Select(w => w.Label))} and {watched.Count - 3} more";
+        await error.WriteLineAsync($"polystream {_verb}: {watched.Count} token(s) ({names}) from {host}").ConfigureAwait(false);
+        await streamer.StartAsync(host, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return await report.WaitForFirstConnectionAsync(streamer, result.GetValue(ConnectTimeout) ?? TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The logger that turns connection failures into lines on stderr.</summary>
+    public ConnectionReport Report(ParseResult result) =>
+        new(result.InvocationConfiguration.Error, _verb, Streamer.ChannelUrl(result.GetRequiredValue(ClobHost), null, WsConfig.ProductionMarketUrl, "ws/market"));
 }

@@ -5,8 +5,8 @@ namespace PolyStream.Cli.Daemon;
 /// <summary>The daemon's log messages; event ids 6000–6099.</summary>
 internal static partial class DaemonLog
 {
-    [LoggerMessage(EventId = 6000, Level = LogLevel.Information, Message = "Streaming {Assets} assets from {Host}")]
-    public static partial void Starting(ILogger logger, int assets, string host);
+    [LoggerMessage(EventId = 6000, Level = LogLevel.Information, Message = "Streaming {Assets} assets from {Host} over {MarketUrl}")]
+    public static partial void Starting(ILogger logger, int assets, string host, Uri marketUrl);
 
     [LoggerMessage(EventId = 6001, Level = LogLevel.Information, Message = "Status: {Synced}/{Books} books synced, {Shards} shards ({Connected} up), {Checked} hashes checked, {Mismatched} mismatched, {Resyncs} resyncs, {Reconnects} reconnects")]
     public static partial void Status(ILogger logger, int synced, int books, int shards, int connected, long @checked, long mismatched, long resyncs, long reconnects);
@@ -28,4 +28,16 @@ internal static partial class DaemonLog
 
     [LoggerMessage(EventId = 6003, Level = LogLevel.Error, Message = "The daemon cannot start: {Reason}")]
     public static partial void CannotStart(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 6008, Level = LogLevel.Warning, Message = "Not connected to {MarketUrl} yet; still retrying (connection events 1002 and 1009 say why and when)")]
+    public static partial void NotConnected(ILogger logger, Uri marketUrl);
+
+    [LoggerMessage(EventId = 6009, Level = LogLevel.Warning, Message = "{Count} book(s) not synced, so /health says degraded: {Books}")]
+    public static partial void NotSynced(ILogger logger, int count, string books);
+
+    [LoggerMessage(EventId = 6010, Level = LogLevel.Warning, Message = "Left out: {Reason}")]
+    public static partial void Left(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 6011, Level = LogLevel.Critical, Message = "The daemon failed")]
+    public static partial void Failed(ILogger logger, Exception exception);
 }

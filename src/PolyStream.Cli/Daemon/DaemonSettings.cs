@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 
 namespace PolyStream.Cli.Daemon;
 
@@ -10,7 +11,7 @@ internal sealed class DaemonSettings
     /// <summary>The CLOB REST host; the WebSocket URLs follow from it. Default the venue's.</summary>
     public string Host { get; set; } = Rest.ClobClientOptions.ProductionHost.ToString();
 
-    /// <summary>The Gamma host for <see cref="Markets"/>. Default the venue's.</summary>
+    /// <summary>The Gamma host for <see cref="Markets"/>. Default the venue's, or <c>Host/gamma/</c> when <see cref="Host"/> is this machine (the simulator).</summary>
     public string GammaHost { get; set; } = Rest.GammaClientOptions.ProductionHost.ToString();
 
     /// <summary>Token ids to stream.</summary>
@@ -54,4 +55,62 @@ internal sealed class DaemonSettings
 
     /// <summary>Folder for credentials and data; the XDG defaults when empty.</summary>
     public string? DataDir { get; set; }
+
+    /// <summary>
+    /// Binds section <c>PolyStream</c> of <paramref name="configuration"/>: a misspelt key or a value of the wrong
+    /// type throws <see cref="InvalidOperationException"/> naming it, rather than being ignored.
+    /// </summary>
+    public static DaemonSettings Bind(IConfiguration configuration)
+    {
+        var section = configuration.GetSection("PolyStream");
+        if (!section.Exists())
+        {
+            throw new InvalidOperationException("it has no \"PolyStream\" section (docs/daemon.md shows one).");
+        }
+
+        var settings = section.Get<DaemonSettings>(binder => binder.ErrorOnUnknownConfiguration = true) ?? new DaemonSettings();
+        if (section["GammaHost"] is null && Uri.TryCreate(settings.Host, UriKind.Absolute, out var host) && host.IsLoopback)
+        {
+            // This machine's CLOB is the simulator, which serves its Gamma under /gamma/ (as the CLI's --gamma-host).
+            settings.GammaHost = new Uri(new Uri(settings.Host.EndsWith('/') ? settings.Host : settings.Host + "/"), "gamma/").ToString();
+        }
+
+        return settings;
+    }
+
+    /// <summary>The first value the daemon cannot run with, as one sentence; <see langword="null"/> when every value is usable.</summary>
+    public string? Problem()
+    {
+        static bool IsHttp(string text) => Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
+        if (Assets.Count + Markets.Count == 0)
+        {
+            return "PolyStream:Assets and PolyStream:Markets are both empty: name at least one token or market slug.";
+        }
+
+        (bool Wrong, string Message)[] checks =
+        [
+            (!IsHttp(Host), $"PolyStream:Host '{Host}' is not an http(s) URL."),
+            (!IsHttp(GammaHost), $"PolyStream:GammaHost '{GammaHost}' is not an http(s) URL."),
+            (MaxAssetsPerConnection is < 1 or > 500, $"PolyStream:MaxAssetsPerConnection must be between 1 and 500, not {MaxAssetsPerConnection}."),
+            (StaleAfterSeconds < 1, $"PolyStream:StaleAfterSeconds must be at least 1, not {StaleAfterSeconds}."),
+            (StatusIntervalSeconds < 1, $"PolyStream:StatusIntervalSeconds must be at least 1, not {StatusIntervalSeconds}."),
+            (CheckpointIntervalSeconds < 0, $"PolyStream:CheckpointIntervalSeconds must be 0 (off) or more, not {CheckpointIntervalSeconds}."),
+            (StatusPort is < 0 or > 65_535, $"PolyStream:StatusPort must be between 0 (off) and 65535, not {StatusPort}."),
+            (StatusHost != "localhost" && !System.Net.IPAddress.TryParse(StatusHost, out _), $"PolyStream:StatusHost must be an IP address or localhost, not '{StatusHost}'."),
+        ];
+        if (checks.FirstOrDefault(c => c.Wrong).Message is { } problem)
+        {
+            return problem;
+        }
+
+        try
+        {
+            Engine.HashPolicy.Parse(HashPolicy);
+            return null;
+        }
+        catch (FormatException ex)
+        {
+            return $"PolyStream:HashPolicy: {ex.Message}";
+        }
+    }
 }

@@ -14,6 +14,26 @@ internal sealed class StreamingService(IOptions<DaemonSettings> options, ILogger
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await RunAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            // The host would log this and stop with exit 0; a daemon that died must say so in its exit code.
+            DaemonLog.Failed(_logger, ex);
+            Fail();
+        }
+    }
+
+    private void Fail()
+    {
+        Environment.ExitCode = ExitCodes.Failure;
+        lifetime.StopApplication();
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
         var settings = options.Value;
         var host = new Uri(settings.Host.EndsWith('/') ? settings.Host : settings.Host + "/");
         List<Tui.WatchedAsset> assets;
@@ -21,13 +41,19 @@ internal sealed class StreamingService(IOptions<DaemonSettings> options, ILogger
         try
         {
             hashPolicy = HashPolicy.Parse(settings.HashPolicy);
-            assets = await AssetResolver.ResolveAsync(settings.Assets, settings.Markets, new Uri(settings.GammaHost), settings.AllowInsecure, stoppingToken).ConfigureAwait(false);
+            assets = await AssetResolver.ResolveAsync(settings.Assets, settings.Markets, new Uri(settings.GammaHost), settings.AllowInsecure, warning => DaemonLog.Left(_logger, warning), stoppingToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is Rest.ClobApiException or ArgumentException or FormatException)
         {
             DaemonLog.CannotStart(_logger, ex.Message);
-            Environment.ExitCode = ExitCodes.Failure;
-            lifetime.StopApplication();
+            Fail();
+            return;
+        }
+
+        if (assets.Count == 0)
+        {
+            DaemonLog.CannotStart(_logger, "no asset to stream: every configured market is resolved");
+            Fail();
             return;
         }
 
@@ -54,7 +80,8 @@ internal sealed class StreamingService(IOptions<DaemonSettings> options, ILogger
             var streamer = new Streamer(config, loggers);
             await using (streamer.ConfigureAwait(false))
             {
-                DaemonLog.Starting(_logger, assets.Count, settings.Host);
+                var marketUrl = Streamer.ChannelUrl(host, null, Connections.WsConfig.ProductionMarketUrl, "ws/market");
+                DaemonLog.Starting(_logger, assets.Count, settings.Host, marketUrl);
                 await streamer.StartAsync(host, dataPaths, stoppingToken).ConfigureAwait(false);
                 Nats.NatsNode? node;
                 try
@@ -64,13 +91,23 @@ internal sealed class StreamingService(IOptions<DaemonSettings> options, ILogger
                 catch (Exception ex) when (ex is ArgumentException or NATS.Client.Core.NatsException)
                 {
                     DaemonLog.CannotStart(_logger, $"NATS at {settings.Nats.Url}: {ex.Message} (is nats-server running with JetStream, -js?)");
-                    Environment.ExitCode = ExitCodes.Failure;
-                    lifetime.StopApplication();
+                    Fail();
                     return;
                 }
 
                 await using var nodeScope = ((IAsyncDisposable?)node ?? NoStatus.Instance).ConfigureAwait(false);
-                var status = settings.StatusPort == 0 ? null : await StatusServer.StartAsync(streamer, node, settings.StatusHost, settings.StatusPort, stoppingToken).ConfigureAwait(false);
+                StatusServer? status;
+                try
+                {
+                    status = settings.StatusPort == 0 ? null : await StatusServer.StartAsync(streamer, node, settings.StatusHost, settings.StatusPort, stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException)
+                {
+                    DaemonLog.CannotStart(_logger, $"/metrics and /health on {settings.StatusHost}:{settings.StatusPort}: {ex.Message} (set PolyStream:StatusPort to a free port, or 0 for none)");
+                    Fail();
+                    return;
+                }
+
                 await using var statusScope = ((IAsyncDisposable?)status ?? NoStatus.Instance).ConfigureAwait(false);
                 if (status is not null)
                 {
@@ -83,7 +120,7 @@ internal sealed class StreamingService(IOptions<DaemonSettings> options, ILogger
                 {
                     do
                     {
-                        LogStatus(streamer, node);
+                        LogStatus(streamer, node, marketUrl);
                         if (checkpoints is not null && TimeProvider.System.GetElapsedTime(lastCheckpoint).TotalSeconds >= settings.CheckpointIntervalSeconds)
                         {
                             SaveCheckpoint(checkpoints, streamer);
@@ -154,7 +191,7 @@ internal sealed class StreamingService(IOptions<DaemonSettings> options, ILogger
         return await Nats.NatsNode.StartAsync(streamer, universe, options, loggers, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
-    private void LogStatus(Streamer streamer, Nats.NatsNode? node)
+    private void LogStatus(Streamer streamer, Nats.NatsNode? node, Uri marketUrl)
     {
         if (node is not null)
         {
@@ -166,6 +203,15 @@ internal sealed class StreamingService(IOptions<DaemonSettings> options, ILogger
         var totals = streamer.Totals;
         var synced = books.Count(b => b.IsSynced);
         DaemonLog.Status(_logger, synced, books.Count, totals.Shards, totals.ShardsUp, totals.HashesChecked, totals.HashMismatches, streamer.ResyncCounts.Accepted, totals.Reconnects);
+        if (totals.Shards > 0 && !streamer.Shards.Any(s => s.Connection.ConnectedSince is not null))
+        {
+            DaemonLog.NotConnected(_logger, marketUrl);
+        }
+        else if (synced < books.Count)
+        {
+            // /health says "degraded" for these; the log says which books and why.
+            DaemonLog.NotSynced(_logger, books.Count - synced, string.Join(", ", books.Where(b => !b.IsSynced).Take(5).Select(b => $"{AssetResolver.Short(b.AssetId)} {b.State}")));
+        }
     }
 
     /// <summary>Stands in for the status server or the scale-out node when either is off.</summary>

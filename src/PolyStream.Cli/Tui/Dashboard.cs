@@ -6,11 +6,18 @@ using Spectre.Console.Rendering;
 
 namespace PolyStream.Cli.Tui;
 
-/// <summary>Draws the live screen: feed health, every book with its trust state, the selected book's depth ladder and the trade tape.</summary>
-internal sealed class Dashboard(Streamer streamer, FeedMonitor monitor, IReadOnlyList<WatchedAsset> assets, string source)
+/// <summary>
+/// Draws the live screen to the terminal's size: feed health, every book with its trust state, the selected
+/// book's depth ladder and the trade tape. The ladder, the book list and the tape take the rows there are,
+/// so the screen fits 80×24 and fills a larger terminal.
+/// </summary>
+internal sealed class Dashboard(Streamer streamer, FeedMonitor monitor, IReadOnlyList<WatchedAsset> assets, string source, IAnsiConsole console)
 {
-    private const int LadderDepth = 8;
-    private const int BarWidth = 24;
+    private const int HeaderRows = 4;
+    private const int FooterRows = 1;
+    private const int WideColumns = 120;
+
+    private readonly Dictionary<string, string> _labels = assets.ToDictionary(a => a.AssetId, a => a.Label, StringComparer.Ordinal);
 
     /// <summary>The highlighted row.</summary>
     public int Selected { get; private set; }
@@ -21,12 +28,28 @@ internal sealed class Dashboard(Streamer streamer, FeedMonitor monitor, IReadOnl
 
     public IRenderable Render(TimeSpan uptime, double eventsPerSecond)
     {
+        var width = console.Profile.Width;
+        // One row spare: a frame as tall as the terminal would scroll it by a line.
+        var body = Math.Max(6, console.Profile.Height - HeaderRows - FooterRows - 1);
         var views = assets.Select(a => (Asset: a, View: streamer.GetOrderBook(a.AssetId))).ToList();
         var selected = views.Count == 0 ? default : views[Selected];
-        return new Rows(
-            Header(uptime, eventsPerSecond, views.Count(v => v.View?.IsSynced == true), views.Count),
-            new Columns(Books(views), new Rows(Ladder(selected.Asset, selected.View), Tape())).Collapse(),
-            new Markup("[grey]↑/↓ select  ·  p pause  ·  q quit[/]" + (Paused ? "   [yellow bold]PAUSED[/]" : string.Empty)));
+        var wide = width >= WideColumns;
+        // Narrow: the book list on top, ladder and tape side by side below; wide: the list left, ladder over tape right.
+        var listRows = wide ? body : Math.Min(views.Count + 4, body / 2);
+        // Wide: the ladder takes the rows its book needs (up to half), the tape the rest.
+        var levels = selected.View?.Summary is { } shown ? Math.Max(shown.Asks.Length, shown.Bids.Length) : 0;
+        var sideRows = wide ? Math.Clamp((2 * levels) + 3, 5, body / 2) : body - listRows;
+        var tapeRows = wide ? body - sideRows : sideRows;
+        var list = Books(views, listRows);
+        var ladder = Ladder(selected.Asset, selected.View, sideRows, wide ? 16 : 8);
+        var tape = Tape(tapeRows, withSize: wide);
+        var layout = new Layout("screen").SplitRows(
+            new Layout("header", Header(uptime, eventsPerSecond, views.Count(v => v.View?.IsSynced == true), views.Count)).Size(HeaderRows),
+            wide
+                ? new Layout("body").Size(body).SplitColumns(new Layout(list).Ratio(3), new Layout("side").Ratio(2).SplitRows(new Layout(ladder).Size(sideRows), new Layout(tape)))
+                : new Layout("body").Size(body).SplitRows(new Layout(list).Size(listRows), new Layout("side").SplitColumns(new Layout(ladder), new Layout(tape))),
+            new Layout("footer", new Markup("[grey]↑/↓ select  ·  p pause  ·  q quit[/]" + (Paused ? "   [black on yellow] PAUSED [/]" : string.Empty))).Size(FooterRows));
+        return new Rows(new FixedHeight(layout, HeaderRows + body + FooterRows));
     }
 
     private Panel Header(TimeSpan uptime, double eventsPerSecond, int synced, int total)
@@ -38,27 +61,30 @@ internal sealed class Dashboard(Streamer streamer, FeedMonitor monitor, IReadOnl
         grid.AddRow(
             $"[bold]books[/] [green]{synced}[/]/{total} synced",
             $"[bold]events[/] {eventsPerSecond:F0}/s ({monitor.Total:N0})",
-            $"[bold]hash[/] {totals.HashesChecked:N0} checked, {(mismatches == 0 ? "[green]0[/]" : $"[red]{mismatches}[/]")} mismatched",
+            $"[bold]hash[/] {totals.HashesChecked:N0} ok, {(mismatches == 0 ? "[green]0[/]" : $"[red]{mismatches}[/]")} bad",
             $"[bold]shards[/] {totals.ShardsUp}/{totals.Shards} up");
         grid.AddRow(
             $"[bold]trades[/] {monitor.Trades:N0}",
             $"[bold]resyncs[/] {resync.Accepted} ok, {resync.Fallbacks} fallback",
             $"[bold]REST budget[/] {streamer.RestBudgetLeft:F0}",
             $"[bold]up[/] {uptime:hh\\:mm\\:ss}");
-        return new Panel(grid) { Header = new PanelHeader($" PolyStream · {Markup.Escape(source)} "), Border = BoxBorder.Rounded, Expand = true };
+        var title = $" PolyStream · {Markup.Escape(source)} " + (Paused ? "[black on yellow] PAUSED [/] " : string.Empty);
+        return new Panel(grid) { Header = new PanelHeader(title), Border = BoxBorder.Rounded, Expand = true };
     }
 
-    private Table Books(List<(WatchedAsset Asset, BookView? View)> views)
+    private Table Books(List<(WatchedAsset Asset, BookView? View)> views, int rows)
     {
-        var table = new Table { Border = TableBorder.Simple, Title = new TableTitle("books") };
+        var table = new Table { Border = TableBorder.None, Expand = true, Title = new TableTitle("books") };
         table.AddColumns("", "market", "state", "bid", "ask", "mid", "epoch:seq");
-        for (var i = 0; i < views.Count; i++)
+        // The rows that fit under the title and the column header, kept around the selected one.
+        var fit = Math.Max(1, rows - 2);
+        var first = Math.Clamp(Selected - (fit / 2), 0, Math.Max(0, views.Count - fit));
+        for (var i = first; i < Math.Min(views.Count, first + fit); i++)
         {
             var (asset, view) = views[i];
             var summary = view?.Summary;
-            var marker = i == Selected ? "[bold yellow]▶[/]" : " ";
             table.AddRow(
-                marker,
+                i == Selected ? "[bold yellow]▶[/]" : " ",
                 Markup.Escape(asset.Label),
                 State(view?.State),
                 summary?.BestBid?.Price.ToString() ?? "-",
@@ -70,40 +96,51 @@ internal sealed class Dashboard(Streamer streamer, FeedMonitor monitor, IReadOnl
         return table;
     }
 
-    private static Panel Ladder(WatchedAsset asset, BookView? view)
+    private static Panel Ladder(WatchedAsset? asset, BookView? view, int rows, int barWidth)
     {
-        var table = new Table { Border = TableBorder.None }.AddColumns("side", "price", "size", "depth");
+        // Panel borders and the column header take three rows; asks above, bids below.
+        var depth = Math.Max(1, (rows - 3) / 2);
+        var table = new Table { Border = TableBorder.None, Expand = true }.AddColumns("side", "price", "size");
+        table.AddColumn(new TableColumn("depth").NoWrap());
         if (view?.Summary is { } book)
         {
-            var asks = book.Asks.TakeLast(LadderDepth).ToList();
-            var bids = book.Bids.Reverse().Take(LadderDepth).ToList();
+            var asks = book.Asks.TakeLast(depth).ToList();
+            var bids = book.Bids.Reverse().Take(depth).ToList();
             var max = Cumulative(asks.AsEnumerable().Reverse()).Concat(Cumulative(bids)).DefaultIfEmpty(1m).Max();
             var askCumulative = Cumulative(asks.AsEnumerable().Reverse()).Reverse().ToList();
             for (var i = 0; i < asks.Count; i++)
             {
-                table.AddRow("[red]ask[/]", asks[i].Price.ToString(), asks[i].Size.ToString(), Bar(askCumulative[i], max, "red"));
+                table.AddRow("[red]ask[/]", asks[i].Price.ToString(), asks[i].Size.ToString(), Bar(askCumulative[i], max, "red", barWidth));
             }
 
             var bidCumulative = Cumulative(bids).ToList();
             for (var i = 0; i < bids.Count; i++)
             {
-                table.AddRow("[green]bid[/]", bids[i].Price.ToString(), bids[i].Size.ToString(), Bar(bidCumulative[i], max, "green"));
+                table.AddRow("[green]bid[/]", bids[i].Price.ToString(), bids[i].Size.ToString(), Bar(bidCumulative[i], max, "green", barWidth));
             }
         }
 
-        return new Panel(table) { Header = new PanelHeader($" {Markup.Escape(asset.Label)} "), Border = BoxBorder.Rounded };
+        return new Panel(table) { Header = new PanelHeader($" {Markup.Escape(asset?.Label ?? "no book")} "), Border = BoxBorder.Rounded, Expand = true };
     }
 
-    private Panel Tape()
+    private Panel Tape(int rows, bool withSize)
     {
-        var table = new Table { Border = TableBorder.None }.AddColumns("side", "price", "size", "token");
-        foreach (var trade in monitor.Tape)
+        // One line per trade; a narrow screen leaves the size out so the market and outcome fit.
+        string[] columns = withSize ? ["side", "price", "size", "market · outcome"] : ["side", "price", "market · outcome"];
+        var table = new Table { Border = TableBorder.None, Expand = true };
+        foreach (var column in columns)
         {
-            var side = trade.Side == Side.Buy ? "[green]BUY[/]" : "[red]SELL[/]";
-            table.AddRow(side, trade.Price.ToString(), trade.Size.ToString(), Markup.Escape(AssetResolver.Short(trade.AssetId ?? "-", keep: 4)));
+            table.AddColumn(new TableColumn(column).NoWrap());
         }
 
-        return new Panel(table) { Header = new PanelHeader(" trades "), Border = BoxBorder.Rounded };
+        foreach (var trade in monitor.Tape.Take(Math.Max(1, rows - 3)))
+        {
+            var side = trade.Side == Side.Buy ? "[green]BUY[/]" : "[red]SELL[/]";
+            var label = Markup.Escape(trade.AssetId is { } id && _labels.TryGetValue(id, out var known) ? known : AssetResolver.Short(trade.AssetId ?? "-", keep: 4));
+            table.AddRow(withSize ? [side, trade.Price.ToString(), trade.Size.ToString(), label] : [side, trade.Price.ToString(), label]);
+        }
+
+        return new Panel(table) { Header = new PanelHeader(" trades "), Border = BoxBorder.Rounded, Expand = true };
     }
 
     private static IEnumerable<decimal> Cumulative(IEnumerable<PriceLevel> levels)
@@ -116,8 +153,8 @@ internal sealed class Dashboard(Streamer streamer, FeedMonitor monitor, IReadOnl
         }
     }
 
-    private static string Bar(decimal value, decimal max, string color) =>
-        $"[{color}]{new string('█', (int)Math.Max(1, Math.Round(value / max * BarWidth)))}[/]";
+    private static string Bar(decimal value, decimal max, string color, int width) =>
+        $"[{color}]{new string('█', (int)Math.Max(1, Math.Round(value / max * width)))}[/]";
 
     private static string State(BookTrustState? state) => state switch
     {
@@ -128,4 +165,11 @@ internal sealed class Dashboard(Streamer streamer, FeedMonitor monitor, IReadOnl
         BookTrustState.Unsynced => "[grey]Unsynced[/]",
         _ => "[grey]-[/]",
     };
+
+    /// <summary>Renders its content at a fixed height: a <see cref="Layout"/> would otherwise take the whole terminal plus the line after it.</summary>
+    private sealed class FixedHeight(IRenderable content, int height) : Renderable
+    {
+        protected override IEnumerable<Segment> Render(RenderOptions options, int maxWidth) =>
+            content.Render(options with { Height = height }, maxWidth);
+    }
 }

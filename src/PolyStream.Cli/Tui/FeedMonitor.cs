@@ -6,7 +6,8 @@ namespace PolyStream.Cli.Tui;
 /// <summary>Reads the streamer's event stream on its own task and keeps what the screens show: counts, rates and a trade tape.</summary>
 internal sealed class FeedMonitor : IAsyncDisposable
 {
-    private const int TapeLength = 12;
+    // Enough to fill the tape of a tall terminal.
+    private const int TapeLength = 60;
 
     private readonly EventSubscriber _events;
     private readonly Task _loop;

@@ -8,9 +8,10 @@ public sealed class BenchOptionsTests
     [InlineData("--rate", "0", "--rate must be a positive number of steps per second or 'max', not '0'")]
     [InlineData("--rate", "-5", "--rate must be a positive number")]
     [InlineData("--rate", "fast", "--rate must be a positive number")]
-    [InlineData("--subscribers", "0", "--subscribers must be between 1 and 64")]
-    [InlineData("--markets", "5001", "--markets must be between 1 and 5000")]
-    [InlineData("--assets-per-connection", "0", "--assets-per-connection must be between 1 and 500")]
+    [InlineData("--subscribers", "0", "--subscribers must be a whole number between 1 and 64, not '0'")]
+    [InlineData("--subscribers", "abc", "--subscribers must be a whole number between 1 and 64, not 'abc'")]
+    [InlineData("--markets", "5001", "--markets must be a whole number between 1 and 5000, not '5001'")]
+    [InlineData("--assets-per-connection", "0", "--assets-per-connection must be a whole number between 1 and 500 (the venue stops sending past ~500), not '0'")]
     [InlineData("--duration", "soon", "is not a duration")]
     [InlineData("--hash-policy", "sometimes", "use Verify, Off or Sample:N")]
     public async Task Bench_BadOption_ExitsTwoWithTheReasonBeforeStartingAnything(string option, string value, string reason)

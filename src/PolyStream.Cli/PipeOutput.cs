@@ -1,0 +1,104 @@
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+
+namespace PolyStream.Cli;
+
+/// <summary>
+/// Standard output when it is a pipe or a file. The console's own writer ignores a closed pipe (EPIPE), so a
+/// verb piped into <c>head</c> would stream forever; this one notices the first failed write, drops the rest
+/// and calls <c>readerGone</c>, which stops the verb quietly.
+/// </summary>
+internal sealed class PipeOutput : TextWriter
+{
+    private readonly StreamWriter _inner;
+    private readonly Action _readerGone;
+    private readonly Lock _gate = new();
+
+    public PipeOutput(Action readerGone)
+    {
+        _readerGone = readerGone;
+        var stream = new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+        // Flushed after every write, as the console's writer is: a reader sees each line as it is written.
+        _inner = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { AutoFlush = true };
+    }
+
+    /// <summary>Whether the reader closed the pipe; nothing is written after that.</summary>
+    public bool ReaderGone { get; private set; }
+
+    public override Encoding Encoding => _inner.Encoding;
+
+    public override void Write(char value) => Guard(() => _inner.Write(value));
+
+    public override void Write(string? value) => Guard(() => _inner.Write(value));
+
+    public override void Write(char[] buffer, int index, int count) => Guard(() => _inner.Write(buffer, index, count));
+
+    public override void WriteLine(string? value) => Guard(() => _inner.WriteLine(value));
+
+    public override void WriteLine() => Guard(_inner.WriteLine);
+
+    public override Task WriteAsync(char value)
+    {
+        Write(value);
+        return Task.CompletedTask;
+    }
+
+    public override Task WriteAsync(string? value)
+    {
+        Write(value);
+        return Task.CompletedTask;
+    }
+
+    public override Task WriteLineAsync(string? value)
+    {
+        WriteLine(value);
+        return Task.CompletedTask;
+    }
+
+    public override Task WriteLineAsync()
+    {
+        WriteLine();
+        return Task.CompletedTask;
+    }
+
+    public override void Flush() => Guard(_inner.Flush);
+
+    public override Task FlushAsync()
+    {
+        Flush();
+        return Task.CompletedTask;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Guard(_inner.Dispose);
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private void Guard(Action write)
+    {
+        lock (_gate)
+        {
+            if (ReaderGone)
+            {
+                return;
+            }
+
+            try
+            {
+                write();
+                return;
+            }
+            catch (IOException)
+            {
+                ReaderGone = true;
+            }
+        }
+
+        _readerGone();
+    }
+}
