@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.CommandLine;
 using PolyStream.Recording;
 
@@ -14,16 +15,19 @@ internal static class RecordCommand
         var host = CommonOptions.ClobHost();
         var gammaHost = CommonOptions.GammaHost();
         var duration = DurationOption.Create("--duration", "Stop after this long; default until Ctrl+C");
+        var rotation = RecordingOptions.Create();
         var command = new Command(
             "record",
             "Record the raw market-channel frames of some tokens, exactly as received, into compressed, segmented, crash-safe files.\n"
             + "Check a recording with 'polystream verify DIR'.\n\n"
             + "Examples:\n"
             + "  polystream record --market will-it-rain-tomorrow --out ~/recordings/rain\n"
-            + "  polystream record --asset 7132…2563 --out rec --duration 1h")
+            + "  polystream record --asset 7132…2563 --out rec --duration 1h\n"
+            + "  polystream record --market will-it-rain-tomorrow --out rec --rotate 1h --rotate-size 1GiB --retain 168h --retain-size 500GiB")
         {
             assets, markets, output, host, gammaHost, duration,
         };
+        rotation.AddTo(command);
         CommonOptions.RequireSomethingToWatch(command, assets, markets);
         command.SetAction((result, cancellationToken) => WatchVerb.RunAsync(result, "record", assets, markets, gammaHost, async (watched, config) =>
         {
@@ -31,26 +35,31 @@ internal static class RecordCommand
             try
             {
                 var hostUri = result.GetRequiredValue(host);
-                var recorder = RecordingWriter.Start(new RecordingWriterOptions { Directory = result.GetRequiredValue(output), Source = hostUri.ToString(), Assets = [.. config.MarketAssets] });
+                var recorder = RecordingWriter.Start(rotation.Apply(result, new RecordingWriterOptions
+                {
+                    Directory = result.GetRequiredValue(output),
+                    Source = hostUri.ToString(),
+                    Assets = [.. config.MarketAssets],
+                    Labels = watched.ToImmutableDictionary(w => w.AssetId, w => w.Label),
+                }));
                 await using var recorderScope = recorder.ConfigureAwait(false);
                 var streamer = new Streamer(config with { Recorder = recorder });
                 await using (streamer.ConfigureAwait(false))
                 {
                     await streamer.StartAsync(hostUri, cancellationToken: cancellationToken).ConfigureAwait(false);
                     await result.InvocationConfiguration.Output.WriteLineAsync($"recording {watched.Count} token(s) from {hostUri} into {result.GetRequiredValue(output)}; Ctrl+C to stop").ConfigureAwait(false);
-                    try
-                    {
-                        await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException) when (stop.IsCancellationRequested)
-                    {
-                        // Duration or Ctrl+C: stop the stream first, then the recorder writes its last block.
-                    }
+                    // Duration or Ctrl+C, or the recorder stopping by itself (a full disk): stop the stream first, then the recorder writes its last block.
+                    await Task.WhenAny(Task.Delay(Timeout.Infinite, stop.Token), recorder.Stopped).ConfigureAwait(false);
+                }
+
+                if (recorder.Stopped.IsCompleted)
+                {
+                    await result.InvocationConfiguration.Error.WriteLineAsync($"polystream record: {await recorder.Stopped.ConfigureAwait(false)} in {result.GetRequiredValue(output)}.").ConfigureAwait(false);
                 }
 
                 await recorder.FlushAsync(CancellationToken.None).ConfigureAwait(false);
                 var stats = recorder.Stats;
-                await result.InvocationConfiguration.Output.WriteLineAsync($"recorded frames={stats.FramesWritten} dropped={stats.FramesDropped} segments={stats.Segments} bytes={stats.BytesWritten}").ConfigureAwait(false);
+                await result.InvocationConfiguration.Output.WriteLineAsync($"recorded frames={stats.FramesWritten} dropped={stats.FramesDropped} segments={stats.Segments} deleted={stats.SegmentsDeleted} bytes={stats.BytesWritten}").ConfigureAwait(false);
                 return stats.FramesDropped == 0 ? ExitCodes.Ok : ExitCodes.Failure;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

@@ -28,4 +28,7 @@ internal static partial class DaemonLog
 
     [LoggerMessage(EventId = 6003, Level = LogLevel.Error, Message = "The daemon cannot start: {Reason}")]
     public static partial void CannotStart(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 6010, Level = LogLevel.Error, Message = "The recording in {Directory} stopped: {Reason}; the daemon stops")]
+    public static partial void RecordingStopped(ILogger logger, string directory, string reason);
 }
