@@ -9,7 +9,7 @@ internal enum ColumnType
     /// <summary>A 64-bit integer (timestamps in microseconds, epoch, seq).</summary>
     Int64,
 
-    /// <summary>An exact decimal, empty when absent: the venue's string in CSV, <c>DECIMAL(38,18)</c> in Parquet.</summary>
+    /// <summary>An exact decimal, empty when absent: the venue's string in CSV, <c>DECIMAL(18,6)</c> in Parquet.</summary>
     Decimal,
 
     /// <summary>true or false.</summary>

@@ -27,6 +27,9 @@ internal sealed class ExportedAsset(string assetId, string outcome)
 
     public string GapReason { get; set; } = string.Empty;
 
+    /// <summary>Events for this token while the open gap lasted, after the one that opened it.</summary>
+    public int GapEvents { get; set; }
+
     /// <summary>When the next loss of trust began, when a recorded gap announced it (a restart: the previous run's last record).</summary>
     public long? NotedFrom { get; set; }
 

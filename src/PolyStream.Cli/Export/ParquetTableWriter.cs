@@ -5,15 +5,18 @@ namespace PolyStream.Cli.Export;
 
 /// <summary>
 /// Parquet through Parquet.Net, one row group per batch: text as UTF-8 strings, timestamps as INT64
-/// microseconds, prices and sizes as <c>DECIMAL(38,18)</c> (exact, never binary floating point).
+/// microseconds, prices and sizes as <c>DECIMAL(18,6)</c>: exact, never binary floating point, stored as
+/// 64-bit integers (compact and fast to read), and products such as price × amount still fit DuckDB's decimals.
 /// </summary>
 internal sealed class ParquetTableWriter : ITableWriter
 {
-    /// <summary>Enough digits for any venue price or size: 20 before the point, 18 after.</summary>
-    public const int DecimalPrecision = 38;
+    /// <summary>Twelve digits before the point, six after.</summary>
+    public const int DecimalPrecision = 18;
 
-    /// <summary>The digits after the point; the venue uses far fewer.</summary>
-    public const int DecimalScale = 18;
+    /// <summary>The venue's sizes have at most six decimals (its tokens' units), its prices at most four.</summary>
+    public const int DecimalScale = 6;
+
+    private static readonly decimal s_limit = 1_000_000_000_000m;
 
     private readonly ParquetWriter _writer;
     private readonly DataField[] _fields;
@@ -90,6 +93,12 @@ internal sealed class ParquetTableWriter : ITableWriter
         var source = batch.Decimal(column);
         for (var i = 0; i < batch.Count; i++)
         {
+            if (source[i] is { } value && (value.Scale > DecimalScale || value.ToDecimal() >= s_limit))
+            {
+                // Never round: a value the column cannot hold exactly stops the export, and CSV keeps the venue's text.
+                throw new InvalidDataException($"{value} does not fit DECIMAL({DecimalPrecision},{DecimalScale}) exactly; export this recording as CSV, which keeps the venue's strings.");
+            }
+
             _decimals[i] = source[i]?.ToDecimal();
         }
 

@@ -14,6 +14,8 @@ namespace PolyStream.Cli.Export;
 /// </summary>
 internal sealed partial class RecordingExporter : IEventSink
 {
+    private const string TickSizeChange = "tick_size_change";
+
     private static readonly TimeSpan s_progressInterval = TimeSpan.FromSeconds(1);
 
     private readonly ExportRequest _request;
@@ -175,6 +177,11 @@ internal sealed partial class RecordingExporter : IEventSink
         {
             asset.GapReason = Reason(reason);
         }
+        else if (!synced && asset.GapFrom is not null && change is not BookStateChanged)
+        {
+            // Data that arrived while the book was not trusted: it went unused.
+            asset.GapEvents++;
+        }
 
         if (synced && asset.GapFrom is not null)
         {
@@ -202,7 +209,12 @@ internal sealed partial class RecordingExporter : IEventSink
     {
         var from = Math.Max(asset.GapFrom!.Value, _from);
         asset.GapFrom = null;
-        if (to < _from)
+
+        // A tick-size change drops the book until the venue's fresh book, which it sends right after: when
+        // that book is the token's very next event, no data went unused, so it is a re-base, not a gap.
+        var rebase = recovered && asset.GapReason == TickSizeChange && asset.GapEvents == 0;
+        asset.GapEvents = 0;
+        if (to < _from || rebase)
         {
             return;
         }
@@ -223,7 +235,7 @@ internal sealed partial class RecordingExporter : IEventSink
     {
         BookStateReason.HashMismatch => "hash_mismatch",
         BookStateReason.MirrorMismatch => "mirror_mismatch",
-        BookStateReason.TickSizeChange => "tick_size_change",
+        BookStateReason.TickSizeChange => TickSizeChange,
         BookStateReason.ResyncRequested => "resync_requested",
         BookStateReason.MarkedStale => "marked_stale",
         BookStateReason.SnapshotHashPending => "snapshot_hash_pending",
