@@ -6,6 +6,7 @@ using PolyStream.Protocol;
 using PolyStream.Recording;
 using PolyStream.Resync;
 using PolyStream.Simulator;
+using PolyStream.Simulator.Server;
 
 namespace PolyStream.IntegrationTests;
 
@@ -123,6 +124,10 @@ public sealed class CollectorTests : IDisposable
                     var reconnects = streamer.Shards.Sum(s => s.Connection.ReconnectCount);
                     host.Server.Faults.DropConnections();
                     await WaitAsync(() => streamer.Shards.All(s => s.Connection.State == WsState.Subscribed) && streamer.Shards.Sum(s => s.Connection.ReconnectCount) >= reconnects + streamer.Shards.Count);
+
+                    // The simulator holds the new subscriptions too, so none of the chunk's frames is sent into the void.
+                    await WaitAsync(() => host.Server.Connections.Where(c => c.Channel == SimulatorChannel.Market && c.IsSubscribed).ToList() is var open
+                        && open.Count == streamer.Shards.Count && open.SelectMany(c => c.Assets).ToHashSet().SetEquals(tokens));
                 }
 
                 if (chunk == CorruptChunk)
