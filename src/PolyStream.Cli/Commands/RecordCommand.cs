@@ -60,7 +60,7 @@ internal static class RecordCommand
                 await recorder.FlushAsync(CancellationToken.None).ConfigureAwait(false);
                 var stats = recorder.Stats;
                 await result.InvocationConfiguration.Output.WriteLineAsync($"recorded frames={stats.FramesWritten} dropped={stats.FramesDropped} segments={stats.Segments} deleted={stats.SegmentsDeleted} bytes={stats.BytesWritten}").ConfigureAwait(false);
-                return stats.FramesDropped == 0 ? ExitCodes.Ok : ExitCodes.Failure;
+                return stats.FramesDropped == 0 && !recorder.Stopped.IsCompleted ? ExitCodes.Ok : ExitCodes.Failure;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
