@@ -59,6 +59,21 @@ public sealed class CollectorTests : IDisposable
             $"{session.TradeIds.Count} trades sent, {exported.Count} exported; missing {string.Join(' ', session.TradeIds.Except(exported))}; extra or repeated {string.Join(' ', exported.GroupBy(t => t).Where(g => g.Count() > 1 || !session.TradeIds.Contains(g.Key)).Select(g => g.Key))}");
         AssertGapsAreTheFaults(Csv(Path.Combine(output, "trades.gaps.csv")), session);
 
+        // --from, --to and --asset cut the matching rows of the whole export; the cut opens with the book's
+        // state as a snapshot (a Tardis reader needs one to start from), then follows the whole export row for row.
+        var (from, to, token) = (session.Chunks[3].Started, session.Chunks[12].Started, session.Tokens[0]);
+        var (cutCode, _, cutError) = await CliRunner.RunAsync(
+            "export", recording, "--kind", "incremental_book_l2", "--out", Path.Combine(output, "cut.csv"), "--asset", token,
+            "--from", from.ToString(CultureInfo.InvariantCulture), "--to", DateTimeOffset.UnixEpoch.AddTicks(to * 10).ToString("O", CultureInfo.InvariantCulture));
+        Assert.True(cutCode == 0, cutError);
+        var whole = Csv(Path.Combine(output, "incremental_book_L2.csv"))
+            .Where(r => r["symbol"] == token && long.Parse(r["local_timestamp"], CultureInfo.InvariantCulture) is var at && at >= from && at < to)
+            .Select(r => string.Join(',', r.Values)).ToList();
+        var cut = Csv(Path.Combine(output, "cut.csv")).Select(r => string.Join(',', r.Values)).ToList();
+        var opening = cut.TakeWhile(r => r.Contains(",true,", StringComparison.Ordinal)).Count();
+        Assert.True(opening > 0 && cut.Count > opening, $"{opening} snapshot rows, {cut.Count} in all");
+        Assert.Equal(whole.TakeLast(cut.Count - opening), cut.Skip(opening));
+
         // An independent reader sees in the Parquet files exactly what the CSV files hold, decimals exact.
         using var duck = DuckDb(output);
         foreach (var file in new[] { "book_snapshot_25", "trades", "quotes", "incremental_book_L2", "trades.gaps" })
