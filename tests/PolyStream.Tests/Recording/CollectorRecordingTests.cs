@@ -1,5 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
+using PolyStream.Engine;
+using PolyStream.Events;
 using PolyStream.Recording;
 
 namespace PolyStream.Tests.Recording;
@@ -137,5 +139,31 @@ public sealed class CollectorRecordingTests : IDisposable
         Assert.Equal((100L, 200L), (manifest.Segments[0].FirstMicros, manifest.Segments[0].LastMicros));
         Assert.Equal(RecordingNote.Disconnected, Assert.Single(manifest.Segments[0].Gaps).Reason);
         Assert.Equal(RecordingNote.Restart, Assert.Single(manifest.Segments[1].Gaps).Reason);
+    }
+
+    [Fact]
+    public async Task Replay_DisconnectedGapAfterASnapshot_LeavesTheBookUntrustedUntilTheNextSnapshot()
+    {
+        static byte[] Book(long timestamp) => Encoding.UTF8.GetBytes(
+            $$"""{"event_type":"book","asset_id":"1","market":"0xm","bids":[{"price":"0.4","size":"10"}],"asks":[{"price":"0.6","size":"10"}],"timestamp":"{{timestamp}}","hash":"0000000000000000000000000000000000000000"}""");
+        await using (var writer = RecordingWriter.Start(Options()))
+        {
+            writer.Append(Book(1_000), 1_000_000, 0);
+            writer.RecordGap(RecordingNote.Disconnected, 0, ["1"]);
+        }
+
+        await using var replayer = new Replayer(_directory, new ReplayOptions { HashPolicy = HashPolicy.Off });
+        await replayer.RunAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(BookTrustState.Resyncing, replayer.GetOrderBook("1")!.State);
+
+        await using (var writer = RecordingWriter.Start(Options()))
+        {
+            writer.Append(Book(2_000), 2_000_000, 0);
+        }
+
+        // A restart is a gap too, and the snapshot after it brings the book back.
+        await using var again = new Replayer(_directory, new ReplayOptions { HashPolicy = HashPolicy.Off });
+        await again.RunAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(BookTrustState.Synced, again.GetOrderBook("1")!.State);
     }
 }
