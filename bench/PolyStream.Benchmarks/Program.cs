@@ -1,3 +1,4 @@
 using BenchmarkDotNet.Running;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// A type of this assembly by name: the CLI it references (for the export benchmark) has a Program too.
+BenchmarkSwitcher.FromAssembly(typeof(PolyStream.Benchmarks.ReplayBenchmarks).Assembly).Run(args);

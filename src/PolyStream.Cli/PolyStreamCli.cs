@@ -31,6 +31,7 @@ internal static class PolyStreamCli
         root.Subcommands.Add(BookCommand.Create());
         root.Subcommands.Add(RecordCommand.Create());
         root.Subcommands.Add(ReplayCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(DaemonCommand.Create());
         root.Subcommands.Add(SimCommand.Create());
         root.Subcommands.Add(AuthCommand.Create());

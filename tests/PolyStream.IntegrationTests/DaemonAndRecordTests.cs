@@ -113,4 +113,29 @@ public sealed class DaemonAndRecordTests : IDisposable
         Assert.Equal(0, verifyCode);
         Assert.Matches(@"books=[1-9]\d* hashes_checked=[1-9]\d* matched=[1-9]\d* mismatched=0", verified);
     }
+
+    [Fact]
+    public async Task Record_WithRotation_WritesSeveralSegmentsAndAManifestOfThem()
+    {
+        await using var sim = await LiveSimulatorAsync();
+        var recording = Path.Combine(_directory, "rotated");
+        var (code, output, error) = await CliRunner.RunAsync("record", "--market", sim.Engine.Markets[2].Slug, "--out", recording, "--host", sim.BaseUrl.ToString(), "--gamma-host", sim.GammaUrl.ToString(), "--duration", "3s", "--rotate", "1s", "--rotate-size", "1MiB");
+
+        Assert.True(code == 0, output + error);
+        var manifest = ManifestFile.TryLoad(recording)!;
+        Assert.True(manifest.Segments.Count >= 2, $"{manifest.Segments.Count} segments in 3 s with --rotate 1s");
+        Assert.Equal(Directory.GetFiles(recording, "*.psrec").Select(Path.GetFileName).Order(StringComparer.Ordinal), manifest.Segments.Select(s => s.File));
+        Assert.Equal(RecordingReader.Open(recording).ReadFrames().Count(), manifest.Segments.Sum(s => s.Frames));
+        Assert.Equal(2, manifest.Labels.Count);
+        Assert.All(manifest.Segments, s => Assert.Equal(2, s.Tokens.Count));
+    }
+
+    [Fact]
+    public async Task Record_RotateSizeNotASize_ExitsTwo()
+    {
+        var (code, _, error) = await CliRunner.RunAsync("record", "--asset", "1", "--out", _directory, "--rotate-size", "huge");
+
+        Assert.Equal(2, code);
+        Assert.Contains("not a size", error, StringComparison.Ordinal);
+    }
 }

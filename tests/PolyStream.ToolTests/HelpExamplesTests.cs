@@ -49,6 +49,10 @@ public sealed class HelpExamplesTests : IAsyncLifetime
         ["polystream book TOKEN_ID --json | jq .bids"] = 0,
         ["polystream record --market will-it-rain-tomorrow --out ~/recordings/rain"] = 0,
         ["polystream record --asset TOKEN_ID --out rec --duration 1h"] = 0,
+        ["polystream record --market will-it-rain-tomorrow --out rec --rotate 1h --rotate-size 1GiB --retain 168h --retain-size 500GiB"] = 0,
+        ["polystream export ~/recordings/rain --kind trades --out trades.parquet"] = 0,
+        ["polystream export rec --kind book_snapshot --depth 5 --interval 1s --out book_snapshot_5.csv.gz"] = 0,
+        ["polystream export rec --kind incremental_book_l2 --format csv --out l2.csv --from 2026-11-24T10:00:00Z --to 2026-11-24T11:00:00Z"] = 0,
         ["polystream replay ~/recordings/rain"] = 0,
         ["polystream replay rec --speed 10 --json | jq 'select(.type==\"book_state_changed\")'"] = 0,
         ["polystream replay rec --serve 8090 --speed 1"] = 0,
@@ -78,7 +82,8 @@ public sealed class HelpExamplesTests : IAsyncLifetime
     {
         Directory.CreateDirectory(_directory);
         // Slugs that stay open, as the examples need.
-        _sim = new SimulatorServer(new SimulatorOptions { Host = "127.0.0.1", Port = 0, Markets = 2, EventsPerSecond = 20, MarketLifecycle = false });
+        // Uniform: the verify examples state what a capture of min_order_size 5, not neg-risk, gives.
+        _sim = new SimulatorServer(new SimulatorOptions { Host = "127.0.0.1", Port = 0, Markets = 2, EventsPerSecond = 20, MarketLifecycle = false, Uniform = true });
         await _sim.StartAsync(TestContext.Current.CancellationToken);
         _nats = await NatsServerProcess.StartAsync();
     }

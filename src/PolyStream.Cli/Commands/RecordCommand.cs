@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.CommandLine;
 using PolyStream.Recording;
 
@@ -11,13 +12,15 @@ internal static class RecordCommand
         var watch = new WatchVerb("record");
         var output = new Option<string>("--out") { Description = "The recording's folder (segments are numbered files inside it).", Required = true };
         var duration = DurationOption.Create("--duration", "Stop after this long; default until Ctrl+C");
+        var rotation = RecordingOptions.Create();
         var command = new Command(
             "record",
             "Record the raw market-channel frames of some tokens, exactly as received, into compressed, segmented, crash-safe files.\n"
             + "Check a recording with 'polystream verify DIR'.\n\n"
             + "Examples:\n"
             + "  polystream record --market will-it-rain-tomorrow --out ~/recordings/rain\n"
-            + "  polystream record --asset TOKEN_ID --out rec --duration 1h")
+            + "  polystream record --asset TOKEN_ID --out rec --duration 1h\n"
+            + "  polystream record --market will-it-rain-tomorrow --out rec --rotate 1h --rotate-size 1GiB --retain 168h --retain-size 500GiB")
         {
             output, duration,
         };
@@ -26,6 +29,7 @@ internal static class RecordCommand
             command.Options.Add(option);
         }
 
+        rotation.AddTo(command);
         CommonOptions.RequireSomethingToWatch(command, watch.Assets, watch.Markets);
         command.SetAction((result, cancellationToken) => watch.RunAsync(result, probe: true, async (watched, config) =>
         {
@@ -33,7 +37,13 @@ internal static class RecordCommand
             try
             {
                 var hostUri = result.GetRequiredValue(watch.ClobHost);
-                var recorder = RecordingWriter.Start(new RecordingWriterOptions { Directory = result.GetRequiredValue(output), Source = hostUri.ToString(), Assets = [.. config.MarketAssets] });
+                var recorder = RecordingWriter.Start(rotation.Apply(result, new RecordingWriterOptions
+                {
+                    Directory = result.GetRequiredValue(output),
+                    Source = hostUri.ToString(),
+                    Assets = [.. config.MarketAssets],
+                    Labels = watched.ToImmutableDictionary(w => w.AssetId, w => w.Label),
+                }));
                 await using var recorderScope = recorder.ConfigureAwait(false);
                 using var report = watch.Report(result);
                 var streamer = new Streamer(config with { Recorder = recorder }, report);
@@ -45,20 +55,19 @@ internal static class RecordCommand
                     }
 
                     await result.InvocationConfiguration.Output.WriteLineAsync($"recording {watched.Count} token(s) from {hostUri} into {result.GetRequiredValue(output)}; Ctrl+C to stop").ConfigureAwait(false);
-                    try
-                    {
-                        await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException) when (stop.IsCancellationRequested)
-                    {
-                        // Duration or Ctrl+C: stop the stream first, then the recorder writes its last block.
-                    }
+                    // Duration or Ctrl+C, or the recorder stopping by itself (a full disk): stop the stream first, then the recorder writes its last block.
+                    await Task.WhenAny(Task.Delay(Timeout.Infinite, stop.Token), recorder.Stopped).ConfigureAwait(false);
+                }
+
+                if (recorder.Stopped.IsCompleted)
+                {
+                    await result.InvocationConfiguration.Error.WriteLineAsync($"polystream record: {await recorder.Stopped.ConfigureAwait(false)} in {result.GetRequiredValue(output)}.").ConfigureAwait(false);
                 }
 
                 await recorder.FlushAsync(CancellationToken.None).ConfigureAwait(false);
                 var stats = recorder.Stats;
-                await result.InvocationConfiguration.Output.WriteLineAsync($"recorded frames={stats.FramesWritten} dropped={stats.FramesDropped} segments={stats.Segments} bytes={stats.BytesWritten}").ConfigureAwait(false);
-                return stats.FramesDropped == 0 ? ExitCodes.Ok : ExitCodes.Failure;
+                await result.InvocationConfiguration.Output.WriteLineAsync($"recorded frames={stats.FramesWritten} dropped={stats.FramesDropped} segments={stats.Segments} deleted={stats.SegmentsDeleted} bytes={stats.BytesWritten}").ConfigureAwait(false);
+                return stats.FramesDropped == 0 && !recorder.Stopped.IsCompleted ? ExitCodes.Ok : ExitCodes.Failure;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

@@ -40,4 +40,7 @@ internal static partial class DaemonLog
 
     [LoggerMessage(EventId = 6011, Level = LogLevel.Critical, Message = "The daemon failed")]
     public static partial void Failed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 6012, Level = LogLevel.Error, Message = "The recording in {Directory} stopped: {Reason}; the daemon stops")]
+    public static partial void RecordingStopped(ILogger logger, string directory, string reason);
 }

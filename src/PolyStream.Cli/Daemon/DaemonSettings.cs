@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using System.Collections.Immutable;
 
 namespace PolyStream.Cli.Daemon;
 
@@ -34,6 +35,31 @@ internal sealed class DaemonSettings
 
     /// <summary>A folder to record every raw frame into; none when empty.</summary>
     public string? RecordTo { get; set; }
+
+    /// <summary>Minutes after which the recording starts a new segment. Default 60.</summary>
+    public double RecordRotateMinutes { get; set; } = 60;
+
+    /// <summary>Megabytes (MiB) past which the recording starts a new segment. Default 256.</summary>
+    public long RecordRotateMegabytes { get; set; } = 256;
+
+    /// <summary>Hours after which a closed segment is deleted; 0 (the default) keeps every segment.</summary>
+    public double RecordRetainHours { get; set; }
+
+    /// <summary>Megabytes (MiB) the recording may take before its oldest segments are deleted; 0 (the default) keeps every segment.</summary>
+    public long RecordRetainMegabytes { get; set; }
+
+    /// <summary>The recording's options from these settings.</summary>
+    public Recording.RecordingWriterOptions RecordingOptions(string source, IEnumerable<Tui.WatchedAsset> assets) => new()
+    {
+        Directory = RecordTo!,
+        Source = source,
+        Assets = [.. assets.Select(a => a.AssetId)],
+        Labels = assets.ToImmutableDictionary(a => a.AssetId, a => a.Label),
+        MaxSegmentAge = TimeSpan.FromMinutes(RecordRotateMinutes),
+        MaxSegmentBytes = RecordRotateMegabytes << 20,
+        RetainAge = RecordRetainHours > 0 ? TimeSpan.FromHours(RecordRetainHours) : null,
+        RetainBytes = RecordRetainMegabytes > 0 ? RecordRetainMegabytes << 20 : null,
+    };
 
     /// <summary>Seconds between checkpoints of every book (written atomically, loaded as Restored at the next start); 0 turns them off. Default 30.</summary>
     public int CheckpointIntervalSeconds { get; set; } = 30;

@@ -59,7 +59,7 @@ internal sealed class StreamingService(IOptions<DaemonSettings> options, ILogger
 
         var recorder = string.IsNullOrWhiteSpace(settings.RecordTo)
             ? null
-            : RecordingWriter.Start(new RecordingWriterOptions { Directory = settings.RecordTo, Source = host.ToString(), Assets = [.. assets.Select(a => a.AssetId)] });
+            : RecordingWriter.Start(settings.RecordingOptions(host.ToString(), assets));
         try
         {
             var dataPaths = string.IsNullOrWhiteSpace(settings.DataDir) ? DataPaths.Resolve() : DataPaths.Under(settings.DataDir);
@@ -121,6 +121,15 @@ internal sealed class StreamingService(IOptions<DaemonSettings> options, ILogger
                     do
                     {
                         LogStatus(streamer, node, marketUrl);
+                        if (recorder?.Stopped is { IsCompleted: true } stopped)
+                        {
+                            // A full disk: the recording is over, and running on unrecorded is not what was configured.
+                            DaemonLog.RecordingStopped(_logger, settings.RecordTo!, await stopped.ConfigureAwait(false));
+                            Environment.ExitCode = ExitCodes.Failure;
+                            lifetime.StopApplication();
+                            break;
+                        }
+
                         if (checkpoints is not null && TimeProvider.System.GetElapsedTime(lastCheckpoint).TotalSeconds >= settings.CheckpointIntervalSeconds)
                         {
                             SaveCheckpoint(checkpoints, streamer);

@@ -16,6 +16,12 @@ internal static class RecordingFormat
     public const int BlockHeaderBytes = 20;
     public const int RecordHeaderBytes = 14;
 
+    /// <summary>The connection id of records PolyStream writes itself (<see cref="RecordingNote"/>), never a venue frame.</summary>
+    public const ushort NoteConnection = ushort.MaxValue;
+
+    /// <summary>The manifest's file name inside a recording folder.</summary>
+    public const string ManifestName = "manifest.json";
+
     /// <summary>The first eight bytes of every segment.</summary>
     public static ReadOnlySpan<byte> FileMagic => "PSREC001"u8;
 

@@ -83,13 +83,17 @@ internal sealed class RecordingReader
     /// <paramref name="speed"/> (1 = as recorded), has come; <see cref="double.PositiveInfinity"/> waits for nothing.
     /// </summary>
     /// <exception cref="InvalidDataException">A file is not a segment, or is from a newer format.</exception>
-    public async IAsyncEnumerable<RecordedFrame> ReadFramesPacedAsync(double speed, TimeProvider? timeProvider = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <param name="speed">The pace; 1 is as recorded.</param>
+    /// <param name="timeProvider">The clock that paces; the system clock by default.</param>
+    /// <param name="includeNotes">Whether PolyStream's own notes (gaps) come too, in their place among the frames.</param>
+    /// <param name="cancellationToken">Stops the reading.</param>
+    public async IAsyncEnumerable<RecordedFrame> ReadFramesPacedAsync(double speed, TimeProvider? timeProvider = null, bool includeNotes = false, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(speed);
         var time = timeProvider ?? TimeProvider.System;
         var started = time.GetTimestamp();
         long? firstFrameMicros = null;
-        foreach (var frame in ReadFrames())
+        foreach (var frame in includeNotes ? ReadRecords() : ReadFrames())
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (!double.IsPositiveInfinity(speed))
@@ -106,9 +110,13 @@ internal sealed class RecordingReader
         }
     }
 
-    /// <summary>Every intact frame of every segment, in recorded order.</summary>
+    /// <summary>Every intact venue frame of every segment, in recorded order (PolyStream's own notes left out).</summary>
     /// <exception cref="InvalidDataException">A file is not a segment, or is from a newer format.</exception>
-    public IEnumerable<RecordedFrame> ReadFrames()
+    public IEnumerable<RecordedFrame> ReadFrames() => ReadRecords().Where(r => r.ConnectionId != RecordingFormat.NoteConnection);
+
+    /// <summary>Every intact record of every segment in recorded order: venue frames and the gaps noted among them (<see cref="RecordingNote"/>).</summary>
+    /// <exception cref="InvalidDataException">A file is not a segment, or is from a newer format.</exception>
+    public IEnumerable<RecordedFrame> ReadRecords()
     {
         foreach (var segment in _segments)
         {

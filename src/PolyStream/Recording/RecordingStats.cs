@@ -19,6 +19,9 @@ internal sealed record RecordingStats
     /// <summary>Segments opened.</summary>
     public int Segments { get; init; }
 
+    /// <summary>Old segments deleted by the retention limits.</summary>
+    public int SegmentsDeleted { get; init; }
+
     /// <summary>Compressed bytes written, headers included.</summary>
     public long BytesWritten { get; init; }
 

@@ -35,6 +35,18 @@ public sealed record RecordingWriterOptions
     /// <summary>Written into each segment header.</summary>
     public ImmutableArray<string> Assets { get; init; } = [];
 
+    /// <summary>Closed segments older than this (by when they were closed) are deleted, oldest first; <see langword="null"/> (the default) keeps them all.</summary>
+    public TimeSpan? RetainAge { get; init; }
+
+    /// <summary>The oldest closed segments are deleted while the recording's segments together exceed this many bytes; <see langword="null"/> (the default) keeps them all.</summary>
+    public long? RetainBytes { get; init; }
+
+    /// <summary>A label per token (market and outcome) written into the manifest, for exports; none by default.</summary>
+    internal ImmutableDictionary<string, string> Labels { get; init; } = ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>Opens a new segment file; tests use it to stand in a disk that fills up. Default a new <see cref="FileStream"/>.</summary>
+    internal Func<string, Stream>? CreateFile { get; init; }
+
     /// <summary>The clock for rotation, flushing and headers. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

@@ -69,10 +69,18 @@ public sealed class Replayer : IOrderBookSource, IAsyncDisposable
         long frames = 0;
         try
         {
-            await foreach (var frame in _recording.ReadFramesPacedAsync(_options.Speed, time, cancellationToken).ConfigureAwait(false))
+            await foreach (var frame in _recording.ReadFramesPacedAsync(_options.Speed, time, includeNotes: true, cancellationToken).ConfigureAwait(false))
             {
-                _engine.Process(frame.Bytes.Span, time.GetTimestamp());
-                frames++;
+                if (RecordingNote.From(frame) is { } gap)
+                {
+                    ApplyGap(_engine, gap, time.GetTimestamp());
+                }
+                else if (frame.ConnectionId != RecordingFormat.NoteConnection)
+                {
+                    _engine.Process(frame.Bytes.Span, time.GetTimestamp());
+                    frames++;
+                }
+
                 foreach (var streamEvent in _pending)
                 {
                     await _bus.PublishAsync(streamEvent, cancellationToken).ConfigureAwait(false);
@@ -89,6 +97,18 @@ public sealed class Replayer : IOrderBookSource, IAsyncDisposable
 
         var counts = _engine.Counts;
         return new ReplayResult(frames, time.GetElapsedTime(started), _recording.Report, counts.HashesChecked, counts.HashMismatches);
+    }
+
+    /// <summary>
+    /// Data may be missing after a recorded gap (a dropped connection, a restart): the books it names stop
+    /// being trusted, as live, until the feed's next snapshot re-bases them.
+    /// </summary>
+    internal static void ApplyGap(BookEngine engine, RecordingNote gap, long receiveTimestamp)
+    {
+        foreach (var view in gap.Assets.IsEmpty ? engine.GetAllOrderBooks() : [.. gap.Assets.Select(engine.GetOrderBook).OfType<BookView>()])
+        {
+            engine.RequestResync(view.AssetId, receiveTimestamp);
+        }
     }
 
     /// <inheritdoc />

@@ -44,6 +44,7 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
     private long _droppedFrames;
     private int _overflowPosted;
     private int _disposed;
+    private int _lastState;
 
     /// <summary>Creates a shard; it connects on <see cref="StartAsync"/>.</summary>
     /// <param name="id">The shard's index within its set.</param>
@@ -176,6 +177,19 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
     /// <inheritdoc />
     public void OnStateChanged(WsStateChange change)
     {
+        // A recording says where this connection lost data, so a replay distrusts its books until their next snapshot.
+        if (_settings.Recorder is { } recorder && Interlocked.Exchange(ref _lastState, (int)change.State) == (int)WsState.Subscribed
+            && change.State is WsState.Stalled or WsState.Reconnecting)
+        {
+            string[] assets;
+            lock (_assets)
+            {
+                assets = [.. _assets];
+            }
+
+            recorder.RecordGap(RecordingNote.Disconnected, (ushort)Id, assets);
+        }
+
         // A new connection lost whatever was sent while the old one was down: every book must re-base.
         if (change.State == WsState.Subscribed && Interlocked.Exchange(ref _connectionId, change.ConnectionId) is var previous && previous != 0 && previous != change.ConnectionId)
         {

@@ -66,7 +66,7 @@ public sealed class ParserFuzzTests
                     }
                 }
 
-                corpus.Add(await File.ReadAllBytesAsync(Directory.GetFiles(directory).Single(), TestContext.Current.CancellationToken));
+                corpus.Add(await File.ReadAllBytesAsync(Directory.GetFiles(directory, "*.psrec").Single(), TestContext.Current.CancellationToken));
             }
             finally
             {

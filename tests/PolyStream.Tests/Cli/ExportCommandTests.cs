@@ -1,0 +1,68 @@
+using PolyStream.Recording;
+
+namespace PolyStream.Tests.Cli;
+
+/// <summary><c>polystream export</c>'s user mistakes: one line on stderr, exit 2, and no half-written file left behind.</summary>
+public sealed class ExportCommandTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("polystream-export-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public async Task Export_NoRecordingThere_ExitsTwoWithOneLineAndLeavesNoFile()
+    {
+        var output = Path.Combine(_directory, "trades.csv");
+
+        var (code, _, error) = await CliRunner.RunAsync("export", Path.Combine(_directory, "none"), "--kind", "trades", "--out", output);
+
+        Assert.Equal(2, code);
+        Assert.Single(error.Trim().Split('\n'));
+        Assert.StartsWith("polystream export: No recording at", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+        Assert.False(File.Exists(Path.Combine(_directory, "trades.gaps.csv")));
+    }
+
+    [Fact]
+    public async Task Export_TokenNotRecorded_ExitsTwoNamingIt()
+    {
+        var recording = Path.Combine(_directory, "rec");
+        await using (var writer = RecordingWriter.Start(new RecordingWriterOptions { Directory = recording, Assets = ["111"] }))
+        {
+            writer.Append("[]"u8, 1, 0);
+        }
+
+        var (code, _, error) = await CliRunner.RunAsync("export", recording, "--kind", "quotes", "--asset", "222", "--out", Path.Combine(_directory, "q.parquet"));
+
+        Assert.Equal(2, code);
+        Assert.Contains("no token 222", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Export_OutWithoutAKnownExtension_AsksForTheFormat()
+    {
+        var (code, _, error) = await CliRunner.RunAsync("export", _directory, "--kind", "trades", "--out", Path.Combine(_directory, "trades.txt"));
+
+        Assert.Equal(2, code);
+        Assert.Contains("--format parquet or csv", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Export_EmptyRecording_WritesTheTardisHeaderAndAnEmptyGapsTable()
+    {
+        var recording = Path.Combine(_directory, "rec");
+        await using (var writer = RecordingWriter.Start(new RecordingWriterOptions { Directory = recording, Assets = ["111"] }))
+        {
+            writer.Append("[]"u8, 1, 0);
+        }
+
+        var (code, output, error) = await CliRunner.RunAsync("export", recording, "--kind", "book_snapshot", "--depth", "2", "--out", Path.Combine(_directory, "snap.csv"));
+
+        Assert.True(code == 0, error);
+        Assert.Contains("rows=0 gaps=0 frames=1", output, StringComparison.Ordinal);
+        Assert.Equal(
+            "exchange,symbol,timestamp,local_timestamp,asks[0].price,asks[0].amount,bids[0].price,bids[0].amount,asks[1].price,asks[1].amount,bids[1].price,bids[1].amount\n",
+            await File.ReadAllTextAsync(Path.Combine(_directory, "snap.csv"), TestContext.Current.CancellationToken));
+        Assert.Equal("exchange,symbol,from_local_timestamp,to_local_timestamp,reason,recovered\n", await File.ReadAllTextAsync(Path.Combine(_directory, "snap.gaps.csv"), TestContext.Current.CancellationToken));
+    }
+}
