@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NATS.Client.Core;
 using PolyStream.Bus;
+using PolyStream.Protocol;
 using PolyStream.Recording;
 
 namespace PolyStream.Nats;
@@ -102,7 +103,7 @@ public sealed class NatsNode : IAsyncDisposable
             var store = await BusStore.OpenAsync(connection, options, cancellationToken).ConfigureAwait(false);
             var publisher = await JetStreamPublisher.OpenAsync(connection, time, loggers.CreateLogger<JetStreamPublisher>(), cancellationToken).ConfigureAwait(false);
             var node = new NatsNode(connection, publisher, streamer, store, options, universe, time, loggers);
-            NatsLog.Connected(node._logger, options.NodeId, options.Url, options.StreamName, options.SnapshotBucket, options.LeaseBucket);
+            NatsLog.Connected(node._logger, options.NodeId, Redaction.Url(options.Url), options.StreamName, options.SnapshotBucket, options.LeaseBucket);
             node.Start();
             return node;
         }

@@ -6,37 +6,43 @@ internal static class Redaction
     /// <summary>What a secret is shown as.</summary>
     public const string Hidden = "***";
 
-    /// <summary>The URL without its <c>user:password@</c> part, e.g. <c>nats://a:b@host:4222</c> → <c>nats://host:4222</c>; text that is no URL is returned as it is.</summary>
-    public static string Url(string url)
+    private static readonly System.Buffers.SearchValues<char> s_authorityEnds = System.Buffers.SearchValues.Create("/?# \t\r\n'\"<>");
+
+    /// <summary>
+    /// The text with the <c>user:password@</c> part of every URL in it removed, e.g. <c>nats://a:b@host:4222</c>
+    /// → <c>nats://host:4222</c>: for a URL from settings, and for an exception message that may quote one.
+    /// </summary>
+    public static string Url(string text)
     {
-        ArgumentNullException.ThrowIfNull(url);
-        var scheme = url.IndexOf("://", StringComparison.Ordinal);
-        if (scheme < 0)
+        ArgumentNullException.ThrowIfNull(text);
+        var result = new System.Text.StringBuilder(text.Length);
+        var from = 0;
+        int scheme;
+        while ((scheme = text.IndexOf("://", from, StringComparison.Ordinal)) >= 0)
         {
-            return url;
+            var start = scheme + 3;
+            var end = text.AsSpan(start).IndexOfAny(s_authorityEnds);
+            end = end < 0 ? text.Length : start + end;
+            var at = text.AsSpan(start, end - start).LastIndexOf('@');
+            result.Append(text, from, start - from);
+            from = at < 0 ? start : start + at + 1;
         }
 
-        var start = scheme + 3;
-        var end = url.IndexOfAny(['/', '?', '#'], start);
-        var at = url.LastIndexOf('@', end < 0 ? url.Length - 1 : end - 1, (end < 0 ? url.Length : end) - start);
-        return at < 0 ? url : string.Concat(url.AsSpan(0, start), url.AsSpan(at + 1));
+        return result.Append(text, from, text.Length - from).ToString();
     }
 
     /// <summary><see cref="Hidden"/> for a secret that is set, <see langword="null"/> for one that is not.</summary>
     public static string? Secret(string? value) => value is null ? null : Hidden;
 
-    /// <summary>
-    /// An API key as the stream shows it: its last four characters, enough to tell one's own keys apart,
-    /// too few to use. Empty stays empty.
-    /// </summary>
+    /// <summary>An API key as logs, displays and the stream show it: its first four characters and an ellipsis. Empty stays empty.</summary>
     public static string ApiKey(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
         return key.Length switch
         {
             0 => key,
-            < 16 => Hidden,
-            _ => Hidden + key[^4..],
+            <= 4 => Hidden,
+            _ => string.Concat(key.AsSpan(0, 4), "…"),
         };
     }
 }
