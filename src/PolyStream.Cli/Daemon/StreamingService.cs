@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PolyStream.Auth;
 using PolyStream.Engine;
+using PolyStream.Protocol;
 using PolyStream.Recording;
 
 namespace PolyStream.Cli.Daemon;
@@ -21,6 +22,12 @@ internal sealed class StreamingService(IOptions<DaemonSettings> options, ILogger
         try
         {
             hashPolicy = HashPolicy.Parse(settings.HashPolicy);
+            if (settings.StatusPort != 0)
+            {
+                // Refused before anything starts: /metrics and /health off loopback need an opt-in and a token.
+                Simulator.Server.RemoteAccess.Address(settings.StatusHost, settings.StatusAllowRemote, settings.StatusAccessToken);
+            }
+
             assets = await AssetResolver.ResolveAsync(settings.Assets, settings.Markets, new Uri(settings.GammaHost), settings.AllowInsecure, stoppingToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is Rest.ClobApiException or ArgumentException or FormatException)
@@ -63,14 +70,14 @@ internal sealed class StreamingService(IOptions<DaemonSettings> options, ILogger
                 }
                 catch (Exception ex) when (ex is ArgumentException or NATS.Client.Core.NatsException)
                 {
-                    DaemonLog.CannotStart(_logger, $"NATS at {settings.Nats.Url}: {ex.Message} (is nats-server running with JetStream, -js?)");
+                    DaemonLog.CannotStart(_logger, Redaction.Url($"NATS at {settings.Nats.Url}: {ex.Message} (is nats-server running with JetStream, -js?)"));
                     Environment.ExitCode = ExitCodes.Failure;
                     lifetime.StopApplication();
                     return;
                 }
 
                 await using var nodeScope = ((IAsyncDisposable?)node ?? NoStatus.Instance).ConfigureAwait(false);
-                var status = settings.StatusPort == 0 ? null : await StatusServer.StartAsync(streamer, node, settings.StatusHost, settings.StatusPort, stoppingToken).ConfigureAwait(false);
+                var status = settings.StatusPort == 0 ? null : await StatusServer.StartAsync(streamer, node, settings, stoppingToken).ConfigureAwait(false);
                 await using var statusScope = ((IAsyncDisposable?)status ?? NoStatus.Instance).ConfigureAwait(false);
                 if (status is not null)
                 {
@@ -150,7 +157,8 @@ internal sealed class StreamingService(IOptions<DaemonSettings> options, ILogger
         }
 
         var options = settings.ToOptions();
-        DaemonLog.ScaleOut(_logger, options.NodeId, universe.Count, options.Url);
+        var url = Redaction.Url(options.Url);
+        DaemonLog.ScaleOut(_logger, options.NodeId, universe.Count, url);
         return await Nats.NatsNode.StartAsync(streamer, universe, options, loggers, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
