@@ -186,7 +186,10 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
         _config.StaleAfter,
         _config.StaleCheckInterval,
         _config.Recorder,
-        _config.TimeProvider);
+        _config.TimeProvider)
+    {
+        QueueBytes = _config.ShardQueueBytes,
+    };
 
     private ShardSet Started => _shards ?? throw new InvalidOperationException("Start the streamer before subscribing.");
 

@@ -73,6 +73,7 @@ internal sealed class BookSide
         }
         else if (!size.IsZero)
         {
+            ThrowIfFull(Count + 1);
             InsertAt(~index, key, new PriceLevel(price, size));
         }
     }
@@ -80,6 +81,7 @@ internal sealed class BookSide
     /// <summary>Replaces every level, sorting explicitly (array order on the wire is not trusted); a repeated price keeps its last size.</summary>
     public void Replace(ReadOnlySpan<PriceLevel> levels)
     {
+        ThrowIfFull(levels.Length);
         Count = 0;
         _hashTextLength = -1;
         EnsureCapacity(levels.Length);
@@ -129,6 +131,20 @@ internal sealed class BookSide
     {
         Count = 0;
         _hashTextLength = -1;
+    }
+
+    /// <summary>
+    /// A side never holds more than <see cref="WireLimits.MaxLevelsPerSide"/> levels, so a hostile feed cannot
+    /// grow a book without bound. The engine treats this like an out-of-range price: the book turns Suspect
+    /// and re-bases. Inserting shifts the levels behind the new one (O(n)), bounded by this cap; the busy
+    /// top of book sits at the end, where an insert shifts almost nothing.
+    /// </summary>
+    private static void ThrowIfFull(int levels)
+    {
+        if (levels > WireLimits.MaxLevelsPerSide)
+        {
+            throw new ArgumentOutOfRangeException(nameof(levels), levels, $"A book side holds at most {WireLimits.MaxLevelsPerSide} levels.");
+        }
     }
 
     private int KeyOf(ExactDecimal price)
