@@ -18,7 +18,7 @@ internal static class AssetResolver
         foreach (var slug in slugs)
         {
             var market = await gamma.GetMarketBySlugAsync(slug, cancellationToken).ConfigureAwait(false);
-            watched.AddRange(market.ClobTokenIds.Select((id, i) => new WatchedAsset(id, $"{slug} · {(i < market.Outcomes.Length ? market.Outcomes[i] : Short(id))}")));
+            watched.AddRange(market.ClobTokenIds.Select((id, i) => new WatchedAsset(id, TerminalText.Clean($"{slug} · {(i < market.Outcomes.Length ? market.Outcomes[i] : Short(id))}"))));
         }
 
         return watched;

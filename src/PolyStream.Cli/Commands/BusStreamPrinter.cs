@@ -37,7 +37,7 @@ internal static class BusStreamPrinter
             {
                 if (assets.Count == 0 || (e.AssetId is { } asset && assets.Contains(asset)))
                 {
-                    await output.WriteLineAsync(json ? e.Json : Text(e)).ConfigureAwait(false);
+                    await output.WriteLineAsync(TerminalText.Clean(json ? e.Json : Text(e))).ConfigureAwait(false); // The bus is input too.
                 }
             }
         }
