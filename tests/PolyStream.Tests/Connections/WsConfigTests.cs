@@ -28,7 +28,7 @@ public sealed class WsConfigTests
         Assert.Equal(TimeSpan.FromSeconds(1), config.ReconnectBaseDelay);
         Assert.Equal(TimeSpan.FromSeconds(60), config.ReconnectMaxDelay);
         Assert.Equal(TimeSpan.FromSeconds(60), config.StableAfter);
-        Assert.Equal(64 * 1024 * 1024, config.MaxFrameBytes);
+        Assert.Equal(32 * 1024 * 1024, config.MaxFrameBytes); // the parser's limit too (WireLimits)
         Assert.Equal(100, config.MaxIdsPerFrame);
         Assert.Equal(WsChannel.Market, config.Channel);
     }
