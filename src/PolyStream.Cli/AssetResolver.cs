@@ -35,7 +35,7 @@ internal static class AssetResolver
                 continue;
             }
 
-            watched.AddRange(market.ClobTokenIds.Select((id, i) => new WatchedAsset(id, $"{slug} · {(i < market.Outcomes.Length ? market.Outcomes[i] : Short(id))}")));
+            watched.AddRange(market.ClobTokenIds.Select((id, i) => new WatchedAsset(id, TerminalText.Clean($"{slug} · {(i < market.Outcomes.Length ? market.Outcomes[i] : Short(id))}"))));
         }
 
         return watched;

@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using PolyStream.Books;
 using PolyStream.Events;
 using PolyStream.Protocol;
@@ -24,16 +26,28 @@ namespace PolyStream.Nats;
 /// (<see cref="BookHashVersion.Current"/>), a book hash the engine computed and found matching the venue's
 /// is reused as the content hash instead of being computed again.
 /// </param>
-internal sealed class BusEncoder(string prefix, string publisher, BookHashVersion engineHashVersion = BookHashVersion.Current)
+/// <param name="logger">Where refused events are logged; <see langword="null"/> for nowhere.</param>
+internal sealed class BusEncoder(string prefix, string publisher, BookHashVersion engineHashVersion = BookHashVersion.Current, ILogger? logger = null)
 {
     private readonly Dictionary<string, (long Epoch, long Seq, long Ordinal)> _ordinals = new(StringComparer.Ordinal);
     private readonly ArrayBufferWriter<byte> _buffer = new(4096);
+    private long _refused;
 
-    /// <summary>The event as a message, or <see langword="null"/> when its kind is not published.</summary>
+    /// <summary>Events refused because an id would have reached a subject, key or message id unsafe (<see cref="BusNames.IsSafeId"/>).</summary>
+    public long Refused => Interlocked.Read(ref _refused);
+
+    /// <summary>The event as a message, or <see langword="null"/> when its kind is not published or one of its ids is unsafe (counted in <see cref="Refused"/>).</summary>
     public BusMessage? Encode(StreamEvent streamEvent)
     {
         if (!BusNames.IsPublished(streamEvent.Kind))
         {
+            return null;
+        }
+
+        if (BusNames.UnsafeField(streamEvent) is { } field)
+        {
+            Interlocked.Increment(ref _refused);
+            NatsLog.UnsafeId(logger ?? NullLogger.Instance, streamEvent.Kind, field);
             return null;
         }
 

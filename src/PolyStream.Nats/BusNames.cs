@@ -86,6 +86,37 @@ internal static class BusNames
     }
 
     /// <summary>Whether a node id is usable in a KV key and a subject.</summary>
-    public static bool IsValidNodeId(string nodeId) =>
-        nodeId.Length is > 0 and <= 64 && nodeId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+    public static bool IsValidNodeId(string nodeId) => IsSafeId(nodeId, 64);
+
+    /// <summary>
+    /// Whether an id from the feed (asset, market, order, trade, their type or status) may go into a subject,
+    /// a KV key or a <c>Nats-Msg-Id</c>: 1–<see cref="MaxIdLength"/> ASCII letters, digits, <c>-</c> or <c>_</c>.
+    /// JSON escapes let a frame carry CR/LF, spaces, <c>.</c>, <c>*</c> and <c>&gt;</c>, each of which would
+    /// write NATS protocol, add a subject token or turn a key into a wildcard.
+    /// </summary>
+    public static bool IsSafeId(string id, int maxLength = MaxIdLength) =>
+        id.Length > 0 && id.Length <= maxLength && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+
+    /// <summary>The longest id <see cref="IsSafeId"/> accepts; the venue's longest (a token id) is 78 digits.</summary>
+    public const int MaxIdLength = 128;
+
+    /// <summary>The first field of the event that would reach a subject, key or message id and is not a safe id, or <see langword="null"/>.</summary>
+    public static string? UnsafeField(StreamEvent streamEvent)
+    {
+        if (streamEvent.AssetId is { } asset && !IsSafeId(asset))
+        {
+            return "asset_id";
+        }
+
+        return streamEvent switch
+        {
+            MarketCreated { Market: var market } when !IsSafeId(market) => "market",
+            MarketResolved { Market: var market } when !IsSafeId(market) => "market",
+            UserOrderReceived { Id: var id } when !IsSafeId(id) => "order_id",
+            UserOrderReceived { Type: { Length: > 0 } type } when !IsSafeId(type) => "order_event", // empty is harmless in an id
+            UserTradeReceived { Id: var id } when !IsSafeId(id) => "trade_id",
+            UserTradeReceived { Status: { Length: > 0 } status } when !IsSafeId(status) => "status",
+            _ => null,
+        };
+    }
 }

@@ -1,4 +1,5 @@
 using NATS.Client.Core;
+using PolyStream.Protocol;
 
 namespace PolyStream.Nats;
 
@@ -30,11 +31,22 @@ internal static class NatsConfig
 
         if (!Uri.TryCreate(options.Url, UriKind.Absolute, out var url) || url.Scheme is not ("nats" or "tls" or "ws" or "wss"))
         {
-            throw new ArgumentException($"'{options.Url}' is not a NATS URL such as nats://127.0.0.1:4222.");
+            throw new ArgumentException($"'{Redaction.Url(options.Url)}' is not a NATS URL such as nats://127.0.0.1:4222.");
+        }
+
+        var sendsSecret = !string.IsNullOrEmpty(options.Password) || !string.IsNullOrEmpty(options.Token) || url.UserInfo.Length > 0;
+        if (sendsSecret && url.Scheme is not ("tls" or "wss") && !TransportSecurity.IsSafe(url))
+        {
+            // nats:// upgrades to TLS only if the server asks; a password or token must not depend on that.
+            throw new ArgumentException($"'{Redaction.Url(options.Url)}' is plain text to another machine, and a password or token would cross it readable: use tls://{url.Authority} (or wss://).");
         }
     }
 
-    /// <summary>A connection that reconnects forever with jittered backoff: the sink and replica ride out a NATS restart.</summary>
+    /// <summary>
+    /// A connection that reconnects forever with jittered backoff: the sink and replica ride out a NATS restart.
+    /// It keeps the client's subject validation (never set <c>SkipSubjectValidation</c>): subjects carry ids
+    /// from the feed, which <see cref="BusNames.IsSafeId"/> has checked first, and the client checks again.
+    /// </summary>
     public static NatsConnection Connect(NatsScaleOutOptions options, string name) => new(new NatsOpts
     {
         Url = options.Url,

@@ -14,6 +14,12 @@ internal static partial class NatsLog
     [LoggerMessage(7003, LogLevel.Warning, "Writing the snapshot of {AssetId} failed, will retry: {Reason}")]
     public static partial void SnapshotWriteFailed(ILogger logger, string assetId, string reason);
 
+    [LoggerMessage(7004, LogLevel.Warning, "Refused to publish a {Kind} event: its {Field} is not 1-128 letters, digits, '-' or '_', so it cannot be part of a subject, key or message id")]
+    public static partial void UnsafeId(ILogger logger, PolyStream.Events.StreamEventKind kind, string field);
+
+    [LoggerMessage(7005, LogLevel.Warning, "Left {Count} assets of the universe out: their ids are not 1-128 letters, digits, '-' or '_'")]
+    public static partial void UnsafeUniverse(ILogger logger, int count);
+
     [LoggerMessage(7010, LogLevel.Information, "Acquired slot {Slot} ({Assets} assets)")]
     public static partial void SlotAcquired(ILogger logger, int slot, int assets);
 

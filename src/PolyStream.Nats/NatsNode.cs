@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NATS.Client.Core;
 using PolyStream.Bus;
+using PolyStream.Protocol;
 using PolyStream.Recording;
 
 namespace PolyStream.Nats;
@@ -28,7 +29,9 @@ public sealed class NatsNode : IAsyncDisposable
     private readonly SlotLeases _leases;
     private readonly SnapshotWriter _snapshots;
     private readonly JetStreamPublisher _publisher;
+    private readonly BusEncoder _encoder;
     private readonly NatsEventSink _sink;
+    private readonly long _unsafeUniverse;
     private readonly EventSubscriber _events;
     private readonly NatsNodeMetrics _metrics;
     private readonly ILogger _logger;
@@ -45,13 +48,21 @@ public sealed class NatsNode : IAsyncDisposable
         _logger = loggers.CreateLogger<NatsNode>();
         NodeId = options.NodeId;
         Publisher = $"{options.NodeId}-{Guid.NewGuid().ToString("N")[..6]}";
-        _leases = new SlotLeases(store.Leases, options, Publisher, universe, time, loggers.CreateLogger<SlotLeases>())
+        var (safe, unsafeIds) = SafeUniverse(universe);
+        if (unsafeIds > 0)
+        {
+            NatsLog.UnsafeUniverse(_logger, unsafeIds);
+        }
+
+        _unsafeUniverse = unsafeIds;
+        _leases = new SlotLeases(store.Leases, options, Publisher, safe, time, loggers.CreateLogger<SlotLeases>())
         {
             Acquired = TakeOverAsync,
             Released = (assets, ct) => streamer.UnsubscribeAsync(assets, ct).AsTask(),
         };
         _snapshots = new SnapshotWriter(store.Snapshots, options, Publisher, _leases, time, loggers.CreateLogger<SnapshotWriter>());
-        _sink = new NatsEventSink(publisher, new BusEncoder(options.SubjectPrefix, Publisher), _snapshots.Published, options, _leases, streamer.GetOrderBook, time);
+        _encoder = new BusEncoder(options.SubjectPrefix, Publisher, logger: loggers.CreateLogger<BusEncoder>());
+        _sink = new NatsEventSink(publisher, _encoder, _snapshots.Published, options, _leases, streamer.GetOrderBook, time);
         // Deep enough to ride out a NATS restart; past it the sink re-bases every book rather than block the feed.
         _events = streamer.Subscribe(new SubscriberOptions { Capacity = 200_000, Overflow = OverflowPolicy.DropOldest, Name = "nats-sink" });
         _metrics = new NatsNodeMetrics(this);
@@ -70,7 +81,7 @@ public sealed class NatsNode : IAsyncDisposable
     public IReadOnlyCollection<string> OwnedAssets => _leases.HeldAssets;
 
     /// <summary>What the node has published so far.</summary>
-    public NatsNodeCounts Counts => new(_sink.Published, _sink.Retried, _sink.Rebased, _snapshots.Written, _sink.LastAcknowledged);
+    public NatsNodeCounts Counts => new(_sink.Published, _sink.Retried, _sink.Rebased, _snapshots.Written, _sink.LastAcknowledged, _encoder.Refused + _unsafeUniverse);
 
     /// <summary>
     /// Connects to NATS, creates the stream and buckets if missing, and starts taking a fair share of
@@ -92,7 +103,7 @@ public sealed class NatsNode : IAsyncDisposable
             var store = await BusStore.OpenAsync(connection, options, cancellationToken).ConfigureAwait(false);
             var publisher = await JetStreamPublisher.OpenAsync(connection, time, loggers.CreateLogger<JetStreamPublisher>(), cancellationToken).ConfigureAwait(false);
             var node = new NatsNode(connection, publisher, streamer, store, options, universe, time, loggers);
-            NatsLog.Connected(node._logger, options.NodeId, options.Url, options.StreamName, options.SnapshotBucket, options.LeaseBucket);
+            NatsLog.Connected(node._logger, options.NodeId, Redaction.Url(options.Url), options.StreamName, options.SnapshotBucket, options.LeaseBucket);
             node.Start();
             return node;
         }
@@ -101,6 +112,26 @@ public sealed class NatsNode : IAsyncDisposable
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>The universe without ids that could not be part of a subject or key; those are counted, never published.</summary>
+    private static (List<string> Safe, int Unsafe) SafeUniverse(IEnumerable<string> universe)
+    {
+        var safe = new List<string>();
+        var refused = 0;
+        foreach (var asset in universe)
+        {
+            if (BusNames.IsSafeId(asset))
+            {
+                safe.Add(asset);
+            }
+            else
+            {
+                refused++;
+            }
+        }
+
+        return (safe, refused);
     }
 
     private void Start()

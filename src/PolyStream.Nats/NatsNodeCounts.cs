@@ -7,4 +7,5 @@ namespace PolyStream.Nats;
 /// <param name="Rebased">Books re-based on the bus after a failure or a lag.</param>
 /// <param name="SnapshotsWritten">Book snapshots written to the KV bucket.</param>
 /// <param name="LastAcknowledged">The highest stream sequence acknowledged to this node.</param>
-public readonly record struct NatsNodeCounts(long Published, long Retried, long Rebased, long SnapshotsWritten, ulong LastAcknowledged);
+/// <param name="RefusedIds">Events and universe assets left unpublished because an id could not be part of a NATS subject, key or message id.</param>
+public readonly record struct NatsNodeCounts(long Published, long Retried, long Rebased, long SnapshotsWritten, ulong LastAcknowledged, long RefusedIds);

@@ -18,6 +18,7 @@ internal sealed class NatsNodeMetrics : IDisposable
         _meter.CreateObservableCounter("retried", () => node.Counts.Retried, description: "Publishes that failed once and were retried.");
         _meter.CreateObservableCounter("rebased", () => node.Counts.Rebased, description: "Books re-based on the bus after a failure or a lag.");
         _meter.CreateObservableCounter("snapshots", () => node.Counts.SnapshotsWritten, description: "Book snapshots written to the KV bucket.");
+        _meter.CreateObservableCounter("refused_ids", () => node.Counts.RefusedIds, description: "Events and assets not published: an id unfit for a subject, key or message id.");
         _meter.CreateObservableGauge("slots", () => node.OwnedSlots.Count, description: "Slots this node holds leases for.");
         _meter.CreateObservableGauge("assets", () => node.OwnedAssets.Count, description: "Assets this node owns.");
     }

@@ -1,10 +1,13 @@
-
+using System.Globalization;
+using System.Text;
+using PolyStream.Protocol;
 namespace PolyStream.Nats;
 
 /// <summary>
 /// Where and how PolyStream meets NATS JetStream: the server, its credentials, the stream and buckets it
 /// uses, and the timing of asset ownership. Every property has a documented default; nodes that share a
-/// universe must agree on everything but <see cref="NodeId"/>.
+/// universe must agree on everything but <see cref="NodeId"/>. <see cref="object.ToString"/> masks the
+/// password, the token and any <c>user:password@</c> in <see cref="Url"/>.
 /// </summary>
 public sealed record NatsScaleOutOptions
 {
@@ -64,4 +67,15 @@ public sealed record NatsScaleOutOptions
 
     /// <summary>The most events published and not yet acknowledged at once. Default 256.</summary>
     public int MaxInFlight { get; init; } = 256;
+
+    // Records print every property; these settings are logged and shown, so secrets are masked here.
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append(CultureInfo.InvariantCulture, $"Url = {Redaction.Url(Url)}, CredentialsFile = {CredentialsFile}, User = {User}, ");
+        builder.Append(CultureInfo.InvariantCulture, $"Password = {Redaction.Secret(Password)}, Token = {Redaction.Secret(Token)}, ");
+        builder.Append(CultureInfo.InvariantCulture, $"StreamName = {StreamName}, SubjectPrefix = {SubjectPrefix}, StreamMaxAge = {StreamMaxAge}, DuplicateWindow = {DuplicateWindow}, ");
+        builder.Append(CultureInfo.InvariantCulture, $"SnapshotBucket = {SnapshotBucket}, LeaseBucket = {LeaseBucket}, LeasePeriod = {LeasePeriod}, Slots = {Slots}, ");
+        builder.Append(CultureInfo.InvariantCulture, $"NodeId = {NodeId}, SnapshotInterval = {SnapshotInterval}, MaxInFlight = {MaxInFlight}");
+        return true;
+    }
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.WebSockets;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
@@ -6,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using PolyStream.Recording;
+using PolyStream.Simulator.Server;
 
 namespace PolyStream.Simulator;
 
@@ -32,14 +32,17 @@ public sealed class RecordingServer : IAsyncDisposable
 
     /// <summary>Checks the recording opens, then listens.</summary>
     /// <exception cref="FileNotFoundException">There is no recording at the path.</exception>
+    /// <exception cref="ArgumentException">The host is reachable from other machines without <see cref="RecordingServerOptions.AllowRemote"/> and a token.</exception>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         RecordingReader.Open(_options.Recording);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseSetting(WebHostDefaults.SuppressStatusMessagesKey, "true");
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(_options.Host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(_options.Host), _options.Port));
+        var address = RemoteAccess.Address(_options.Host, _options.AllowRemote, _options.AccessToken);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address, _options.Port));
         var app = builder.Build();
+        RemoteAccess.RequireToken(app, _options.AccessToken);
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
         app.Map("/ws/market", (RequestDelegate)ServeAsync);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);

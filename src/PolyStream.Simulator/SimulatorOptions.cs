@@ -1,10 +1,12 @@
-
+using System.Globalization;
+using System.Text;
+using PolyStream.Protocol;
 namespace PolyStream.Simulator;
 
 /// <summary>Settings of a simulated exchange; every property has a documented default.</summary>
 public sealed record SimulatorOptions
 {
-    /// <summary>The loopback address to listen on. Default <c>127.0.0.1</c>.</summary>
+    /// <summary>The address to listen on. Default <c>127.0.0.1</c>; any other than loopback needs <see cref="AllowRemote"/> and <see cref="AccessToken"/>.</summary>
     public string Host { get; init; } = "127.0.0.1";
 
     /// <summary>The TCP port; <c>0</c> (the default) picks a free port, read it back from <see cref="SimulatorServer.BaseUrl"/>.</summary>
@@ -79,4 +81,21 @@ public sealed record SimulatorOptions
 
     /// <summary>The chain id L1 signatures must commit to: 137 (Polygon) or 80002 (Amoy). Default 137.</summary>
     public long ChainId { get; init; } = PolyStream.Auth.ClobAuth.PolygonChainId;
+
+    /// <summary>Whether <see cref="Host"/> may be reachable from other machines. Default <see langword="false"/>: such a host is refused.</summary>
+    public bool AllowRemote { get; init; }
+
+    /// <summary>A bearer token every request must carry (<c>Authorization: Bearer …</c>), at least 16 characters; required off loopback. Default none.</summary>
+    public string? AccessToken { get; init; }
+
+    // Records print every property; options are logged and shown, so secrets are masked here.
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append(CultureInfo.InvariantCulture, $"Host = {Host}, Port = {Port}, Markets = {Markets}, Seed = {Seed}, EventsPerSecond = {EventsPerSecond}, PumpInterval = {PumpInterval}, ");
+        builder.Append(CultureInfo.InvariantCulture, $"MinOrderSize = {MinOrderSize}, NegRisk = {NegRisk}, MarketLifecycle = {MarketLifecycle}, HistoryLimit = {HistoryLimit}, ");
+        builder.Append(CultureInfo.InvariantCulture, $"ApiKey = {(ApiKey is null ? null : Redaction.ApiKey(ApiKey))}, ApiSecret = {Redaction.Secret(ApiSecret)}, ApiPassphrase = {Redaction.Secret(ApiPassphrase)}, ");
+        builder.Append(CultureInfo.InvariantCulture, $"AccountOrderShare = {AccountOrderShare}, MaxAssetsPerConnection = {MaxAssetsPerConnection}, MarketsPageLimit = {MarketsPageLimit}, ");
+        builder.Append(CultureInfo.InvariantCulture, $"MaxQueuedFramesPerConnection = {MaxQueuedFramesPerConnection}, ChainId = {ChainId}, AllowRemote = {AllowRemote}, AccessToken = {Redaction.Secret(AccessToken)}");
+        return true;
+    }
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -99,6 +98,7 @@ public sealed partial class SimulatorServer : IAsyncDisposable
     internal TimeProvider Time { get; }
 
     /// <summary>Binds the listener, then starts the pump when <see cref="SimulatorOptions.EventsPerSecond"/> is above zero.</summary>
+    /// <exception cref="ArgumentException">The host is reachable from other machines without <see cref="SimulatorOptions.AllowRemote"/> and a token.</exception>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
@@ -110,9 +110,10 @@ public sealed partial class SimulatorServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseSetting(WebHostDefaults.SuppressStatusMessagesKey, "true");
-        var address = _options.Host is "localhost" ? IPAddress.Loopback : IPAddress.Parse(_options.Host);
+        var address = RemoteAccess.Address(_options.Host, _options.AllowRemote, _options.AccessToken);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address, _options.Port));
         var app = builder.Build();
+        RemoteAccess.RequireToken(app, _options.AccessToken);
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
         app.Map("/ws/market", (RequestDelegate)(context => AcceptAsync(context, SimulatorChannel.Market)));
         app.Map("/ws/user", (RequestDelegate)(context => AcceptAsync(context, SimulatorChannel.User)));

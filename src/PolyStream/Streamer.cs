@@ -199,7 +199,10 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
         _config.StaleAfter,
         _config.StaleCheckInterval,
         _config.Recorder,
-        _config.TimeProvider);
+        _config.TimeProvider)
+    {
+        QueueBytes = _config.ShardQueueBytes,
+    };
 
     /// <summary>The user feed's credentials, checked with its markets; <see langword="null"/> when no user feed is configured.</summary>
     private ApiCredentials? UserCredentials(DataPaths? dataPaths)

@@ -58,6 +58,9 @@ public sealed record StreamerConfig
     /// <summary>Frames a shard may queue between its socket and its book engine before dropping (and re-basing). Default 100,000.</summary>
     public int ShardQueueCapacity { get; init; } = 100_000;
 
+    /// <summary>Frame bytes a shard may queue before dropping (and re-basing), whatever the frame count. Default 256 MiB: eight frames of the 32 MiB limit.</summary>
+    public long ShardQueueBytes { get; init; } = Protocol.WireLimits.MaxQueuedBytesPerShard;
+
     /// <summary>The REST budget and batching of resyncs. Default <see cref="ResyncOptions"/>'s defaults.</summary>
     public ResyncOptions Resync { get; init; } = new();
 

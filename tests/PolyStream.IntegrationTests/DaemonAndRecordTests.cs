@@ -57,6 +57,8 @@ public sealed class DaemonAndRecordTests : IDisposable
             Assert.Equal("ok", health.RootElement.GetProperty("status").GetString());
             Assert.Equal(2, health.RootElement.GetProperty("synced").GetInt32());
             Assert.Equal("Subscribed", health.RootElement.GetProperty("shards")[0].GetProperty("state").GetString());
+            Assert.False(health.RootElement.TryGetProperty("book_states", out _), "/health lists books only when StatusListBooks is set");
+            Assert.DoesNotContain(sim.Engine.Markets[0].YesTokenId, health.RootElement.GetRawText(), StringComparison.Ordinal);
         }
 
         using (var kill = Process.Start("kill", ["-TERM", daemon.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))

@@ -38,6 +38,25 @@ public sealed class MarketShardTests
     }
 
     [Fact]
+    public async Task OnFrame_QueuedBytesPastTheBudget_DropsWhateverTheFrameCount()
+    {
+        await using var rig = ShardRig.Create(queueCapacity: 10_000, HashPolicy.Verify, queueBytes: 10_000);
+        var frame = new byte[1_000];
+
+        // The loop has not started: nothing leaves the queue, so the eleventh kilobyte is past the budget.
+        for (var i = 0; i < 15; i++)
+        {
+            rig.Shard.OnFrame(frame, 1, 1);
+        }
+
+        Assert.Equal(5, rig.Shard.Health.DroppedFrames);
+    }
+
+    [Fact]
+    public void Defaults_SocketAndParserFrameLimitsAgree() =>
+        Assert.Equal(new WsConfig().MaxFrameBytes, FrameParserOptions.Default.MaxFrameBytes);
+
+    [Fact]
     public async Task ApplyRestSnapshot_ResyncAnswerNewerThanASyncedBook_IsNoStaleStrike()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -71,13 +90,13 @@ public sealed class MarketShardTests
     /// <summary>A shard with its bus, metrics and one subscriber; nothing listens on port 1, so every frame comes from the test.</summary>
     private sealed record ShardRig(EventBus Bus, StreamerMetrics Metrics, RecordingOwner Owner, MarketShard Shard, EventSubscriber Events) : IAsyncDisposable
     {
-        public static ShardRig Create(int queueCapacity, HashPolicy hashPolicy)
+        public static ShardRig Create(int queueCapacity, HashPolicy hashPolicy, long queueBytes = 1L << 40)
         {
             var bus = new EventBus();
             var owner = new RecordingOwner();
             var metrics = new StreamerMetrics(() => default, () => 0, () => 0, owner, bus);
             var ws = new WsConfig { Url = new Uri("ws://127.0.0.1:1/ws/market") };
-            var settings = new ShardSettings(ws, BookEngineOptions.Default with { HashPolicy = hashPolicy }, queueCapacity, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(5), Recorder: null, TimeProvider.System);
+            var settings = new ShardSettings(ws, BookEngineOptions.Default with { HashPolicy = hashPolicy }, queueCapacity, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(5), Recorder: null, TimeProvider.System) { QueueBytes = queueBytes };
             var shard = new MarketShard(0, settings, bus, owner, new VenueEventTranslator(new MarketEventGate(), userChannel: false), new BookMetadataCache(), metrics, NullLoggerFactory.Instance);
             return new ShardRig(bus, metrics, owner, shard, bus.Subscribe());
         }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using PolyStream.Nats;
+using PolyStream.Protocol;
 
 namespace PolyStream.Cli.Commands;
 
@@ -15,17 +16,17 @@ internal static class BusStreamPrinter
         }
         catch (ArgumentException ex)
         {
-            await error.WriteLineAsync($"polystream stream: {ex.Message}").ConfigureAwait(false);
+            await error.WriteLineAsync(Redaction.Url($"polystream stream: {ex.Message}")).ConfigureAwait(false);
             return ExitCodes.Usage;
         }
         catch (NATS.Client.JetStream.NatsJSApiException ex) when (ex.Error.Code == 404)
         {
-            await error.WriteLineAsync($"polystream stream: there is no stream '{options.StreamName}' at {options.Url}. Start a daemon with PolyStream:Nats:Url set (docs/scale-out.md), or name the stream with --nats-stream.").ConfigureAwait(false);
+            await error.WriteLineAsync($"polystream stream: there is no stream '{options.StreamName}' at {Redaction.Url(options.Url)}. Start a daemon with PolyStream:Nats:Url set (docs/scale-out.md), or name the stream with --nats-stream.").ConfigureAwait(false);
             return ExitCodes.Failure;
         }
         catch (NATS.Client.Core.NatsException ex)
         {
-            await error.WriteLineAsync($"polystream stream: cannot reach NATS at {options.Url}: {ex.Message}. {NatsHint.ServerNotRunning}").ConfigureAwait(false);
+            await error.WriteLineAsync(Redaction.Url($"polystream stream: cannot reach NATS at {options.Url}: {ex.Message}. {NatsHint.ServerNotRunning}")).ConfigureAwait(false);
             return ExitCodes.Failure;
         }
 
@@ -36,7 +37,7 @@ internal static class BusStreamPrinter
             {
                 if (assets.Count == 0 || (e.AssetId is { } asset && assets.Contains(asset)))
                 {
-                    await output.WriteLineAsync(json ? e.Json : Text(e)).ConfigureAwait(false);
+                    await output.WriteLineAsync(TerminalText.Clean(json ? e.Json : Text(e))).ConfigureAwait(false); // The bus is input too.
                 }
             }
         }

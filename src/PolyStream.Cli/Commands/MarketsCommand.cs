@@ -52,7 +52,7 @@ internal static class MarketsCommand
                 foreach (var market in markets)
                 {
                     var tokens = string.Join(' ', market.ClobTokenIds.Zip(market.Outcomes, (id, outcome) => $"{outcome}={id}"));
-                    await output.WriteLineAsync($"{market.Slug}\t{market.Question}\t{tokens}").ConfigureAwait(false);
+                    await output.WriteLineAsync($"{TerminalText.Clean(market.Slug)}\t{TerminalText.Clean(market.Question)}\t{TerminalText.Clean(tokens)}").ConfigureAwait(false);
                 }
 
                 await error.WriteLineAsync($"{markets.Count} market(s) found.").ConfigureAwait(false);
@@ -98,7 +98,7 @@ internal static class MarketsCommand
                 {
                     shown++;
                     var tokens = string.Join(' ', market.Tokens.Select(t => $"{t.Outcome}={t.TokenId}"));
-                    await output.WriteLineAsync($"{market.ConditionId}\t{market.Slug}\t{tokens}").ConfigureAwait(false);
+                    await output.WriteLineAsync($"{TerminalText.Clean(market.ConditionId)}\t{TerminalText.Clean(market.Slug)}\t{TerminalText.Clean(tokens)}").ConfigureAwait(false);
                 }
             }
 

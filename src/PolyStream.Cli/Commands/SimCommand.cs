@@ -13,7 +13,7 @@ internal static class SimCommand
     {
         var host = new Option<string>("--host")
         {
-            Description = "Loopback address to listen on.",
+            Description = "Address to listen on; other than loopback needs --allow-remote and --access-token.",
             DefaultValueFactory = _ => "127.0.0.1",
         };
         var port = WholeNumberOption.Create("--port", "TCP port; 0 picks a free one.", 8081, 0, 65_535);
@@ -48,6 +48,8 @@ internal static class SimCommand
         var apiKey = new Option<string?>("--api-key") { Description = "API key the user channel accepts (default: derived from the seed)." };
         var apiSecret = new Option<string?>("--api-secret") { Description = "API secret the user channel accepts." };
         var apiPassphrase = new Option<string?>("--api-passphrase") { Description = "API passphrase the user channel accepts." };
+        var allowRemote = new Option<bool>("--allow-remote") { Description = "Allow a --host other machines can reach (needs --access-token)." };
+        var accessToken = new Option<string?>("--access-token") { Description = "Bearer token every request must carry (16+ characters); required with --allow-remote." };
         fault.Validators.Add(result =>
         {
             foreach (var spec in result.GetValueOrDefault<string[]>() ?? [])
@@ -81,7 +83,7 @@ internal static class SimCommand
             + "  polystream sim --fault close-every=30:1011 --fault oversized-every=1000\n"
             + "  polystream sim --fault reject-connects=3:5 --fault rest-delay=500 --fault ghost-book")
         {
-            host, port, markets, seed, rate, fault, negRisk, noLifecycle, minOrderSize, uniform, apiKey, apiSecret, apiPassphrase,
+            host, port, markets, seed, rate, fault, negRisk, noLifecycle, minOrderSize, uniform, apiKey, apiSecret, apiPassphrase, allowRemote, accessToken,
         };
 
         command.SetAction((result, cancellationToken) => RunAsync(
@@ -100,6 +102,8 @@ internal static class SimCommand
                 ApiKey = result.GetValue(apiKey),
                 ApiSecret = result.GetValue(apiSecret),
                 ApiPassphrase = result.GetValue(apiPassphrase),
+                AllowRemote = result.GetValue(allowRemote),
+                AccessToken = result.GetValue(accessToken),
             },
             result.GetValue(fault) ?? [],
             result.InvocationConfiguration.Output,
@@ -167,6 +171,11 @@ internal static class SimCommand
         {
             await error.WriteLineAsync($"polystream sim: cannot listen on {options.Host}:{options.Port}: {exception.Message}").ConfigureAwait(false);
             return ExitCodes.Failure;
+        }
+        catch (ArgumentException exception)
+        {
+            await error.WriteLineAsync($"polystream sim: {exception.Message}").ConfigureAwait(false);
+            return ExitCodes.Usage;
         }
 
         var account = server.Engine.Account;

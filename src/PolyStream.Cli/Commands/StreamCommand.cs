@@ -80,7 +80,10 @@ internal static class StreamCommand
         return command;
     }
 
-    private static string Text(StreamEvent e)
+    /// <summary>One text line for an event; venue strings in it are cleaned for the terminal.</summary>
+    internal static string Text(StreamEvent e) => TerminalText.Clean(Describe(e));
+
+    private static string Describe(StreamEvent e)
     {
         var head = $"{StreamEventJson.TypeName(e.Kind),-20} {(e.AssetId is null ? string.Empty : AssetResolver.Short(e.AssetId)),-12} {e.Epoch}:{e.Seq}";
         return e switch

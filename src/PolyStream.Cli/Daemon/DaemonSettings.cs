@@ -67,8 +67,17 @@ internal sealed class DaemonSettings
     /// <summary>The checkpoint file; default <c>checkpoint.json</c> in the data folder.</summary>
     public string? CheckpointFile { get; set; }
 
-    /// <summary>The address <c>/metrics</c> and <c>/health</c> listen on. Default 127.0.0.1 (this machine only).</summary>
+    /// <summary>The address <c>/metrics</c> and <c>/health</c> listen on. Default 127.0.0.1 (this machine only); any other needs <see cref="StatusAllowRemote"/> and <see cref="StatusAccessToken"/>.</summary>
     public string StatusHost { get; set; } = "127.0.0.1";
+
+    /// <summary>Whether <see cref="StatusHost"/> may be reachable from other machines. Default false: such a host is refused.</summary>
+    public bool StatusAllowRemote { get; set; }
+
+    /// <summary>A bearer token every status request must carry, at least 16 characters; required off loopback. Default none.</summary>
+    public string? StatusAccessToken { get; set; }
+
+    /// <summary>Whether <c>/health</c> lists every book's state (it names every asset streamed). Default false: counts only.</summary>
+    public bool StatusListBooks { get; set; }
 
     /// <summary>The port of <c>/metrics</c> and <c>/health</c>; 0 turns them off. Default 9464.</summary>
     public int StatusPort { get; set; } = 9464;

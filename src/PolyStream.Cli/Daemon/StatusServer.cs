@@ -1,9 +1,10 @@
-using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using PolyStream.Events;
+using PolyStream.Simulator.Server;
 using Prometheus;
 
 namespace PolyStream.Cli.Daemon;
@@ -11,7 +12,8 @@ namespace PolyStream.Cli.Daemon;
 /// <summary>
 /// The daemon's HTTP status: <c>/metrics</c> in Prometheus text (prometheus-net, which also exports the
 /// streamer's <see cref="System.Diagnostics.Metrics"/> meter) and <c>/health</c> as JSON, per shard and per book.
-/// Bound to loopback by default.
+/// Bound to loopback by default; another address needs <see cref="DaemonSettings.StatusAllowRemote"/> and a
+/// bearer token. <c>/health</c> lists books one by one only with <see cref="DaemonSettings.StatusListBooks"/>.
 /// </summary>
 internal sealed class StatusServer : IAsyncDisposable
 {
@@ -21,15 +23,19 @@ internal sealed class StatusServer : IAsyncDisposable
 
     public Uri Url { get; private set; } = null!;
 
-    public static async Task<StatusServer> StartAsync(Streamer streamer, Nats.NatsNode? node, string host, int port, CancellationToken cancellationToken)
+    /// <exception cref="ArgumentException">The host is reachable from other machines without the opt-in and a token.</exception>
+    public static async Task<StatusServer> StartAsync(Streamer streamer, Nats.NatsNode? node, DaemonSettings settings, CancellationToken cancellationToken)
     {
+        var address = RemoteAccess.Address(settings.StatusHost, settings.StatusAllowRemote, settings.StatusAccessToken);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseSetting(WebHostDefaults.SuppressStatusMessagesKey, "true");
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(host), port));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address, settings.StatusPort));
         var app = builder.Build();
+        RemoteAccess.RequireToken(app, settings.StatusAccessToken);
         app.MapMetrics("/metrics");
-        app.MapGet("/health", (HttpContext context) => WriteHealthAsync(context, streamer, node));
+        var listBooks = settings.StatusListBooks;
+        app.MapGet("/health", (HttpContext context) => WriteHealthAsync(context, streamer, node, listBooks));
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var server = new StatusServer(app) { Url = new Uri(app.Urls.First()) };
         return server;
@@ -41,7 +47,7 @@ internal sealed class StatusServer : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static async Task WriteHealthAsync(HttpContext context, Streamer streamer, Nats.NatsNode? node)
+    private static async Task WriteHealthAsync(HttpContext context, Streamer streamer, Nats.NatsNode? node, bool listBooks)
     {
         var books = streamer.GetAllOrderBooks();
         var shards = streamer.Shards;
@@ -67,6 +73,23 @@ internal sealed class StatusServer : IAsyncDisposable
         }
 
         writer.WriteEndArray();
+        if (listBooks)
+        {
+            // Off by default: the list names every asset streamed, which says what the operator trades.
+            WriteBooks(writer, books);
+        }
+
+        if (node is not null)
+        {
+            WriteScaleOut(writer, node);
+        }
+
+        writer.WriteEndObject();
+        await writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static void WriteBooks(Utf8JsonWriter writer, IReadOnlyCollection<BookView> books)
+    {
         writer.WriteStartArray("book_states");
         foreach (var book in books)
         {
@@ -79,13 +102,6 @@ internal sealed class StatusServer : IAsyncDisposable
         }
 
         writer.WriteEndArray();
-        if (node is not null)
-        {
-            WriteScaleOut(writer, node);
-        }
-
-        writer.WriteEndObject();
-        await writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 
     private static void WriteScaleOut(Utf8JsonWriter writer, Nats.NatsNode node)
@@ -107,6 +123,7 @@ internal sealed class StatusServer : IAsyncDisposable
         writer.WriteNumber("rebased", counts.Rebased);
         writer.WriteNumber("snapshots_written", counts.SnapshotsWritten);
         writer.WriteNumber("last_acknowledged", counts.LastAcknowledged);
+        writer.WriteNumber("refused_ids", counts.RefusedIds);
         writer.WriteEndObject();
     }
 }

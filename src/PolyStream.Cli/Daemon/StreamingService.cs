@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PolyStream.Auth;
 using PolyStream.Engine;
+using PolyStream.Protocol;
 using PolyStream.Recording;
 
 namespace PolyStream.Cli.Daemon;
@@ -41,6 +42,12 @@ internal sealed class StreamingService(IOptions<DaemonSettings> options, ILogger
         try
         {
             hashPolicy = HashPolicy.Parse(settings.HashPolicy);
+            if (settings.StatusPort != 0)
+            {
+                // Refused before anything starts: /metrics and /health off loopback need an opt-in and a token.
+                Simulator.Server.RemoteAccess.Address(settings.StatusHost, settings.StatusAllowRemote, settings.StatusAccessToken);
+            }
+
             assets = await AssetResolver.ResolveAsync(settings.Assets, settings.Markets, new Uri(settings.GammaHost), settings.AllowInsecure, warning => DaemonLog.Left(_logger, warning), stoppingToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is Rest.ClobApiException or ArgumentException or FormatException)
@@ -90,7 +97,7 @@ internal sealed class StreamingService(IOptions<DaemonSettings> options, ILogger
                 }
                 catch (Exception ex) when (ex is ArgumentException or NATS.Client.Core.NatsException)
                 {
-                    DaemonLog.CannotStart(_logger, $"NATS at {settings.Nats.Url}: {ex.Message} (is nats-server running with JetStream, -js?)");
+                    DaemonLog.CannotStart(_logger, Redaction.Url($"NATS at {settings.Nats.Url}: {ex.Message} (is nats-server running with JetStream, -js?)"));
                     Fail();
                     return;
                 }
@@ -99,7 +106,7 @@ internal sealed class StreamingService(IOptions<DaemonSettings> options, ILogger
                 StatusServer? status;
                 try
                 {
-                    status = settings.StatusPort == 0 ? null : await StatusServer.StartAsync(streamer, node, settings.StatusHost, settings.StatusPort, stoppingToken).ConfigureAwait(false);
+                    status = settings.StatusPort == 0 ? null : await StatusServer.StartAsync(streamer, node, settings, stoppingToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException)
                 {
@@ -196,7 +203,8 @@ internal sealed class StreamingService(IOptions<DaemonSettings> options, ILogger
         }
 
         var options = settings.ToOptions();
-        DaemonLog.ScaleOut(_logger, options.NodeId, universe.Count, options.Url);
+        var url = Redaction.Url(options.Url);
+        DaemonLog.ScaleOut(_logger, options.NodeId, universe.Count, url);
         return await Nats.NatsNode.StartAsync(streamer, universe, options, loggers, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 

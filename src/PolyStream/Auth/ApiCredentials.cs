@@ -16,5 +16,5 @@ public sealed record ApiCredentials(
 
     /// <summary>The first four characters and an ellipsis, for logs and displays.</summary>
     public static string Redact(string value) =>
-        string.IsNullOrEmpty(value) ? "(none)" : value.Length <= 4 ? "***" : string.Concat(value.AsSpan(0, 4), "…");
+        string.IsNullOrEmpty(value) ? "(none)" : Protocol.Redaction.ApiKey(value);
 }

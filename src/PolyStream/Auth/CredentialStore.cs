@@ -59,29 +59,80 @@ public sealed class CredentialStore
         }
     }
 
-    /// <summary>Writes the credentials atomically into an owner-only file.</summary>
+    /// <summary>
+    /// Writes the credentials atomically into an owner-only file: a fresh temporary file (never one an
+    /// attacker or a crash left behind, whose mode would be kept), synced, renamed over the old one, and the
+    /// folder synced so the rename survives a crash. Only a folder this call creates is made owner-only:
+    /// a folder given by the user (even <c>~</c>) keeps its mode.
+    /// </summary>
     public void Save(StoredCredentials credentials)
     {
         ArgumentNullException.ThrowIfNull(credentials);
-        Directory.CreateDirectory(_paths.ConfigDirectory);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(_paths.ConfigDirectory, OwnerOnlyDirectory);
-        }
-
-        var temporary = FilePath + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        CreateFolder(_paths.ConfigDirectory);
+        var temporary = Path.Combine(_paths.ConfigDirectory, $".credentials-{Guid.NewGuid():N}.tmp");
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = OwnerOnlyFile;
         }
 
-        using (var stream = new FileStream(temporary, options))
+        try
         {
-            JsonSerializer.Serialize(stream, credentials, AuthJsonContext.Default.StoredCredentials);
-            stream.Flush(flushToDisk: true);
+            using (var stream = new FileStream(temporary, options))
+            {
+                JsonSerializer.Serialize(stream, credentials, AuthJsonContext.Default.StoredCredentials);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, FilePath, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
         }
 
-        File.Move(temporary, FilePath, overwrite: true);
+        SyncFolder(_paths.ConfigDirectory);
+    }
+
+    /// <summary>Creates the folder (and missing parents) owner-only; an existing folder is left as it is.</summary>
+    private static void CreateFolder(string folder)
+    {
+        if (Directory.Exists(folder))
+        {
+            return;
+        }
+
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(folder);
+            return;
+        }
+
+        var parent = Path.GetDirectoryName(Path.GetFullPath(folder));
+        if (parent is not null)
+        {
+            CreateFolder(parent);
+        }
+
+        Directory.CreateDirectory(folder, OwnerOnlyDirectory);
+    }
+
+    /// <summary>Flushes the folder's entries, so the rename is on disk before Save returns (POSIX only).</summary>
+    private static void SyncFolder(string folder)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // NTFS journals the rename; Windows cannot open a folder for fsync.
+        }
+
+        // .NET refuses to open a folder as a file, so fsync(2) it directly. Best effort: the file itself is
+        // already synced, and a file system that cannot sync a folder still has the credentials.
+        var descriptor = PosixFolder.Open(folder, 0);
+        if (descriptor >= 0)
+        {
+            _ = PosixFolder.Fsync(descriptor);
+            _ = PosixFolder.Close(descriptor);
+        }
     }
 }

@@ -74,6 +74,7 @@ internal sealed class BookSide
         }
         else if (!size.IsZero)
         {
+            ThrowIfFull(Count + 1);
             InsertAt(~index, key, new PriceLevel(price, size));
         }
     }
@@ -85,6 +86,7 @@ internal sealed class BookSide
     /// </summary>
     public bool Replace(ReadOnlySpan<PriceLevel> levels)
     {
+        ThrowIfFull(levels.Length);
         // The old levels, kept to tell a snapshot that agrees with the book from one that moves it.
         var before = Count;
         if (_replaced.Length < before)
@@ -152,6 +154,20 @@ internal sealed class BookSide
     {
         Count = 0;
         _hashTextLength = -1;
+    }
+
+    /// <summary>
+    /// A side never holds more than <see cref="WireLimits.MaxLevelsPerSide"/> levels, so a hostile feed cannot
+    /// grow a book without bound. The engine treats this like an out-of-range price: the book turns Suspect
+    /// and re-bases. Inserting shifts the levels behind the new one (O(n)), bounded by this cap; the busy
+    /// top of book sits at the end, where an insert shifts almost nothing.
+    /// </summary>
+    private static void ThrowIfFull(int levels)
+    {
+        if (levels > WireLimits.MaxLevelsPerSide)
+        {
+            throw new ArgumentOutOfRangeException(nameof(levels), levels, $"A book side holds at most {WireLimits.MaxLevelsPerSide} levels.");
+        }
     }
 
     private int KeyOf(ExactDecimal price)

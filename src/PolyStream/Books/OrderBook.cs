@@ -158,7 +158,7 @@ internal sealed class OrderBook
     }
 
     /// <summary>Sets the aggregate size at one price; a zero size removes the level.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The price is outside [0, 1].</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The price is outside [0, 1], or a new level would take the side past <see cref="WireLimits.MaxLevelsPerSide"/>.</exception>
     public void SetLevel(Side side, ExactDecimal price, ExactDecimal size) =>
         (side == Side.Buy ? _bids : _asks).Set(price, size);
 

@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using PolyStream.Protocol;
 
 namespace PolyStream.Connections;
 
@@ -41,7 +42,7 @@ internal sealed partial class WsClient : IAsyncDisposable
     /// <param name="config">The connection settings.</param>
     /// <param name="sink">Receives frames and state changes; it must not block.</param>
     /// <param name="logger">Where the client logs; <see langword="null"/> for none.</param>
-    /// <exception cref="ArgumentException">The user channel has no credentials, or a setting is out of range.</exception>
+    /// <exception cref="ArgumentException">The user channel has no credentials or would send them over plain <c>ws://</c> to another machine, or a setting is out of range.</exception>
     public WsClient(WsConfig config, IFrameSink sink, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -58,6 +59,12 @@ internal sealed partial class WsClient : IAsyncDisposable
         if (config.Channel == WsChannel.User && config.Credentials is null)
         {
             throw new ArgumentException("The user channel needs WsConfig.Credentials.", nameof(config));
+        }
+
+        if (config.Credentials is not null && !TransportSecurity.IsSafe(config.Url))
+        {
+            // The subscribe frame carries the API secret and passphrase: never in plain text off this machine, opt-in or not.
+            throw new ArgumentException($"{Redaction.Url(config.Url.ToString())} is plain text to another machine: the user channel's credentials need wss://.", nameof(config));
         }
 
         _config = config;

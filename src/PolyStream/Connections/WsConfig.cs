@@ -49,8 +49,8 @@ public sealed record WsConfig
     /// <summary>The least wait after the server closes with a policy code (1003, 1008, 1009), so a rejected payload is not hammered. Default 30 s.</summary>
     public TimeSpan PolicyCloseDelay { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>The largest frame accepted; a bigger one is counted, dropped, and the connection recycled so books re-base from fresh snapshots. Default 64 MiB.</summary>
-    public int MaxFrameBytes { get; init; } = 64 * 1024 * 1024;
+    /// <summary>The largest frame accepted; a bigger one is counted, dropped, and the connection recycled so books re-base from fresh snapshots. Default 32 MiB, the parser's limit too.</summary>
+    public int MaxFrameBytes { get; init; } = Protocol.WireLimits.MaxFrameBytes;
 
     /// <summary>The most ids in one subscribe or unsubscribe frame; the venue closes sockets sent huge ones. Default 100.</summary>
     public int MaxIdsPerFrame { get; init; } = 100;

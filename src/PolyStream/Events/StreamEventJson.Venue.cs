@@ -53,7 +53,7 @@ internal static partial class StreamEventJson
         w.WriteString("size_matched", order.SizeMatched?.ToString());
         w.WriteString("order_type", order.OrderType);
         w.WriteString("outcome", order.Outcome);
-        w.WriteString("owner", order.Owner);
+        w.WriteString("owner", Redaction.ApiKey(order.Owner)); // The venue puts the API key here.
         WriteStrings(w, "associate_trades", order.AssociateTrades);
         WriteOptional(w, "created_at", order.CreatedAt);
         WriteOptional(w, "expiration", order.Expiration);
@@ -71,7 +71,7 @@ internal static partial class StreamEventJson
         w.WriteString("taker_order_id", trade.TakerOrderId);
         w.WriteString("trader_side", trade.TraderSide);
         w.WriteString("outcome", trade.Outcome);
-        w.WriteString("owner", trade.Owner);
+        w.WriteString("owner", Redaction.ApiKey(trade.Owner));
         w.WriteString("fee_rate_bps", trade.FeeRateBps);
         w.WriteString("transaction_hash", trade.TransactionHash);
         w.WriteStartArray("maker_orders");
@@ -83,7 +83,7 @@ internal static partial class StreamEventJson
             w.WriteString("matched_amount", maker.MatchedAmount.ToString());
             w.WriteString("price", maker.Price.ToString());
             w.WriteString("outcome", maker.Outcome);
-            w.WriteString("owner", maker.Owner);
+            w.WriteString("owner", Redaction.ApiKey(maker.Owner));
             w.WriteEndObject();
         }
 

@@ -315,8 +315,9 @@ public readonly struct ExactDecimal : IEquatable<ExactDecimal>, IComparable<Exac
             return -1;
         }
 
-        var key = Mantissa * s_powersOfTen[9 - scale];
-        return key <= 1_000_000_000 ? (int)key : -1;
+        // Compared before multiplying: a huge mantissa times the power of ten would wrap around into [0, 1].
+        var power = s_powersOfTen[9 - scale];
+        return Mantissa <= 1_000_000_000 / power ? (int)(Mantissa * power) : -1;
     }
 
     private static long[] BuildPowersOfTen()

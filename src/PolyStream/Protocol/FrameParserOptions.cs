@@ -8,13 +8,13 @@ internal sealed record FrameParserOptions
     public static FrameParserOptions Default { get; } = new();
 
     /// <summary>The largest frame accepted, in bytes. Default 32 MiB: an initial dump of hundreds of deep books fits.</summary>
-    public int MaxFrameBytes { get; init; } = 32 * 1024 * 1024;
+    public int MaxFrameBytes { get; init; } = WireLimits.MaxFrameBytes;
 
     /// <summary>The deepest JSON nesting accepted. Default 16; the deepest real event nests 3 levels.</summary>
     public int MaxDepth { get; init; } = 16;
 
     /// <summary>The most levels accepted on one side of one book. Default 10,001: every price at a 0.0001 tick.</summary>
-    public int MaxLevelsPerSide { get; init; } = 10_001;
+    public int MaxLevelsPerSide { get; init; } = WireLimits.MaxLevelsPerSide;
 
     /// <summary>The most events accepted in one frame. Default 100,000.</summary>
     public int MaxEventsPerFrame { get; init; } = 100_000;

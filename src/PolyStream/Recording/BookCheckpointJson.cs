@@ -54,17 +54,20 @@ internal static class BookCheckpointJson
     /// <exception cref="InvalidOperationException">A field has the wrong JSON type.</exception>
     public static BookCheckpoint Read(JsonElement book)
     {
-        var timestamp = book.GetProperty("timestamp").GetString()!;
-        var hash = book.GetProperty("hash").GetString()!;
-        var lastTrade = book.GetProperty("last_trade_price").GetString()!;
+        // Read back from files and from the bus, which are input: every shape fault is one of the documented exceptions.
+        var timestamp = Text(book, "timestamp");
+        var hash = Text(book, "hash");
+        var lastTrade = Text(book, "last_trade_price");
         var summary = new BookSummary
         {
-            AssetId = book.GetProperty("asset_id").GetString()!,
-            Market = book.GetProperty("market").GetString()!,
-            Timestamp = timestamp.Length == 0 ? null : long.Parse(timestamp, CultureInfo.InvariantCulture),
+            AssetId = Text(book, "asset_id"),
+            Market = Text(book, "market"),
+            Timestamp = timestamp.Length == 0 ? null
+                : long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var micros) ? micros
+                : throw new FormatException($"timestamp '{timestamp}' is not a whole number."),
             Hash = hash.Length == 0 ? default : BookHash.Parse(hash),
-            MinOrderSize = ExactDecimal.Parse(book.GetProperty("min_order_size").GetString()!),
-            TickSize = ExactDecimal.Parse(book.GetProperty("tick_size").GetString()!),
+            MinOrderSize = ExactDecimal.Parse(Text(book, "min_order_size")),
+            TickSize = ExactDecimal.Parse(Text(book, "tick_size")),
             NegRisk = book.GetProperty("neg_risk").GetBoolean(),
             LastTradePrice = lastTrade.Length == 0 ? null : ExactDecimal.Parse(lastTrade),
             Bids = ReadLevels(book.GetProperty("bids")),
@@ -73,6 +76,11 @@ internal static class BookCheckpointJson
         return new BookCheckpoint(summary, book.GetProperty("epoch").GetInt64(), book.GetProperty("seq").GetInt64());
     }
 
+    private static string Text(JsonElement element, string name) =>
+        element.GetProperty(name).GetString() ?? throw new FormatException($"{name} is null.");
+
     private static ImmutableArray<PriceLevel> ReadLevels(JsonElement levels) =>
-        [.. levels.EnumerateArray().Select(l => new PriceLevel(ExactDecimal.Parse(l[0].GetString()!), ExactDecimal.Parse(l[1].GetString()!)))];
+        [.. levels.EnumerateArray().Select(l => l.GetArrayLength() == 2
+            ? new PriceLevel(ExactDecimal.Parse(l[0].GetString() ?? string.Empty), ExactDecimal.Parse(l[1].GetString() ?? string.Empty))
+            : throw new FormatException("a level is not a [price, size] pair."))];
 }

@@ -28,6 +28,24 @@ internal static class RecordingFormat
     /// <summary>The largest block payload accepted on read, so a corrupt length cannot allocate gigabytes.</summary>
     public const int MaxBlockBytes = 64 * 1024 * 1024;
 
+    /// <summary>
+    /// The most a block may expand when decompressed, past <see cref="RatioFreeBytes"/>. The reader allocates
+    /// the stated size before decompressing, so without a cap a few crafted bytes could claim 64 MiB each.
+    /// Market-data JSON compresses about 10:1; a real block above 1 MiB never comes near 1024:1.
+    /// </summary>
+    public const int MaxCompressionRatio = 1024;
+
+    /// <summary>Blocks up to this size may have any ratio (the writer's default block is 256 KiB).</summary>
+    public const int RatioFreeBytes = 1024 * 1024;
+
+    /// <summary>Whether a block's stated sizes are believable before anything is allocated for it.</summary>
+    public static bool IsPlausibleBlock(int compressed, int uncompressed, int records) =>
+        compressed is > 0 and <= MaxBlockBytes
+        && uncompressed is > 0 and <= MaxBlockBytes
+        && uncompressed <= Math.Max(RatioFreeBytes, (long)compressed * MaxCompressionRatio)
+        && records > 0
+        && records <= uncompressed / RecordHeaderBytes;
+
     public static uint Crc(ReadOnlySpan<byte> data) => Crc32.HashToUInt32(data);
 
     /// <summary>The block checksum covers the lengths and count as well as the payload, so a damaged length is caught before it is trusted.</summary>

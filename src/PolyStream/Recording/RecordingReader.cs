@@ -186,7 +186,16 @@ internal sealed class RecordingReader
             return false;
         }
 
-        header = JsonSerializer.Deserialize(bytes.AsSpan(0, length), RecordingJsonContext.Default.RecordingHeader);
+        try
+        {
+            header = JsonSerializer.Deserialize(bytes.AsSpan(0, length), RecordingJsonContext.Default.RecordingHeader);
+        }
+        catch (JsonException ex)
+        {
+            // The checksum held, so this is no crash: the file was written this way.
+            throw new InvalidDataException($"{segment} has a segment header that is not valid JSON although its checksum held.", ex);
+        }
+
         if (header is null)
         {
             damage = "the segment header is empty";
@@ -214,9 +223,7 @@ internal sealed class RecordingReader
         count = BinaryPrimitives.ReadInt32LittleEndian(header[12..]);
         if (read < header.Length
             || BinaryPrimitives.ReadUInt32LittleEndian(header) != RecordingFormat.BlockMagic
-            || compressed is <= 0 or > RecordingFormat.MaxBlockBytes
-            || uncompressed is <= 0 or > RecordingFormat.MaxBlockBytes
-            || count <= 0)
+            || !RecordingFormat.IsPlausibleBlock(compressed, uncompressed, count))
         {
             return Torn(segment, stream, "a block header is cut short or damaged");
         }
@@ -258,12 +265,18 @@ internal sealed class RecordingReader
         var offset = 0;
         for (var i = 0; i < count; i++)
         {
+            // Lengths come from the file: compare with what is left, never add to an offset that could overflow.
+            if (records.Length - offset < RecordingFormat.RecordHeaderBytes)
+            {
+                throw new InvalidDataException($"{segment} has a block that claims more records than it holds, although its checksum held.");
+            }
+
             var header = records.AsSpan(offset, RecordingFormat.RecordHeaderBytes);
             var receivedAt = BinaryPrimitives.ReadInt64LittleEndian(header);
             var connection = BinaryPrimitives.ReadUInt16LittleEndian(header[8..]);
             var length = BinaryPrimitives.ReadInt32LittleEndian(header[10..]);
             offset += RecordingFormat.RecordHeaderBytes;
-            if (length < 0 || offset + length > records.Length)
+            if (length < 0 || length > records.Length - offset)
             {
                 throw new InvalidDataException($"{segment} has a block whose records overrun it, although its checksum held.");
             }

@@ -34,6 +34,9 @@ internal sealed record ClobClientOptions
     /// <summary>Whether plain <c>http</c> to a host other than this machine is allowed. Default <see langword="false"/>: such a host is refused.</summary>
     public bool AllowInsecureTransport { get; init; }
 
+    /// <summary>The largest answer accepted, in bytes after decompression; a larger one fails the call. Default 32 MiB.</summary>
+    public int MaxResponseBytes { get; init; } = 32 * 1024 * 1024;
+
     /// <summary>The clock for rate limits, backoff and signature timestamps. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

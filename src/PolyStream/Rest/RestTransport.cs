@@ -17,14 +17,27 @@ internal sealed class RestTransport : IDisposable
     private readonly ClobClientOptions _options;
     private readonly RateLimits? _limits;
 
+    /// <summary>The most redirects one call follows.</summary>
+    private const int MaxRedirects = 5;
+
     public RestTransport(Uri host, ClobClientOptions options, RateLimits limits, HttpClient? httpClient)
     {
         TransportSecurity.Require(host, options.AllowInsecureTransport);
         _options = options;
         _ownsHttp = httpClient is null;
-        _http = httpClient ?? new HttpClient(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.All });
+        _http = httpClient ?? new HttpClient(CreateHandler());
         _limits = options.EnforceRateLimits ? limits : null;
     }
+
+    /// <summary>
+    /// The handler of a transport that owns its client: it decompresses, and leaves redirects to
+    /// <see cref="SendAsync"/>, which will not carry <c>POLY_*</c> credentials to another host.
+    /// </summary>
+    internal static SocketsHttpHandler CreateHandler() => new()
+    {
+        AutomaticDecompression = DecompressionMethods.All,
+        AllowAutoRedirect = false,
+    };
 
     /// <summary>
     /// The URL of <paramref name="path"/> relative to the host's own path, so a service behind a prefix (the
@@ -60,10 +73,8 @@ internal sealed class RestTransport : IDisposable
                 attemptTimeout.CancelAfter(_options.RequestTimeout);
                 try
                 {
-                    using var request = createRequest();
-                    request.Headers.UserAgent.ParseAdd(_options.UserAgent);
-                    using var response = await _http.SendAsync(request, attemptTimeout.Token).ConfigureAwait(false);
-                    var content = await response.Content.ReadAsByteArrayAsync(attemptTimeout.Token).ConfigureAwait(false);
+                    using var response = await SendFollowingRedirectsAsync(endpoint, createRequest, attemptTimeout.Token).ConfigureAwait(false);
+                    var content = await ReadCappedAsync(endpoint, response, _options.MaxResponseBytes, attemptTimeout.Token).ConfigureAwait(false);
                     if (response.IsSuccessStatusCode)
                     {
                         return content;
@@ -88,6 +99,96 @@ internal sealed class RestTransport : IDisposable
             await Task.Delay(Backoff(attempt, retryAfter), _options.TimeProvider, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Sends a fresh request per hop and follows up to <see cref="MaxRedirects"/> redirects itself: a request
+    /// carrying <c>POLY_*</c> credentials is never sent to another scheme, host or port, and no hop may
+    /// downgrade to plain text off this machine.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendFollowingRedirectsAsync(string endpoint, Func<HttpRequestMessage> createRequest, CancellationToken cancellationToken)
+    {
+        Uri? target = null;
+        HttpMethod? method = null;
+        for (var hop = 0; ; hop++)
+        {
+            using var request = createRequest();
+            request.Headers.UserAgent.ParseAdd(_options.UserAgent);
+            if (target is not null)
+            {
+                request.RequestUri = target;
+                if (method is not null)
+                {
+                    request.Method = method;
+                    request.Content = null;
+                }
+            }
+
+            var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            if (!IsRedirect(response.StatusCode) || response.Headers.Location is not { } location || hop >= MaxRedirects)
+            {
+                return response;
+            }
+
+            using (response)
+            {
+                target = location.IsAbsoluteUri ? location : new Uri(request.RequestUri!, location);
+                var refusal = CarriesCredentials(request) && !SameOrigin(request.RequestUri!, target)
+                    ? $"redirected to {target.Scheme}://{target.Authority}; the request's POLY_* credentials are not sent to another host"
+                    : !_options.AllowInsecureTransport && !TransportSecurity.IsSafe(target)
+                        ? $"redirected to plain-text {target.Scheme}://{target.Authority}, which is refused"
+                        : null;
+                if (refusal is not null)
+                {
+                    throw new ClobApiException(endpoint, response.StatusCode, refusal);
+                }
+
+                // 301, 302 and 303 turn a POST into a GET without a body, as browsers do; 307 and 308 keep both.
+                if (response.StatusCode is not (HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect) && request.Method != HttpMethod.Get)
+                {
+                    method = HttpMethod.Get;
+                }
+            }
+        }
+    }
+
+    /// <summary>The body, refused past <paramref name="limit"/> bytes after decompression (the handler's own buffer allows 2 GB).</summary>
+    private static async Task<byte[]> ReadCappedAsync(string endpoint, HttpResponseMessage response, int limit, CancellationToken cancellationToken)
+    {
+        if (response.Content.Headers.ContentLength > limit)
+        {
+            throw TooLarge(endpoint, response, limit);
+        }
+
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            using var body = new MemoryStream();
+            var buffer = new byte[81920];
+            int read;
+            while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (body.Length + read > limit)
+                {
+                    throw TooLarge(endpoint, response, limit);
+                }
+
+                body.Write(buffer, 0, read);
+            }
+
+            return body.ToArray();
+        }
+    }
+
+    private static ClobApiException TooLarge(string endpoint, HttpResponseMessage response, int limit) =>
+        new(endpoint, response.StatusCode, $"the answer is larger than {limit} bytes (MaxResponseBytes) once decompressed", null);
+
+    private static bool IsRedirect(HttpStatusCode status) => (int)status is 301 or 302 or 303 or 307 or 308;
+
+    private static bool CarriesCredentials(HttpRequestMessage request) =>
+        request.Headers.Any(h => h.Key.StartsWith("POLY_", StringComparison.OrdinalIgnoreCase));
+
+    private static bool SameOrigin(Uri a, Uri b) =>
+        a.Scheme == b.Scheme && a.Port == b.Port && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase);
 
     public void Dispose()
     {

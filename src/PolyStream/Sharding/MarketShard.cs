@@ -42,6 +42,7 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
     private ITimer? _wakeTimer;
     private long _connectionId;
     private long _droppedFrames;
+    private long _queuedBytes;
     private int _overflowPosted;
     private int _disposed;
     private int _lastState;
@@ -158,19 +159,35 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
         // The exact bytes, before any parsing, so a recording can be re-verified by any later version.
         _settings.Recorder?.Append(frame, _time.GetUtcNow().ToUnixTimeMilliseconds() * 1000, (ushort)Id);
 
+        // Bounded in bytes as well as frames: 100,000 frames of 32 MiB each would be far too much to hold.
+        if (Interlocked.Add(ref _queuedBytes, frame.Length) > _settings.QueueBytes)
+        {
+            Interlocked.Add(ref _queuedBytes, -frame.Length);
+            Dropped();
+            return;
+        }
+
         var buffer = _buffers.Rent(frame.Length);
         frame.CopyTo(buffer);
         if (!_frames.Writer.TryWrite(new ShardFrame(buffer, frame.Length, receivedAtTimestamp)))
         {
-            // The reader never waits: a full queue drops the frame, and the loop re-bases every book it may have touched.
-            // One re-base covers every frame dropped until the loop gets to it; a request per dropped frame would
-            // queue a resync of every book per frame and turn an overload into a resync storm.
+            Interlocked.Add(ref _queuedBytes, -frame.Length);
             _buffers.Return(buffer);
-            Interlocked.Increment(ref _droppedFrames);
-            if (Interlocked.Exchange(ref _overflowPosted, 1) == 0)
-            {
-                Post(ShardWork.Overflowed.Instance);
-            }
+            Dropped();
+        }
+    }
+
+    /// <summary>
+    /// The reader never waits: a full queue drops the frame, and the loop re-bases every book it may have touched.
+    /// One re-base covers every frame dropped until the loop gets to it; a request per dropped frame would
+    /// queue a resync of every book per frame and turn an overload into a resync storm.
+    /// </summary>
+    private void Dropped()
+    {
+        Interlocked.Increment(ref _droppedFrames);
+        if (Interlocked.Exchange(ref _overflowPosted, 1) == 0)
+        {
+            Post(ShardWork.Overflowed.Instance);
         }
     }
 
@@ -284,6 +301,7 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
         }
         finally
         {
+            Interlocked.Add(ref _queuedBytes, -frame.Length);
             _buffers.Return(buffer);
         }
     }

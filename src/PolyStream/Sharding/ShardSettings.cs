@@ -19,4 +19,8 @@ internal sealed record ShardSettings(
     TimeSpan StaleAfter,
     TimeSpan StaleCheckInterval,
     RecordingWriter? Recorder,
-    TimeProvider Time);
+    TimeProvider Time)
+{
+    /// <summary>Frame bytes the shard queues before dropping, whatever the count: a hostile feed's large frames cannot fill memory first.</summary>
+    public long QueueBytes { get; init; } = Protocol.WireLimits.MaxQueuedBytesPerShard;
+}

@@ -32,7 +32,31 @@ public sealed class CredentialStoreTests : IDisposable
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(store.FilePath));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(store.FilePath)!));
         Assert.Equal(Sample(), store.Load());
-        Assert.False(File.Exists(store.FilePath + ".tmp"));
+        Assert.Equal([store.FilePath], Directory.GetFiles(Path.GetDirectoryName(store.FilePath)!));
+    }
+
+    [Fact]
+    public void Save_LeftoverTemporaryFileOpenToAll_SavedFileIsStillOwnerOnly()
+    {
+        var store = new CredentialStore(DataPaths.Under(_root));
+        File.WriteAllText(store.FilePath + ".tmp", "left by a crash, or planted");
+        File.SetUnixFileMode(store.FilePath + ".tmp", UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead | UnixFileMode.OtherWrite);
+
+        store.Save(Sample());
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(store.FilePath));
+    }
+
+    [Fact]
+    public void Save_ExistingFolder_KeepsItsMode()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_root, "home")).FullName;
+        var shared = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+        File.SetUnixFileMode(folder, shared);
+
+        new CredentialStore(DataPaths.Under(folder)).Save(Sample());
+
+        Assert.Equal(shared, File.GetUnixFileMode(folder));
     }
 
     [Fact]

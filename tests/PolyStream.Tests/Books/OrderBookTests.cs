@@ -17,6 +17,20 @@ public sealed class OrderBookTests
     }
 
     [Fact]
+    public void SetLevel_PastTheLevelCapOfASide_Throws()
+    {
+        var book = new OrderBook("A");
+        for (var i = 1; i <= WireLimits.MaxLevelsPerSide; i++)
+        {
+            book.SetLevel(Side.Sell, ExactDecimal.Parse($"0.{i:D9}"), ExactDecimal.Parse("1"));
+        }
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => book.SetLevel(Side.Sell, ExactDecimal.Parse("0.9"), ExactDecimal.Parse("1")));
+        book.SetLevel(Side.Sell, ExactDecimal.Parse("0.000000001"), ExactDecimal.Parse("2")); // an existing level still changes
+        Assert.Equal(WireLimits.MaxLevelsPerSide, book.Asks.Length);
+    }
+
+    [Fact]
     public void ReplaceWithSnapshot_UnsortedLevels_AreSortedIntoWireOrder()
     {
         var book = new OrderBook("A");

@@ -28,7 +28,7 @@ public sealed class WsConfigTests
         Assert.Equal(TimeSpan.FromSeconds(1), config.ReconnectBaseDelay);
         Assert.Equal(TimeSpan.FromSeconds(60), config.ReconnectMaxDelay);
         Assert.Equal(TimeSpan.FromSeconds(60), config.StableAfter);
-        Assert.Equal(64 * 1024 * 1024, config.MaxFrameBytes);
+        Assert.Equal(32 * 1024 * 1024, config.MaxFrameBytes); // the parser's limit too (WireLimits)
         Assert.Equal(100, config.MaxIdsPerFrame);
         Assert.Equal(WsChannel.Market, config.Channel);
     }
@@ -43,6 +43,31 @@ public sealed class WsConfigTests
         Assert.DoesNotContain("TOPSECRETVALUE", text, StringComparison.Ordinal);
         Assert.DoesNotContain("PASSPHRASEVALUE", text, StringComparison.Ordinal);
         Assert.DoesNotContain("abcdefgh-key", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("ws://10.0.0.5:8080/ws/user")]
+    [InlineData("ws://ws-subscriptions-clob.example.com/ws/user")]
+    public void Constructor_CredentialsOverPlainWsToAnotherMachine_Throws(string url)
+    {
+        var config = new WsConfig { Url = new Uri(url), Channel = WsChannel.User, Credentials = new ApiCredentials("abcdefgh-key", "TOPSECRETVALUE", "PASSPHRASEVALUE") };
+
+        var error = Assert.Throws<ArgumentException>(() => new WsClient(config, new NullSink()));
+
+        Assert.Contains("wss://", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("wss://ws-subscriptions-clob.example.com/ws/user")]
+    [InlineData("ws://127.0.0.1:8081/ws/user")]
+    [InlineData("ws://localhost:8081/ws/user")]
+    public async Task Constructor_CredentialsOverTlsOrLoopback_IsAccepted(string url)
+    {
+        var config = new WsConfig { Url = new Uri(url), Channel = WsChannel.User, Credentials = new ApiCredentials("abcdefgh-key", "TOPSECRETVALUE", "PASSPHRASEVALUE") };
+
+        await using var client = new WsClient(config, new NullSink());
+
+        Assert.Equal(WsState.Idle, client.State);
     }
 
     [Fact]

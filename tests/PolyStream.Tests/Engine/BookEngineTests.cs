@@ -103,6 +103,29 @@ public sealed class BookEngineTests
     }
 
     [Fact]
+    public async Task Process_DeltaGrowingASidePastItsLevelCap_TurnsTheBookSuspectAndRequestsAResync()
+    {
+        await using var h = await SyncedAsync();
+        var missing = WireLimits.MaxLevelsPerSide - h.View("A").Summary.Bids.Length;
+
+        // Bids a billionth apart far below the book, up to the 10,001 levels a side may hold.
+        for (var from = 1; from <= missing; from += 2_000)
+        {
+            var changes = Enumerable.Range(from, Math.Min(2_000, missing - from + 1)).Select(i => ("A", Side.Buy, $"0.{i:D9}", "1")).ToArray();
+            h.Feed(h.Venue.ChangeFrame(1000 + from, changes));
+        }
+
+        Assert.Equal(BookTrustState.Synced, h.View("A").State);
+        // One more level: the venue's own model is capped too, so the frame is edited to name a new price.
+        var frame = System.Text.Encoding.UTF8.GetString(h.Venue.ChangeFrame(99_999, "A", Side.Buy, "0.000000001", "2"));
+        var events = h.Feed(System.Text.Encoding.UTF8.GetBytes(frame.Replace("\"0.000000001\"", "\"0.000099999\"", StringComparison.Ordinal)));
+
+        Assert.Contains(events, e => e is BookStateChanged { NewState: BookTrustState.Suspect });
+        Assert.Equal(["A"], h.Resyncs);
+        Assert.Equal(WireLimits.MaxLevelsPerSide, h.View("A").Summary.Bids.Length);
+    }
+
+    [Fact]
     public async Task Process_AfterMismatch_MatchingDeltasDoNotRestoreSyncedUntilARestSnapshot()
     {
         await using var h = await SyncedAsync();

@@ -3,6 +3,7 @@ using PolyStream.Books;
 using PolyStream.Bus;
 using PolyStream.Engine;
 using PolyStream.Events;
+using PolyStream.Protocol;
 
 namespace PolyStream.Tests.Engine;
 
@@ -89,11 +90,29 @@ public sealed class RealFrameTests
         Assert.Equal(sentMakers.Count, makers.Count);
         Assert.All(makers.Zip(sentMakers), pair =>
         {
-            foreach (var field in (string[])["order_id", "asset_id", "matched_amount", "price", "outcome", "owner"])
+            foreach (var field in (string[])["order_id", "asset_id", "matched_amount", "price", "outcome"])
             {
                 Assert.Equal(pair.Second.GetProperty(field).GetString(), pair.First.GetProperty(field).GetString());
             }
+
+            Assert.Equal(Redaction.ApiKey(pair.Second.GetProperty("owner").GetString()!), pair.First.GetProperty("owner").GetString());
         });
+    }
+
+    [Theory]
+    [InlineData("nautilus_ws_order_placement.json")]
+    [InlineData("nautilus_ws_user_trade1.json")]
+    public async Task Line_RealUserEvent_NeverCarriesTheApiKeyTheVenueSendsAsOwner(string sample)
+    {
+        using var sent = JsonDocument.Parse(Fixture.Sample(sample));
+        var apiKey = sent.RootElement.GetProperty("owner").GetString()!;
+
+        var line = StreamEventJson.Line((await TestEvents.OfSampleAsync(sample)).Events[0]);
+
+        Assert.True(apiKey.Length > 8, "the sample's owner is a real-looking API key");
+        Assert.DoesNotContain(apiKey, line, StringComparison.Ordinal);
+        using var parsed = JsonDocument.Parse(line);
+        Assert.Equal(apiKey[..4] + "…", parsed.RootElement.GetProperty("owner").GetString());
     }
 
     // Strings as they are; arrays as their strings joined, so a list field compares in one assertion.

@@ -53,4 +53,42 @@ public sealed class BusEncoderTests : IAsyncDisposable
         Assert.Equal("book_delta", second.RootElement.GetProperty("type").GetString());
         Assert.True(snapshot.Payload.Length > delta.Payload.Length, "the snapshot's body was not cut short by the delta's");
     }
+
+    public static TheoryData<StreamEvent> HostileIds() =>
+    [
+        new UserOrderReceived { Id = "0xo", Market = "0xm", AssetId = "1\r\nPUB polystream.book_snapshot.1 2\r\n{}", Type = "UPDATE" },
+        new UserOrderReceived { Id = "0xo", Market = "0xm", AssetId = "1 2", Type = "UPDATE" },
+        new UserOrderReceived { Id = "0xo\r\nNats-Expected-Stream: X", Market = "0xm", AssetId = "1", Type = "UPDATE" },
+        new UserOrderReceived { Id = "0xo", Market = "0xm", AssetId = "1", Type = "UPDATE\n" },
+        new UserTradeReceived { Id = "t-1", Market = "0xm", AssetId = ">", Status = "MINED" },
+        new UserTradeReceived { Id = "t.1", Market = "0xm", AssetId = "1", Status = "MINED" },
+        new UserTradeReceived { Id = "t-1", Market = "0xm", AssetId = "1", Status = "MINED MINED" },
+        new MarketCreated { Market = "0xm.*" },
+        new MarketResolved { Market = "" },
+        new UserOrderReceived { Id = "0xo", Market = "0xm", AssetId = new string('1', 129), Type = "UPDATE" },
+    ];
+
+    [Theory]
+    [MemberData(nameof(HostileIds))]
+    public void Encode_IdUnfitForASubjectKeyOrMessageId_IsRefusedAndCounted(StreamEvent hostile)
+    {
+        var encoder = new BusEncoder("polystream", "node-a-1");
+
+        Assert.Null(encoder.Encode(hostile));
+        Assert.Equal(1, encoder.Refused);
+    }
+
+    [Fact]
+    public void Encode_VenueShapedIds_ArePublished()
+    {
+        var encoder = new BusEncoder("polystream", "node-a-1");
+        var token = "71321045679252212594626385532706912750332728571942532289631379312455583992563";
+
+        var order = encoder.Encode(new UserOrderReceived { Id = "0xff35", Market = "0xbd31dc8a20211944f6b70f31557f1001557b59905b7738480ca09bd4532f84af", AssetId = token, Type = "PLACEMENT" });
+        var trade = encoder.Encode(new UserTradeReceived { Id = "28c4d2eb-bbea-40e7-a9f0-b2fdb56b2c2e", Market = "0xm", AssetId = token, Status = "MATCHED" });
+
+        Assert.Equal($"polystream.user_order.{token}", order!.Subject);
+        Assert.NotNull(trade);
+        Assert.Equal(0, encoder.Refused);
+    }
 }

@@ -22,6 +22,43 @@ public sealed class NatsConfigTests
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("nats://10.1.2.3:4222", "secret", null)]
+    [InlineData("nats://nats.example.com:4222", null, "token")]
+    [InlineData("ws://nats.example.com:8080", "secret", null)]
+    [InlineData("nats://alice:secret@nats.example.com:4222", null, null)]
+    public void Validate_SecretOverPlainTextToAnotherMachine_IsRefusedWithoutPrintingIt(string url, string? password, string? token)
+    {
+        var options = new NatsScaleOutOptions { NodeId = "node-a", Url = url, User = "alice", Password = password, Token = token };
+
+        var error = Assert.Throws<ArgumentException>(() => NatsConfig.Validate(options));
+
+        Assert.Contains("tls://", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("tls://nats.example.com:4222")]
+    [InlineData("wss://nats.example.com:443")]
+    [InlineData("nats://127.0.0.1:4222")]
+    [InlineData("nats://localhost:4222")]
+    public void Validate_SecretOverTlsOrLoopback_IsAccepted(string url) =>
+        NatsConfig.Validate(new NatsScaleOutOptions { NodeId = "node-a", Url = url, User = "alice", Password = "secret" });
+
+    [Fact]
+    public void Validate_NoSecretToAnotherMachine_IsAccepted() =>
+        NatsConfig.Validate(new NatsScaleOutOptions { NodeId = "node-a", Url = "nats://10.1.2.3:4222" });
+
+    [Fact]
+    public async Task Connect_ValidatesSubjects()
+    {
+        await using var connection = NatsConfig.Connect(new NatsScaleOutOptions { NodeId = "node-a" }, "test");
+
+#pragma warning disable CS0618 // Obsolete because skipping is discouraged: this test pins that it stays off.
+        Assert.False(connection.Opts.SkipSubjectValidation);
+#pragma warning restore CS0618
+    }
+
     [Fact]
     public void LeaseTiming_LetsADeadNodesLeaseExpireAndBeTakenWithinThePeriod()
     {

@@ -118,8 +118,11 @@ public sealed class ReplicaStateTests : IAsyncDisposable
         _replica.Apply("polystream.book_delta.A", "{not json"u8, 2);
         _replica.Apply("polystream.book_delta.A", """{"v":1,"type":"book_delta","asset_id":"A"}"""u8, 3);
         _replica.Apply("polystream.book_delta.A", """{"v":99,"type":"book_delta","asset_id":"A","epoch":9,"seq":9}"""u8, 4);
+        // Found by the bus-message fuzz target: a level that is not a pair threw IndexOutOfRangeException out of the replica.
+        _replica.Apply("polystream.book_snapshot.A", """{"v":1,"type":"book_snapshot","asset_id":"A","epoch":5,"seq":0,"state":"Synced","node":"n","book":{"asset_id":"A","market":"m","epoch":5,"seq":0,"timestamp":"1","hash":"","min_order_size":"5","tick_size":"0.01","neg_risk":false,"last_trade_price":"","bids":[["0.4","100"],[]],"asks":[]}}"""u8, 5);
+        _replica.Apply("polystream.book_snapshot.A", """{"v":1,"type":"book_snapshot","asset_id":"A","epoch":5,"seq":0,"state":"Synced","node":"n","book":{"asset_id":"A","market":"m","epoch":5,"seq":0,"timestamp":null,"hash":"","min_order_size":"5","tick_size":"0.01","neg_risk":false,"last_trade_price":"","bids":[],"asks":[]}}"""u8, 6);
 
-        Assert.Equal(2, _replica.Counts.Unreadable);
+        Assert.Equal(4, _replica.Counts.Unreadable);
         var after = _replica.Get("A")!;
         Assert.True(after.Summary.HasSameContent(before.Summary));
         Assert.Equal((before.Epoch, before.Seq, before.State), (after.Epoch, after.Seq, after.State));

@@ -114,4 +114,23 @@ public sealed class ExactDecimalTests
 
         Assert.False(ExactDecimal.Parse("0.85").TryFormat(tiny, out _));
     }
+
+    [Theory]
+    [InlineData("18446744074")] // × 10⁹ wraps to 290448384: a "price" of 0.290448384
+    [InlineData("36893488148")]
+    [InlineData("1.1")]
+    [InlineData("57646075230342348")]
+    public void ToPriceKey_AboveOne_IsMinusOneNotWrapped(string text)
+    {
+        Assert.Equal(-1, ExactDecimal.Parse(text).ToPriceKey());
+    }
+
+    [Theory]
+    [InlineData("1", 1_000_000_000)]
+    [InlineData("0.5", 500_000_000)]
+    [InlineData("0", 0)]
+    public void ToPriceKey_InRange_IsBillionths(string text, int key)
+    {
+        Assert.Equal(key, ExactDecimal.Parse(text).ToPriceKey());
+    }
 }

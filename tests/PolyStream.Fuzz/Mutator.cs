@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace PolyStream.Tests.TestSupport;
+namespace PolyStream.Fuzz;
 
 /// <summary>A seeded mutation fuzzer: derives inputs from a corpus by flipping, cutting, splicing and inflating bytes.</summary>
 internal sealed class Mutator(IReadOnlyList<byte[]> corpus, int seed)
