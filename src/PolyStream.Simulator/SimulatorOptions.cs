@@ -92,7 +92,7 @@ public sealed record SimulatorOptions
     private bool PrintMembers(StringBuilder builder)
     {
         builder.Append(CultureInfo.InvariantCulture, $"Host = {Host}, Port = {Port}, Markets = {Markets}, Seed = {Seed}, EventsPerSecond = {EventsPerSecond}, PumpInterval = {PumpInterval}, ");
-        builder.Append(CultureInfo.InvariantCulture, $"MinOrderSize = {MinOrderSize}, NegRisk = {NegRisk}, MarketLifecycle = {MarketLifecycle}, HistoryLimit = {HistoryLimit}, ");
+        builder.Append(CultureInfo.InvariantCulture, $"MinOrderSize = {MinOrderSize}, NegRisk = {NegRisk}, Uniform = {Uniform}, SeriesPeriod = {SeriesPeriod}, MarketLifecycle = {MarketLifecycle}, HistoryLimit = {HistoryLimit}, ");
         builder.Append(CultureInfo.InvariantCulture, $"ApiKey = {(ApiKey is null ? null : Redaction.ApiKey(ApiKey))}, ApiSecret = {Redaction.Secret(ApiSecret)}, ApiPassphrase = {Redaction.Secret(ApiPassphrase)}, ");
         builder.Append(CultureInfo.InvariantCulture, $"AccountOrderShare = {AccountOrderShare}, MaxAssetsPerConnection = {MaxAssetsPerConnection}, MarketsPageLimit = {MarketsPageLimit}, ");
         builder.Append(CultureInfo.InvariantCulture, $"MaxQueuedFramesPerConnection = {MaxQueuedFramesPerConnection}, ChainId = {ChainId}, AllowRemote = {AllowRemote}, AccessToken = {Redaction.Secret(AccessToken)}");
