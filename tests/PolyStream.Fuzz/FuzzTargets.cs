@@ -82,7 +82,7 @@ internal static class FuzzTargets
                 }
 
                 writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
-                corpus.Add(File.ReadAllBytes(Directory.GetFiles(directory).Single()));
+                corpus.Add(File.ReadAllBytes(Directory.GetFiles(directory, "*.psrec").Single()));
             }
             finally
             {

@@ -46,10 +46,17 @@ internal static class ExportCommand
         {
             var error = result.InvocationConfiguration.Error;
             var outPath = result.GetRequiredValue(output);
-            var chosen = result.GetValue(format) ?? Path.GetExtension(outPath).TrimStart('.').ToLowerInvariant();
+            var gzip = outPath.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
+            var chosen = result.GetValue(format) ?? Path.GetExtension(gzip ? outPath[..^3] : outPath).TrimStart('.').ToLowerInvariant();
             if (chosen is not ("parquet" or "csv"))
             {
                 await error.WriteLineAsync($"polystream export: say --format parquet or csv ('{outPath}' has neither extension).").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
+            if (gzip && chosen == "parquet")
+            {
+                await error.WriteLineAsync($"polystream export: Parquet compresses its own columns; write '{outPath[..^3]}' instead of a gzipped file.").ConfigureAwait(false);
                 return ExitCodes.Usage;
             }
 

@@ -1,3 +1,5 @@
+using System.IO.Compression;
+
 namespace PolyStream.Cli.Export;
 
 /// <summary>Opens the table and gaps files an export writes and runs it.</summary>
@@ -12,9 +14,9 @@ internal static class ExportFiles
         await using var rowsScope = rowsFile.ConfigureAwait(false);
         var gapsFile = new FileStream(request.GapsPath, FileMode.Create, FileAccess.ReadWrite, FileShare.Read, 1 << 16);
         await using var gapsScope = gapsFile.ConfigureAwait(false);
-        var rows = await OpenAsync(request.Format, rowsFile, columns, cancellationToken).ConfigureAwait(false);
+        var rows = await OpenAsync(request.Format, Compressed(request, rowsFile), columns, cancellationToken).ConfigureAwait(false);
         await using var rowsWriter = rows.ConfigureAwait(false);
-        var gaps = await OpenAsync(request.Format, gapsFile, ExportSchema.Gaps, cancellationToken).ConfigureAwait(false);
+        var gaps = await OpenAsync(request.Format, Compressed(request, gapsFile), ExportSchema.Gaps, cancellationToken).ConfigureAwait(false);
         await using var gapsWriter = gaps.ConfigureAwait(false);
         var exporter = RecordingExporter.Open(request, new RowSink(rows, columns, request.BatchRows), new RowSink(gaps, ExportSchema.Gaps, 4096));
         var result = await exporter.RunAsync(progress, cancellationToken).ConfigureAwait(false);
@@ -22,6 +24,10 @@ internal static class ExportFiles
         await gaps.CompleteAsync(cancellationToken).ConfigureAwait(false);
         return result;
     }
+
+    // The table writer disposes the gzip stream, which writes the gzip trailer before the file closes.
+    private static Stream Compressed(ExportRequest request, FileStream file) =>
+        request.Gzip ? new GZipStream(file, CompressionLevel.Fastest) : file;
 
     private static async Task<ITableWriter> OpenAsync(ExportFormat format, Stream stream, IReadOnlyList<ExportColumn> columns, CancellationToken cancellationToken) =>
         format == ExportFormat.Csv

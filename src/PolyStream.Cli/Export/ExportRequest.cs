@@ -34,5 +34,8 @@ internal sealed record ExportRequest
     public int BatchRows { get; init; } = 128 * 1024;
 
     /// <summary>The gaps table: <c>OUT.gaps.csv</c> or <c>OUT.gaps.parquet</c> beside <see cref="Out"/>.</summary>
-    public string GapsPath => Path.ChangeExtension(Out, null) + ".gaps" + (Format == ExportFormat.Csv ? ".csv" : ".parquet");
+    public string GapsPath => Path.ChangeExtension(Gzip ? Out[..^3] : Out, null) + ".gaps" + (Format == ExportFormat.Csv ? ".csv" : ".parquet") + (Gzip ? ".gz" : string.Empty);
+
+    /// <summary>Whether the CSV files are gzipped, as Tardis ships its datasets (the output's name ends in <c>.gz</c>).</summary>
+    public bool Gzip => Format == ExportFormat.Csv && Out.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
 }

@@ -65,4 +65,37 @@ public sealed class ExportCommandTests : IDisposable
             await File.ReadAllTextAsync(Path.Combine(_directory, "snap.csv"), TestContext.Current.CancellationToken));
         Assert.Equal("exchange,symbol,from_local_timestamp,to_local_timestamp,reason,recovered\n", await File.ReadAllTextAsync(Path.Combine(_directory, "snap.gaps.csv"), TestContext.Current.CancellationToken));
     }
+
+    [Fact]
+    public async Task Export_CsvGzOut_WritesBothTablesGzipped()
+    {
+        var recording = Path.Combine(_directory, "rec");
+        await using (var writer = RecordingWriter.Start(new RecordingWriterOptions { Directory = recording, Assets = ["111"] }))
+        {
+            writer.Append("[]"u8, 1, 0);
+        }
+
+        var (code, _, error) = await CliRunner.RunAsync("export", recording, "--kind", "trades", "--out", Path.Combine(_directory, "trades.csv.gz"));
+
+        Assert.True(code == 0, error);
+        Assert.StartsWith("exchange,symbol,timestamp,local_timestamp,id,side,price,amount", await GunzipAsync("trades.csv.gz"), StringComparison.Ordinal);
+        Assert.StartsWith("exchange,symbol,from_local_timestamp", await GunzipAsync("trades.gaps.csv.gz"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Export_ParquetGzOut_ExitsTwo()
+    {
+        var (code, _, error) = await CliRunner.RunAsync("export", _directory, "--kind", "trades", "--out", Path.Combine(_directory, "trades.parquet.gz"));
+
+        Assert.Equal(2, code);
+        Assert.Contains("Parquet compresses its own columns", error, StringComparison.Ordinal);
+    }
+
+    private async Task<string> GunzipAsync(string name)
+    {
+        await using var file = File.OpenRead(Path.Combine(_directory, name));
+        await using var gzip = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionMode.Decompress);
+        using var reader = new StreamReader(gzip);
+        return await reader.ReadToEndAsync(TestContext.Current.CancellationToken);
+    }
 }
