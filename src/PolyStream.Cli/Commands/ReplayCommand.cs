@@ -79,6 +79,16 @@ internal static class ReplayCommand
                 await result.InvocationConfiguration.Error.WriteLineAsync($"note: {torn}").ConfigureAwait(false);
             }
 
+            if (replay.MetadataAssumed)
+            {
+                await result.InvocationConfiguration.Error.WriteLineAsync("note: the recording stores no REST books: every book was hashed with min_order_size 5 and neg_risk false, so books of other markets mismatch.").ConfigureAwait(false);
+            }
+
+            if (replay.RestBooksRejected > 0)
+            {
+                await result.InvocationConfiguration.Error.WriteLineAsync($"note: {replay.RestBooksRejected} stored REST book(s) were unreadable and skipped.").ConfigureAwait(false);
+            }
+
             await output.WriteLineAsync(string.Create(
                 CultureInfo.InvariantCulture,
                 $"frames={replay.Frames} events={count} books={books.Count} synced={books.Count(b => b.IsSynced)} hashes_checked={replay.HashesChecked} mismatched={replay.HashMismatches} frames_per_s={replay.FramesPerSecond:F0}")).ConfigureAwait(false);

@@ -16,6 +16,12 @@ internal static class RecordingFormat
     public const int BlockHeaderBytes = 20;
     public const int RecordHeaderBytes = 14;
 
+    /// <summary>
+    /// The connection id reserved for the REST <c>/books</c> summaries a streamer based books on
+    /// (<see cref="RestBookRecord"/>); market connections are numbered from 0 and never reach it.
+    /// </summary>
+    public const ushort RestBooksConnectionId = ushort.MaxValue;
+
     /// <summary>The first eight bytes of every segment.</summary>
     public static ReadOnlySpan<byte> FileMagic => "PSREC001"u8;
 
