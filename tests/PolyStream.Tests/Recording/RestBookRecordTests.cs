@@ -1,4 +1,6 @@
+using System.CommandLine;
 using System.Text;
+using PolyStream.Cli;
 using PolyStream.Protocol;
 using PolyStream.Recording;
 
@@ -105,5 +107,30 @@ public sealed class RestBookRecordTests : IDisposable
         Assert.Equal((0L, 1L), (result.RestBooks, result.RestBooksRejected));
         Assert.Equal((0L, 0L), (result.HashesChecked, result.HashMismatches));
         Assert.False(replayer.GetOrderBook("A")!.IsSynced);
+    }
+
+    [Theory]
+    [InlineData(true, 0, 0)]
+    [InlineData(false, 1, 1)]
+    public async Task Verify_NegRiskRecording_HashesWithTheStoredMetadataOrSaysItAssumedTheDefaults(bool withRestBook, int expectedCode, int mismatched)
+    {
+        var venue = NegRiskVenue();
+        await using (var writer = RecordingWriter.Start(new RecordingWriterOptions { Directory = _directory, Assets = ["A"] }))
+        {
+            if (withRestBook)
+            {
+                writer.DeclareRestBooks();
+                writer.AppendRestBook(venue.RestSnapshot("A", 1000), Start);
+            }
+
+            writer.Append(venue.BookFrame("A", 1001), Start + 1, 0);
+        }
+
+        var (output, error) = (new StringWriter(), new StringWriter());
+        var code = await PolyStreamCli.RunAsync(["verify", _directory], new InvocationConfiguration { Output = output, Error = error }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(expectedCode, code);
+        Assert.Contains($"mismatched={mismatched}", output.ToString(), StringComparison.Ordinal);
+        Assert.Equal(!withRestBook, error.ToString().Contains("stores no REST books", StringComparison.Ordinal));
     }
 }
