@@ -122,7 +122,11 @@ public sealed class RecordingServer : IAsyncDisposable
         {
             await foreach (var frame in RecordingReader.Open(_options.Recording).ReadFramesPacedAsync(_options.Speed, cancellationToken: cancellationToken).ConfigureAwait(false))
             {
-                await SendAsync(socket, sending, frame.Bytes, cancellationToken).ConfigureAwait(false);
+                // A stored REST summary was never on the WebSocket.
+                if (!frame.IsRestBook)
+                {
+                    await SendAsync(socket, sending, frame.Bytes, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)

@@ -44,6 +44,9 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(config);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(config.MaxAssetsPerConnection, nameof(config));
         _config = config;
+
+        // The shards record the REST summaries they base books on: a replay then hashes with each token's metadata.
+        config.Recorder?.DeclareRestBooks();
         _loggers = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = _loggers.CreateLogger<Streamer>();
         _bus = new EventBus(new EventBusOptions { DefaultSubscriber = new SubscriberOptions { Capacity = config.EventBufferSize, Overflow = config.Overflow } }, _loggers.CreateLogger<EventBus>());

@@ -108,8 +108,7 @@ public sealed class CollectorTests : IDisposable
 
     private static async Task<Session> RecordAsync(string recording)
     {
-        // Uniform until recordings carry the markets' REST metadata: a replay hashes every book with min_order_size 5, not neg-risk.
-        await using var host = await SimHost.StartAsync(new SimulatorOptions { Markets = 3, Seed = 77, MarketLifecycle = false, Uniform = true });
+        await using var host = await SimHost.StartAsync(new SimulatorOptions { Markets = 3, Seed = 77, MarketLifecycle = false });
         var tokens = host.AllTokens();
         var chunks = new List<Chunk>();
         var trades = new HashSet<string>(StringComparer.Ordinal);

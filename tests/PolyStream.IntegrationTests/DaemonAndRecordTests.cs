@@ -13,8 +13,7 @@ public sealed class DaemonAndRecordTests : IDisposable
 
     private static async Task<SimulatorServer> LiveSimulatorAsync()
     {
-        // Uniform until the streamer learns each token's metadata before its first hash (issue 15); then the varied default.
-        var server = new SimulatorServer(new SimulatorOptions { Markets = 3, Seed = 41, EventsPerSecond = 100, MarketLifecycle = false, Uniform = true });
+        var server = new SimulatorServer(new SimulatorOptions { Markets = 3, Seed = 41, EventsPerSecond = 100, MarketLifecycle = false });
         await server.StartAsync(TestContext.Current.CancellationToken);
         return server;
     }

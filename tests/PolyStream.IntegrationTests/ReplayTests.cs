@@ -13,8 +13,8 @@ public sealed class ReplayTests : IDisposable
     [Fact]
     public async Task Replay_RecordingOfALiveStream_EndsAtGroundTruthWithEveryHashVerified()
     {
-        // Uniform until the streamer learns each token's metadata before its first hash (issue 15); then the varied default.
-        await using var host = await SimHost.StartAsync(new SimulatorOptions { Markets = 8, Seed = 51, MarketLifecycle = false, Uniform = true });
+        // The varied default: books of min_order_size 1/5/15 and neg-risk events verify only with the REST summaries the recording stores.
+        await using var host = await SimHost.StartAsync(new SimulatorOptions { Markets = 8, Seed = 51, MarketLifecycle = false });
         var tokens = host.AllTokens();
         var recording = Path.Combine(_directory, "rec");
         await using (var recorder = RecordingWriter.Start(new RecordingWriterOptions { Directory = recording, Assets = [.. tokens], BlockBytes = 16 * 1024 }))
@@ -43,12 +43,21 @@ public sealed class ReplayTests : IDisposable
         Assert.Empty(result.Report.TornSegments);
         Assert.Equal(0, result.HashMismatches);
         Assert.True(result.HashesChecked > 10_000);
+        Assert.False(result.MetadataAssumed);
+        Assert.True(result.RestBooks >= tokens.Length, $"{result.RestBooks} REST books for {tokens.Length} tokens");
+        Assert.Equal(0, result.RestBooksRejected);
         Assert.All(tokens, t => Assert.True(host.Server.GetBook(t)!.HasSameContent(replayer.GetOrderBook(t)!.Summary), t));
         TestContext.Current.TestOutputHelper?.WriteLine($"replayed {result.Frames} frames at {result.FramesPerSecond:F0} frames/s");
 
-        var (code, output, _) = await CliRunner.RunAsync("replay", recording);
+        var (code, output, error) = await CliRunner.RunAsync("replay", recording);
         Assert.Equal(0, code);
         Assert.Contains("mismatched=0", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("stores no REST books", error, StringComparison.Ordinal);
+
+        (code, output, error) = await CliRunner.RunAsync("verify", recording);
+        Assert.True(code == 0, output + error);
+        Assert.Contains("mismatched=0", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("stores no REST books", error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -134,8 +134,7 @@ public sealed class StreamerFaultTests
     [Fact]
     public async Task GhostRestBooks_AreRefusedAndTheWebSocketRepairsTheBooks()
     {
-        // Uniform until the streamer learns each token's metadata before its first hash (issue 15); then the varied default.
-        await using var run = await StartAsync(new SimulatorOptions { Uniform = true });
+        await using var run = await StartAsync();
         run.Host.Server.Faults.GhostBooks = true;
         run.Host.Server.Faults.ForEachConnection(f => f.CorruptNextHashes(2));
         run.Host.Server.Step(200);

@@ -23,8 +23,7 @@ public sealed class StreamerTests
     [Fact]
     public async Task Stream_500AssetsOverThreeShards_EverySyncedBookEqualsGroundTruthAtCheckpoints()
     {
-        // Uniform until the streamer learns each token's metadata before its first hash (issue 15); then the varied default.
-        await using var host = await SimHost.StartAsync(new SimulatorOptions { Markets = 250, Seed = 11, MarketLifecycle = false, Uniform = true });
+        await using var host = await SimHost.StartAsync(new SimulatorOptions { Markets = 250, Seed = 11, MarketLifecycle = false });
         var tokens = host.AllTokens();
         await using var streamer = new Streamer(Config(tokens));
 

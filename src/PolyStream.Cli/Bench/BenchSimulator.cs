@@ -28,13 +28,12 @@ internal sealed class BenchSimulator : IAsyncDisposable
 
     /// <summary>
     /// No market lifecycle or account orders, so every step moves subscribed books; a short history; paced
-    /// every millisecond. Uniform markets until the streamer learns each token's metadata before its first
-    /// hash (issue 15): against varied markets every first snapshot would count as a mismatch.
+    /// every millisecond. The varied universe (the default): the streamer fetches each token's hash metadata
+    /// before its first snapshot, so its markets cost no mismatch.
     /// </summary>
     public static SimulatorOptions OptionsFor(BenchSettings settings) => new()
     {
         Markets = settings.Markets,
-        Uniform = true,
         Seed = 1,
         EventsPerSecond = settings.Rate,
         PumpInterval = TimeSpan.FromMilliseconds(1),

@@ -79,6 +79,16 @@ internal static class ReplayCommand
                 await result.InvocationConfiguration.Error.WriteLineAsync($"note: {torn}").ConfigureAwait(false);
             }
 
+            if (replay.MetadataAssumed)
+            {
+                await result.InvocationConfiguration.Error.WriteLineAsync("note: the recording stores no REST books: every book was hashed with min_order_size 5 and neg_risk false, so books of other markets mismatch.").ConfigureAwait(false);
+            }
+
+            if (replay.RestBooksRejected > 0)
+            {
+                await result.InvocationConfiguration.Error.WriteLineAsync($"note: {replay.RestBooksRejected} stored REST book(s) were unreadable and skipped.").ConfigureAwait(false);
+            }
+
             var summary = printJson ? result.InvocationConfiguration.Error : output;
             await summary.WriteLineAsync(string.Create(
                 CultureInfo.InvariantCulture,

@@ -92,11 +92,32 @@ internal static class VerifyCommand
             if (RecordingReader.IsRecording(file.FullName))
             {
                 var recording = RecordingReader.Open(file.FullName);
+                var restParser = new FrameParser();
                 long frameNumber = 0;
+                long restBooks = 0;
                 foreach (var frame in recording.ReadFrames())
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    auditor.Audit(frame.Bytes.Span, ++frameNumber);
+                    frameNumber++;
+                    if (!frame.IsRestBook)
+                    {
+                        auditor.Audit(frame.Bytes.Span, frameNumber);
+                    }
+                    else if (RestBookRecord.TryDecode(frame.Bytes.Span, restParser, out var summary, out var restError))
+                    {
+                        restBooks++;
+                        auditor.LearnMetadata(summary);
+                    }
+                    else
+                    {
+                        malformedLines.Add(frameNumber);
+                        error.WriteLine($"record {frameNumber}: unreadable REST book ({restError})");
+                    }
+                }
+
+                if (restBooks == 0)
+                {
+                    error.WriteLine($"note: the recording stores no REST books: every book was hashed with min_order_size {options.MinOrderSize} and neg_risk {(options.NegRisk ? "true" : "false")} (--min-order-size, --neg-risk).");
                 }
 
                 foreach (var torn in recording.Report.TornSegments)

@@ -3,6 +3,7 @@ using PolyStream.Books;
 using PolyStream.Bus;
 using PolyStream.Engine;
 using PolyStream.Events;
+using PolyStream.Protocol;
 using PolyStream.Recording;
 
 namespace PolyStream.Cli.Export;
@@ -24,6 +25,7 @@ internal sealed partial class RecordingExporter : IEventSink
     private readonly RowSink _gaps;
     private readonly RecordedClock _clock = new();
     private readonly BookEngine _engine;
+    private readonly FrameParser _restParser = new();
     private readonly Dictionary<string, ExportedAsset> _assets;
     private readonly List<StreamEvent> _events = [];
     private readonly long _from;
@@ -94,7 +96,16 @@ internal sealed partial class RecordingExporter : IEventSink
             else
             {
                 WriteBoundaries(at);
-                _engine.Process(record.Bytes.Span, at);
+                if (record.IsRestBook)
+                {
+                    // The REST book the streamer based this token on: it brings the metadata its hashes need.
+                    Replayer.ApplyRestBook(_engine, record.Bytes.Span, _restParser, at);
+                }
+                else
+                {
+                    _engine.Process(record.Bytes.Span, at);
+                }
+
                 frames++;
                 HandleEvents();
             }

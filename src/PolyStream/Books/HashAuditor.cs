@@ -14,6 +14,7 @@ internal sealed class HashAuditor
     private readonly Action<HashMismatch>? _onMismatch;
     private readonly Action<long, FrameParseError>? _onMalformed;
     private readonly Dictionary<string, OrderBook> _books = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, BookEvent> _metadata = new(StringComparer.Ordinal);
     private readonly List<WireEvent> _events = [];
     private long _frames;
     private long _malformed;
@@ -90,15 +91,36 @@ internal sealed class HashAuditor
         }
     }
 
+    /// <summary>
+    /// Takes a token's hash metadata from a REST summary (one a recording stores): its books are hashed with
+    /// that <c>min_order_size</c> and <c>neg_risk</c> from now on instead of the options' values.
+    /// </summary>
+    public void LearnMetadata(BookEvent summary)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        if (summary is not { MinOrderSize: { } minOrderSize, NegRisk: { } negRisk })
+        {
+            return;
+        }
+
+        _metadata[summary.AssetId] = summary;
+        if (_books.TryGetValue(summary.AssetId, out var book))
+        {
+            book.MinOrderSize = minOrderSize;
+            book.NegRisk = negRisk;
+        }
+    }
+
     private void AuditSnapshot(BookEvent snapshot, long frameNumber)
     {
         if (!_books.TryGetValue(snapshot.AssetId, out var book))
         {
+            var known = _metadata.GetValueOrDefault(snapshot.AssetId);
             book = new OrderBook(snapshot.AssetId, snapshot.Market)
             {
-                MinOrderSize = _options.MinOrderSize,
-                NegRisk = _options.NegRisk,
-                TickSize = _options.TickSize,
+                MinOrderSize = known?.MinOrderSize ?? _options.MinOrderSize,
+                NegRisk = known?.NegRisk ?? _options.NegRisk,
+                TickSize = known?.TickSize ?? _options.TickSize,
             };
             _books.Add(snapshot.AssetId, book);
         }

@@ -16,7 +16,9 @@ internal sealed partial class BookEngine
         // A WebSocket snapshot is in stream order: every delta received before it is already in it.
         asset.ClearReplayBuffer();
         asset.AnnouncedTickSize = null;
-        if (Rebase(asset, snapshot, receiveTimestamp) is not { } check)
+        var subscriptionSnapshot = !asset.SawWebSocketSnapshot;
+        asset.SawWebSocketSnapshot = true;
+        if (Rebase(asset, snapshot, receiveTimestamp, subscriptionSnapshot) is not { } check)
         {
             Reject(asset, receiveTimestamp);
             return;
@@ -295,10 +297,13 @@ internal sealed partial class BookEngine
     /// Replaces a book with a snapshot, checking the hash under the policy (not at all while the book's
     /// metadata is unknown); <see langword="null"/> when a level is out of range (the caller rejects the book).
     /// The snapshot continues the epoch (the sequence advances) when the book was verified and the snapshot
-    /// holds exactly its levels; anything else (the first snapshot, an untrusted book, other levels) starts
-    /// a new epoch. A REST summary also brings the metadata.
+    /// holds exactly its levels, or when it is the subscription's first WebSocket snapshot after a REST base
+    /// (<paramref name="subscriptionSnapshot"/>: the book moved between the REST fetch and the subscription, but
+    /// no delta in between was ever subscribed, so nothing was missed; consumers re-base on the snapshot).
+    /// Anything else (the first base, an untrusted book, a later snapshot with other levels) starts a new
+    /// epoch. A REST summary also brings the metadata.
     /// </summary>
-    private HashCheck? Rebase(TrackedAsset asset, BookEvent snapshot, long receiveTimestamp)
+    private HashCheck? Rebase(TrackedAsset asset, BookEvent snapshot, long receiveTimestamp, bool subscriptionSnapshot = false)
     {
         var continues = asset.Epoch > 0 && IsVerified(asset);
         bool levelsChanged;
@@ -320,7 +325,7 @@ internal sealed partial class BookEngine
         var check = _options.HashPolicy.Mode == HashPolicyMode.Off || !asset.HasMetadata
             ? HashCheck.NotChecked
             : asset.Book.VerifyHash(snapshot.Hash, _options.HashVersion);
-        if (continues && !levelsChanged)
+        if (continues && (!levelsChanged || subscriptionSnapshot))
         {
             asset.Seq++;
         }

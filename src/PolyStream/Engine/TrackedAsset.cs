@@ -36,6 +36,12 @@ internal sealed class TrackedAsset
     /// <summary>The side of the newest level change, which a crossed book's cleaned view keeps; <see langword="null"/> after a snapshot.</summary>
     public Side? NewestSide { get; set; }
 
+    /// <summary>
+    /// Whether a WebSocket snapshot has based the book since it was tracked: the first one is the
+    /// subscription's, and no delta before it was ever subscribed, so it continues the epoch of a REST base.
+    /// </summary>
+    public bool SawWebSocketSnapshot { get; set; }
+
     public long Epoch { get; set; }
 
     public long Seq { get; set; }

@@ -9,4 +9,7 @@ internal readonly record struct RecordedFrame(ReadOnlyMemory<byte> Bytes, long R
 {
     /// <summary>The receive time as a <see cref="DateTimeOffset"/>.</summary>
     public DateTimeOffset ReceivedAt => DateTimeOffset.UnixEpoch.AddTicks(ReceivedAtMicros * 10);
+
+    /// <summary>Whether this is a REST summary a book was based on (<see cref="RestBookRecord"/>), not a WebSocket frame.</summary>
+    public bool IsRestBook => ConnectionId == RecordingFormat.RestBooksConnectionId;
 }

@@ -22,6 +22,12 @@ internal static class RecordingFormat
     /// <summary>The manifest's file name inside a recording folder.</summary>
     public const string ManifestName = "manifest.json";
 
+    /// <summary>
+    /// The connection id reserved for the REST <c>/books</c> summaries a streamer based books on
+    /// (<see cref="RestBookRecord"/>); market connections are numbered from 0 and never reach it (<see cref="NoteConnection"/> is the one above).
+    /// </summary>
+    public const ushort RestBooksConnectionId = ushort.MaxValue - 1;
+
     /// <summary>The first eight bytes of every segment.</summary>
     public static ReadOnlySpan<byte> FileMagic => "PSREC001"u8;
 

@@ -25,4 +25,11 @@ internal sealed record RecordingHeader
     /// <summary>The asset ids subscribed when the segment was opened.</summary>
     [JsonPropertyName("assets")]
     public ImmutableArray<string> Assets { get; init; } = [];
+
+    /// <summary>
+    /// Whether the writer stores the REST summaries its streamer based books on (their hash metadata), so a
+    /// token without one was never hashed live either; absent (false) in recordings made before it existed.
+    /// </summary>
+    [JsonPropertyName("rest_books")]
+    public bool RestBooks { get; init; }
 }

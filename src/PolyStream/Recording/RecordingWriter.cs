@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text.Json;
 using System.Threading.Channels;
+using PolyStream.Protocol;
 
 namespace PolyStream.Recording;
 
@@ -43,6 +44,7 @@ public sealed class RecordingWriter : IAsyncDisposable
     private long _manifestSavedAt;
     private bool _dropped;
     private bool _disposed;
+    private bool _restBooks;
 
     private RecordingWriter(RecordingWriterOptions options, RecordingManifest manifest)
     {
@@ -140,6 +142,16 @@ public sealed class RecordingWriter : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Declares that this recording stores the REST summaries its streamer bases books on
+    /// (<see cref="AppendRestBook"/>); segments opened from now on say so in their header. Call before the first frame.
+    /// </summary>
+    internal void DeclareRestBooks() => Volatile.Write(ref _restBooks, true);
+
+    /// <summary>Records a REST summary a book was based on, on <see cref="RecordingFormat.RestBooksConnectionId"/>; never blocks on I/O.</summary>
+    internal void AppendRestBook(BookEvent summary, long receivedAtMicros) =>
+        Append(RestBookRecord.Encode(summary), receivedAtMicros, RecordingFormat.RestBooksConnectionId);
 
     /// <summary>Writes every frame appended so far to the file and returns when it is there.</summary>
     public async ValueTask FlushAsync(CancellationToken cancellationToken = default)
@@ -333,7 +345,7 @@ public sealed class RecordingWriter : IAsyncDisposable
         try
         {
             var header = JsonSerializer.SerializeToUtf8Bytes(
-                new RecordingHeader { Format = RecordingFormat.Version, Created = created, Segment = number, Source = _options.Source, Assets = _options.Assets },
+                new RecordingHeader { Format = RecordingFormat.Version, Created = created, Segment = number, Source = _options.Source, Assets = _options.Assets, RestBooks = Volatile.Read(ref _restBooks) },
                 RecordingJsonContext.Default.RecordingHeader);
             Span<byte> word = stackalloc byte[4];
             stream.Write(RecordingFormat.FileMagic);

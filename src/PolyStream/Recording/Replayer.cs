@@ -1,12 +1,16 @@
 using PolyStream.Bus;
 using PolyStream.Engine;
 using PolyStream.Events;
+using PolyStream.Protocol;
 
 namespace PolyStream.Recording;
 
 /// <summary>
 /// Replays a recording through the engine that runs live, with its own event bus: subscribe, then
-/// <see cref="RunAsync"/>. Every asset the recording's segments name is tracked. Subscribers may use
+/// <see cref="RunAsync"/>. Every asset the recording's segments name is tracked. The REST summaries the
+/// recording stores re-base their books as they did live, bringing each token's hash metadata; a recording
+/// made before they were stored is hashed with <c>min_order_size</c> 5 and <c>neg_risk</c> false
+/// (<see cref="ReplayResult.MetadataAssumed"/>). Subscribers may use
 /// <see cref="OverflowPolicy.Block"/>: a full one paces the replay instead of losing events.
 /// </summary>
 /// <example>
@@ -25,6 +29,10 @@ public sealed class Replayer : IOrderBookSource, IAsyncDisposable
     private readonly EventBus _bus = new(new EventBusOptions { AllowBlockingSubscribers = true });
     private readonly List<StreamEvent> _pending = [];
     private readonly BookEngine _engine;
+    private readonly FrameParser _restParser = new();
+    private readonly bool _metadataAssumed;
+    private long _restBooks;
+    private long _restBooksRejected;
     private int _started;
 
     /// <summary>Prepares a replay of the recording at <paramref name="path"/>, tracking every asset its segment headers name.</summary>
@@ -38,9 +46,23 @@ public sealed class Replayer : IOrderBookSource, IAsyncDisposable
         _recording = RecordingReader.Open(path);
         _options = options ?? new ReplayOptions();
 
-        // A replay has no REST to resync from: a mismatch is reported and the book stays untrusted.
-        _engine = new BookEngine(new ListSink(_pending), BookEngineOptions.Default with { HashPolicy = _options.HashPolicy, AutoSyncOnHashMismatch = false }, _options.TimeProvider);
-        foreach (var header in _recording.ReadHeaders())
+        // A recording that stores its REST summaries replays as the stream ran: a token without one was never
+        // hashed live, so it is not hashed with guessed values here. An older one can only assume the typical values.
+        var headers = _recording.ReadHeaders();
+        _metadataAssumed = !headers.All(h => h.RestBooks);
+
+        // A replay has no REST to resync from: a mismatch is reported and the book stays untrusted until the
+        // recording's next REST summary (a resync answered live) re-bases it.
+        _engine = new BookEngine(
+            new ListSink(_pending),
+            BookEngineOptions.Default with
+            {
+                HashPolicy = _options.HashPolicy,
+                AutoSyncOnHashMismatch = false,
+                AssumedMetadata = _metadataAssumed ? BookMetadata.Typical : null,
+            },
+            _options.TimeProvider);
+        foreach (var header in headers)
         {
             foreach (var asset in header.Assets)
             {
@@ -75,6 +97,11 @@ public sealed class Replayer : IOrderBookSource, IAsyncDisposable
                 {
                     ApplyGap(_engine, gap, time.GetTimestamp());
                 }
+                else if (frame.IsRestBook)
+                {
+                    ApplyRestBook(frame.Bytes.Span, time.GetTimestamp());
+                    frames++;
+                }
                 else if (frame.ConnectionId != RecordingFormat.NoteConnection)
                 {
                     _engine.Process(frame.Bytes.Span, time.GetTimestamp());
@@ -96,7 +123,12 @@ public sealed class Replayer : IOrderBookSource, IAsyncDisposable
         }
 
         var counts = _engine.Counts;
-        return new ReplayResult(frames, time.GetElapsedTime(started), _recording.Report, counts.HashesChecked, counts.HashMismatches);
+        return new ReplayResult(frames, time.GetElapsedTime(started), _recording.Report, counts.HashesChecked, counts.HashMismatches)
+        {
+            RestBooks = _restBooks,
+            RestBooksRejected = _restBooksRejected,
+            MetadataAssumed = _metadataAssumed,
+        };
     }
 
     /// <summary>
@@ -119,6 +151,34 @@ public sealed class Replayer : IOrderBookSource, IAsyncDisposable
 
     /// <summary>Ends the subscribers' streams (a replay that never ran, or was cancelled); the books stay readable.</summary>
     public ValueTask DisposeAsync() => _bus.DisposeAsync();
+
+    private void ApplyRestBook(ReadOnlySpan<byte> record, long timestamp)
+    {
+        if (ApplyRestBook(_engine, record, _restParser, timestamp))
+        {
+            _restBooks++;
+        }
+        else
+        {
+            _restBooksRejected++;
+        }
+    }
+
+    /// <summary>
+    /// Re-bases a book from a stored REST summary, tracking its token first when it was added after the
+    /// segment began; returns false, changing nothing, for a record that does not read as one summary with its metadata.
+    /// </summary>
+    internal static bool ApplyRestBook(BookEngine engine, ReadOnlySpan<byte> record, FrameParser parser, long timestamp)
+    {
+        if (!RestBookRecord.TryDecode(record, parser, out var summary, out _))
+        {
+            return false;
+        }
+
+        engine.Track(summary.AssetId);
+        engine.ApplyRestSnapshot(summary, timestamp);
+        return true;
+    }
 
     /// <summary>Collects the engine's events of one frame, so the replay can publish them with back-pressure.</summary>
     private sealed class ListSink(List<StreamEvent> events) : IEventSink

@@ -130,7 +130,7 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
 
         foreach (var summary in firstBases)
         {
-            Post(new ShardWork.RestSnapshot(summary));
+            ApplyRestSnapshot(summary);
         }
 
         await _client.SubscribeAsync(assets, cancellationToken).ConfigureAwait(false);
@@ -147,8 +147,13 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
         Post(new ShardWork.Untrack(assets));
     }
 
-    /// <summary>Queues a verified REST snapshot for the writer loop.</summary>
-    public void ApplyRestSnapshot(BookEvent snapshot) => Post(new ShardWork.RestSnapshot(snapshot));
+    /// <summary>Queues a verified REST snapshot for the writer loop, and records it (its metadata is part of every later hash).</summary>
+    public void ApplyRestSnapshot(BookEvent snapshot)
+    {
+        // Recorded when queued: a first base is then ahead of the subscribe, so of the book's first WebSocket snapshot.
+        _settings.Recorder?.AppendRestBook(snapshot, _time.GetUtcNow().ToUnixTimeMilliseconds() * 1000);
+        Post(new ShardWork.RestSnapshot(snapshot));
+    }
 
     /// <summary>Resubscribes one asset so the venue sends a fresh snapshot.</summary>
     public void Resubscribe(string assetId) => Post(new ShardWork.Resubscribe(assetId));

@@ -66,6 +66,30 @@ public sealed class BookEngineEpochTests
     }
 
     [Fact]
+    public async Task Process_SubscriptionSnapshotThatMovedSinceTheRestBase_ContinuesEpochOneAndALaterOneDoesNot()
+    {
+        await using var h = new BookEngineHarness(null, "A");
+        h.Venue.WithBook("A");
+        h.Engine.ApplyRestSnapshot(h.Venue.RestSnapshot("A", 1000), 1);
+        var events = h.Drain();
+
+        // The book moves between the REST fetch and the subscription: no delta in between was subscribed, so nothing was missed.
+        h.Venue.ChangeFrame(1001, "A", Side.Buy, "0.42", "5");
+        var subscription = Assert.IsType<BookSnapshotApplied>(h.Feed(h.Venue.BookFrame("A", 1002))[0]);
+        events.Add(subscription);
+        events.AddRange(Trade(h, 2000, rounds: 2));
+
+        Assert.Equal((1L, 1L, HashOutcome.Matched), (subscription.Epoch, subscription.Seq, subscription.Hash.Outcome));
+        Assert.Equal([1L], Epochs(events, "A"));
+        Assert.Equal((BookTrustState.Synced, 1L), (h.View("A").State, h.View("A").Epoch));
+
+        // Any later snapshot that disagrees is a discontinuity again.
+        h.Venue.ChangeFrame(3000, "A", Side.Buy, "0.43", "5");
+        var later = Assert.IsType<BookSnapshotApplied>(h.Feed(h.Venue.BookFrame("A", 3001))[0]);
+        Assert.Equal((2L, 0L), (later.Epoch, later.Seq));
+    }
+
+    [Fact]
     public async Task Process_DroppedDelta_StartsExactlyOneNewEpochForThatBook()
     {
         await using var h = Synced();

@@ -13,7 +13,8 @@ public sealed class SimulatorCaptureTests
     private static List<byte[]> Capture(int steps)
     {
         var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_775_740_020_016)) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) };
-        // Uniform: a capture carries no min_order_size or neg_risk, so an auditor can only hash it with the defaults.
+        // Uniform on purpose: this capture holds WebSocket frames only, no REST /books answers, so nothing in it carries
+        // min_order_size or neg_risk and an auditor can only hash it with the defaults (5, false).
         var engine = new MarketEngine(new SimulatorOptions { Markets = 10, Seed = 12, MarketLifecycle = false, Uniform = true }, time);
         var dump = WireWriter.Write(w =>
         {
