@@ -4,11 +4,11 @@ using PolyStream.Simulator;
 
 namespace PolyStream.IntegrationTests;
 
-/// <summary>A fault-free run keeps every book in epoch 1 (a tick size change aside): the epoch changes only at a real discontinuity.</summary>
+/// <summary>A fault-free run keeps every book in epoch 1, tick size changes included: the epoch changes only at a real discontinuity.</summary>
 public sealed class StreamerEpochTests
 {
     [Fact]
-    public async Task Stream_VariedMarketsTradingWithoutFaults_EveryBookStaysInEpochOneButForItsTickChanges()
+    public async Task Stream_VariedMarketsTradingWithoutFaults_EveryBookStaysInEpochOne()
     {
         var ct = TestContext.Current.CancellationToken;
 
@@ -50,13 +50,11 @@ public sealed class StreamerEpochTests
         Assert.Equal(0, streamer.Shards.Sum(s => s.Books.HashMismatches));
         Assert.Equal(0, streamer.ResyncCounts.Requested);
 
-        // A tick size change clears the book until the venue's next snapshot: that one re-base is the only new epoch a
-        // fault-free run may show, and only for the books whose tick changed (near the extremes of the varied markets).
-        var tickChanges = seen.OfType<TickSizeChanged>().CountBy(e => e.AssetId!).ToDictionary();
-        TestContext.Current.TestOutputHelper?.WriteLine($"{tickChanges.Count} books changed tick size");
+        // Tick size changes (near the extremes of the varied markets) are the venue's, not faults: their books keep the epoch too.
+        var tickChanges = seen.OfType<TickSizeChanged>().Select(e => e.AssetId).Distinct().Count();
+        TestContext.Current.TestOutputHelper?.WriteLine($"{tickChanges} books changed tick size");
         // Judged from the events read: the pump keeps running, so a live view may move on after the last one.
         var epochs = seen.Where(e => e is BookSnapshotApplied or BookDeltaApplied or LastTradeReceived).ToLookup(e => e.AssetId!, e => e.Epoch);
-        Assert.All(tokens, t => Assert.InRange(epochs[t].Max(), 1L, 1L + tickChanges.GetValueOrDefault(t)));
-        Assert.All(tokens.Where(t => !tickChanges.ContainsKey(t)), t => Assert.All(epochs[t], epoch => Assert.Equal(1L, epoch)));
+        Assert.All(tokens, t => Assert.All(epochs[t], epoch => Assert.Equal(1L, epoch)));
     }
 }

@@ -31,8 +31,7 @@ internal static class ChaosCommand
         {
             var output = result.InvocationConfiguration.Output;
             // A short history: the soak checks books, not the event log, and must not mistake the log for a leak.
-            // Uniform markets until the streamer learns each token's metadata before its first hash (issue 15).
-            var simulator = new SimulatorServer(new SimulatorOptions { Markets = 8, Seed = result.GetValue(seed), EventsPerSecond = 0, MarketLifecycle = false, HistoryLimit = 1_000, Uniform = false });
+            var simulator = new SimulatorServer(new SimulatorOptions { Markets = 8, Seed = result.GetValue(seed), EventsPerSecond = 0, MarketLifecycle = false, HistoryLimit = 1_000 });
             await using var simulatorScope = simulator.ConfigureAwait(false);
             await simulator.StartAsync(cancellationToken).ConfigureAwait(false);
             string[] tokens = [.. simulator.Engine.Markets.SelectMany(m => new[] { m.YesTokenId, m.NoTokenId })];

@@ -31,9 +31,8 @@ internal static class DemoCommand
         {
             markets, seed, rate, noTui, duration,
         };
-        // Uniform markets until the streamer learns each token's metadata before its first hash (issue 15).
         command.SetAction((result, cancellationToken) => RunAsync(
-            new SimulatorOptions { Host = "127.0.0.1", Port = 0, Markets = result.GetValue(markets), Seed = result.GetValue(seed), EventsPerSecond = result.GetValue(rate), MarketLifecycle = false, Uniform = false },
+            new SimulatorOptions { Host = "127.0.0.1", Port = 0, Markets = result.GetValue(markets), Seed = result.GetValue(seed), EventsPerSecond = result.GetValue(rate), MarketLifecycle = false },
             result.GetValue(noTui),
             result.GetValue(duration),
             result.InvocationConfiguration,

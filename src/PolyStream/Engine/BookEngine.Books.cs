@@ -195,9 +195,11 @@ internal sealed partial class BookEngine
             return;
         }
 
-        // A new tick re-bases the book: drop it and hold deltas until the snapshot that follows, which starts
-        // the new epoch (the book is not synced then). The replay buffer stays: the venue's levels carry on,
-        // and a REST snapshot still needs those deltas.
+        // A new tick re-bases the book: drop it and hold deltas until the snapshot that follows. That snapshot
+        // continues the epoch when the book was verified here (a tick change is the venue's, not a loss); any
+        // other state change before it cancels that. The replay buffer stays: the venue's levels carry on, and
+        // a REST snapshot still needs those deltas.
+        var wasVerified = IsVerified(asset);
         EndPending(asset);
         asset.Book.Clear();
         asset.Book.TickSize = tick.NewTickSize;
@@ -218,6 +220,7 @@ internal sealed partial class BookEngine
             Timestamp = tick.Timestamp,
         });
         SetState(asset, BookTrustState.Unsynced, BookStateReason.TickSizeChange, receiveTimestamp);
+        asset.TickRebasePending = wasVerified;
     }
 
     private void CheckMirror(TrackedAsset first, TrackedAsset second, long receiveTimestamp)
@@ -299,13 +302,16 @@ internal sealed partial class BookEngine
     /// The snapshot continues the epoch (the sequence advances) when the book was verified and the snapshot
     /// holds exactly its levels, or when it is the subscription's first WebSocket snapshot after a REST base
     /// (<paramref name="subscriptionSnapshot"/>: the book moved between the REST fetch and the subscription, but
-    /// no delta in between was ever subscribed, so nothing was missed; consumers re-base on the snapshot).
+    /// no delta in between was ever subscribed, so nothing was missed; consumers re-base on the snapshot), or
+    /// when it is the venue's book after a tick size change that found the book verified.
     /// Anything else (the first base, an untrusted book, a later snapshot with other levels) starts a new
     /// epoch. A REST summary also brings the metadata.
     /// </summary>
     private HashCheck? Rebase(TrackedAsset asset, BookEvent snapshot, long receiveTimestamp, bool subscriptionSnapshot = false)
     {
-        var continues = asset.Epoch > 0 && IsVerified(asset);
+        var tickRebase = asset.TickRebasePending;
+        asset.TickRebasePending = false;
+        var continues = asset.Epoch > 0 && (IsVerified(asset) || tickRebase);
         bool levelsChanged;
         try
         {
@@ -325,7 +331,7 @@ internal sealed partial class BookEngine
         var check = _options.HashPolicy.Mode == HashPolicyMode.Off || !asset.HasMetadata
             ? HashCheck.NotChecked
             : asset.Book.VerifyHash(snapshot.Hash, _options.HashVersion);
-        if (continues && (!levelsChanged || subscriptionSnapshot))
+        if (continues && (!levelsChanged || subscriptionSnapshot || tickRebase))
         {
             asset.Seq++;
         }

@@ -10,6 +10,12 @@ internal sealed partial class BookEngine
     private void SetState(TrackedAsset asset, BookTrustState state, BookStateReason reason, long receiveTimestamp)
     {
         var old = asset.State;
+        if (reason != BookStateReason.TickSizeChange)
+        {
+            // A gap, a resync, a reconnect or a mismatch after a tick change: the next snapshot must start a new epoch.
+            asset.TickRebasePending = false;
+        }
+
         if (old == state)
         {
             // The same state for another reason is not a change of trust: the view shows the reason, no event.

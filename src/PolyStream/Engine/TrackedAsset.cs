@@ -42,6 +42,12 @@ internal sealed class TrackedAsset
     /// </summary>
     public bool SawWebSocketSnapshot { get; set; }
 
+    /// <summary>
+    /// Whether a tick size change cleared a verified book and nothing has gone wrong since: the venue's next
+    /// snapshot then continues the epoch (the deltas in between are held, so nothing was missed).
+    /// </summary>
+    public bool TickRebasePending { get; set; }
+
     public long Epoch { get; set; }
 
     public long Seq { get; set; }

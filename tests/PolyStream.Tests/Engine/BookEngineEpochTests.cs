@@ -140,4 +140,18 @@ public sealed class BookEngineEpochTests
         Assert.Equal([2L], Epochs(events, "B"));
         Assert.Equal((BookTrustState.Synced, BookTrustState.Synced), (h.View("A").State, h.View("B").State));
     }
+
+    [Fact]
+    public async Task Process_TickSizeChangeThenAResyncBeforeTheVenuesBook_StartsANewEpoch()
+    {
+        await using var h = Synced();
+        h.Feed(h.Venue.TickSizeFrame("A", "0.01", "0.001", 2000));
+
+        // Something went wrong between the tick change and its book: the book that follows is a re-base, not a continuation.
+        h.Engine.RequestResync("A", 2001);
+        h.Drain();
+        var snapshot = Assert.IsType<BookSnapshotApplied>(h.Feed(h.Venue.BookFrame("A", 2002))[0]);
+
+        Assert.Equal((2L, 0L), (snapshot.Epoch, snapshot.Seq));
+    }
 }
