@@ -46,7 +46,7 @@ public sealed class StreamerEpochTests
             && snapshots[t].First(s => !s.FromRest).Book.Summary is var subscription
             && (!rest.Bids.SequenceEqual(subscription.Bids) || !rest.Asks.SequenceEqual(subscription.Asks)));
         TestContext.Current.TestOutputHelper?.WriteLine($"{seen.Count} events, {trades} trades; {moved} books moved between their REST base and their subscription's snapshot");
-        Assert.True(moved > 0, "no book moved between its REST base and its subscription: the run proves nothing");
+        // Whether books moved in between depends on timing here; BookEngineEpochTests pins that case deterministically.
         Assert.Equal(0, streamer.Shards.Sum(s => s.Books.HashMismatches));
         Assert.Equal(0, streamer.ResyncCounts.Requested);
 

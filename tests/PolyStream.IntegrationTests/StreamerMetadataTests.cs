@@ -84,11 +84,15 @@ public sealed class StreamerMetadataTests
         Assert.Equal(tokens.Length, streamer.ResyncCounts.MetadataFetched);
     }
 
-    [Fact]
-    public async Task Start_TwoThousandVariedMarkets_EveryTokenSyncedFromItsFirstSnapshotWithNoMismatchOrResync()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Start_TwoThousandMarkets_EveryTokenSyncedFromItsFirstSnapshotWithNoMismatchOrResync(bool negRiskMinOrderSize15)
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var host = await SimHost.StartAsync(new SimulatorOptions { Markets = 2_000, Seed = 23, MarketLifecycle = false });
+        // The varied default, or `sim --neg-risk --min-order-size 15` (one value for every market).
+        var options = new SimulatorOptions { Markets = 2_000, Seed = 23, MarketLifecycle = false };
+        await using var host = await SimHost.StartAsync(negRiskMinOrderSize15 ? options with { NegRisk = true, MinOrderSize = "15" } : options);
         host.Server.Step(5_000);
         var tokens = host.AllTokens();
         await using var streamer = new Streamer(Config(tokens) with { MaxAssetsPerConnection = 500 });
@@ -115,8 +119,8 @@ public sealed class StreamerMetadataTests
 
         Assert.Equal(4_000, tokens.Length);
         var views = tokens.Select(t => streamer.GetOrderBook(t)!.Summary).ToList();
-        Assert.Equal(["1", "15", "5"], views.Select(v => v.MinOrderSize.ToString()).Distinct().Order(StringComparer.Ordinal));
-        Assert.Equal(2, views.Select(v => v.NegRisk).Distinct().Count());
+        Assert.Equal(negRiskMinOrderSize15 ? ["15"] : ["1", "15", "5"], views.Select(v => v.MinOrderSize.ToString()).Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(negRiskMinOrderSize15 ? [true] : [false, true], views.Select(v => v.NegRisk).Distinct().Order());
         Assert.Equal(0, streamer.Shards.Sum(s => s.Books.HashMismatches));
         Assert.Equal(0, streamer.Shards.Sum(s => s.Books.ResyncRequests));
         Assert.Equal((0L, (long)tokens.Length), (streamer.ResyncCounts.Requested, streamer.ResyncCounts.MetadataFetched));

@@ -18,13 +18,13 @@ internal static class VerifyCommand
         };
         var minOrderSize = new Option<ExactDecimal>("--min-order-size")
         {
-            Description = "min_order_size hashed with every book; WebSocket books lack it.",
+            Description = "min_order_size hashed with every book whose recording stores no REST book; WebSocket books lack it.",
             DefaultValueFactory = _ => ExactDecimal.FromParts(5, 0),
             CustomParser = ParseDecimal,
         };
         var negRisk = new Option<bool>("--neg-risk")
         {
-            Description = "neg_risk hashed with every book (true|false); WebSocket books lack it.",
+            Description = "neg_risk hashed with every book whose recording stores no REST book (true|false); WebSocket books lack it.",
         };
         var tickSize = new Option<ExactDecimal>("--tick-size")
         {
