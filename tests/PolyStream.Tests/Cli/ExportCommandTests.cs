@@ -26,11 +26,7 @@ public sealed class ExportCommandTests : IDisposable
     [Fact]
     public async Task Export_TokenNotRecorded_ExitsTwoNamingIt()
     {
-        var recording = Path.Combine(_directory, "rec");
-        await using (var writer = RecordingWriter.Start(new RecordingWriterOptions { Directory = recording, Assets = ["111"] }))
-        {
-            writer.Append("[]"u8, 1, 0);
-        }
+        var recording = await OneFrameRecordingAsync();
 
         var (code, _, error) = await CliRunner.RunAsync("export", recording, "--kind", "quotes", "--asset", "222", "--out", Path.Combine(_directory, "q.parquet"));
 
@@ -50,11 +46,7 @@ public sealed class ExportCommandTests : IDisposable
     [Fact]
     public async Task Export_EmptyRecording_WritesTheTardisHeaderAndAnEmptyGapsTable()
     {
-        var recording = Path.Combine(_directory, "rec");
-        await using (var writer = RecordingWriter.Start(new RecordingWriterOptions { Directory = recording, Assets = ["111"] }))
-        {
-            writer.Append("[]"u8, 1, 0);
-        }
+        var recording = await OneFrameRecordingAsync();
 
         var (code, output, error) = await CliRunner.RunAsync("export", recording, "--kind", "book_snapshot", "--depth", "2", "--out", Path.Combine(_directory, "snap.csv"));
 
@@ -69,11 +61,7 @@ public sealed class ExportCommandTests : IDisposable
     [Fact]
     public async Task Export_CsvGzOut_WritesBothTablesGzipped()
     {
-        var recording = Path.Combine(_directory, "rec");
-        await using (var writer = RecordingWriter.Start(new RecordingWriterOptions { Directory = recording, Assets = ["111"] }))
-        {
-            writer.Append("[]"u8, 1, 0);
-        }
+        var recording = await OneFrameRecordingAsync();
 
         var (code, _, error) = await CliRunner.RunAsync("export", recording, "--kind", "trades", "--out", Path.Combine(_directory, "trades.csv.gz"));
 
@@ -89,6 +77,18 @@ public sealed class ExportCommandTests : IDisposable
 
         Assert.Equal(2, code);
         Assert.Contains("Parquet compresses its own columns", error, StringComparison.Ordinal);
+    }
+
+    /// <summary>A recording of token 111 holding one empty frame.</summary>
+    private async Task<string> OneFrameRecordingAsync()
+    {
+        var recording = Path.Combine(_directory, "rec");
+        await using (var writer = RecordingWriter.Start(new RecordingWriterOptions { Directory = recording, Assets = ["111"] }))
+        {
+            writer.Append("[]"u8, 1, 0);
+        }
+
+        return recording;
     }
 
     private async Task<string> GunzipAsync(string name)
