@@ -115,6 +115,8 @@ public sealed class CliProcessTests : IAsyncLifetime
     [InlineData("chaos --seed x")]
     [InlineData("book 1 --depth 0")]
     [InlineData("book 1 --depth -3")]
+    [InlineData("export rec --kind book_snapshot --depth abc --out x.csv")]
+    [InlineData("export rec --kind book_snapshot --depth 0 --out x.csv")]
     [InlineData("replay x --serve abc")]
     [InlineData("replay x --speed slow")]
     [InlineData("markets search \"\"")]
