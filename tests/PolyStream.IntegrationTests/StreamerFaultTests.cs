@@ -112,6 +112,8 @@ public sealed class StreamerFaultTests
     public async Task ServerClosesWithACode_ReconnectsAndRecovers()
     {
         await using var run = await StartAsync();
+        // Connected first: the REST metadata fetch comes before the socket, and a close before it would find no connection.
+        await WaitForGroundTruthAsync(run, s_limit);
         run.Host.Server.Faults.CloseConnections(WebSocketCloseStatus.EndpointUnavailable, "going away");
         run.Host.Server.Step(100);
 

@@ -54,6 +54,8 @@ public sealed class TuiTests
             Assert.Contains("PolyStream · simulator", running.TrimStart().Split('\n')[0], StringComparison.Ordinal);
             Assert.Contains("↑/↓ select", running, StringComparison.Ordinal);
 
+            // Up a second at least, so that a last frame showing 00:00:00 can only be the bogus one.
+            await WaitForScreenAsync(session, s => s.Contains("up 00:00:", StringComparison.Ordinal) && !s.Contains("up 00:00:00", StringComparison.Ordinal));
             await TmuxAsync("send-keys", "-t", session, "p");
             await WaitForScreenAsync(session, s => s.Contains("PAUSED", StringComparison.Ordinal));
 
