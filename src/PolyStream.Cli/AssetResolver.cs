@@ -35,11 +35,15 @@ internal static class AssetResolver
                 continue;
             }
 
-            watched.AddRange(market.ClobTokenIds.Select((id, i) => new WatchedAsset(id, TerminalText.Clean($"{slug} · {(i < market.Outcomes.Length ? market.Outcomes[i] : Short(id))}"))));
+            watched.AddRange(Tokens(market));
         }
 
         return watched;
     }
+
+    /// <summary>The tokens of <paramref name="market"/>, labelled <c>slug · outcome</c> (cleaned for the terminal).</summary>
+    public static IEnumerable<WatchedAsset> Tokens(GammaMarket market) =>
+        market.ClobTokenIds.Select((id, i) => new WatchedAsset(id, TerminalText.Clean($"{market.Slug} · {(i < market.Outcomes.Length ? market.Outcomes[i] : Short(id))}")));
 
     /// <summary>A 78-digit token id as its first and last <paramref name="keep"/> characters around an ellipsis; short ids unchanged.</summary>
     public static string Short(string id, int keep = 5) =>

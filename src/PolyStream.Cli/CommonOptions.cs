@@ -1,5 +1,6 @@
 using System.CommandLine;
 using PolyStream.Auth;
+using PolyStream.Protocol;
 using PolyStream.Rest;
 
 namespace PolyStream.Cli;
@@ -40,18 +41,34 @@ internal static class CommonOptions
     };
 
     /// <summary><c>--asset ID</c>, repeatable: token ids to watch.</summary>
-    public static Option<string[]> Assets() => new("--asset") { Description = "Token ids (repeatable).", AllowMultipleArgumentsPerToken = true };
+    public static Option<string[]> Assets() => TokenIds(new("--asset") { Description = "Token ids (repeatable).", AllowMultipleArgumentsPerToken = true });
+
+    /// <summary>
+    /// Refuses any value of <paramref name="option"/> that is not a token id. Its values run until the next option, so a
+    /// mistyped option after it (<c>--asset 123 --jsno</c>) would otherwise be taken as a token and subscribed.
+    /// </summary>
+    public static Option<string[]> TokenIds(Option<string[]> option)
+    {
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string[]>()?.FirstOrDefault(id => !MarketIds.IsTokenId(id)) is { } wrong)
+            {
+                r.AddError($"{option.Name} takes token ids (1 to {MarketIds.MaxTokenIdDigits} digits), not '{TerminalText.Clean(wrong)}'.");
+            }
+        });
+        return option;
+    }
 
     /// <summary><c>--market SLUG</c>, repeatable: market slugs, both tokens each, looked up on Gamma.</summary>
     public static Option<string[]> Markets() => new("--market") { Description = "Market slugs, both tokens each (repeatable; looked up on Gamma).", AllowMultipleArgumentsPerToken = true };
 
-    /// <summary>Requires at least one of <paramref name="assets"/> or <paramref name="markets"/> on <paramref name="command"/>, unless <paramref name="source"/> names somewhere else to read from.</summary>
-    public static void RequireSomethingToWatch(Command command, Option<string[]> assets, Option<string[]> markets, Option<string?>? source = null) =>
+    /// <summary>Requires at least one of <paramref name="assets"/>, <paramref name="markets"/> or <paramref name="all"/> on <paramref name="command"/>, unless <paramref name="source"/> names somewhere else to read from.</summary>
+    public static void RequireSomethingToWatch(Command command, Option<string[]> assets, Option<string[]> markets, Option<bool> all, Option<string?>? source = null) =>
         command.Validators.Add(r =>
         {
-            if ((source is null || r.GetValue(source) is null) && (r.GetValue(assets)?.Length ?? 0) + (r.GetValue(markets)?.Length ?? 0) == 0)
+            if ((source is null || r.GetValue(source) is null) && !r.GetValue(all) && (r.GetValue(assets)?.Length ?? 0) + (r.GetValue(markets)?.Length ?? 0) == 0)
             {
-                r.AddError(source is null ? "Name at least one --asset or --market." : $"Name at least one --asset or --market (or read a scale-out with {source.Name} URL).");
+                r.AddError(source is null ? "Name at least one --asset or --market, or follow every market with --all." : $"Name at least one --asset or --market, follow every market with --all, or read a scale-out with {source.Name} URL.");
             }
         });
 

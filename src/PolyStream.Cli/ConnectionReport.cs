@@ -10,11 +10,12 @@ namespace PolyStream.Cli;
 /// </summary>
 internal sealed class ConnectionReport(TextWriter error, string verb, Uri url) : ILoggerFactory
 {
-    // WsLog: 1002 could not connect, 1003 rate limited, 1004 closed by the server, 1005 lost, 1009 reconnecting.
+    // WsLog: 1002 could not connect, 1003 rate limited, 1004 closed by the server, 1005 lost, 1007 stalled, 1009 reconnecting.
     private const int ConnectFailed = 1002;
     private const int RateLimited = 1003;
     private const int ServerClosed = 1004;
     private const int Lost = 1005;
+    private const int Stalled = 1007;
     private const int Reconnecting = 1009;
 
     private readonly Lock _gate = new();
@@ -61,6 +62,9 @@ internal sealed class ConnectionReport(TextWriter error, string verb, Uri url) :
                     break;
                 case RateLimited:
                     _why = $"HTTP 429, Retry-After {Field("RetryAfter")}";
+                    break;
+                case Stalled when fields.FirstOrDefault(f => f.Key == "Silence").Value is TimeSpan silence:
+                    _why = string.Create(CultureInfo.InvariantCulture, $"no data for {silence.TotalSeconds:0} s though it answered PING, so it is replaced");
                     break;
                 case ServerClosed:
                     _why = $"closed by the server: {Field("CloseStatus")} {Field("CloseDescription")}".TrimEnd();

@@ -10,6 +10,7 @@ namespace PolyStream.Cli;
 /// </summary>
 internal sealed class PipeOutput : TextWriter
 {
+    private readonly FileStream _stream;
     private readonly StreamWriter _inner;
     private readonly Action _readerGone;
     private readonly Lock _gate = new();
@@ -17,9 +18,9 @@ internal sealed class PipeOutput : TextWriter
     public PipeOutput(Action readerGone)
     {
         _readerGone = readerGone;
-        var stream = new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+        _stream = new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
         // Flushed after every write, as the console's writer is: a reader sees each line as it is written.
-        _inner = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { AutoFlush = true };
+        _inner = new StreamWriter(_stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { AutoFlush = true };
     }
 
     /// <summary>Whether the reader closed the pipe; nothing is written after that.</summary>
@@ -60,6 +61,9 @@ internal sealed class PipeOutput : TextWriter
         WriteLine();
         return Task.CompletedTask;
     }
+
+    /// <summary>Writes UTF-8 text as it is: the buffered printers format bytes, not strings.</summary>
+    public void WriteUtf8(byte[] buffer, int count) => Guard(() => _stream.Write(buffer, 0, count));
 
     public override void Flush() => Guard(_inner.Flush);
 

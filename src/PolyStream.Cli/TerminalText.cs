@@ -27,6 +27,14 @@ internal static class TerminalText
         return clean.ToString();
     }
 
+    /// <summary>The text cut to <paramref name="width"/> characters, an ellipsis marking the cut: its end, or with <paramref name="keepEnd"/> its start (a label's outcome comes last).</summary>
+    public static string Fit(string text, int width, bool keepEnd = false)
+    {
+        var keep = Math.Max(0, width - 1);
+        return text.Length <= width ? text
+            : keepEnd ? string.Concat("…", text.AsSpan(text.Length - keep)) : string.Concat(text.AsSpan(0, keep), "…");
+    }
+
     private static readonly System.Buffers.SearchValues<char> s_unsafe = System.Buffers.SearchValues.Create(Unsafe());
 
     private static string Unsafe()

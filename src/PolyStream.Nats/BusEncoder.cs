@@ -10,14 +10,15 @@ using PolyStream.Recording;
 namespace PolyStream.Nats;
 
 /// <summary>
-/// Turns stream events into bus messages: the fields of <c>polystream stream --json</c> (<see cref="StreamEventJson"/>)
-/// plus what a replica needs to rebuild and prove each book: the publisher, the whole book on every
-/// re-base, the market and timestamp of a delta, the last trade price of a trade, and the hash of the
-/// book after the event (<c>content_hash</c>).
+/// Turns stream events into bus messages. Each event is written as the fields of <c>polystream stream --json</c>
+/// (<see cref="StreamEventJson"/>) plus what a replica needs to rebuild and prove each book: the whole book on
+/// every re-base, the market and timestamp of a delta, the last trade price of a trade, and the hash of the
+/// book after the event (<c>content_hash</c>). Messages are schema version 2 (docs/scale-out.md): an envelope
+/// naming the publisher once around one or more such events; <see cref="BusBatcher"/> groups them.
 /// </summary>
 /// <remarks>
-/// One sink's loop uses an encoder, never two threads at once: it writes every message into one reused
-/// buffer and copies out only the finished body.
+/// One sink's loop uses an encoder, never two threads at once: it writes into reused buffers and copies
+/// out only finished bodies.
 /// </remarks>
 /// <param name="prefix">The subject prefix.</param>
 /// <param name="publisher">The publisher written into every message.</param>
@@ -29,62 +30,99 @@ namespace PolyStream.Nats;
 /// <param name="logger">Where refused events are logged; <see langword="null"/> for nowhere.</param>
 internal sealed class BusEncoder(string prefix, string publisher, BookHashVersion engineHashVersion = BookHashVersion.Current, ILogger? logger = null)
 {
+    /// <summary>The schema version of a batch envelope, in its <c>v</c> field.</summary>
+    public const int BatchVersion = 2;
+
+    private static readonly byte[] s_envelopeEnd = "]}"u8.ToArray();
+
+    // One writer per thread, pointed at the encoder's buffer for each object and done with it before the call returns.
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
     private readonly Dictionary<string, (long Epoch, long Seq, long Ordinal)> _ordinals = new(StringComparer.Ordinal);
     private readonly ArrayBufferWriter<byte> _buffer = new(4096);
+    private readonly byte[] _envelopeStart = EnvelopeStart(publisher);
     private long _refused;
 
     /// <summary>Events refused because an id would have reached a subject, key or message id unsafe (<see cref="BusNames.IsSafeId"/>).</summary>
     public long Refused => Interlocked.Read(ref _refused);
 
-    /// <summary>The event as a message, or <see langword="null"/> when its kind is not published or one of its ids is unsafe (counted in <see cref="Refused"/>).</summary>
-    public BusMessage? Encode(StreamEvent streamEvent)
+    /// <summary>The bytes an envelope adds around its events.</summary>
+    public int EnvelopeLength => _envelopeStart.Length + s_envelopeEnd.Length;
+
+    /// <summary>
+    /// Writes the event as one JSON object (without <c>node</c>, which its envelope carries) and returns it with its
+    /// de-duplication id, or returns <see langword="false"/> when its kind is not published or one of its ids is
+    /// unsafe (counted in <see cref="Refused"/>). The span is valid until the next call.
+    /// </summary>
+    public bool TryWriteEvent(StreamEvent streamEvent, out ReadOnlySpan<byte> json, out string messageId)
     {
-        if (!BusNames.IsPublished(streamEvent.Kind))
+        json = default;
+        messageId = string.Empty;
+        if (!IsPublishable(streamEvent))
+        {
+            return false;
+        }
+
+        var w = Begin();
+        WriteEventFields(w, streamEvent);
+        End(w);
+        json = _buffer.WrittenSpan;
+        messageId = MessageId(streamEvent);
+        return true;
+    }
+
+    /// <summary>
+    /// The event as a version 1 message: one event, its publisher in <c>node</c>. Replicas read these for a
+    /// release after the move to version 2; the compatibility tests write them, and the encoder benchmarks
+    /// compare against this one-message-per-event encoding.
+    /// </summary>
+    public BusMessage? EncodeVersion1(StreamEvent streamEvent)
+    {
+        if (!IsPublishable(streamEvent))
         {
             return null;
         }
 
-        if (BusNames.UnsafeField(streamEvent) is { } field)
-        {
-            Interlocked.Increment(ref _refused);
-            NatsLog.UnsafeId(logger ?? NullLogger.Instance, streamEvent.Kind, field);
-            return null;
-        }
-
-        var name = StreamEventJson.TypeName(streamEvent.Kind);
-        byte[] payload;
-        using (var w = Begin())
-        {
-            StreamEventJson.WriteFields(w, streamEvent);
-            w.WriteString("node", publisher);
-            if (streamEvent is BookStateEvent { Book: var view })
-            {
-                WriteBookFields(w, streamEvent, view);
-            }
-
-            payload = End(w);
-        }
-
-        var book = (streamEvent as BookStateEvent)?.Book;
-        var id = BusNames.VenueEventId(streamEvent) ?? MessageId(streamEvent.AssetId, streamEvent.Epoch, streamEvent.Seq, name);
-        return new BusMessage(BusNames.Subject(prefix, name, streamEvent.AssetId), id, payload, book);
+        var w = Begin();
+        WriteEventFields(w, streamEvent);
+        w.WriteString("node", publisher);
+        End(w);
+        return new BusMessage(Subject(streamEvent), MessageId(streamEvent), _buffer.WrittenSpan.ToArray(), 1, (streamEvent as BookStateEvent)?.Book is { } book ? [book] : []);
     }
 
     /// <summary>A re-base of one book at its current position, published after the sink may have lost or reordered events.</summary>
     public BusMessage EncodeRebase(BookView view)
     {
-        using var w = Begin();
+        var w = Begin();
         w.WriteNumber("v", StreamEventJson.Version);
         w.WriteString("type", BusNames.Rebase);
         w.WriteString("asset_id", view.AssetId);
         w.WriteNumber("epoch", view.Epoch);
         w.WriteNumber("seq", view.Seq);
         w.WriteString("state", view.State.ToString());
-        w.WriteString("node", publisher);
         w.WriteString("content_hash", view.Summary.ComputeHash().ToString());
         WriteBook(w, view);
-        return new BusMessage(BusNames.Subject(prefix, BusNames.Rebase, view.AssetId), MessageId(view.AssetId, view.Epoch, view.Seq, BusNames.Rebase), End(w), view);
+        End(w);
+        var id = MessageId(view.AssetId, view.Epoch, view.Seq, BusNames.Rebase);
+        return Message(BusNames.Subject(prefix, BusNames.Rebase, view.AssetId), id, _buffer.WrittenSpan, 1, [view]);
     }
+
+    /// <summary>
+    /// A version 2 message around <paramref name="events"/>: the envelope's opening, the events' objects separated
+    /// by commas, and its end, copied into one body the publisher keeps until the stream acknowledges it.
+    /// </summary>
+    public BusMessage Message(string subject, string messageId, ReadOnlySpan<byte> events, int count, IReadOnlyList<BookView> books)
+    {
+        var payload = new byte[_envelopeStart.Length + events.Length + s_envelopeEnd.Length];
+        _envelopeStart.CopyTo(payload, 0);
+        events.CopyTo(payload.AsSpan(_envelopeStart.Length));
+        s_envelopeEnd.CopyTo(payload, _envelopeStart.Length + events.Length);
+        return new BusMessage(subject, messageId, payload, count, books);
+    }
+
+    /// <summary>The subject of a slot's batches, <c>&lt;prefix&gt;.batch.NNNN</c>.</summary>
+    public string BatchSubject(int slot) => BusNames.BatchSubject(prefix, slot);
 
     /// <summary>Writes a book's whole state: the replica bases on it, a node taking over restores from it.</summary>
     public static void WriteBook(Utf8JsonWriter w, BookView view)
@@ -93,9 +131,54 @@ internal sealed class BusEncoder(string prefix, string publisher, BookHashVersio
         BookCheckpointJson.Write(w, new BookCheckpoint(view.Summary, view.Epoch, view.Seq));
     }
 
+    /// <summary><c>{"v":2,"node":"…","events":[</c>, the same for every message of this publisher.</summary>
+    private static byte[] EnvelopeStart(string publisher)
+    {
+        var buffer = new ArrayBufferWriter<byte>(64);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("v", BatchVersion);
+            w.WriteString("node", publisher);
+            w.WriteStartArray("events");
+            w.Flush();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private bool IsPublishable(StreamEvent streamEvent)
+    {
+        if (!BusNames.IsPublished(streamEvent.Kind))
+        {
+            return false;
+        }
+
+        if (BusNames.UnsafeField(streamEvent) is { } field)
+        {
+            Interlocked.Increment(ref _refused);
+            NatsLog.UnsafeId(logger ?? NullLogger.Instance, streamEvent.Kind, field);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>The event's own subject, <c>&lt;prefix&gt;.&lt;event&gt;.&lt;asset&gt;</c>.</summary>
+    public string Subject(StreamEvent streamEvent) => BusNames.Subject(prefix, StreamEventJson.TypeName(streamEvent.Kind), streamEvent.AssetId);
+
+    private void WriteEventFields(Utf8JsonWriter w, StreamEvent streamEvent)
+    {
+        StreamEventJson.WriteFields(w, streamEvent);
+        if (streamEvent is BookStateEvent { Book: var view })
+        {
+            WriteBookFields(w, streamEvent, view);
+        }
+    }
+
     private void WriteBookFields(Utf8JsonWriter w, StreamEvent streamEvent, BookView view)
     {
-        w.WriteString("content_hash", ContentHash(streamEvent, view).ToString());
+        WriteHash(w, ContentHash(streamEvent, view));
         switch (streamEvent)
         {
             case BookSnapshotApplied or TickSizeChanged:
@@ -121,6 +204,16 @@ internal sealed class BusEncoder(string prefix, string publisher, BookHashVersio
         }
     }
 
+    /// <summary><c>content_hash</c> as 40 lowercase hex digits (<see cref="BookHash.ToString"/>) without making a string per event.</summary>
+    private static void WriteHash(Utf8JsonWriter w, BookHash hash)
+    {
+        Span<byte> digest = stackalloc byte[BookHash.ByteLength];
+        hash.CopyTo(digest);
+        Span<char> hex = stackalloc char[BookHash.HexLength];
+        Convert.TryToHexStringLower(digest, hex, out _);
+        w.WriteString("content_hash", hex);
+    }
+
     /// <summary>
     /// The hash of the book after the event. When the engine checked this event's hash and it matched, it has
     /// computed exactly this already (the venue's hash is then ours); hashing the book again costs the sink
@@ -139,6 +232,9 @@ internal sealed class BusEncoder(string prefix, string publisher, BookHashVersio
             : view.Summary.ComputeHash();
     }
 
+    private string MessageId(StreamEvent streamEvent) =>
+        BusNames.VenueEventId(streamEvent) ?? MessageId(streamEvent.AssetId, streamEvent.Epoch, streamEvent.Seq, StreamEventJson.TypeName(streamEvent.Kind));
+
     private string MessageId(string? assetId, long epoch, long seq, string name)
     {
         if (BusNames.IsBookChange(name))
@@ -153,20 +249,19 @@ internal sealed class BusEncoder(string prefix, string publisher, BookHashVersio
         return BusNames.MessageId(assetId, epoch, seq, name, publisher, ordinal);
     }
 
-    /// <summary>Starts a message body in the reused buffer.</summary>
+    /// <summary>Starts an object in the reused buffer.</summary>
     private Utf8JsonWriter Begin()
     {
         _buffer.ResetWrittenCount();
-        var w = new Utf8JsonWriter(_buffer);
+        var w = t_writer ??= new Utf8JsonWriter(_buffer);
+        w.Reset(_buffer);
         w.WriteStartObject();
         return w;
     }
 
-    /// <summary>Ends the body and copies it out: the publisher keeps it until the stream acknowledges it.</summary>
-    private byte[] End(Utf8JsonWriter w)
+    private static void End(Utf8JsonWriter w)
     {
         w.WriteEndObject();
         w.Flush();
-        return _buffer.WrittenSpan.ToArray();
     }
 }

@@ -24,11 +24,25 @@ internal static class BusNames
     /// <summary>A delta applied to the book.</summary>
     public const string Delta = "book_delta";
 
+    /// <summary>The subject token of a slot's batches (schema version 2): <c>&lt;prefix&gt;.batch.NNNN</c>.</summary>
+    public const string Batch = "batch";
+
     /// <summary>The events that carry a whole book: a replica bases on them, a node taking an asset over restores from the last one.</summary>
     public static IReadOnlyList<string> BookCarriers { get; } = [Snapshot, TickSizeChange, Rebase];
 
     /// <summary><c>&lt;prefix&gt;.&lt;event&gt;.&lt;asset&gt;</c>.</summary>
     public static string Subject(string prefix, string eventName, string? assetId) => $"{prefix}.{eventName}.{assetId ?? NoAsset}";
+
+    /// <summary><c>&lt;prefix&gt;.batch.NNNN</c>: the batches of one slot's assets, so one lease covers each batch.</summary>
+    public static string BatchSubject(string prefix, int slot) => string.Create(CultureInfo.InvariantCulture, $"{prefix}.{Batch}.{slot:D4}");
+
+    /// <summary>
+    /// The de-duplication id of a batch: its first event's id, the number of events and a 64-bit hash of all
+    /// their ids in order (<c>first+count:hash</c>); a batch of one is named by its event's id alone. A batch
+    /// published again holds the same events, so it gets the same id and is stored once.
+    /// </summary>
+    public static string BatchId(string firstId, int count, ulong idsHash) =>
+        count == 1 ? firstId : string.Create(CultureInfo.InvariantCulture, $"{firstId}+{count}:{idsHash:x16}");
 
     /// <summary>Every subject under the prefix, for the stream and for consumers of everything.</summary>
     public static string AllSubjects(string prefix) => prefix + ".>";
@@ -63,12 +77,21 @@ internal static class BusNames
     public static bool IsBookChange(string eventName) =>
         eventName is Snapshot or Delta or TickSizeChange;
 
-    /// <summary>Whether the event kind is published at all: subscriber-local events (lag, disconnect) and dropped frames are not.</summary>
+    /// <summary>
+    /// Whether the event kind is published at all: subscriber-local events (lag, disconnect), dropped frames and
+    /// a node's own universe changes (what one node carries; the bus has the listings and resolutions) are not.
+    /// </summary>
     public static bool IsPublished(StreamEventKind kind) =>
-        kind is not (StreamEventKind.Lagged or StreamEventKind.Disconnected or StreamEventKind.ParseFailure);
+        kind is not (StreamEventKind.Lagged or StreamEventKind.Disconnected or StreamEventKind.ParseFailure or StreamEventKind.UniverseChanged);
 
     /// <summary>The KV key of a slot's lease.</summary>
     public static string SlotKey(int slot) => string.Create(CultureInfo.InvariantCulture, $"slot.{slot:D4}");
+
+    /// <summary>A lease's <c>by</c> when slots hash asset ids: the fixed list's split.</summary>
+    public const string SlotsByAsset = "asset";
+
+    /// <summary>A lease's <c>by</c> when slots hash markets' condition ids: universe mode's split, a market's tokens on one node.</summary>
+    public const string SlotsByMarket = "market";
 
     /// <summary>The KV key of a node's presence.</summary>
     public static string NodeKey(string nodeId) => "node." + nodeId;

@@ -84,7 +84,10 @@ internal sealed class BusStore
         {
             var response = await _stream.GetAsync(new StreamMsgGetRequest { LastBySubj = subject }, cancellationToken).ConfigureAwait(false);
             using var document = JsonDocument.Parse(response.Message.Data);
-            return document.RootElement.TryGetProperty("book", out var book) ? BookCheckpointJson.Read(book) : null;
+            var root = document.RootElement;
+            // A version 2 message carries a book-bearing event alone; a version 1 message is the event.
+            var carrier = root.TryGetProperty("events", out var events) && events.GetArrayLength() == 1 ? events[0] : root;
+            return carrier.TryGetProperty("book", out var book) ? BookCheckpointJson.Read(book) : null;
         }
         catch (NatsJSApiException ex) when (ex.Error.Code == 404)
         {

@@ -10,7 +10,7 @@ internal interface IAssetOwnership
     /// </summary>
     public bool IsTrusted { get; }
 
-    /// <summary>Whether this node holds the asset's slot.</summary>
+    /// <summary>Whether this node holds the slot the asset belongs to: its own id's, or in universe mode its market's.</summary>
     public bool Holds(string assetId);
 
     /// <summary>Every asset this node holds.</summary>

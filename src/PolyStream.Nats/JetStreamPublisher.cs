@@ -36,6 +36,7 @@ internal sealed class JetStreamPublisher : IBusPublisher, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<long, PendingAck> _pending = new();
     private long _next;
+    private long _duplicates;
     private volatile bool _stopped;
 
     private JetStreamPublisher(NatsConnection connection, INatsSub<byte[]> acks, string inbox, TimeProvider time, ILogger logger)
@@ -56,6 +57,9 @@ internal sealed class JetStreamPublisher : IBusPublisher, IAsyncDisposable
         var acks = await connection.SubscribeCoreAsync<byte[]>(inbox + "*", cancellationToken: cancellationToken).ConfigureAwait(false);
         return new JetStreamPublisher(connection, acks, inbox, time, logger);
     }
+
+    /// <summary>Publishes the stream acknowledged as duplicates of a message it already had (by <c>Nats-Msg-Id</c>).</summary>
+    public long Duplicates => Interlocked.Read(ref _duplicates);
 
     public async Task<ulong?> TryPublishAsync(BusMessage message, CancellationToken cancellationToken)
     {
@@ -117,10 +121,14 @@ internal sealed class JetStreamPublisher : IBusPublisher, IAsyncDisposable
                 continue; // Already failed by the sweep: the sink retries it.
             }
 
-            var (sequence, error) = Read(reply);
+            var (sequence, duplicate, error) = Read(reply);
             if (sequence is null)
             {
                 NatsLog.PublishFailed(_logger, pending.Subject, error!);
+            }
+            else if (duplicate)
+            {
+                Interlocked.Increment(ref _duplicates);
             }
 
             pending.TrySetResult(sequence);
@@ -143,12 +151,12 @@ internal sealed class JetStreamPublisher : IBusPublisher, IAsyncDisposable
         }
     }
 
-    /// <summary>The stored sequence from a publish acknowledgement (<c>{"stream":…,"seq":N}</c>), or why there is none.</summary>
-    private static (ulong? Sequence, string? Error) Read(NatsMsg<byte[]> reply)
+    /// <summary>The stored sequence from a publish acknowledgement (<c>{"stream":…,"seq":N,"duplicate":true}</c>) and whether it was a duplicate, or why there is none.</summary>
+    private static (ulong? Sequence, bool Duplicate, string? Error) Read(NatsMsg<byte[]> reply)
     {
         if (reply.HasNoResponders || reply.Data is not { Length: > 0 } body)
         {
-            return (null, "no stream answered (is JetStream on, and the stream there?)");
+            return (null, false, "no stream answered (is JetStream on, and the stream there?)");
         }
 
         try
@@ -157,14 +165,15 @@ internal sealed class JetStreamPublisher : IBusPublisher, IAsyncDisposable
             var root = json.RootElement;
             if (root.TryGetProperty("error", out var error))
             {
-                return (null, error.TryGetProperty("description", out var description) ? description.GetString() : error.ToString());
+                return (null, false, error.TryGetProperty("description", out var description) ? description.GetString() : error.ToString());
             }
 
-            return root.TryGetProperty("seq", out var seq) && seq.TryGetUInt64(out var stored) ? (stored, null) : (null, "an acknowledgement without a sequence");
+            var duplicate = root.TryGetProperty("duplicate", out var flag) && flag.ValueKind == JsonValueKind.True;
+            return root.TryGetProperty("seq", out var seq) && seq.TryGetUInt64(out var stored) ? (stored, duplicate, null) : (null, false, "an acknowledgement without a sequence");
         }
         catch (JsonException ex)
         {
-            return (null, $"an unreadable acknowledgement: {ex.Message}");
+            return (null, false, $"an unreadable acknowledgement: {ex.Message}");
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
@@ -15,15 +14,17 @@ public sealed class NatsEventFeed : IAsyncDisposable
 {
     private readonly NatsConnection _connection;
     private readonly INatsJSConsumer _consumer;
+    private readonly string _prefix;
 
-    private NatsEventFeed(NatsConnection connection, INatsJSConsumer consumer)
+    private NatsEventFeed(NatsConnection connection, INatsJSConsumer consumer, string prefix)
     {
         _connection = connection;
         _consumer = consumer;
+        _prefix = prefix;
     }
 
     /// <summary>Connects and positions the feed.</summary>
-    /// <param name="options">The server and stream; only <see cref="NatsScaleOutOptions.Url"/>, the credentials and <see cref="NatsScaleOutOptions.StreamName"/> are used.</param>
+    /// <param name="options">The server and stream; only <see cref="NatsScaleOutOptions.Url"/>, the credentials, <see cref="NatsScaleOutOptions.StreamName"/> and <see cref="NatsScaleOutOptions.SubjectPrefix"/> are used.</param>
     /// <param name="fromStart">Start with the oldest event the stream holds instead of the next new one.</param>
     /// <param name="cancellationToken">Cancels connecting.</param>
     /// <exception cref="ArgumentException">The options are not usable.</exception>
@@ -43,7 +44,7 @@ public sealed class NatsEventFeed : IAsyncDisposable
                 options.StreamName,
                 new NatsJSOrderedConsumerOpts { DeliverPolicy = fromStart ? ConsumerConfigDeliverPolicy.All : ConsumerConfigDeliverPolicy.New },
                 cancellationToken).ConfigureAwait(false);
-            return new NatsEventFeed(connection, consumer);
+            return new NatsEventFeed(connection, consumer, options.SubjectPrefix);
         }
         catch
         {
@@ -52,12 +53,15 @@ public sealed class NatsEventFeed : IAsyncDisposable
         }
     }
 
-    /// <summary>The events in stream order until cancelled.</summary>
+    /// <summary>The events in stream order until cancelled; a version 2 batch comes as its events, each as a version 1 message.</summary>
     public async IAsyncEnumerable<NatsBusEvent> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await foreach (var message in _consumer.ConsumeAsync<byte[]>(cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            yield return new NatsBusEvent(message.Subject, message.Metadata?.Sequence.Stream ?? 0, Encoding.UTF8.GetString(message.Data ?? []));
+            foreach (var e in NatsBusEvent.Of(_prefix, message.Subject, message.Metadata?.Sequence.Stream ?? 0, message.Data))
+            {
+                yield return e;
+            }
         }
     }
 

@@ -4,13 +4,16 @@ using PolyStream.Events;
 namespace PolyStream.Nats;
 
 /// <summary>
-/// Publishes a node's ordered event stream to JetStream, a window of events at a time, each under its
-/// de-duplication id, and reports each book the stream acknowledged (to the <see cref="SnapshotWriter"/>).
+/// Publishes a node's ordered event stream to JetStream a window of messages at a time — each a batch of a
+/// slot's events (<see cref="BusBatcher"/>) or one event alone — under their de-duplication ids, and reports
+/// each book the stream acknowledged (to the <see cref="SnapshotWriter"/>).
 /// </summary>
 /// <remarks>
 /// A publish that fails is retried until the stream takes it (the id makes a retry of a stored event a
-/// no-op), but by then later events of the window may be stored ahead of it. So after any failure, and
-/// after the sink itself lagged behind the streamer, it re-bases the books involved: one
+/// no-op), but by then later events of the window may be stored ahead of it; across a reconnect the client
+/// can also deliver a window's publishes out of order without any failing. So after any failure, after a
+/// window whose acknowledged sequences do not rise in the order sent, and after the sink itself lagged
+/// behind the streamer, it re-bases the books involved: one
 /// <c>book_rebase</c> per book with its whole state, after which every replica is exact again. After a lag
 /// a book is re-based in place of its next event (so its later events follow on without a gap), or at its
 /// current state if it has none queued, and no book more than once per
@@ -20,10 +23,15 @@ internal sealed class NatsEventSink(IBusPublisher publisher, BusEncoder encoder,
 {
     private static readonly TimeSpan s_firstRetry = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan s_lastRetry = TimeSpan.FromSeconds(2);
+
+    // How often books waiting for a re-base are looked at again when no event comes.
+    private static readonly TimeSpan s_waitingLook = TimeSpan.FromMilliseconds(100);
     private readonly RebaseSchedule _gaps = new(options.SnapshotInterval, time);
+    private readonly BusBatcher _batcher = new(encoder, options.Slots);
     private long _published;
     private long _retried;
     private long _rebased;
+    private long _reordered;
     private long _lastAcknowledged;
 
     /// <summary>Events the stream acknowledged.</summary>
@@ -35,6 +43,9 @@ internal sealed class NatsEventSink(IBusPublisher publisher, BusEncoder encoder,
     /// <summary>Books re-based after a failure or a lag.</summary>
     public long Rebased => Interlocked.Read(ref _rebased);
 
+    /// <summary>Rounds whose acknowledged sequences did not rise in the order sent although every publish succeeded (a reconnect, or a duplicate).</summary>
+    public long Reordered => Interlocked.Read(ref _reordered);
+
     /// <summary>The highest stream sequence the stream acknowledged to this sink.</summary>
     public ulong LastAcknowledged => (ulong)Interlocked.Read(ref _lastAcknowledged);
 
@@ -44,7 +55,7 @@ internal sealed class NatsEventSink(IBusPublisher publisher, BusEncoder encoder,
         var window = new List<BusMessage>(options.MaxInFlight);
         var touched = new HashSet<string>(StringComparer.Ordinal);
         var withheld = new HashSet<string>(StringComparer.Ordinal);
-        while (await events.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        while (await WaitAsync(events, rebasesWaiting: withheld.Count > 0 || _gaps.Any, cancellationToken).ConfigureAwait(false))
         {
             TakeWindow(events, window, touched, withheld);
             if (await PublishWindowAsync(window, cancellationToken).ConfigureAwait(false))
@@ -66,10 +77,37 @@ internal sealed class NatsEventSink(IBusPublisher publisher, BusEncoder encoder,
         }
     }
 
-    /// <summary>Reads up to a window of events, encoding those this node may publish now.</summary>
+    /// <summary>
+    /// Waits for events; <see langword="false"/> once the subscriber has ended. While books wait for a re-base (the
+    /// lease to be trusted again, a re-base interval to pass) it also returns after <see cref="s_waitingLook"/>, so
+    /// they are re-based when the events stop too, not only at the next event.
+    /// </summary>
+    private async ValueTask<bool> WaitAsync(EventSubscriber events, bool rebasesWaiting, CancellationToken cancellationToken)
+    {
+        if (!rebasesWaiting)
+        {
+            return await events.WaitToReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        using var look = new CancellationTokenSource(s_waitingLook, time);
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, look.Token);
+        try
+        {
+            return await events.WaitToReadAsync(wait.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return true; // Time to look at the waiting re-bases again.
+        }
+    }
+
+    /// <summary>
+    /// Reads the events waiting, up to a window of messages, encoding those this node may publish now; the
+    /// batches still open when no event waits go out in this window too.
+    /// </summary>
     private void TakeWindow(EventSubscriber events, List<BusMessage> window, HashSet<string> touched, HashSet<string> withheld)
     {
-        while (window.Count < options.MaxInFlight && events.TryRead(out var streamEvent))
+        while (window.Count + _batcher.Open < options.MaxInFlight && events.TryRead(out var streamEvent))
         {
             switch (streamEvent)
             {
@@ -85,7 +123,7 @@ internal sealed class NatsEventSink(IBusPublisher publisher, BusEncoder encoder,
                     if (_gaps.IsDue(gapped))
                     {
                         // The whole book at this event's position: the events after it follow on.
-                        window.Add(encoder.EncodeRebase(change.Book));
+                        _batcher.AddRebase(change.Book, window);
                         touched.Add(gapped);
                         _gaps.Rebased(gapped);
                         Interlocked.Increment(ref _rebased);
@@ -93,9 +131,8 @@ internal sealed class NatsEventSink(IBusPublisher publisher, BusEncoder encoder,
 
                     break; // Otherwise dropped: a replica could not apply it across the gap anyway.
                 default:
-                    if (encoder.Encode(streamEvent) is { } message)
+                    if (_batcher.Add(streamEvent, window))
                     {
-                        window.Add(message);
                         if (streamEvent.AssetId is { } asset)
                         {
                             touched.Add(asset);
@@ -109,6 +146,8 @@ internal sealed class NatsEventSink(IBusPublisher publisher, BusEncoder encoder,
                     break;
             }
         }
+
+        _batcher.Flush(window);
     }
 
     /// <summary>Re-bases the given held books at their current state, a window at a time like events.</summary>
@@ -137,27 +176,42 @@ internal sealed class NatsEventSink(IBusPublisher publisher, BusEncoder encoder,
         Interlocked.Add(ref _rebased, rebases.Count);
     }
 
+    /// <summary>Publishes a window; returns whether its messages may have been stored out of order.</summary>
     private async Task<bool> PublishWindowAsync(IReadOnlyList<BusMessage> window, CancellationToken cancellationToken)
     {
-        // Started together so the round trips overlap; the server stores them in the order sent.
+        // Started together so the round trips overlap. The server stores them in the order they reach it, which
+        // is the order sent only while the connection stays up: publishes the client held across a reconnect
+        // can reach the server after later ones. So the order is checked from the acknowledged sequences.
         var attempts = new Task<ulong?>[window.Count];
         for (var i = 0; i < window.Count; i++)
         {
             attempts[i] = TryPublishAsync(window[i], cancellationToken);
         }
 
-        var disordered = false;
+        var failed = false;
+        var reordered = false;
+        var previous = 0UL;
         for (var i = 0; i < window.Count; i++)
         {
-            if (await attempts[i].ConfigureAwait(false) is null)
+            if (await attempts[i].ConfigureAwait(false) is { } sequence)
             {
-                disordered = true;
-                Interlocked.Increment(ref _retried);
-                await PublishUntilStoredAsync(window[i], cancellationToken).ConfigureAwait(false);
+                // A duplicate's sequence is its first copy's, so it too counts as out of order: a rare, harmless re-base.
+                reordered |= sequence <= previous;
+                previous = sequence;
+                continue;
             }
+
+            failed = true;
+            Interlocked.Increment(ref _retried);
+            await PublishUntilStoredAsync(window[i], cancellationToken).ConfigureAwait(false);
         }
 
-        return disordered;
+        if (reordered && !failed)
+        {
+            Interlocked.Increment(ref _reordered);
+        }
+
+        return failed || reordered;
     }
 
     private async Task PublishUntilStoredAsync(BusMessage message, CancellationToken cancellationToken)
@@ -183,14 +237,14 @@ internal sealed class NatsEventSink(IBusPublisher publisher, BusEncoder encoder,
 
     private void Acknowledged(BusMessage message, ulong sequence)
     {
-        Interlocked.Increment(ref _published);
+        Interlocked.Add(ref _published, message.Events);
         var last = Interlocked.Read(ref _lastAcknowledged);
         while ((long)sequence > last && Interlocked.CompareExchange(ref _lastAcknowledged, (long)sequence, last) != last)
         {
             last = Interlocked.Read(ref _lastAcknowledged);
         }
 
-        if (message.Book is { } book)
+        foreach (var book in message.Books)
         {
             acknowledged(book, sequence);
         }

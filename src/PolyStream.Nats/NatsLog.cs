@@ -20,8 +20,11 @@ internal static partial class NatsLog
     [LoggerMessage(7005, LogLevel.Warning, "Left {Count} assets of the universe out: their ids are not 1-128 letters, digits, '-' or '_'")]
     public static partial void UnsafeUniverse(ILogger logger, int count);
 
-    [LoggerMessage(7010, LogLevel.Information, "Acquired slot {Slot} ({Assets} assets)")]
-    public static partial void SlotAcquired(ILogger logger, int slot, int assets);
+    [LoggerMessage(7006, LogLevel.Warning, "Left a market of the universe out: one of its {Tokens} token ids is not 1-128 letters, digits, '-' or '_'")]
+    public static partial void UnsafeMarket(ILogger logger, int tokens);
+
+    [LoggerMessage(7010, LogLevel.Information, "Acquired slot {Slot}")]
+    public static partial void SlotAcquired(ILogger logger, int slot);
 
     [LoggerMessage(7011, LogLevel.Information, "Released slot {Slot} to balance {Nodes} nodes")]
     public static partial void SlotReleased(ILogger logger, int slot, int nodes);
@@ -31,6 +34,9 @@ internal static partial class NatsLog
 
     [LoggerMessage(7013, LogLevel.Warning, "Lease round failed, will retry: {Reason}")]
     public static partial void LeaseRoundFailed(ILogger logger, string reason);
+
+    [LoggerMessage(7014, LogLevel.Warning, "Restoring {Markets} markets of held slots from the bus failed, will retry: {Reason}")]
+    public static partial void CarryFailed(ILogger logger, int markets, string reason);
 
     [LoggerMessage(7020, LogLevel.Information, "Took over {Assets} assets, {Restored} restored from the bus")]
     public static partial void TookOver(ILogger logger, int assets, int restored);

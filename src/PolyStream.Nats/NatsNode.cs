@@ -3,14 +3,14 @@ using Microsoft.Extensions.Logging.Abstractions;
 using NATS.Client.Core;
 using PolyStream.Bus;
 using PolyStream.Protocol;
-using PolyStream.Recording;
 
 namespace PolyStream.Nats;
 
 /// <summary>
 /// One daemon's part in a scale-out on NATS JetStream. It owns a fair share of the asset universe through
 /// leases, streams those assets with its <see cref="Streamer"/>, publishes every event to the stream
-/// (subjects <c>polystream.&lt;event&gt;.&lt;asset&gt;</c>, de-duplicated by <c>asset:epoch:seq</c>) and keeps
+/// (batched per slot on <c>polystream.batch.&lt;slot&gt;</c>, whole books and venue events alone on
+/// <c>polystream.&lt;event&gt;.&lt;asset&gt;</c>, de-duplicated by ids made of <c>asset:epoch:seq</c>) and keeps
 /// each book's latest state in a KV bucket. When a node dies its slots expire and the others take them
 /// over, restoring each book from the bus so the hand-over shows as a new epoch, never as a silent jump.
 /// </summary>
@@ -24,14 +24,12 @@ namespace PolyStream.Nats;
 public sealed class NatsNode : IAsyncDisposable
 {
     private readonly NatsConnection _connection;
-    private readonly Streamer _streamer;
-    private readonly BusStore _store;
     private readonly SlotLeases _leases;
+    private readonly ISlotContents _contents;
     private readonly SnapshotWriter _snapshots;
     private readonly JetStreamPublisher _publisher;
     private readonly BusEncoder _encoder;
     private readonly NatsEventSink _sink;
-    private readonly long _unsafeUniverse;
     private readonly EventSubscriber _events;
     private readonly NatsNodeMetrics _metrics;
     private readonly ILogger _logger;
@@ -39,34 +37,30 @@ public sealed class NatsNode : IAsyncDisposable
     private readonly List<Task> _loops = [];
     private int _disposed;
 
-    private NatsNode(NatsConnection connection, JetStreamPublisher publisher, Streamer streamer, BusStore store, NatsScaleOutOptions options, IEnumerable<string> universe, TimeProvider time, ILoggerFactory loggers)
+    private NatsNode(NatsConnection connection, JetStreamPublisher publisher, Streamer streamer, BusStore store, NatsScaleOutOptions options, string slotsBy, ContentsFactory contents, TimeProvider time, ILoggerFactory loggers)
     {
         _connection = connection;
         _publisher = publisher;
-        _streamer = streamer;
-        _store = store;
         _logger = loggers.CreateLogger<NatsNode>();
         NodeId = options.NodeId;
         Publisher = $"{options.NodeId}-{Guid.NewGuid().ToString("N")[..6]}";
-        var (safe, unsafeIds) = SafeUniverse(universe);
-        if (unsafeIds > 0)
+        _leases = new SlotLeases(store.Leases, options, Publisher, slotsBy, time, loggers.CreateLogger<SlotLeases>())
         {
-            NatsLog.UnsafeUniverse(_logger, unsafeIds);
-        }
-
-        _unsafeUniverse = unsafeIds;
-        _leases = new SlotLeases(store.Leases, options, Publisher, safe, time, loggers.CreateLogger<SlotLeases>())
-        {
-            Acquired = TakeOverAsync,
-            Released = (assets, ct) => streamer.UnsubscribeAsync(assets, ct).AsTask(),
+            // The contents are set below, before any round can call these.
+            Acquired = (slot, ct) => _contents!.TakeOverAsync(slot, ct),
+            Released = (slot, ct) => _contents!.HandOverAsync(slot, ct),
         };
-        _snapshots = new SnapshotWriter(store.Snapshots, options, Publisher, _leases, time, loggers.CreateLogger<SnapshotWriter>());
+        _contents = contents(_leases, new BusTakeOver(store, streamer, _logger));
+        _snapshots = new SnapshotWriter(store.Snapshots, options, Publisher, _contents, time, loggers.CreateLogger<SnapshotWriter>());
         _encoder = new BusEncoder(options.SubjectPrefix, Publisher, logger: loggers.CreateLogger<BusEncoder>());
-        _sink = new NatsEventSink(publisher, _encoder, _snapshots.Published, options, _leases, streamer.GetOrderBook, time);
+        _sink = new NatsEventSink(publisher, _encoder, _snapshots.Published, options, _contents, streamer.GetOrderBook, time);
         // Deep enough to ride out a NATS restart; past it the sink re-bases every book rather than block the feed.
         _events = streamer.Subscribe(new SubscriberOptions { Capacity = 200_000, Overflow = OverflowPolicy.DropOldest, Name = "nats-sink" });
         _metrics = new NatsNodeMetrics(this);
     }
+
+    /// <summary>Makes what the node streams for the slots it holds, from its leases and its way of taking assets over.</summary>
+    private delegate ISlotContents ContentsFactory(SlotLeases leases, BusTakeOver takeOver);
 
     /// <summary>This node's name.</summary>
     public string NodeId { get; }
@@ -78,10 +72,13 @@ public sealed class NatsNode : IAsyncDisposable
     public IReadOnlyList<int> OwnedSlots => _leases.HeldSlots;
 
     /// <summary>The assets this node owns and publishes now.</summary>
-    public IReadOnlyCollection<string> OwnedAssets => _leases.HeldAssets;
+    public IReadOnlyCollection<string> OwnedAssets => _contents.HeldAssets;
+
+    /// <summary>The sink's queue of the streamer's events.</summary>
+    internal SubscriberCounts SinkQueue => _events.Counts;
 
     /// <summary>What the node has published so far.</summary>
-    public NatsNodeCounts Counts => new(_sink.Published, _sink.Retried, _sink.Rebased, _snapshots.Written, _sink.LastAcknowledged, _encoder.Refused + _unsafeUniverse);
+    public NatsNodeCounts Counts => new(_sink.Published, _sink.Retried, _sink.Rebased, _snapshots.Written, _sink.LastAcknowledged, _encoder.Refused + _contents.Refused, _publisher.Duplicates, _sink.Reordered);
 
     /// <summary>
     /// Connects to NATS, creates the stream and buckets if missing, and starts taking a fair share of
@@ -89,20 +86,69 @@ public sealed class NatsNode : IAsyncDisposable
     /// </summary>
     /// <exception cref="ArgumentException">The options are not usable (node id, slots, lease period).</exception>
     /// <exception cref="NatsException">NATS is unreachable or refused the credentials.</exception>
-    public static async Task<NatsNode> StartAsync(Streamer streamer, IEnumerable<string> universe, NatsScaleOutOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
+    public static Task<NatsNode> StartAsync(Streamer streamer, IEnumerable<string> universe, NatsScaleOutOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(streamer);
         ArgumentNullException.ThrowIfNull(universe);
         ArgumentNullException.ThrowIfNull(options);
-        NatsConfig.Validate(options);
         var loggers = loggerFactory ?? NullLoggerFactory.Instance;
+        return StartAsync(streamer, options, BusNames.SlotsByAsset, (leases, takeOver) => new AssetSlots(leases, streamer, takeOver, universe, options.Slots, loggers.CreateLogger<NatsNode>()), loggers, timeProvider, cancellationToken);
+    }
+
+    /// <summary>
+    /// Connects to NATS, creates the stream and buckets if missing, and starts taking a fair share of the universe
+    /// the streamer discovers (universe mode): the node carries the markets whose slot it holds, splitting the
+    /// universe by market (condition id) so a market's tokens stay together, and follows listings and resolutions.
+    /// The streamer must be in universe mode with <paramref name="selector"/>'s <see cref="NatsSlotSelector.Carries"/>
+    /// as its selector; it carries nothing until the node takes slots.
+    /// </summary>
+    /// <exception cref="ArgumentException">
+    /// The options are not usable (node id, slots, lease period); the streamer is not in universe mode or does not
+    /// select through <paramref name="selector"/>; or <paramref name="selector"/> serves another node.
+    /// </exception>
+    /// <exception cref="NatsException">NATS is unreachable or refused the credentials.</exception>
+    public static Task<NatsNode> StartUniverseAsync(Streamer streamer, NatsSlotSelector selector, NatsScaleOutOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(streamer);
+        ArgumentNullException.ThrowIfNull(selector);
+        ArgumentNullException.ThrowIfNull(options);
+        if (streamer.Config.Universe is null || !Equals(streamer.Config.UniverseSelector, (Func<string, bool>)selector.Carries))
+        {
+            throw new ArgumentException("The streamer must be in universe mode (StreamerConfig.Universe) with this selector's Carries as its UniverseSelector.", nameof(streamer));
+        }
+
+        if (selector.IsAttached)
+        {
+            throw new ArgumentException("This NatsSlotSelector serves another node already: give each node its own.", nameof(selector));
+        }
+
+        var loggers = loggerFactory ?? NullLoggerFactory.Instance;
+        var time = timeProvider ?? TimeProvider.System;
+        return StartAsync(
+            streamer,
+            options,
+            BusNames.SlotsByMarket,
+            (leases, takeOver) =>
+            {
+                var markets = new CarriedMarkets(options.Slots, leases.Holds);
+                selector.Attach(markets);
+                return new MarketSlots(leases, markets, streamer, takeOver, time, loggers.CreateLogger<NatsNode>());
+            },
+            loggers,
+            time,
+            cancellationToken);
+    }
+
+    private static async Task<NatsNode> StartAsync(Streamer streamer, NatsScaleOutOptions options, string slotsBy, ContentsFactory contents, ILoggerFactory loggers, TimeProvider? timeProvider, CancellationToken cancellationToken)
+    {
+        NatsConfig.Validate(options);
         var connection = NatsConfig.Connect(options, options.NodeId);
         try
         {
             var time = timeProvider ?? TimeProvider.System;
             var store = await BusStore.OpenAsync(connection, options, cancellationToken).ConfigureAwait(false);
             var publisher = await JetStreamPublisher.OpenAsync(connection, time, loggers.CreateLogger<JetStreamPublisher>(), cancellationToken).ConfigureAwait(false);
-            var node = new NatsNode(connection, publisher, streamer, store, options, universe, time, loggers);
+            var node = new NatsNode(connection, publisher, streamer, store, options, slotsBy, contents, time, loggers);
             NatsLog.Connected(node._logger, options.NodeId, Redaction.Url(options.Url), options.StreamName, options.SnapshotBucket, options.LeaseBucket);
             node.Start();
             return node;
@@ -114,26 +160,6 @@ public sealed class NatsNode : IAsyncDisposable
         }
     }
 
-    /// <summary>The universe without ids that could not be part of a subject or key; those are counted, never published.</summary>
-    private static (List<string> Safe, int Unsafe) SafeUniverse(IEnumerable<string> universe)
-    {
-        var safe = new List<string>();
-        var refused = 0;
-        foreach (var asset in universe)
-        {
-            if (BusNames.IsSafeId(asset))
-            {
-                safe.Add(asset);
-            }
-            else
-            {
-                refused++;
-            }
-        }
-
-        return (safe, refused);
-    }
-
     private void Start()
     {
         var token = _stopping.Token;
@@ -141,22 +167,7 @@ public sealed class NatsNode : IAsyncDisposable
         _loops.Add(Task.Run(() => _sink.RunAsync(_events, token), token));
         _loops.Add(Task.Run(() => _snapshots.RunAsync(token), token));
         _loops.Add(Task.Run(() => _leases.RunAsync(token), token));
-    }
-
-    /// <summary>Restores each taken asset from the bus at the last epoch anyone published, then streams it.</summary>
-    private async Task TakeOverAsync(IReadOnlyCollection<string> assets, CancellationToken cancellationToken)
-    {
-        var restore = new List<BookCheckpoint>();
-        foreach (var asset in assets)
-        {
-            if (await _store.LastPublishedAsync(asset, cancellationToken).ConfigureAwait(false) is { } book)
-            {
-                restore.Add(book);
-            }
-        }
-
-        await _streamer.ResumeAsync(assets, restore, cancellationToken).ConfigureAwait(false);
-        NatsLog.TookOver(_logger, assets.Count, restore.Count);
+        _loops.Add(Task.Run(() => _contents.RunAsync(token), token));
     }
 
     /// <summary>
@@ -187,6 +198,7 @@ public sealed class NatsNode : IAsyncDisposable
         await _publisher.DisposeAsync().ConfigureAwait(false);
         await _connection.DisposeAsync().ConfigureAwait(false);
         _metrics.Dispose();
+        _contents.Dispose();
         _stopping.Dispose();
     }
 

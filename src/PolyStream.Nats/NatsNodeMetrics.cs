@@ -17,6 +17,8 @@ internal sealed class NatsNodeMetrics : IDisposable
         _meter.CreateObservableCounter("published", () => node.Counts.Published, description: "Events JetStream acknowledged.");
         _meter.CreateObservableCounter("retried", () => node.Counts.Retried, description: "Publishes that failed once and were retried.");
         _meter.CreateObservableCounter("rebased", () => node.Counts.Rebased, description: "Books re-based on the bus after a failure or a lag.");
+        _meter.CreateObservableCounter("duplicates", () => node.Counts.Duplicates, description: "Publishes the stream already held (retries, venue events relayed by two nodes).");
+        _meter.CreateObservableCounter("reordered", () => node.Counts.Reordered, description: "Publish rounds acknowledged out of the order sent with nothing failed (a reconnect, or a duplicate); their books were re-based.");
         _meter.CreateObservableCounter("snapshots", () => node.Counts.SnapshotsWritten, description: "Book snapshots written to the KV bucket.");
         _meter.CreateObservableCounter("refused_ids", () => node.Counts.RefusedIds, description: "Events and assets not published: an id unfit for a subject, key or message id.");
         _meter.CreateObservableGauge("slots", () => node.OwnedSlots.Count, description: "Slots this node holds leases for.");

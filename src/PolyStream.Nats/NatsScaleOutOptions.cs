@@ -29,13 +29,13 @@ public sealed record NatsScaleOutOptions
     /// <summary>The JetStream stream events are published to. Default <c>POLYSTREAM</c>.</summary>
     public string StreamName { get; init; } = "POLYSTREAM";
 
-    /// <summary>The first subject token: events go to <c>&lt;prefix&gt;.&lt;event&gt;.&lt;asset&gt;</c>. Default <c>polystream</c>.</summary>
+    /// <summary>The first subject token: batches go to <c>&lt;prefix&gt;.batch.&lt;slot&gt;</c>, events alone to <c>&lt;prefix&gt;.&lt;event&gt;.&lt;asset&gt;</c>. Default <c>polystream</c>.</summary>
     public string SubjectPrefix { get; init; } = "polystream";
 
     /// <summary>How long the stream keeps events. Default 24 hours.</summary>
     public TimeSpan StreamMaxAge { get; init; } = TimeSpan.FromHours(24);
 
-    /// <summary>The stream's de-duplication window for <c>Nats-Msg-Id</c>: a re-published event inside it is stored once. Default 2 minutes.</summary>
+    /// <summary>The stream's de-duplication window for <c>Nats-Msg-Id</c>: a re-published message inside it is stored once. Default 2 minutes.</summary>
     public TimeSpan DuplicateWindow { get; init; } = TimeSpan.FromMinutes(2);
 
     /// <summary>The KV bucket holding each book's latest state, key per asset. Default <c>polystream-books</c>.</summary>
@@ -65,7 +65,7 @@ public sealed record NatsScaleOutOptions
     /// </summary>
     public TimeSpan SnapshotInterval { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>The most events published and not yet acknowledged at once. Default 256.</summary>
+    /// <summary>The most messages (each a batch of up to 128 events, or one event) published and not yet acknowledged at once. Default 256.</summary>
     public int MaxInFlight { get; init; } = 256;
 
     // Records print every property; these settings are logged and shown, so secrets are masked here.

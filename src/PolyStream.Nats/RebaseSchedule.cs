@@ -15,6 +15,9 @@ internal sealed class RebaseSchedule(TimeSpan interval, TimeProvider time)
     /// <summary>Notes that these books' events may have been lost.</summary>
     public void GapIn(IEnumerable<string> assetIds) => _gaps.UnionWith(assetIds);
 
+    /// <summary>Whether any book has a gap still to close.</summary>
+    public bool Any => _gaps.Count > 0;
+
     /// <summary>Whether the book's copy on the bus has a gap.</summary>
     public bool HasGap(string assetId) => _gaps.Contains(assetId);
 

@@ -20,6 +20,9 @@ internal sealed class ReplicaBook(string assetId)
 
     public string AssetId => assetId;
 
+    /// <summary>The market's condition id, once a base named it.</summary>
+    public string Market => _book.Market;
+
     public long Epoch { get; private set; }
 
     public long Seq { get; private set; }

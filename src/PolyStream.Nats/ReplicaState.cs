@@ -1,9 +1,6 @@
-using System.Collections.Immutable;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using PolyStream.Events;
-using PolyStream.Protocol;
-using PolyStream.Recording;
 
 namespace PolyStream.Nats;
 
@@ -15,6 +12,7 @@ internal sealed class ReplicaState(NatsScaleOutOptions options, IReadOnlySet<str
 {
     private readonly Dictionary<string, ReplicaBook> _books = new(StringComparer.Ordinal);
     private readonly Dictionary<int, (string Publisher, long SeenAt)> _leases = [];
+    private bool _slotsByMarket; // universe mode's nodes hold markets' slots (their leases say so), the fixed list's assets'
     private readonly TimeSpan _leaseTtl = LeaseTiming.For(options.LeasePeriod).Ttl;
     private long _messages;
     private long _gaps;
@@ -55,38 +53,22 @@ internal sealed class ReplicaState(NatsScaleOutOptions options, IReadOnlySet<str
         }
     }
 
-    /// <summary>Applies one stream message; an unreadable one is counted and logged, and changes nothing.</summary>
+    /// <summary>
+    /// Applies one stream message, a version 1 event or a version 2 batch, proving each event by its hash; a
+    /// message any part of which is unreadable is counted and logged, and changes nothing.
+    /// </summary>
     public void Apply(string subject, ReadOnlySpan<byte> json, ulong streamSequence)
     {
         Interlocked.Increment(ref _messages);
         Interlocked.Exchange(ref _lastSequence, (long)streamSequence);
         try
         {
-            var reader = new Utf8JsonReader(json);
-            using var document = JsonDocument.ParseValue(ref reader);
-            var root = document.RootElement;
-            if (root.GetProperty("v").GetInt32() > StreamEventJson.Version || !root.TryGetProperty("asset_id", out var assetElement) || !Follows(assetElement.GetString()!))
-            {
-                return;
-            }
-
-            var asset = assetElement.GetString()!;
-            var epoch = root.GetProperty("epoch").GetInt64();
-            var seq = root.GetProperty("seq").GetInt64();
+            var updates = BusUpdate.Read(json, Follows);
             lock (_books)
             {
-                var book = Book(asset);
-                var (wasEpoch, wasSeq) = (book.Epoch, book.Seq);
-                switch (Step(book, root, epoch, seq))
+                foreach (var update in updates)
                 {
-                    case ReplicaStep.Gap:
-                        Interlocked.Increment(ref _gaps);
-                        NatsLog.ReplicaGap(logger, asset, wasEpoch, wasSeq, epoch, seq);
-                        break;
-                    case ReplicaStep.Diverged:
-                        Interlocked.Increment(ref _divergences);
-                        NatsLog.ReplicaDiverged(logger, asset, epoch, seq);
-                        break;
+                    Step(update);
                 }
             }
         }
@@ -105,7 +87,7 @@ internal sealed class ReplicaState(NatsScaleOutOptions options, IReadOnlySet<str
             return;
         }
 
-        var publisher = value is null ? null : LeasePublisher(value);
+        var (publisher, byMarket) = value is null ? (null, false) : ReadLease(value);
         lock (_books)
         {
             if (publisher is null)
@@ -115,43 +97,31 @@ internal sealed class ReplicaState(NatsScaleOutOptions options, IReadOnlySet<str
             else
             {
                 _leases[slot] = (publisher, time.GetTimestamp());
+                _slotsByMarket = byMarket;
             }
         }
     }
 
-    private static ReplicaStep Step(ReplicaBook book, JsonElement root, long epoch, long seq)
+    /// <summary>Applies one event to its book; a gap or a differing hash is counted and logged with the event's position.</summary>
+    private void Step(BusUpdate update)
     {
-        switch (root.GetProperty("type").GetString())
+        var book = Book(update.AssetId);
+        var (wasEpoch, wasSeq) = (book.Epoch, book.Seq);
+        switch (update.ApplyTo(book))
         {
-            case BusNames.Snapshot or BusNames.TickSizeChange or BusNames.Rebase:
-                return book.Base(BookCheckpointJson.Read(root.GetProperty("book")), State(root), root.GetProperty("node").GetString()!, ContentHash(root)) ? ReplicaStep.Applied : ReplicaStep.Skipped;
-            case BusNames.Delta:
-                var changes = root.GetProperty("changes").EnumerateArray()
-                    .Select(c => (c.GetProperty("side").GetString() == "BUY" ? Side.Buy : Side.Sell, ExactDecimal.Parse(c.GetProperty("price").GetString()!), ExactDecimal.Parse(c.GetProperty("size").GetString()!)))
-                    .ToImmutableArray();
-                var timestamp = root.GetProperty("timestamp");
-                return book.ApplyDelta(
-                    epoch,
-                    seq,
-                    root.GetProperty("market").GetString()!,
-                    timestamp.ValueKind == JsonValueKind.Null ? null : timestamp.GetInt64(),
-                    Hash(root.GetProperty("hash")),
-                    changes,
-                    State(root),
-                    ContentHash(root));
-            case "last_trade":
-                var price = root.GetProperty("last_trade_price").GetString();
-                return book.ApplyTrade(epoch, seq, price is null ? null : ExactDecimal.Parse(price), State(root), ContentHash(root));
-            case "book_state_changed":
-                book.SetState(epoch, Enum.Parse<BookTrustState>(root.GetProperty("to").GetString()!));
-                return ReplicaStep.Applied;
-            default:
-                return ReplicaStep.Skipped; // Quotes, mismatches, resync requests: nothing a book is built from.
+            case ReplicaStep.Gap:
+                Interlocked.Increment(ref _gaps);
+                NatsLog.ReplicaGap(logger, update.AssetId, wasEpoch, wasSeq, update.Epoch, update.Seq);
+                break;
+            case ReplicaStep.Diverged:
+                Interlocked.Increment(ref _divergences);
+                NatsLog.ReplicaDiverged(logger, update.AssetId, update.Epoch, update.Seq);
+                break;
         }
     }
 
     private bool OwnerAlive(ReplicaBook book) =>
-        _leases.TryGetValue(BusNames.SlotOf(book.AssetId, options.Slots), out var lease)
+        _leases.TryGetValue(BusNames.SlotOf(_slotsByMarket ? book.Market : book.AssetId, options.Slots), out var lease)
         && lease.Publisher == book.Publisher
         && time.GetElapsedTime(lease.SeenAt) < _leaseTtl;
 
@@ -166,24 +136,19 @@ internal sealed class ReplicaState(NatsScaleOutOptions options, IReadOnlySet<str
         return book;
     }
 
-    private static string? LeasePublisher(byte[] value)
+    /// <summary>A lease's publisher, and whether its slots are markets' (universe mode) rather than assets'.</summary>
+    private static (string? Publisher, bool ByMarket) ReadLease(byte[] value)
     {
         try
         {
             using var document = JsonDocument.Parse(value);
-            return document.RootElement.TryGetProperty("publisher", out var publisher) ? publisher.GetString() : null;
+            var root = document.RootElement;
+            var publisher = root.TryGetProperty("publisher", out var name) ? name.GetString() : null;
+            return (publisher, root.TryGetProperty("by", out var by) && by.ValueKind == JsonValueKind.String && by.ValueEquals(BusNames.SlotsByMarket));
         }
         catch (JsonException)
         {
-            return null;
+            return (null, false);
         }
     }
-
-    private static BookTrustState State(JsonElement root) => Enum.Parse<BookTrustState>(root.GetProperty("state").GetString()!);
-
-    private static BookHash ContentHash(JsonElement root) =>
-        root.TryGetProperty("content_hash", out var hash) ? Hash(hash) : default;
-
-    private static BookHash Hash(JsonElement hash) =>
-        hash.GetString() is { Length: > 0 } text ? BookHash.Parse(text) : default;
 }

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
@@ -7,44 +6,46 @@ using NATS.Client.KeyValueStore;
 namespace PolyStream.Nats;
 
 /// <summary>
-/// Shares the asset universe among live nodes through leases in a KV bucket. The universe is hashed into
-/// slots; a node holds a slot by creating its key (create-if-absent), keeps it by updating it at the
-/// revision it last wrote (so a lease that expired and was taken is not silently renewed), and a dead
-/// node's keys vanish by the bucket's age limit. Every round each node counts the live nodes (their
-/// presence keys) and moves towards its fair share: it takes free slots up to it, releases above it.
+/// Shares the slots among live nodes through leases in a KV bucket; what a slot contains (assets or markets)
+/// is the <see cref="ISlotContents"/>'s business. A node holds a slot by creating its key (create-if-absent),
+/// keeps it by updating it at the revision it last wrote (so a lease that expired and was taken is not
+/// silently renewed), and a dead node's keys vanish by the bucket's age limit. Every round each node counts
+/// the live nodes (their presence keys) and moves towards its fair share: it takes free slots up to it,
+/// releases above it.
 /// </summary>
 /// <remarks>Uses only what nats-server 2.9 offers: create, update at a revision, delete, and the bucket's max age.</remarks>
-internal sealed class SlotLeases : IAssetOwnership
+internal sealed class SlotLeases
 {
     private readonly INatsKVStore _bucket;
     private readonly NatsScaleOutOptions _options;
     private readonly LeaseTiming _timing;
     private readonly byte[] _value;
-    private readonly FrozenDictionary<int, string[]> _assetsBySlot;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SortedDictionary<int, ulong> _held = [];
+    // One flag per slot, read on every published event without the lock; written under it.
+    private readonly bool[] _holding;
     private ulong? _presence;
     private long _renewedAt;
-    private volatile FrozenSet<string> _owned = FrozenSet<string>.Empty;
     private long _trustedUntil;
 
-    public SlotLeases(INatsKVStore bucket, NatsScaleOutOptions options, string publisher, IEnumerable<string> universe, TimeProvider time, ILogger logger)
+    /// <summary>Leases in <paramref name="bucket"/> for <paramref name="publisher"/>; <paramref name="by"/> says what the slots hash (<see cref="BusNames.SlotsByAsset"/> or <see cref="BusNames.SlotsByMarket"/>), written in every lease so a replica finds a book's slot.</summary>
+    public SlotLeases(INatsKVStore bucket, NatsScaleOutOptions options, string publisher, string by, TimeProvider time, ILogger logger)
     {
         _bucket = bucket;
         _options = options;
         _timing = LeaseTiming.For(options.LeasePeriod);
-        _value = Encoding.UTF8.GetBytes($$"""{"node":"{{options.NodeId}}","publisher":"{{publisher}}"}""");
-        _assetsBySlot = universe.Distinct(StringComparer.Ordinal).GroupBy(a => BusNames.SlotOf(a, options.Slots)).ToFrozenDictionary(g => g.Key, g => g.ToArray());
+        _value = Encoding.UTF8.GetBytes($$"""{"node":"{{options.NodeId}}","publisher":"{{publisher}}","by":"{{by}}"}""");
+        _holding = new bool[options.Slots];
         _time = time;
         _logger = logger;
     }
 
-    /// <summary>Called with a slot's assets after it was taken; they are owned already.</summary>
-    public Func<IReadOnlyCollection<string>, CancellationToken, Task> Acquired { get; init; } = static (_, _) => Task.CompletedTask;
+    /// <summary>Called with a slot after it was taken; it is held already.</summary>
+    public Func<int, CancellationToken, Task> Acquired { get; init; } = static (_, _) => Task.CompletedTask;
 
-    /// <summary>Called with a slot's assets after they stopped being owned.</summary>
-    public Func<IReadOnlyCollection<string>, CancellationToken, Task> Released { get; init; } = static (_, _) => Task.CompletedTask;
+    /// <summary>Called with a slot after it stopped being held.</summary>
+    public Func<int, CancellationToken, Task> Released { get; init; } = static (_, _) => Task.CompletedTask;
 
     public LeaseTiming Timing => _timing;
 
@@ -60,8 +61,6 @@ internal sealed class SlotLeases : IAssetOwnership
         }
     }
 
-    public IReadOnlyCollection<string> HeldAssets => _owned;
-
     private int HeldCount
     {
         get
@@ -73,9 +72,11 @@ internal sealed class SlotLeases : IAssetOwnership
         }
     }
 
+    /// <summary>Whether the leases were renewed recently enough that no other node can hold them yet (<see cref="IAssetOwnership.IsTrusted"/>).</summary>
     public bool IsTrusted => _time.GetTimestamp() < Interlocked.Read(ref _trustedUntil);
 
-    public bool Holds(string assetId) => _owned.Contains(assetId);
+    /// <summary>Whether this node holds the slot now; cheap enough for every event.</summary>
+    public bool Holds(int slot) => Volatile.Read(ref _holding[slot]);
 
     /// <summary>Runs rounds until cancelled; a failed round (NATS unreachable) is logged and retried at the next.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -98,11 +99,7 @@ internal sealed class SlotLeases : IAssetOwnership
     /// <summary>Renews what is due, then balances: releases above the fair share, takes free slots below it.</summary>
     public async Task RoundAsync(CancellationToken cancellationToken)
     {
-        if (_presence is null || _time.GetElapsedTime(_renewedAt) >= _timing.RenewEvery)
-        {
-            await RenewAsync(cancellationToken).ConfigureAwait(false);
-        }
-
+        await RenewIfDueAsync(cancellationToken).ConfigureAwait(false);
         var nodes = 0;
         var taken = new HashSet<string>(StringComparer.Ordinal);
         await foreach (var key in _bucket.GetKeysAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
@@ -120,6 +117,7 @@ internal sealed class SlotLeases : IAssetOwnership
         var fair = (_options.Slots + Math.Max(nodes, 1) - 1) / Math.Max(nodes, 1);
         foreach (var slot in HeldSlots.Skip(fair).Reverse())
         {
+            await RenewIfDueAsync(cancellationToken).ConfigureAwait(false);
             await ReleaseAsync(slot, cancellationToken).ConfigureAwait(false);
             NatsLog.SlotReleased(_logger, slot, nodes);
         }
@@ -131,6 +129,7 @@ internal sealed class SlotLeases : IAssetOwnership
             var slot = (start + i) % _options.Slots;
             if (!taken.Contains(BusNames.SlotKey(slot)))
             {
+                await RenewIfDueAsync(cancellationToken).ConfigureAwait(false);
                 await TryAcquireAsync(slot, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -148,6 +147,19 @@ internal sealed class SlotLeases : IAssetOwnership
         {
             await _bucket.DeleteAsync(BusNames.NodeKey(_options.NodeId), new NatsKVDeleteOpts { Revision = revision }, cancellationToken).ConfigureAwait(false);
             _presence = null;
+        }
+    }
+
+    /// <summary>
+    /// Renews when a third of the lease's life has passed. Checked before each take-over and hand-over too: a round
+    /// of many (each restores and subscribes books) can outlast the trust in the leases, and the sink would then
+    /// withhold the very books being taken over.
+    /// </summary>
+    private async Task RenewIfDueAsync(CancellationToken cancellationToken)
+    {
+        if (_presence is null || _time.GetElapsedTime(_renewedAt) >= _timing.RenewEvery)
+        {
+            await RenewAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -189,17 +201,16 @@ internal sealed class SlotLeases : IAssetOwnership
             return; // Another node was quicker.
         }
 
-        var assets = _assetsBySlot.GetValueOrDefault(slot, []);
         lock (_held)
         {
             _held[slot] = revision;
-            _owned = _owned.Union(assets).ToFrozenSet(StringComparer.Ordinal);
+            Volatile.Write(ref _holding[slot], true);
         }
 
-        NatsLog.SlotAcquired(_logger, slot, assets.Length);
+        NatsLog.SlotAcquired(_logger, slot);
         try
         {
-            await Acquired(assets, cancellationToken).ConfigureAwait(false);
+            await Acquired(slot, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is NatsKVException or NatsException or TimeoutException)
         {
@@ -223,19 +234,18 @@ internal sealed class SlotLeases : IAssetOwnership
         }
     }
 
-    /// <summary>Stops owning a slot's assets (publishing stops at once), then tells the owner; returns the slot's last revision.</summary>
+    /// <summary>Stops holding a slot (publishing its contents stops at once), then tells the owner; returns the slot's last revision.</summary>
     private async Task<ulong> DropAsync(int slot, CancellationToken cancellationToken)
     {
-        var assets = _assetsBySlot.GetValueOrDefault(slot, []);
         ulong revision;
         lock (_held)
         {
             revision = _held[slot];
             _held.Remove(slot);
-            _owned = _owned.Except(assets).ToFrozenSet(StringComparer.Ordinal);
+            Volatile.Write(ref _holding[slot], false);
         }
 
-        await Released(assets, cancellationToken).ConfigureAwait(false);
+        await Released(slot, cancellationToken).ConfigureAwait(false);
         return revision;
     }
 }

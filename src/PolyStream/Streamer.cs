@@ -11,6 +11,7 @@ using PolyStream.Recording;
 using PolyStream.Rest;
 using PolyStream.Resync;
 using PolyStream.Sharding;
+using PolyStream.Universe;
 
 namespace PolyStream;
 
@@ -34,6 +35,8 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
     private ClobClient? _rest;
     private ShardSet? _shards;
     private UserFeed? _user;
+    private GammaClient? _gamma;
+    private UniverseFollower? _universe;
     private int _disposed;
 
     /// <summary>Creates a streamer; nothing connects until <see cref="StartAsync"/>.</summary>
@@ -42,7 +45,7 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
     public Streamer(StreamerConfig config, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(config);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(config.MaxAssetsPerConnection, nameof(config));
+        RequireVenueLimit(config);
         _config = config;
 
         // The shards record the REST summaries they base books on: a replay then hashes with each token's metadata.
@@ -74,16 +77,25 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
     /// <summary>REST resync calls left in the budget now.</summary>
     public double RestBudgetLeft => _shards?.RestBudgetLeft ?? _config.Resync.RequestsPerWindow;
 
+    /// <summary>In universe mode, every open market discovered or listed that passes <see cref="StreamerConfig.Universe"/> (before the selector), each with its tokens and outcomes; otherwise none.</summary>
+    public IReadOnlyList<GammaMarket> UniverseMarkets => _universe?.Markets ?? [];
+
+    /// <summary>In universe mode, the markets carried here whose every token is synced, of the markets carried here; <c>(0, 0)</c> otherwise.</summary>
+    public (int Synced, int Markets) UniverseProgress => _universe?.Progress ?? (0, 0);
+
     /// <summary>
     /// Connects to <paramref name="host"/> (a CLOB REST base such as the venue's or <c>http://127.0.0.1:8081/</c>),
     /// subscribes <see cref="StreamerConfig.MarketAssets"/>, and starts the user feed if configured.
     /// The WebSocket URLs are the venue's for its REST host, else <c>ws(s)://host/ws/market|user</c>,
-    /// unless <see cref="StreamerConfig.Ws"/> names one.
+    /// unless <see cref="StreamerConfig.Ws"/> names one. In universe mode it also discovers the universe on Gamma
+    /// (the venue's for its REST host, else <c>host/gamma/</c>) and returns once it is announced
+    /// (<see cref="UniverseChanged"/>); its tokens are subscribed in the background (<see cref="UniverseProgress"/>).
     /// </summary>
     /// <param name="host">The CLOB REST base URL.</param>
     /// <param name="dataPaths">Where stored credentials are read for the user feed; <see langword="null"/> for the defaults.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <exception cref="CredentialFileException">A user feed was asked for, with no credentials given or stored.</exception>
+    /// <exception cref="ClobApiException">Universe mode could not read Gamma after its retries.</exception>
     /// <exception cref="ArgumentException">
     /// The host is plain text and not on this machine, and <see cref="StreamerConfig.AllowInsecureTransport"/> is off; or the
     /// user feed's credentials have an empty field, or one of <see cref="StreamerConfig.UserMarkets"/> is not a condition id.
@@ -97,10 +109,24 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
         var userCredentials = UserCredentials(dataPaths);
         var marketWs = _config.Ws with { Url = ChannelUrl(host, _config.Ws.Url, WsConfig.ProductionMarketUrl, "ws/market"), Channel = WsChannel.Market, TimeProvider = _config.TimeProvider };
         TransportSecurity.Require(marketWs.Url, _config.AllowInsecureTransport);
-        _rest = new ClobClient(new ClobClientOptions { Host = host, TimeProvider = _config.TimeProvider, AllowInsecureTransport = _config.AllowInsecureTransport });
-        _shards = new ShardSet(ShardSettings(marketWs), _config.MaxAssetsPerConnection, _config.ConnectInterval, _config.Resync, _rest, _bus, _metrics, _loggers);
+        var rest = new ClobClientOptions { Host = host, TimeProvider = _config.TimeProvider, AllowInsecureTransport = _config.AllowInsecureTransport };
+        _rest = new ClobClient(rest);
+        var perConnection = _config.MaxAssetsPerConnection;
+        if (_config.Universe is not null)
+        {
+            perConnection = _config.UniverseAssetsPerConnection;
+            _gamma = new GammaClient(new GammaClientOptions { Host = GammaHost(host), Transport = rest });
+            var settings = new UniverseSettings(_config.Universe, _config.UniverseSelector, _config.UniverseRediscoveryInterval, _config.ResolvedBookRetention, perConnection, _config.TimeProvider);
+            _universe = new UniverseFollower(settings, _bus, _gamma, _rest, _loggers.CreateLogger<UniverseFollower>());
+        }
+
+        _shards = new ShardSet(ShardSettings(marketWs), perConnection, _config.ConnectInterval, _config.Resync, _rest, _universe?.Sink ?? _bus, _metrics, _loggers);
         _shards.Start();
         await SubscribeAsync(_config.MarketAssets, cancellationToken).ConfigureAwait(false);
+        if (_universe is not null)
+        {
+            await _universe.StartAsync(_shards, _config.MarketAssets, Restorable(_config.Checkpoint), cancellationToken).ConfigureAwait(false);
+        }
 
         if (userCredentials is not null)
         {
@@ -118,11 +144,14 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
     /// <summary>A new subscriber with its own queue size and overflow policy.</summary>
     public EventSubscriber Subscribe(SubscriberOptions options) => _bus.Subscribe(options);
 
-    /// <summary>The latest immutable view of a token's book, with its trust state and <c>(Epoch, Seq)</c>; <see langword="null"/> when not streamed.</summary>
+    /// <summary>
+    /// The latest immutable view of a token's book, with its trust state and <c>(Epoch, Seq)</c>; a resolved market's
+    /// last book for <see cref="StreamerConfig.ResolvedBookRetention"/> after universe mode left it; <see langword="null"/> when not streamed.
+    /// </summary>
     public BookView? GetOrderBook(string assetId)
     {
         ArgumentNullException.ThrowIfNull(assetId);
-        return _shards?.GetOrderBook(assetId);
+        return _shards?.GetOrderBook(assetId) ?? _universe?.RetainedBook(assetId);
     }
 
     /// <summary>The latest view of every streamed book.</summary>
@@ -144,13 +173,19 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(assetIds);
         ArgumentNullException.ThrowIfNull(restoreFrom);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        var restore = new Dictionary<string, BookCheckpoint>(StringComparer.Ordinal);
-        foreach (var saved in restoreFrom)
-        {
-            restore[saved.Summary.AssetId] = saved; // The last one given for a token wins.
-        }
+        _ = await Started.AddAsync(assetIds, Restorable(restoreFrom), cancellationToken).ConfigureAwait(false);
+    }
 
-        await Started.AddAsync(assetIds, restore, cancellationToken).ConfigureAwait(false);
+    /// <summary>
+    /// Re-applies <see cref="StreamerConfig.UniverseSelector"/> to the known universe (no discovery): unsubscribes the
+    /// markets it no longer picks and subscribes those it now picks, in the background like a discovery's
+    /// (<see cref="UniverseProgress"/>); announced as <see cref="UniverseChangeReason.Reselected"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The streamer is not started in universe mode.</exception>
+    public ValueTask ReselectUniverseAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return (_universe ?? throw new InvalidOperationException("Reselecting needs a streamer started in universe mode (StreamerConfig.Universe).")).ReselectAsync(cancellationToken);
     }
 
     /// <summary>Stops streaming tokens; their books are dropped.</summary>
@@ -173,12 +208,18 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
             await _user.DisposeAsync().ConfigureAwait(false);
         }
 
+        if (_universe is not null)
+        {
+            await _universe.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (_shards is not null)
         {
             await _shards.DisposeAsync().ConfigureAwait(false);
         }
 
         _rest?.Dispose();
+        _gamma?.Dispose();
         _metrics.Dispose();
         await _bus.DisposeAsync().ConfigureAwait(false);
     }
@@ -219,6 +260,39 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
         UserFeed.EnsureReady(credentials, _config.UserMarkets);
         return credentials;
     }
+
+    /// <summary>Saved books by token; the last one given for a token wins.</summary>
+    private static Dictionary<string, BookCheckpoint> Restorable(IEnumerable<BookCheckpoint> saved)
+    {
+        var restore = new Dictionary<string, BookCheckpoint>(StringComparer.Ordinal);
+        foreach (var book in saved)
+        {
+            restore[book.Summary.AssetId] = book;
+        }
+
+        return restore;
+    }
+
+    /// <summary>Rejects a per-connection count outside 1 to the venue's ceiling, above which its snapshots stop arriving.</summary>
+    private static void RequireVenueLimit(StreamerConfig config)
+    {
+        foreach (var (name, count) in (ReadOnlySpan<(string, int)>)[
+            (nameof(StreamerConfig.MaxAssetsPerConnection), config.MaxAssetsPerConnection),
+            (nameof(StreamerConfig.UniverseAssetsPerConnection), config.UniverseAssetsPerConnection)])
+        {
+            if (count is < 1 or > StreamerConfig.VenueMaxAssetsPerConnection)
+            {
+                throw new ArgumentOutOfRangeException(
+                    nameof(config),
+                    count,
+                    $"StreamerConfig.{name} must be between 1 and {StreamerConfig.VenueMaxAssetsPerConnection} (the venue stops sending snapshots to a connection with more assets), not {count}.");
+            }
+        }
+    }
+
+    /// <summary>Gamma for a CLOB host: the venue's for the venue's, else <c>host/gamma/</c> as the simulator serves it.</summary>
+    internal static Uri GammaHost(Uri restHost) =>
+        restHost == ClobClientOptions.ProductionHost ? GammaClientOptions.ProductionHost : RestTransport.Resolve(restHost, "gamma/", null);
 
     private ShardSet Started => _shards ?? throw new InvalidOperationException("Start the streamer before subscribing.");
 

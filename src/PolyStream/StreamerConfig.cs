@@ -5,6 +5,7 @@ using PolyStream.Engine;
 using PolyStream.Events;
 using PolyStream.Recording;
 using PolyStream.Resync;
+using PolyStream.Universe;
 
 namespace PolyStream;
 
@@ -43,13 +44,46 @@ public sealed record StreamerConfig
     /// <summary>How often book hashes are checked. Default <see cref="HashPolicy.Verify"/> (every message).</summary>
     public HashPolicy HashPolicy { get; init; } = HashPolicy.Verify;
 
-    /// <summary>The most assets on one connection; more open more shards. Default 200 (the venue stops sending past ~500).</summary>
+    /// <summary>The most assets on one connection; more open more shards. Default 200; at most <see cref="VenueMaxAssetsPerConnection"/>.</summary>
     public int MaxAssetsPerConnection { get; init; } = 200;
+
+    /// <summary>
+    /// The most assets on one connection in universe mode (<see cref="Universe"/> set), in place of
+    /// <see cref="MaxAssetsPerConnection"/>: the whole venue needs few connections. Default 400; at most
+    /// <see cref="VenueMaxAssetsPerConnection"/>.
+    /// </summary>
+    /// <remarks>50,000 tokens fill 125 connections, opened in about 31 s at the default <see cref="ConnectInterval"/>, where 200 a connection would take 250 and about 62 s.</remarks>
+    public int UniverseAssetsPerConnection { get; init; } = 400;
+
+    /// <summary>The venue's reported ceiling of assets on one market connection: above it the initial snapshots stop arriving (docs/universe.md, "Limits").</summary>
+    public const int VenueMaxAssetsPerConnection = 500;
+
+    /// <summary>
+    /// Which active markets to follow, all of them with <see cref="UniverseFilter.All"/>: discovered at start, joined
+    /// as they list, left as they resolve; <see cref="MarketAssets"/> add fixed tokens on top. <see langword="null"/>
+    /// follows only <see cref="MarketAssets"/>. Default <see langword="null"/>.
+    /// </summary>
+    public UniverseFilter? Universe { get; init; }
+
+    /// <summary>How often universe mode discovers the universe again, to catch listings and resolutions a dropped connection missed. Default 5 minutes.</summary>
+    public TimeSpan UniverseRediscoveryInterval { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long a resolved market's last books stay readable through <see cref="Streamer.GetOrderBook"/> after it is unsubscribed. Default 10 minutes.</summary>
+    public TimeSpan ResolvedBookRetention { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Which discovered markets this streamer carries, by condition id (a scale-out node carries its slots);
+    /// <see langword="null"/> carries all. Re-applied by <see cref="Streamer.ReselectUniverseAsync"/>. Default <see langword="null"/>.
+    /// </summary>
+    public Func<string, bool>? UniverseSelector { get; init; }
 
     /// <summary>The least time between opening two connections, so a large universe does not storm the venue. Default 250 ms.</summary>
     public TimeSpan ConnectInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>A synced book silent this long is checked against a REST witness; a WebSocket top of book older than this no longer judges a REST book (the ghost guard). Default 60 s.</summary>
+    /// <summary>
+    /// A synced book silent this long is checked against a REST witness (one a witness found quiet: after 2, 4, then every 8 times
+    /// this, until its next frame); a WebSocket top of book older than this no longer judges a REST book (the ghost guard). Default 60 s.
+    /// </summary>
     public TimeSpan StaleAfter { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>How often each shard looks for quiet books. Default 5 s.</summary>

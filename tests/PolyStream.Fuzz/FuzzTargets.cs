@@ -18,7 +18,7 @@ internal static class FuzzTargets
         new("ws-frame", "WebSocket frames (and NDJSON capture lines, which verify feeds to the same parser): FrameParser", WsFrameCorpus, WsFrame, []),
         new("rest-body", "REST answers: every RestBodies reader the CLOB and Gamma clients use", RestBodyCorpus, RestBody, [typeof(ClobApiException)]),
         new("recording-block", "Recording segments as read from disk, and blocks sealed with valid checksums around mutated records", RecordingCorpus, RecordingBlock, [typeof(InvalidDataException)]),
-        new("bus-message", "NATS bus messages and KV snapshot records as a replica decodes them", BusCorpus, BusMessage, []),
+        new("bus-message", "NATS bus messages (v1 events and v2 batches) and KV snapshot records as a replica and the event feed decode them", BusCorpus, BusMessage, []),
     ];
 
     private static List<byte[]> Files(string root, params string[] folders) =>
@@ -144,7 +144,8 @@ internal static class FuzzTargets
         ulong sequence = 0;
         return input =>
         {
-            replica.Apply("polystream.book_delta.A", input, ++sequence);
+            replica.Apply("polystream.batch.0001", input, ++sequence);
+            NatsBusEvent.Of("polystream", "polystream.batch.0001", sequence, input);
             BookSnapshotRecord.TryParse(input);
         };
     }

@@ -87,11 +87,13 @@ public sealed class CliProcessTests : IAsyncLifetime
         Assert.DoesNotContain("did not stop", cli.Error, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Stream_JsonIntoHeadTwo_EndsQuietlyWithZeroOnceHeadExits()
+    [Theory]
+    [InlineData("--json")]
+    [InlineData("")]
+    public async Task Stream_IntoHeadTwo_EndsQuietlyWithZeroOnceHeadExits(string format)
     {
         var token = _sim.Engine.Markets[0].YesTokenId;
-        var script = $"dotnet '{CliProcess.Dll}' stream --asset {token} --host {_sim.BaseUrl} --json | head -2; echo \"exit=${{PIPESTATUS[0]}}\" >&2";
+        var script = $"dotnet '{CliProcess.Dll}' stream --asset {token} --host {_sim.BaseUrl} {format} | head -2; echo \"exit=${{PIPESTATUS[0]}}\" >&2";
 
         var started = System.Diagnostics.Stopwatch.StartNew();
         var (code, output, error) = await RunShellAsync(script);
@@ -112,6 +114,9 @@ public sealed class CliProcessTests : IAsyncLifetime
     [InlineData("bench --markets abc")]
     [InlineData("bench --subscribers abc")]
     [InlineData("bench --assets-per-connection abc")]
+    [InlineData("bench --source tape")]
+    [InlineData("bench --source frames --sim-process")]
+    [InlineData("bench --output xml")]
     [InlineData("chaos --seed x")]
     [InlineData("book 1 --depth 0")]
     [InlineData("book 1 --depth -3")]
@@ -121,6 +126,14 @@ public sealed class CliProcessTests : IAsyncLifetime
     [InlineData("replay x --speed slow")]
     [InlineData("markets search \"\"")]
     [InlineData("stream --asset 1 --duration soon")]
+    [InlineData("stream --asset 1 --filter text=bitcoin")]
+    [InlineData("stream --all --filter colour=red")]
+    [InlineData("stream --all --filter bitcoin")]
+    [InlineData("stream --all --filter min-volume=lots")]
+    [InlineData("stream --all --filter text=a --filter text=b")]
+    [InlineData("stream --all --nats nats://127.0.0.1:4222")]
+    [InlineData("record --all --filter neg-risk=maybe --out rec")]
+    [InlineData("tui --all --filter min-liquidity=-1")]
     [InlineData("auth init --nonce x")]
     [InlineData("bogus")]
     public async Task Mistake_OnTheCommandLine_IsOneLineAndExitTwo(string command)
@@ -143,6 +156,11 @@ public sealed class CliProcessTests : IAsyncLifetime
     [InlineData("""{ "PolyStream": { "Assets": ["1"], "HashPolicy": "Sometimes" } }""")]
     [InlineData("""{ "PolyStream": { "Assets": ["1"], "StatusPort": 70000 } }""")]
     [InlineData("""{ "PolyStream": { } }""")]
+    [InlineData("""{ "PolyStream": { "Universe": "everything" } }""")]
+    [InlineData("""{ "PolyStream": { "Universe": { "Txt": "bitcoin" } } }""")]
+    [InlineData("""{ "PolyStream": { "Universe": { "MinVolume": "lots" } } }""")]
+    [InlineData("""{ "PolyStream": { "Universe": { "MinLiquidity": -1 } } }""")]
+    [InlineData("""{ "PolyStream": { "Universe": true } }""")]
     [InlineData("root:x:0:0:root:/root:/bin/bash")]
     [InlineData("{ not json")]
     public async Task Daemon_BadConfiguration_IsOneLineAndExitTwo(string content)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using PolyStream.Bus;
 using PolyStream.Connections;
@@ -87,6 +88,89 @@ public sealed class MarketShardTests
         Assert.Equal((2_000L, BookTrustState.Synced), (book.Summary.Timestamp!.Value, book.State));
     }
 
+    [Fact]
+    public async Task OnFrame_ShardIdle_ProcessedInlineBeforeOnFrameReturns()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var rig = ShardRig.Create(queueCapacity: 100, HashPolicy.Off);
+        await rig.StartWithBookAsync("A", ct);
+        await rig.WaitUntilIdleAsync();
+        var inlineBefore = rig.Shard.InlineFrames;
+
+        rig.Shard.OnFrame(PriceChange("A", 1), 1, 1);
+
+        // No wait: the reader's own call applied the frame and published its events.
+        Assert.True(rig.Events.TryRead(out var applied));
+        Assert.Equal(1, Assert.IsType<BookDeltaApplied>(applied).Seq);
+        Assert.Equal(inlineBefore + 1, rig.Shard.InlineFrames);
+    }
+
+    [Fact]
+    public async Task OnFrame_FramePastTheInlineLimit_QueuedForTheLoopEvenWhenIdle()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var rig = ShardRig.Create(queueCapacity: 100, HashPolicy.Off);
+        await rig.StartWithBookAsync("A", ct);
+        await rig.WaitUntilIdleAsync();
+        var inlineBefore = rig.Shard.InlineFrames;
+        var levels = string.Join(',', Enumerable.Range(1, 600).Select(i => $$"""{"price":"0.{{i:D4}}","size":"1"}"""));
+
+        var dump = Encoding.UTF8.GetBytes($$"""{"event_type":"book","asset_id":"A","market":"m","bids":[{{levels}}],"asks":[],"timestamp":"2000","hash":"0000000000000000000000000000000000000000"}""");
+        Assert.True(dump.Length > MarketShard.MaxInlineFrameBytes);
+
+        rig.Shard.OnFrame(dump, 1, 1);
+
+        var seen = new List<StreamEvent>();
+        await rig.ReadUntilSnapshotAsync(seen, fromRest: false);
+        Assert.Equal(inlineBefore, rig.Shard.InlineFrames);
+        Assert.Equal(600, rig.Shard.Engine.GetOrderBook("A")!.Summary.Bids.Length);
+    }
+
+    [Fact]
+    public async Task OnFrame_InlineAndQueuedFramesInterleavedWithControlWork_NoneLostAllInOrder()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var rig = ShardRig.Create(queueCapacity: 10_000, HashPolicy.Off);
+        await rig.StartWithBookAsync("A", ct);
+        const int Frames = 2_000;
+
+        // Control work from another thread keeps waking the loop, so frames take both paths.
+        var control = Task.Run(async () =>
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                await rig.Shard.AddAsync([$"B{i}"], [], [], ct);
+            }
+        }, ct);
+        for (var n = 1; n <= Frames; n++)
+        {
+            rig.Shard.OnFrame(PriceChange("A", n), 1, 1);
+        }
+
+        await control;
+        var deltas = new List<long>();
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(SimClient.Timeout);
+        while (deltas.Count < Frames && await rig.Events.WaitToReadAsync(limit.Token))
+        {
+            while (rig.Events.TryRead(out var e))
+            {
+                if (e is BookDeltaApplied delta)
+                {
+                    deltas.Add(delta.Seq);
+                }
+            }
+        }
+
+        Assert.Equal(Enumerable.Range(1, Frames).Select(n => (long)n), deltas);
+        Assert.Equal("2000", rig.Shard.Engine.GetOrderBook("A")!.Summary.Bids[0].Size.ToString());
+        Assert.Equal(0, rig.Shard.Health.DroppedFrames);
+    }
+
+    /// <summary>A one-entry <c>price_change</c> setting the bid at 0.4 of <paramref name="assetId"/> to <paramref name="size"/>.</summary>
+    private static byte[] PriceChange(string assetId, int size) => Encoding.UTF8.GetBytes(
+        $$"""{"market":"m","price_changes":[{"asset_id":"{{assetId}}","price":"0.4","size":"{{size}}","side":"BUY","hash":"0000000000000000000000000000000000000000"}],"timestamp":"1500","event_type":"price_change"}""");
+
     /// <summary>A shard with its bus, metrics and one subscriber; nothing listens on port 1, so every frame comes from the test.</summary>
     private sealed record ShardRig(EventBus Bus, StreamerMetrics Metrics, RecordingOwner Owner, MarketShard Shard, EventSubscriber Events) : IAsyncDisposable
     {
@@ -112,6 +196,27 @@ public sealed class MarketShardTests
                 {
                     seen.Add(e);
                 }
+            }
+        }
+
+        /// <summary>Tracks <paramref name="assetId"/>, starts the loop and bases the book with a socket snapshot (bid 0.4, ask 0.6).</summary>
+        public async Task StartWithBookAsync(string assetId, CancellationToken cancellationToken)
+        {
+            await Shard.AddAsync([assetId], [], [], cancellationToken);
+            await Shard.StartAsync(cancellationToken);
+            Shard.OnFrame(Encoding.UTF8.GetBytes($$"""{"event_type":"book","asset_id":"{{assetId}}","market":"m","bids":[{"price":"0.4","size":"10"}],"asks":[{"price":"0.6","size":"10"}],"timestamp":"1000","hash":"0000000000000000000000000000000000000000"}"""), 1, 1);
+            await ReadUntilSnapshotAsync([], fromRest: false);
+        }
+
+        /// <summary>Waits until the loop has parked with nothing to do (it finishes its turn after publishing).</summary>
+        public async Task WaitUntilIdleAsync()
+        {
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+            limit.CancelAfter(SimClient.Timeout);
+            while (!Shard.IsIdle)
+            {
+                await Task.Yield();
+                limit.Token.ThrowIfCancellationRequested();
             }
         }
 

@@ -12,7 +12,10 @@ public sealed class StreamerFaultTests
 {
     private static readonly TimeSpan s_limit = TimeSpan.FromSeconds(5);
 
-    private sealed record Run(SimHost Host, Streamer Streamer, string[] Tokens, EventSubscriber Events) : IAsyncDisposable
+    // How long a book may take to be moved (strikes come one stale threshold apart) or a connection to be recycled.
+    private static readonly TimeSpan s_moveLimit = TimeSpan.FromSeconds(15);
+
+    private sealed record Run(SimHost Host, Streamer Streamer, string[] Tokens, EventSubscriber Events, CapturingLoggerFactory Logs) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
@@ -31,6 +34,14 @@ public sealed class StreamerFaultTests
 
             return seen;
         }
+
+        /// <summary>How many tokens each shard carries, and what the shards logged about books going stale and moving: for failure messages.</summary>
+        public string Placement()
+        {
+            var shards = Tokens.GroupBy(Streamer.ShardIndexOf).OrderBy(g => g.Key).Select(g => $"shard {g.Key}: {g.Count()}");
+            var moves = Logs.Lines.Where(l => l.Contains("Sharding", StringComparison.Ordinal));
+            return $"placement [{string.Join(", ", shards)}]; the shards logged:\n{string.Join("\n", moves)}";
+        }
     }
 
     private static async Task<Run> StartAsync(SimulatorOptions? sim = null, Func<StreamerConfig, StreamerConfig>? tune = null)
@@ -44,11 +55,18 @@ public sealed class StreamerFaultTests
             ConnectInterval = TimeSpan.FromMilliseconds(10),
             Resync = new ResyncOptions { RetryDelay = TimeSpan.FromMilliseconds(100) },
         };
-        var streamer = new Streamer(tune?.Invoke(config) ?? config);
+        var logs = new CapturingLoggerFactory();
+        var streamer = new Streamer(tune?.Invoke(config) ?? config, logs);
         var events = streamer.Subscribe(new SubscriberOptions { Capacity = 200_000 });
         await streamer.StartAsync(host.Server.BaseUrl, cancellationToken: TestContext.Current.CancellationToken);
-        var run = new Run(host, streamer, tokens, events);
+        var run = new Run(host, streamer, tokens, events, logs);
         await WaitForGroundTruthAsync(run, TimeSpan.FromSeconds(20));
+
+        // Ground truth alone does not mean connected: the REST summaries fetched with the hash metadata base every
+        // book before the socket subscribes. Faults armed (and steps taken) before the simulator has the subscription
+        // meet no frames, and the subscribe's initial dump then brings the books to the new truth without them.
+        // From here the streamer's connections are every open connection, so ForEachConnection arms exactly those.
+        await host.WaitForSubscriptionsAsync(tokens, TimeSpan.FromSeconds(20));
         return run;
     }
 
@@ -59,17 +77,34 @@ public sealed class StreamerFaultTests
         return elapsed;
     }
 
+    /// <summary>Steps the simulator (20 events every 50 ms) until <paramref name="done"/>; fails after <see cref="s_moveLimit"/> naming what it awaited and where the books are.</summary>
+    private static async Task StepUntilAsync(Run run, Func<bool> done, string awaited)
+    {
+        var started = TimeProvider.System.GetTimestamp();
+        while (!done())
+        {
+            if (TimeProvider.System.GetElapsedTime(started) >= s_moveLimit)
+            {
+                Assert.Fail($"{awaited} did not happen within {s_moveLimit}; {run.Placement()}");
+            }
+
+            run.Host.Server.Step(20);
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+    }
+
     [Fact]
     public async Task DuplicatedFrames_AreHarmless()
     {
         await using var received = new ReceivedFrames();
         await using var run = await StartAsync(tune: c => c with { Recorder = received.Recorder });
+        var armed = run.Host.DescribeConnections();
         run.Host.Server.Faults.ForEachConnection(f => f.DuplicateNextFrames(20));
         run.Host.Server.Step(200);
 
         await WaitForGroundTruthAsync(run, s_limit);
         var repeated = await received.RepeatedAsync(run.Host.Server);
-        Assert.True(repeated >= 20, $"the streamer received {repeated} duplicated frames, not the 20 the fault sends");
+        Assert.True(repeated >= 20, $"the streamer received {repeated} duplicated frames, not the 20 the fault sends; armed on {armed}, open now {run.Host.DescribeConnections()}");
     }
 
     [Fact]
@@ -77,12 +112,13 @@ public sealed class StreamerFaultTests
     {
         await using var received = new ReceivedFrames();
         await using var run = await StartAsync(tune: c => c with { Recorder = received.Recorder });
+        var armed = run.Host.DescribeConnections();
         run.Host.Server.Faults.ForEachConnection(f => f.SwapNextFrames(5));
         run.Host.Server.Step(200);
 
         await WaitForGroundTruthAsync(run, s_limit);
         var swapped = await received.OutOfOrderAsync(run.Host.Server);
-        Assert.True(swapped >= 5, $"the streamer received {swapped} frames out of order, not the 5 swaps the fault makes");
+        Assert.True(swapped >= 5, $"the streamer received {swapped} frames out of order, not the 5 swaps the fault makes; armed on {armed}, open now {run.Host.DescribeConnections()}");
     }
 
     [Fact]
@@ -112,8 +148,6 @@ public sealed class StreamerFaultTests
     public async Task ServerClosesWithACode_ReconnectsAndRecovers()
     {
         await using var run = await StartAsync();
-        // Connected first: the REST metadata fetch comes before the socket, and a close before it would find no connection.
-        await WaitForGroundTruthAsync(run, s_limit);
         run.Host.Server.Faults.CloseConnections(WebSocketCloseStatus.EndpointUnavailable, "going away");
         run.Host.Server.Step(100);
 
@@ -198,14 +232,17 @@ public sealed class StreamerFaultTests
     {
         await using var run = await StartAsync(tune: c => c with { StaleAfter = TimeSpan.FromMilliseconds(300), StaleCheckInterval = TimeSpan.FromMilliseconds(100) });
         var silent = run.Tokens[0];
+        var old = run.Streamer.GetOrderBook(silent);
         await run.Streamer.UnsubscribeAsync([silent], TestContext.Current.CancellationToken);
         run.Host.Server.Faults.StallAsset(silent);
 
         await run.Streamer.SubscribeAsync([silent], TestContext.Current.CancellationToken);
         using (var timeout = new CancellationTokenSource(s_limit))
         {
-            // The old book goes first; the new one waits for a first snapshot that never comes.
-            while (run.Streamer.GetOrderBook(silent) is { IsSynced: true })
+            // The old book goes first; the new one waits for a first snapshot that never comes. Its view is a new
+            // one (views are immutable): the REST summary fetched with its metadata may base it within
+            // milliseconds, too soon for a poll to see it Unsynced.
+            while (ReferenceEquals(run.Streamer.GetOrderBook(silent), old))
             {
                 await Task.Delay(5, timeout.Token);
             }
@@ -223,26 +260,38 @@ public sealed class StreamerFaultTests
         var home = run.Streamer.ShardIndexOf(stalled);
         run.Host.Server.Faults.StallAsset(stalled);
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        while (run.Streamer.ShardIndexOf(stalled) == home)
-        {
-            run.Host.Server.Step(20);
-            await Task.Delay(50, timeout.Token);
-        }
+        await StepUntilAsync(run, () => run.Streamer.ShardIndexOf(stalled) != home, "the stalled book's move");
 
         // Still stale on its new connection: that connection is recycled (a fresh socket, every book re-based).
         var moved = run.Streamer.ShardIndexOf(stalled);
         Assert.NotEqual(home, moved);
         var reconnects = run.Streamer.Shards[moved].Connection.ReconnectCount;
-        while (run.Streamer.Shards[moved].Connection.ReconnectCount == reconnects)
-        {
-            run.Host.Server.Step(20);
-            await Task.Delay(50, timeout.Token);
-        }
+        await StepUntilAsync(run, () => run.Streamer.Shards[moved].Connection.ReconnectCount != reconnects, "the recycle of its new connection");
 
         run.Host.Server.Faults.ResumeAsset(stalled);
         run.Host.Server.Step(100);
         await WaitForGroundTruthAsync(run, s_limit);
         Assert.Equal(moved, run.Streamer.ShardIndexOf(stalled));
+    }
+
+    [Fact]
+    public async Task ConnectionWhoseEveryBookGoesStale_IsSplitIntoTwoConnections_AndTheMovedHalfRecovers()
+    {
+        await using var run = await StartAsync(tune: c => c with { MaxAssetsPerConnection = 12, StaleAfter = TimeSpan.FromMilliseconds(300), StaleCheckInterval = TimeSpan.FromMilliseconds(100) });
+        Assert.Single(run.Streamer.Shards);
+        var armed = run.Host.DescribeConnections();
+        run.Host.Server.Faults.ForEachConnection(f => f.Stalled = true);
+
+        // A split opens the new connection first and only then moves half the books onto it (all in one step):
+        // waiting for a second shard alone would look at the books while every one is still on the first.
+        await StepUntilAsync(run, () => run.Tokens.Any(t => run.Streamer.ShardIndexOf(t) != 0), $"a split of the connection stalled on {armed}");
+
+        var homes = run.Tokens.GroupBy(run.Streamer.ShardIndexOf).ToList();
+        Assert.True(homes.Count == 2 && homes.All(h => h.Count() == 6), $"not split into two halves of 6: {run.Placement()}");
+
+        // The new connection is not stalled: its half is at ground truth while the old connection stays silent.
+        var moved = homes.Single(h => h.Key != 0).ToList();
+        run.Host.Server.Step(100);
+        await GroundTruth.WaitAsync(run.Streamer, run.Host, moved, s_limit, _ => run.Placement());
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.WebSockets;
 using System.Text.RegularExpressions;
 using PolyStream.Auth;
@@ -123,6 +124,26 @@ public sealed partial class WsClientTests
         var stalledOn = sink.States.Items.Last(s => s.State == WsState.Stalled).ConnectionId;
         host.Server.Faults.Stalled = false;
         await sink.Frames.WaitAsync(f => f.Any(x => IsDump(x) && x.ConnectionId > stalledOn), "a fresh dump on a new connection");
+    }
+
+    [Fact]
+    public async Task QuietVenue_ConnectionsThatGotOnlyTheirDump_EachWaitTwiceAsLongBeforeTheNextRecycle()
+    {
+        // Nothing steps the simulator: each connection gets its subscribe's dump, then only PONGs.
+        await using var host = await SimHost.StartAsync(s_quiet);
+        var sink = new TimedSink();
+        var timeout = TimeSpan.FromMilliseconds(300);
+        await using var client = new WsClient(Config(host) with { NoDataTimeout = timeout, StableAfter = TimeSpan.FromSeconds(30) }, sink);
+        await client.SubscribeAsync(YesTokens(host), TestContext.Current.CancellationToken);
+        await client.StartAsync(TestContext.Current.CancellationToken);
+        await sink.States.WaitAsync(s => s.Count(x => x.Change.State == WsState.Stalled) >= 4, "four stalls");
+
+        // From each connection's start to its stall: at least 1, 2, 4, then 8 (the most) times the timeout.
+        var lives = sink.States.Items.Where(x => x.Change.State == WsState.Connected)
+            .Join(sink.States.Items.Where(x => x.Change.State == WsState.Stalled), c => c.Change.ConnectionId, s => s.Change.ConnectionId, (c, s) => Stopwatch.GetElapsedTime(c.At, s.At))
+            .Take(4).ToList();
+        Assert.Equal(4, lives.Count);
+        Assert.All(lives.Select((life, i) => (life, least: timeout * (1 << i))), x => Assert.True(x.life >= x.least, $"a quiet connection recycled after {x.life.TotalMilliseconds:F0} ms, not {x.least.TotalMilliseconds:F0}: {string.Join(", ", lives.Select(l => l.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture)))}"));
     }
 
     [Fact]
@@ -456,5 +477,17 @@ public sealed partial class WsClientTests
         Assert.All(reconnects, r => Assert.InRange(r.Delay, TimeSpan.Zero, TimeSpan.FromMilliseconds(40)));
         Assert.DoesNotContain(sink.States.Items, s => s.State == WsState.Connected);
         Assert.Null(client.Health.ConnectedSince);
+    }
+
+    /// <summary>A sink that keeps each state change with when it came.</summary>
+    private sealed class TimedSink : IFrameSink
+    {
+        public Signals<(long At, WsStateChange Change)> States { get; } = new();
+
+        public void OnFrame(ReadOnlySpan<byte> frame, long receivedAtTimestamp, long connectionId)
+        {
+        }
+
+        public void OnStateChanged(WsStateChange change) => States.Add((Stopwatch.GetTimestamp(), change));
     }
 }

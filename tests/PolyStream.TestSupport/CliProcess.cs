@@ -14,6 +14,7 @@ internal sealed class CliProcess : IDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly StringBuilder _error = new();
+    private readonly List<(long Timestamp, string Line)> _outputLines = [];
     private readonly Lock _gate = new();
     private readonly List<(Func<string, bool> Condition, TaskCompletionSource Seen)> _waiters = [];
     private long _signalledAt;
@@ -30,6 +31,18 @@ internal sealed class CliProcess : IDisposable
             lock (_gate)
             {
                 return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Every stdout line with the <see cref="Stopwatch"/> timestamp it arrived at, for tests that time the output.</summary>
+    public IReadOnlyList<(long Timestamp, string Line)> OutputLines
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _outputLines];
             }
         }
     }
@@ -80,8 +93,11 @@ internal sealed class CliProcess : IDisposable
         return (code, cli.Output, cli.Error);
     }
 
-    /// <summary>Waits until stdout and stderr together satisfy <paramref name="condition"/>; fails with both after <paramref name="limit"/>.</summary>
-    public async Task WaitForAsync(Func<string, bool> condition, TimeSpan limit)
+    /// <summary>
+    /// Waits until stdout and stderr together satisfy <paramref name="condition"/>; fails with both after <paramref name="limit"/>,
+    /// and with what <paramref name="explain"/> says is missing.
+    /// </summary>
+    public async Task WaitForAsync(Func<string, bool> condition, TimeSpan limit, Func<string>? explain = null)
     {
         var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_gate)
@@ -96,7 +112,7 @@ internal sealed class CliProcess : IDisposable
 
         var exited = _process.WaitForExitAsync(TestContext.Current.CancellationToken);
         var first = await Task.WhenAny(seen.Task, exited, Task.Delay(limit, TestContext.Current.CancellationToken));
-        Assert.True(first == seen.Task, $"the CLI {(first == exited ? "exited" : "did not show what was expected")} within {limit}.\nstdout:\n{Output}\nstderr:\n{Error}");
+        Assert.True(first == seen.Task, $"the CLI {(first == exited ? "exited" : "did not show what was expected")} within {limit}. {explain?.Invoke()}\nstdout:\n{Output}\nstderr:\n{Error}");
     }
 
     /// <summary>Sends <paramref name="signal"/> (INT, TERM) with <c>kill</c>; <see cref="WaitForExitAsync"/> measures from the first one.</summary>
@@ -146,9 +162,21 @@ internal sealed class CliProcess : IDisposable
             return;
         }
 
+        var arrived = Stopwatch.GetTimestamp();
         lock (_gate)
         {
             to.AppendLine(line);
+            if (to == _output)
+            {
+                _outputLines.Add((arrived, line));
+            }
+
+            if (_waiters.Count == 0)
+            {
+                // A verb that prints thousands of lines must not cost a copy of all of them per line.
+                return;
+            }
+
             var text = _output.ToString() + _error.ToString();
             foreach (var waiter in _waiters.Where(w => w.Condition(text)).ToList())
             {

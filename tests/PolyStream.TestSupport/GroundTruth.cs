@@ -9,8 +9,11 @@ internal static class GroundTruth
     public static List<string> Behind(IOrderBookSource books, SimHost host, IEnumerable<string> tokens) =>
         [.. tokens.Where(t => books.GetOrderBook(t) is not { IsSynced: true } view || !host.Server.GetBook(t)!.HasSameContent(view.Summary))];
 
-    /// <summary>Waits until no token is behind; returns how long it took, or fails naming a few that were still behind.</summary>
-    public static async Task<TimeSpan> WaitAsync(IOrderBookSource books, SimHost host, IReadOnlyCollection<string> tokens, TimeSpan limit)
+    /// <summary>
+    /// Waits until no token is behind; returns how long it took, or fails naming a few that were still behind and
+    /// what <paramref name="explain"/> says about them (for example the publishing side's view of the same books).
+    /// </summary>
+    public static async Task<TimeSpan> WaitAsync(IOrderBookSource books, SimHost host, IReadOnlyCollection<string> tokens, TimeSpan limit, Func<IReadOnlyList<string>, string>? explain = null)
     {
         var started = TimeProvider.System.GetTimestamp();
         while (true)
@@ -24,9 +27,10 @@ internal static class GroundTruth
 
             if (elapsed >= limit)
             {
-                var examples = behind.Take(3).Select(t => (Token: t, View: books.GetOrderBook(t)))
+                var first = behind.Take(3).ToList();
+                var examples = first.Select(t => (Token: t, View: books.GetOrderBook(t)))
                     .Select(e => $"{e.Token}: {e.View?.State} {e.View?.Epoch}:{e.View?.Seq} ts {e.View?.Summary.Timestamp} vs truth {host.Server.GetBook(e.Token)!.Timestamp}");
-                Assert.Fail($"{behind.Count} of {tokens.Count} books not at ground truth within {limit}; e.g. {string.Join("; ", examples)}");
+                Assert.Fail($"{behind.Count} of {tokens.Count} books not at ground truth within {limit}; e.g. {string.Join("; ", examples)}{(explain is null ? "" : "\n" + explain(first))}");
             }
 
             await Task.Delay(20, TestContext.Current.CancellationToken);

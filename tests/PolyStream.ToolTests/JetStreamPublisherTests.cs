@@ -10,7 +10,7 @@ public sealed class JetStreamPublisherTests
 {
     private static readonly TimeSpan s_limit = TimeSpan.FromSeconds(10);
 
-    private static BusMessage Message(string subject, string id) => new(subject, id, "{}"u8.ToArray(), null);
+    private static BusMessage Message(string subject, string id) => new(subject, id, "{}"u8.ToArray(), 1, []);
 
     [Fact]
     public async Task ADuplicate_CountsAsStoredAtTheOriginalsSequence_SoARetryEnds()

@@ -3,8 +3,8 @@ using System.Text.Json;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
-using NATS.Client.KeyValueStore;
 using PolyStream.Connections;
+using PolyStream.Events;
 using PolyStream.Nats;
 using PolyStream.Resync;
 using PolyStream.Simulator;
@@ -34,11 +34,11 @@ public sealed class ScaleOutTests
     /// <summary>A streamer and the node that shares the universe through it, in this process.</summary>
     private sealed record LocalNode(Streamer Streamer, NatsNode Node) : IAsyncDisposable
     {
-        public static async Task<LocalNode> StartAsync(SimHost host, string[] universe, NatsScaleOutOptions options)
+        public static async Task<LocalNode> StartAsync(SimHost host, string[] universe, NatsScaleOutOptions options, CapturingLoggerFactory? logs = null)
         {
             var streamer = new Streamer(Config());
             await streamer.StartAsync(host.Server.BaseUrl, cancellationToken: TestContext.Current.CancellationToken);
-            return new LocalNode(streamer, await NatsNode.StartAsync(streamer, universe, options, cancellationToken: TestContext.Current.CancellationToken));
+            return new LocalNode(streamer, await NatsNode.StartAsync(streamer, universe, options, logs, cancellationToken: TestContext.Current.CancellationToken));
         }
 
         public int SyncedBooks => Streamer.GetAllOrderBooks().Count(b => b.IsSynced);
@@ -50,6 +50,26 @@ public sealed class ScaleOutTests
         }
     }
 
+
+    /// <summary>
+    /// For a failed ground-truth wait: how the publishing streamers see the books that were behind, what each
+    /// node and replica counted, and the log lines about those books, so a failure seen once in CI says which
+    /// side stopped.
+    /// </summary>
+    private static Func<IReadOnlyList<string>, string> Explain(IEnumerable<LocalNode> nodes, IEnumerable<NatsBookReplica> replicas, CapturingLoggerFactory logs) => behind =>
+    {
+        var lines = new List<string>();
+        foreach (var local in nodes)
+        {
+            lines.Add($"node {local.Node.Counts}; sink queue {local.Node.SinkQueue}");
+            lines.AddRange(behind.Select(t => local.Streamer.GetOrderBook(t)).OfType<BookView>()
+                .Select(v => $"  streamer {v.AssetId[..12]}…: {v.State} {v.Epoch}:{v.Seq} ts {v.Summary.Timestamp}"));
+        }
+
+        lines.AddRange(replicas.Select(r => $"replica {r.Counts}"));
+        lines.AddRange(logs.Lines.Where(l => behind.Any(l.Contains) || l.StartsWith("Warning", StringComparison.Ordinal) || l.StartsWith("Error", StringComparison.Ordinal)).Take(30));
+        return string.Join('\n', lines);
+    };
 
     private static Task WaitUntilAsync(Func<bool> condition, string what) => WaitUntilAsync(() => Task.FromResult(condition()), what);
 
@@ -73,8 +93,9 @@ public sealed class ScaleOutTests
         await using var nats = await NatsServerProcess.StartAsync();
         await using var host = await SimHost.StartAsync(new SimulatorOptions { Markets = 50, Seed = 31, MarketLifecycle = false });
         var tokens = host.AllTokens();
-        await using var a = await LocalNode.StartAsync(host, tokens, Options(nats, "node-a"));
-        await using var b = await LocalNode.StartAsync(host, tokens, Options(nats, "node-b"));
+        var logs = new CapturingLoggerFactory();
+        await using var a = await LocalNode.StartAsync(host, tokens, Options(nats, "node-a"), logs);
+        await using var b = await LocalNode.StartAsync(host, tokens, Options(nats, "node-b"), logs);
         var (nodeA, nodeB, streamerA, streamerB) = (a.Node, b.Node, a.Streamer, b.Streamer);
 
         await WaitUntilAsync(() => nodeA.OwnedSlots.Count == 16 && nodeB.OwnedSlots.Count == 16, "16 slots each");
@@ -83,23 +104,24 @@ public sealed class ScaleOutTests
         await WaitUntilAsync(() => streamerA.GetAllOrderBooks().Count == nodeA.OwnedAssets.Count && streamerB.GetAllOrderBooks().Count == nodeB.OwnedAssets.Count, "each streamer streams exactly what its node owns");
         Assert.Empty(streamerA.GetAllOrderBooks().Select(b => b.AssetId).Intersect(streamerB.GetAllOrderBooks().Select(b => b.AssetId)));
 
-        var logs = new CapturingLoggerFactory();
         await using var replica = await NatsBookReplica.StartAsync(Options(nats, "replica"), loggerFactory: logs, cancellationToken: TestContext.Current.CancellationToken);
+        var explain = Explain([a, b], [replica], logs);
         for (var checkpoint = 0; checkpoint < 3; checkpoint++)
         {
             host.Server.Step(1_000);
-            await GroundTruth.WaitAsync(replica, host, tokens, s_limit);
+            await GroundTruth.WaitAsync(replica, host, tokens, s_limit, explain);
         }
 
-        Assert.True(replica.Counts.Messages > 3_000, $"{replica.Counts}");
+        // Events, not messages: since bus schema v2 a message is a batch, as many as the sink's rounds.
+        Assert.True(nodeA.Counts.Published + nodeB.Counts.Published > 3_000, $"{nodeA.Counts} {nodeB.Counts} {replica.Counts}");
         Assert.Equal(0, replica.Counts.Divergences);
-        Assert.True(replica.Counts.Unreadable == 0, string.Join('\n', logs.Lines.Take(5)));
+        Assert.True(replica.Counts.Unreadable == 0, string.Join('\n', logs.Lines.Where(l => l.Contains("Replica", StringComparison.Ordinal)).Take(5)));
 
         // A node that stops cleanly hands its slots back; the other takes them at its next look.
         await nodeA.DisposeAsync();
         await WaitUntilAsync(() => nodeB.OwnedSlots.Count == 32 && b.SyncedBooks == tokens.Length, "node-b streams every asset after node-a stopped");
         host.Server.Step(500);
-        await GroundTruth.WaitAsync(replica, host, tokens, s_limit);
+        await GroundTruth.WaitAsync(replica, host, tokens, s_limit, Explain([b], [replica], logs));
     }
 
     [Fact]
@@ -146,20 +168,19 @@ public sealed class ScaleOutTests
         try
         {
             await using var connection = new NatsConnection(new NatsOpts { Url = nats.Url });
-            await WaitUntilAsync(() => LeaseBucketReady(connection), "the daemons created the lease bucket");
-            var leases = await new NatsKVContext(new NatsJSContext(connection)).GetStoreAsync("polystream-leases", TestContext.Current.CancellationToken);
-            await WaitForHoldersAsync(leases, holders => holders.Count == 32 && holders.Values.Count(h => h.StartsWith("node-a-", StringComparison.Ordinal)) == 16, "both daemons hold 16 slots");
+            var leases = await LeaseHolders.BucketAsync(connection, s_limit);
+            await LeaseHolders.WaitForAsync(leases, holders => holders.Count == 32 && holders.Values.Count(h => h.StartsWith("node-a-", StringComparison.Ordinal)) == 16, "both daemons hold 16 slots", s_limit);
 
             await using var replica = await NatsBookReplica.StartAsync(Options(nats, "replica") with { LeasePeriod = leasePeriod }, cancellationToken: TestContext.Current.CancellationToken);
             host.Server.Step(500);
             await GroundTruth.WaitAsync(replica, host, tokens, s_limit);
-            var holders = await HoldersAsync(leases);
+            var holders = await LeaseHolders.ReadAsync(leases);
             var fromA = tokens.Where(t => holders[BusNames.SlotOf(t, 32)].StartsWith("node-a-", StringComparison.Ordinal)).ToList();
             var epochsBefore = fromA.ToDictionary(t => t, t => replica.GetOrderBook(t)!.Epoch);
 
             nodeA.Kill();
             var killed = Stopwatch.StartNew();
-            await WaitForHoldersAsync(leases, h => h.Count == 32 && h.Values.All(p => p.StartsWith("node-b-", StringComparison.Ordinal)), "node-b holds every slot");
+            await LeaseHolders.WaitForAsync(leases, h => h.Count == 32 && h.Values.All(p => p.StartsWith("node-b-", StringComparison.Ordinal)), "node-b holds every slot", s_limit);
             var takeover = killed.Elapsed;
             TestContext.Current.TestOutputHelper?.WriteLine($"node-b held every slot {takeover.TotalMilliseconds:F0} ms after node-a was killed (lease period {leasePeriod.TotalMilliseconds:F0} ms)");
             // By design the survivor holds every slot within 0.8 lease periods (the dead node's keys age out at 70 %,
@@ -188,15 +209,16 @@ public sealed class ScaleOutTests
         await using var host = await SimHost.StartAsync(new SimulatorOptions { Markets = 10, Seed = 33, MarketLifecycle = false });
         var tokens = host.AllTokens();
         var options = Options(nats, "node-a") with { LeasePeriod = TimeSpan.FromSeconds(10) };
-        await using var local = await LocalNode.StartAsync(host, tokens, options);
+        var logs = new CapturingLoggerFactory();
+        await using var local = await LocalNode.StartAsync(host, tokens, options, logs);
         var node = local.Node;
         await WaitUntilAsync(() => local.SyncedBooks == tokens.Length, "the node streams every asset");
         host.Server.Step(500);
         await WaitUntilAsync(() => node.Counts.Published > 500, "events published");
         await Task.Delay(500, TestContext.Current.CancellationToken);
         var acknowledged = node.Counts.LastAcknowledged;
-        await using var follower = await NatsBookReplica.StartAsync(options, cancellationToken: TestContext.Current.CancellationToken);
-        await GroundTruth.WaitAsync(follower, host, tokens, s_limit);
+        await using var follower = await NatsBookReplica.StartAsync(options, loggerFactory: logs, cancellationToken: TestContext.Current.CancellationToken);
+        await GroundTruth.WaitAsync(follower, host, tokens, s_limit, Explain([local], [follower], logs));
 
         // Events keep coming while the server is down; the sink waits for it (the client buffers) and catches up.
         nats.Stop();
@@ -214,10 +236,10 @@ public sealed class ScaleOutTests
         }
 
         // A replica started after the restart bootstraps from KV; one that was following rides it out.
-        await using var replica = await NatsBookReplica.StartAsync(options, cancellationToken: TestContext.Current.CancellationToken);
+        await using var replica = await NatsBookReplica.StartAsync(options, loggerFactory: logs, cancellationToken: TestContext.Current.CancellationToken);
         host.Server.Step(200);
-        await GroundTruth.WaitAsync(replica, host, tokens, s_limit);
-        await GroundTruth.WaitAsync(follower, host, tokens, s_limit);
+        await GroundTruth.WaitAsync(replica, host, tokens, s_limit, Explain([local], [replica], logs));
+        await GroundTruth.WaitAsync(follower, host, tokens, s_limit, Explain([local], [follower], logs));
         Assert.Equal(0, replica.Counts.Divergences + follower.Counts.Divergences);
     }
 
@@ -310,12 +332,11 @@ public sealed class ScaleOutTests
         }
     }
 
-    private static Process StartDaemon(string folder, string node, string natsUrl, SimHost host, string[] tokens, TimeSpan leasePeriod, System.Collections.Concurrent.ConcurrentQueue<string>? output = null)
-    {
-        var config = Path.Combine(folder, node + ".json");
-        File.WriteAllText(config, JsonSerializer.Serialize(new
-        {
-            PolyStream = new
+    private static Process StartDaemon(string folder, string node, string natsUrl, SimHost host, string[] tokens, TimeSpan leasePeriod, System.Collections.Concurrent.ConcurrentQueue<string>? output = null) =>
+        DaemonProcess.Start(
+            folder,
+            node,
+            new
             {
                 Host = host.Server.BaseUrl.ToString(),
                 Assets = tokens,
@@ -325,74 +346,5 @@ public sealed class ScaleOutTests
                 DataDir = Path.Combine(folder, node),
                 Nats = new { Url = natsUrl, NodeId = node, LeasePeriodSeconds = leasePeriod.TotalSeconds, SnapshotIntervalSeconds = 0.2 },
             },
-        }));
-        var cli = Path.Combine(AppContext.BaseDirectory, "PolyStream.Cli.dll");
-        var daemon = Process.Start(new ProcessStartInfo("dotnet", [cli, "daemon", "--config", config]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })!;
-        daemon.OutputDataReceived += (_, line) =>
-        {
-            if (line.Data is { } text)
-            {
-                output?.Enqueue(text);
-            }
-        };
-        daemon.ErrorDataReceived += (_, _) => { };
-        daemon.BeginOutputReadLine();
-        daemon.BeginErrorReadLine();
-        return daemon;
-    }
-
-    private static bool LeaseBucketReady(NatsConnection connection)
-    {
-        try
-        {
-            new NatsKVContext(new NatsJSContext(connection)).GetStoreAsync("polystream-leases").AsTask().GetAwaiter().GetResult();
-            return true;
-        }
-        catch (NatsJSApiException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>Slot → the publisher holding its lease, read straight from the bucket.</summary>
-    private static async Task<Dictionary<int, string>> HoldersAsync(INatsKVStore leases)
-    {
-        var holders = new Dictionary<int, string>();
-        await foreach (var key in leases.GetKeysAsync(cancellationToken: TestContext.Current.CancellationToken))
-        {
-            if (key.StartsWith("slot.", StringComparison.Ordinal))
-            {
-                var entry = await leases.GetEntryAsync<byte[]>(key, cancellationToken: TestContext.Current.CancellationToken);
-                using var value = JsonDocument.Parse(entry.Value);
-                holders[int.Parse(key[5..], System.Globalization.CultureInfo.InvariantCulture)] = value.RootElement.GetProperty("publisher").GetString()!;
-            }
-        }
-
-        return holders;
-    }
-
-    private static async Task WaitForHoldersAsync(INatsKVStore leases, Func<Dictionary<int, string>, bool> condition, string what)
-    {
-        var started = Stopwatch.StartNew();
-        while (true)
-        {
-            Dictionary<int, string> holders;
-            try
-            {
-                holders = await HoldersAsync(leases);
-            }
-            catch (Exception ex) when (ex is NatsKVKeyNotFoundException or NatsKVKeyDeletedException)
-            {
-                continue; // A lease expired or was handed back between listing and reading it.
-            }
-
-            if (condition(holders))
-            {
-                return;
-            }
-
-            Assert.True(started.Elapsed < s_limit, $"not within {s_limit}: {what}; holders: {string.Join(", ", holders.OrderBy(h => h.Key).Select(h => $"{h.Key}={h.Value}"))}");
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-    }
+            output);
 }

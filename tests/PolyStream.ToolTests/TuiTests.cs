@@ -1,8 +1,10 @@
+using System.Text.RegularExpressions;
+using PolyStream.Simulator;
 
 namespace PolyStream.ToolTests;
 
-/// <summary>Drives <c>polystream demo</c>'s live screen in a real terminal (tmux), as a person would: look, move, quit.</summary>
-public sealed class TuiTests
+/// <summary>Drives the live screens (<c>demo</c>, <c>tui --all</c>) in a real terminal (tmux), as a person would: look, move, quit.</summary>
+public sealed partial class TuiTests
 {
     private static readonly TimeSpan s_limit = TimeSpan.FromSeconds(60);
 
@@ -70,6 +72,64 @@ public sealed class TuiTests
             await RunAsync("tmux", "kill-session", "-t", session);
         }
     }
+
+    [Fact]
+    public async Task TuiAll_InTmux80x24_SortsSearchesDrillsIntoALadderAndComesBack()
+    {
+        RequiredTool.Ensure("tmux");
+        // The default (varied) universe with its lifecycle: markets list and resolve while the screen runs.
+        await using var sim = new SimulatorServer(new SimulatorOptions { Host = "127.0.0.1", Port = 0, Markets = 30, EventsPerSecond = 40, SeriesPeriod = TimeSpan.FromSeconds(20) });
+        await sim.StartAsync(TestContext.Current.CancellationToken);
+        var markets = sim.Engine.Markets;
+        // A market no other slug or question contains the slug of, so the search finds it alone.
+        var target = markets.First(m => m.Series is null && markets.Count(o => o.Slug.Contains(m.Slug, StringComparison.Ordinal) || o.Question.Contains(m.Slug, StringComparison.Ordinal)) == 1);
+        var session = $"polystream-tui-all-{Environment.ProcessId}-{Environment.TickCount64}";
+        var cli = Path.Combine(AppContext.BaseDirectory, "PolyStream.Cli.dll");
+        await TmuxAsync("new-session", "-d", "-s", session, "-x", "80", "-y", "24", $"dotnet {cli} tui --all --host {sim.BaseUrl}; sleep 60");
+        try
+        {
+            var list = await WaitForScreenAsync(session, s => AllSynced().IsMatch(s) && s.Contains("markets by activity", StringComparison.Ordinal));
+            // The header and the footer both on the 24 rows (below the verb's one stderr line): nothing scrolled away.
+            Assert.Contains("PolyStream · http://127.0.0.1", list, StringComparison.Ordinal);
+            Assert.Contains("enter ladder", list, StringComparison.Ordinal);
+            Assert.Contains("▶", list, StringComparison.Ordinal);
+
+            await TmuxAsync("send-keys", "-t", session, "s");
+            await WaitForScreenAsync(session, s => s.Contains("markets by spread", StringComparison.Ordinal));
+            await TmuxAsync("send-keys", "-t", session, "m");
+            await WaitForScreenAsync(session, s => s.Contains("markets by movers", StringComparison.Ordinal));
+
+            await TmuxAsync("send-keys", "-t", session, "/");
+            await TmuxAsync("send-keys", "-t", session, "-l", target.Slug);
+            var found = await WaitForScreenAsync(session, s => s.Contains($"search: {target.Slug}", StringComparison.Ordinal) && s.Contains(" 1 of ", StringComparison.Ordinal));
+            Assert.Contains(target.Question[..20], SelectedRow(found)!, StringComparison.Ordinal);
+
+            await TmuxAsync("send-keys", "-t", session, "Enter");
+            await TmuxAsync("send-keys", "-t", session, "Enter");
+            var ladder = await WaitForScreenAsync(session, s => s.Contains("esc back", StringComparison.Ordinal) && s.Contains($"{target.Slug} · Yes", StringComparison.Ordinal));
+            Assert.Contains("books", ladder, StringComparison.Ordinal);
+
+            await TmuxAsync("send-keys", "-t", session, "Escape");
+            await WaitForScreenAsync(session, s => s.Contains("markets by movers", StringComparison.Ordinal) && s.Contains($"search: {target.Slug}", StringComparison.Ordinal));
+
+            await TmuxAsync("send-keys", "-t", session, "q");
+            using var timeout = new CancellationTokenSource(s_limit);
+            // The shell's sleep runs once the screen has quit; its last frame stays.
+            while ((await RunAsync("tmux", "display-message", "-p", "-t", session, "#{pane_current_command}")).Output.Trim() != "sleep")
+            {
+                await Task.Delay(100, timeout.Token);
+            }
+
+            Assert.Contains("markets by movers", (await RunAsync("tmux", "capture-pane", "-p", "-t", session)).Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await RunAsync("tmux", "kill-session", "-t", session);
+        }
+    }
+
+    [GeneratedRegex(@"\b(\d+)/\1 synced")]
+    private static partial Regex AllSynced();
 
     private static long EventTotal(string screen)
     {

@@ -14,7 +14,7 @@ internal static class BenchMeasurement
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         // Only the first subscriber samples latency; the others are the fan-out load.
-        var readers = Enumerable.Range(0, settings.Subscribers).Select(i => new BenchSubscriber(streamer.Subscribe(new SubscriberOptions { Capacity = 1 << 20, Name = $"bench-{i}" }), sample: i == 0)).ToList();
+        var readers = Enumerable.Range(0, settings.Subscribers).Select(i => new BenchSubscriber(streamer.Subscribe(new SubscriberOptions { Capacity = 1 << 20, Name = $"bench-{i}" }), sample: i == 0, settings.Ndjson)).ToList();
         var tasks = readers.Select(r => r.RunAsync(stop.Token)).ToList();
         await output.WriteLineAsync($"synced; warming up under load for {settings.Warmup.TotalSeconds:F0}s…").ConfigureAwait(false);
         await Task.Delay(settings.Warmup, cancellationToken).ConfigureAwait(false);
@@ -35,6 +35,7 @@ internal static class BenchMeasurement
         {
             await stop.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(tasks).ConfigureAwait(false);
+            readers.ForEach(r => r.Dispose());
         }
 
         var seconds = clock.Elapsed.TotalSeconds;
@@ -47,6 +48,9 @@ internal static class BenchMeasurement
             ["frames_per_s"] = (after.Frames - before.Frames) / seconds,
             ["events_per_s"] = events / seconds,
             ["level_updates_per_s"] = (after.Deltas - before.Deltas) / seconds,
+            // With the default Verify, one check per book a message moved: every hash verified, none failed.
+            ["hash_checks_per_s"] = (after.HashesChecked - before.HashesChecked) / seconds,
+            ["hash_mismatches"] = after.HashMismatches - before.HashMismatches,
             ["p50_us"] = latency[0],
             ["p99_us"] = latency[1],
             ["p999_us"] = latency[2],
@@ -59,6 +63,7 @@ internal static class BenchMeasurement
             ["working_set_mb"] = self.PeakWorkingSet64 / (1024.0 * 1024.0),
             ["heap_bytes_per_book"] = GC.GetTotalMemory(forceFullCollection: false) / (double)books,
             ["lagged_events"] = readers.Sum(r => r.Lagged),
+            ["ndjson_bytes_per_event"] = events == 0 ? 0 : readers[0].FormattedBytes / (double)events,
             // Frames the shard queue had no room for, and the resyncs they (or anything else) caused: above
             // zero, the streamer was overrun and the rates count re-basing books, not steady flow.
             ["dropped_frames"] = after.DroppedFrames - before.DroppedFrames,

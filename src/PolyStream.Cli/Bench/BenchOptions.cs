@@ -7,6 +7,9 @@ namespace PolyStream.Cli.Bench;
 /// <summary>The options of <c>polystream bench</c>, their checks, and the <see cref="BenchSettings"/> they parse into.</summary>
 internal sealed class BenchOptions
 {
+    /// <summary>The frames source's default load in steps per second: about 200,000 events per second, the target's.</summary>
+    private const double DefaultFramesRate = 69_000;
+
     private readonly Option<TimeSpan?> _duration = DurationOption.Create("--duration", "How long to measure after the warm-up (default 20s)");
     private readonly Option<TimeSpan?> _warmup = DurationOption.Create("--warmup", "How long to run the load with the subscribers reading before measuring, so JIT tiering and the backlog of the initial dump are behind (default 5s)");
     private readonly Option<int> _subscribers = WholeNumberOption.Create("--subscribers", "Subscribers reading the event stream.", 4, 1, 64);
@@ -20,10 +23,17 @@ internal sealed class BenchOptions
         500,
         " (the venue stops sending past ~500)");
 
-    // Without a default value: help would print max as "Infinity"; not given means max.
+    private readonly Option<BenchSource?> _source = new("--source")
+    {
+        Description = "Where the load comes from: 'frames' (default) sends a recording of the varied simulator, rendered once at start, from memory in a child process, "
+            + "so the figures are the streamer's; 'sim' runs the simulator itself (the default with --sim-process).",
+        CustomParser = ParseSource,
+    };
+
+    // Without a default value: help would print max as "Infinity"; not given means the source's default.
     private readonly Option<double?> _rate = new("--rate")
     {
-        Description = "The offered load: simulator engine steps per second, stepped every millisecond (N), or 'max' (default) for as fast as it goes.",
+        Description = "The offered load: simulator engine steps per second, sent every millisecond (N), or 'max' for as fast as it goes. Default 69000 with --source frames (~200,000 events/s), max with sim.",
         // Not 0, unlike the simulator's own --rate: a frozen simulator would leave nothing to measure.
         CustomParser = r => NumberOrMax.Parse(r, zeroAllowed: false, "steps per second"),
     };
@@ -35,7 +45,12 @@ internal sealed class BenchOptions
         CustomParser = ParseHashPolicy,
     };
 
-    private readonly Option<bool> _simProcess = new("--sim-process") { Description = "Run the simulator in a child process (this executable) instead of this one, so it shares only the CPUs, not the GC or the thread pool." };
+    private readonly Option<bool> _simProcess = new("--sim-process") { Description = "With --source sim (implied): run the simulator in a child process (this executable) instead of this one, so it shares only the CPUs, not the GC or the thread pool." };
+    private readonly Option<string?> _output = new("--output")
+    {
+        Description = "'ndjson': each subscriber also formats every event as its NDJSON line (the schema of 'stream --json') into a buffer, so formatting is in the measured path.",
+        CustomParser = r => r.Tokens is [{ Value: "ndjson" }] ? "ndjson" : Invalid<string>(r, $"--output takes 'ndjson', not '{(r.Tokens.Count > 0 ? r.Tokens[0].Value : string.Empty)}'."),
+    };
     private readonly Option<bool> _asSimulator = new("--as-simulator") { Description = "Serve the bench's simulator for a parent bench until its input closes.", Hidden = true };
 
     private readonly Option<string?> _nats = new("--nats")
@@ -50,7 +65,7 @@ internal sealed class BenchOptions
     /// <summary>Adds every option to <paramref name="command"/> in the order help lists them, and the check that spans two of them.</summary>
     public void AddTo(Command command)
     {
-        foreach (var option in (Option[])[_duration, _warmup, _subscribers, _markets, _assetsPerConnection, _rate, _hashPolicy, _simProcess, _nats, _replica, _asSimulator, _json])
+        foreach (var option in (Option[])[_duration, _warmup, _subscribers, _markets, _assetsPerConnection, _source, _rate, _hashPolicy, _simProcess, _output, _nats, _replica, _asSimulator, _json])
         {
             command.Options.Add(option);
         }
@@ -61,6 +76,11 @@ internal sealed class BenchOptions
             {
                 r.AddError("--replica needs --nats URL: the replica reads what the node publishes there.");
             }
+
+            if (r.GetValue(_simProcess) && r.GetValue(_source) == BenchSource.Frames)
+            {
+                r.AddError("--sim-process is for --source sim: pre-rendered frames are always served by a child process.");
+            }
         });
     }
 
@@ -68,18 +88,37 @@ internal sealed class BenchOptions
     public bool IsChildSimulator(ParseResult result) => result.GetValue(_asSimulator);
 
     /// <summary>The run the options describe, with the documented defaults for what was not given.</summary>
-    public BenchSettings Read(ParseResult result) => new(
-        result.GetValue(_duration) ?? TimeSpan.FromSeconds(20),
-        result.GetValue(_warmup) ?? TimeSpan.FromSeconds(5),
-        result.GetValue(_subscribers),
-        result.GetValue(_markets),
-        result.GetValue(_assetsPerConnection),
-        result.GetValue(_rate) ?? double.PositiveInfinity,
-        result.GetRequiredValue(_hashPolicy),
-        result.GetValue(_simProcess),
-        result.GetValue(_nats),
-        result.GetValue(_replica),
-        result.GetValue(_json));
+    public BenchSettings Read(ParseResult result)
+    {
+        var source = result.GetValue(_source) ?? (result.GetValue(_simProcess) ? BenchSource.Simulator : BenchSource.Frames);
+        return new BenchSettings(
+            result.GetValue(_duration) ?? TimeSpan.FromSeconds(20),
+            result.GetValue(_warmup) ?? TimeSpan.FromSeconds(5),
+            result.GetValue(_subscribers),
+            result.GetValue(_markets),
+            result.GetValue(_assetsPerConnection),
+            result.GetValue(_rate) ?? (source == BenchSource.Frames ? DefaultFramesRate : double.PositiveInfinity),
+            result.GetRequiredValue(_hashPolicy),
+            source,
+            result.GetValue(_simProcess),
+            result.GetValue(_output) is not null,
+            result.GetValue(_nats),
+            result.GetValue(_replica),
+            result.GetValue(_json));
+    }
+
+    private static BenchSource? ParseSource(ArgumentResult result) => result.Tokens is [{ Value: var text }] ? text switch
+    {
+        "frames" => BenchSource.Frames,
+        "sim" => BenchSource.Simulator,
+        _ => Invalid<BenchSource?>(result, $"--source takes 'frames' or 'sim', not '{text}'."),
+    } : null;
+
+    private static T? Invalid<T>(ArgumentResult result, string error)
+    {
+        result.AddError(error);
+        return default;
+    }
 
     private static HashPolicy ParseHashPolicy(ArgumentResult result)
     {

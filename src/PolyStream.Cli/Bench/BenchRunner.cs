@@ -1,4 +1,6 @@
 using NATS.Client.Core;
+using PolyStream.Connections;
+using PolyStream.Events;
 using PolyStream.Rest;
 
 namespace PolyStream.Cli.Bench;
@@ -14,13 +16,25 @@ internal static class BenchRunner
     /// <summary>Runs the bench; exit 1 with one line on <paramref name="error"/> when the NATS server cannot be used.</summary>
     public static async Task<int> RunAsync(BenchSettings settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
+        if (settings.Source == BenchSource.Frames)
+        {
+            await error.WriteLineAsync($"bench: rendering {BenchSimulator.LapSteps(settings.Markets):N0} simulator steps in a child process…").ConfigureAwait(false);
+        }
+
         var simulator = await BenchSimulator.StartAsync(settings, cancellationToken).ConfigureAwait(false);
         await using var simulatorScope = simulator.ConfigureAwait(false);
         var tokens = await TokensAsync(simulator.BaseUrl, cancellationToken).ConfigureAwait(false);
         // With --nats the node subscribes the streamer to the tokens it owns (all of them: it is alone).
-        var streamer = new Streamer(new StreamerConfig { MarketAssets = settings.NatsUrl is null ? tokens : [], EventBufferSize = 1 << 20, HashPolicy = settings.HashPolicy, MaxAssetsPerConnection = settings.AssetsPerConnection });
+        var streamer = new Streamer(new StreamerConfig
+        {
+            MarketAssets = settings.NatsUrl is null ? tokens : [],
+            EventBufferSize = 1 << 20,
+            HashPolicy = settings.HashPolicy,
+            MaxAssetsPerConnection = settings.AssetsPerConnection,
+            Ws = simulator.MarketWebSocketUrl is { } ws ? new WsConfig { Url = ws } : new WsConfig(),
+        });
         await using var streamerScope = streamer.ConfigureAwait(false);
-        await output.WriteLineAsync($"bench: {settings.Markets} markets ({tokens.Length} books), {settings.Subscribers} subscribers, simulator {simulator.Where} at {settings.RateText} steps/s over loopback{(settings.NatsUrl is null ? "" : $", publishing to NATS at {settings.NatsUrl}")}; syncing the books…").ConfigureAwait(false);
+        await output.WriteLineAsync($"bench: {settings.Markets} markets ({tokens.Length} books), {settings.Subscribers} subscribers{(settings.Ndjson ? " formatting NDJSON" : "")}, simulator {simulator.Where} at {settings.RateText} steps/s over loopback{(settings.NatsUrl is null ? "" : $", publishing to NATS at {settings.NatsUrl}")}; syncing the books…").ConfigureAwait(false);
         await streamer.StartAsync(simulator.BaseUrl, cancellationToken: cancellationToken).ConfigureAwait(false);
         BenchBus? bus;
         try
@@ -67,11 +81,15 @@ internal static class BenchRunner
         return [.. tokens];
     }
 
-    /// <summary>Waits up to a minute for every book to sync, so the measurement covers steady state, not the initial dump.</summary>
+    /// <summary>
+    /// Waits up to a minute for every book to be synced by its WebSocket snapshot, so the measurement covers steady
+    /// state, not the initial dump. A book synced only by the REST summary fetched with its metadata does not count:
+    /// with <c>--nats</c> the node subscribes slot by slot, and a token's answer can come seconds after that summary.
+    /// </summary>
     private static async Task WaitForSyncAsync(Streamer streamer, int books, CancellationToken cancellationToken)
     {
         var started = TimeProvider.System.GetTimestamp();
-        while (streamer.GetAllOrderBooks().Count(b => b.IsSynced) < books && TimeProvider.System.GetElapsedTime(started) < s_syncLimit)
+        while (streamer.GetAllOrderBooks().Count(b => b.IsSynced && b.StateReason != BookStateReason.RestSnapshot) < books && TimeProvider.System.GetElapsedTime(started) < s_syncLimit)
         {
             await Task.Delay(50, cancellationToken).ConfigureAwait(false);
         }

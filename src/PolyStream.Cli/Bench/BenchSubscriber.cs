@@ -1,19 +1,27 @@
+using System.Buffers;
 using System.Diagnostics;
 using PolyStream.Bus;
+using PolyStream.Cli.Output;
 using PolyStream.Events;
 
 namespace PolyStream.Cli.Bench;
 
 /// <summary>
-/// One of the bench's subscribers: reads from the start, and once measuring counts events and lag and,
-/// if it samples, records the latency from frame receipt to delivery.
+/// One of the bench's subscribers: reads from the start, and once measuring counts events and lag, with
+/// <c>--output ndjson</c> formats each event as its NDJSON line into a buffer, and, if it samples, records the
+/// latency from frame receipt to delivery (after the formatting).
 /// </summary>
-internal sealed class BenchSubscriber(EventSubscriber events, bool sample)
+internal sealed class BenchSubscriber(EventSubscriber events, bool sample, bool ndjson) : IDisposable
 {
     // Caps the sampling subscriber's memory at 32 MB; past it, events are still counted, no longer sampled.
     private const int MaxSamples = 4_000_000;
 
+    // The formatted lines go nowhere: the buffer starts over once this full, as an output would have written them out.
+    private const int OutputBufferBytes = 1 << 20;
+
     private readonly long[] _samples = sample ? new long[MaxSamples] : [];
+    private readonly NdjsonWriter? _ndjson = ndjson ? new NdjsonWriter() : null;
+    private readonly ArrayBufferWriter<byte> _output = new(ndjson ? OutputBufferBytes + 4096 : 1);
     private int _sampled;
     private volatile bool _measuring;
 
@@ -22,6 +30,9 @@ internal sealed class BenchSubscriber(EventSubscriber events, bool sample)
 
     /// <summary>Events lost to the subscriber's overflow policy since <see cref="StartMeasuring"/>, as its <see cref="Events.Lagged"/> notices count them.</summary>
     public long Lagged { get; private set; }
+
+    /// <summary>NDJSON bytes formatted since <see cref="StartMeasuring"/>; 0 without <c>--output ndjson</c>.</summary>
+    public long FormattedBytes { get; private set; }
 
     /// <summary>Ends the warm-up: what is read from now on counts.</summary>
     public void StartMeasuring() => _measuring = true;
@@ -50,6 +61,7 @@ internal sealed class BenchSubscriber(EventSubscriber events, bool sample)
             {
                 while (events.TryRead(out var e))
                 {
+                    Format(e);
                     if (!_measuring)
                     {
                         continue;
@@ -70,6 +82,29 @@ internal sealed class BenchSubscriber(EventSubscriber events, bool sample)
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             // The measurement window closed.
+        }
+    }
+
+    public void Dispose() => _ndjson?.Dispose();
+
+    /// <summary>With <c>--output ndjson</c>, appends the event's line to the output buffer, as <c>stream --json</c> would before writing it out.</summary>
+    private void Format(StreamEvent e)
+    {
+        if (_ndjson is null)
+        {
+            return;
+        }
+
+        if (_output.WrittenCount >= OutputBufferBytes)
+        {
+            _output.ResetWrittenCount();
+        }
+
+        var before = _output.WrittenCount;
+        _ndjson.Write(e, _output);
+        if (_measuring)
+        {
+            FormattedBytes += _output.WrittenCount - before;
         }
     }
 }

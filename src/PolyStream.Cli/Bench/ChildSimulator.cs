@@ -2,21 +2,24 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
 using PolyStream.Simulator;
+using PolyStream.Simulator.Engine;
 
 namespace PolyStream.Cli.Bench;
 
 /// <summary>
-/// <c>bench --sim-process</c>: the bench's simulator in a child process, this CLI again with the hidden
-/// <c>--as-simulator</c>. Both ends live here: the parent starts the child and reads the URL it announces;
-/// the child serves until the parent closes its input.
+/// The bench's load in a child process, this CLI again with the hidden <c>--as-simulator</c>: the simulator
+/// (<c>--source sim --sim-process</c>), or for <c>--source frames</c> a frozen simulator for REST beside a
+/// <see cref="FrameServer"/> sending the frames rendered from it. Both ends live here: the parent starts the
+/// child and reads the URLs it announces; the child serves until the parent closes its input.
 /// </summary>
 internal sealed class ChildSimulator : IAsyncDisposable
 {
-    /// <summary>The first line a child simulator prints, followed by its REST base URL.</summary>
+    /// <summary>The first line a child prints, followed by its REST base URL and, for frames, a space and the market-channel URL.</summary>
     private const string ListeningPrefix = "bench simulator listening on ";
 
     private const string ChildGen0Budget = "0x10000000";
-    private static readonly TimeSpan s_startLimit = TimeSpan.FromSeconds(30);
+    // Rendering the frames source's lap takes about a second on a quiet machine, much longer on a loaded one.
+    private static readonly TimeSpan s_startLimit = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan s_stopLimit = TimeSpan.FromSeconds(10);
 
     /// <summary>How long a child simulator outlives the warm-up and measurement at most, should its parent never close its input.</summary>
@@ -26,11 +29,11 @@ internal sealed class ChildSimulator : IAsyncDisposable
 
     private ChildSimulator(Process process) => _process = process;
 
-    /// <summary>The parent side: starts the child and waits up to 30 s for the URL it listens on.</summary>
+    /// <summary>The parent side: starts the child and waits up to 2 minutes for the URLs it listens on.</summary>
     public static async Task<BenchSimulator> StartAsync(BenchSettings settings, CancellationToken cancellationToken)
     {
         var start = SelfStart();
-        foreach (var argument in (string[])["bench", "--as-simulator", "--markets", settings.Markets.ToString(CultureInfo.InvariantCulture), "--rate", settings.RateText, "--duration", string.Create(CultureInfo.InvariantCulture, $"{settings.Duration.TotalSeconds}s"), "--warmup", string.Create(CultureInfo.InvariantCulture, $"{settings.Warmup.TotalSeconds}s")])
+        foreach (var argument in (string[])["bench", "--as-simulator", "--source", settings.SourceText, "--markets", settings.Markets.ToString(CultureInfo.InvariantCulture), "--rate", settings.RateText, "--duration", string.Create(CultureInfo.InvariantCulture, $"{settings.Duration.TotalSeconds}s"), "--warmup", string.Create(CultureInfo.InvariantCulture, $"{settings.Warmup.TotalSeconds}s")])
         {
             start.ArgumentList.Add(argument);
         }
@@ -44,7 +47,9 @@ internal sealed class ChildSimulator : IAsyncDisposable
             {
                 if (line.StartsWith(ListeningPrefix, StringComparison.Ordinal))
                 {
-                    return new BenchSimulator(child, new Uri(line[ListeningPrefix.Length..]), $"in a child process (pid {child._process.Id})");
+                    var urls = line[ListeningPrefix.Length..].Split(' ');
+                    var where = settings.Source == BenchSource.Frames ? $"frames from a child process (pid {child._process.Id})" : $"in a child process (pid {child._process.Id})";
+                    return new BenchSimulator(child, new Uri(urls[0]), urls.Length > 1 ? new Uri(urls[1]) : null, where);
                 }
             }
 
@@ -58,23 +63,65 @@ internal sealed class ChildSimulator : IAsyncDisposable
     }
 
     /// <summary>
-    /// The child side: serves the bench's simulator and announces its URL, until the parent closes this
-    /// process's input, or at most the measurement plus a grace period.
+    /// The child side: serves the bench's load (for frames: rendered first, then sent from memory) and announces
+    /// its URLs, until the parent closes this process's input, or at most the measurement plus a grace period.
     /// </summary>
     public static async Task<int> ServeAsync(BenchSettings settings, TextWriter output, CancellationToken cancellationToken)
     {
-        var server = new SimulatorServer(BenchSimulator.OptionsFor(settings));
+        // The parent's input is watched from the start: a parent stopped while the frames are still being rendered
+        // (seconds of work) must not leave this process rendering on, holding the terminal's output.
+        var parentGone = WatchInput();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _ = parentGone.ContinueWith(_ => stop.Cancel(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        var options = BenchSimulator.OptionsFor(settings);
+        var server = new SimulatorServer(options);
         await using var serverScope = server.ConfigureAwait(false);
-        await server.StartAsync(cancellationToken).ConfigureAwait(false);
-        await output.WriteLineAsync(ListeningPrefix + server.BaseUrl).ConfigureAwait(false);
-        await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var frames = settings.Source == BenchSource.Frames ? new FrameServer(FrameLoop.Render(LapEngine(options), BenchSimulator.LapSteps(settings.Markets), stop.Token), settings.Rate) : null;
+            try
+            {
+                frames?.Start();
+                await server.StartAsync(stop.Token).ConfigureAwait(false);
+                await output.WriteLineAsync(ListeningPrefix + server.BaseUrl + (frames is null ? string.Empty : " " + frames.Url)).ConfigureAwait(false);
+                await output.FlushAsync(stop.Token).ConfigureAwait(false);
+                await Task.WhenAny(parentGone, Task.Delay(settings.Warmup + settings.Duration + s_childGrace, stop.Token)).ConfigureAwait(false);
+                return ExitCodes.Ok;
+            }
+            finally
+            {
+                if (frames is not null)
+                {
+                    await frames.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return ExitCodes.Ok; // The parent went away or this process was asked to stop: nothing left to serve.
+        }
+    }
+
+    /// <summary>
+    /// The engine the frames are rendered from: the REST server's twin (the same seed, so the same markets and books),
+    /// made a millisecond later. The server's engine stays at the lap's start, so what REST answers (a book's first
+    /// base, a resync) is a book the lap passes through, and older than every book the lap moves to: a streamer whose
+    /// book the lap has moved on takes a late REST answer for outdated instead of going back to it.
+    /// </summary>
+    private static MarketEngine LapEngine(SimulatorOptions options)
+    {
+        // Book timestamps are milliseconds: two engines made within one would stamp their books alike.
+        Thread.Sleep(1);
+        return new MarketEngine(options);
+    }
+
+    /// <summary>Completes when the parent closes this process's input (its signal to stop) or ends.</summary>
+    private static Task WatchInput()
+    {
         var input = Console.OpenStandardInput();
-        await using var inputScope = input.ConfigureAwait(false);
         // A console read blocks its thread and ignores cancellation: it gets a thread of its own, not one of
-        // the simulator's pool threads, and the lifetime races it; the process exits right after either way.
-        var closed = Task.Factory.StartNew(() => Drain(input), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        await Task.WhenAny(closed, Task.Delay(settings.Warmup + settings.Duration + s_childGrace, cancellationToken)).ConfigureAwait(false);
-        return ExitCodes.Ok;
+        // the simulator's pool threads; the process exits right after it completes either way.
+        return Task.Factory.StartNew(() => { using (input) { Drain(input); } }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary>Closes the child's input, its signal to stop; kills it only if it has not ended within 10 s.</summary>

@@ -60,11 +60,11 @@ internal static class DemoCommand
 
         // Without a terminal (a pipe, a file) frames would be noise: the plain report instead.
         var plain = noTui || !PlainReport.IsTerminal(configuration.Output);
-        var report = new PlainReport(streamer, monitor, assets, configuration.Output);
+        var report = new PlainReport(streamer, monitor, configuration.Output);
         if (plain)
         {
             await report.RunAsync(stop.Token).ConfigureAwait(false);
-            await report.WriteBooksAsync().ConfigureAwait(false);
+            await report.WriteBooksAsync(assets).ConfigureAwait(false);
         }
         else
         {

@@ -18,7 +18,7 @@ internal static class ExportCommand
         var output = new Option<string>("--out") { Description = "The table's file; the gaps table goes beside it as FILE.gaps.csv or FILE.gaps.parquet.", Required = true };
         var from = new Option<long?>("--from") { Description = "Rows received at or after this time (ISO 8601 such as 2026-11-24T10:00:00Z, or Unix microseconds).", CustomParser = ParseTime };
         var to = new Option<long?>("--to") { Description = "Rows received before this time (same forms as --from).", CustomParser = ParseTime };
-        var assets = new Option<string[]>("--asset") { Description = "These token ids only (repeatable); default every token recorded.", AllowMultipleArgumentsPerToken = true };
+        var assets = CommonOptions.TokenIds(new("--asset") { Description = "These token ids only (repeatable); default every token recorded.", AllowMultipleArgumentsPerToken = true });
         var depth = WholeNumberOption.Create("--depth", "book_snapshot: levels per side (default 25; Tardis also publishes 5).", 25, 1, 1000);
         var interval = DurationOption.Create("--interval", "book_snapshot: a snapshot of every trusted book at this interval; default one at every change of the top levels");
         var command = new Command(

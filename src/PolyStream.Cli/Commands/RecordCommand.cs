@@ -1,10 +1,11 @@
 using System.Collections.Immutable;
 using System.CommandLine;
+using PolyStream.Cli.UniverseMode;
 using PolyStream.Recording;
 
 namespace PolyStream.Cli.Commands;
 
-/// <summary><c>polystream record</c>: stream some tokens and record every raw frame into a crash-safe recording.</summary>
+/// <summary><c>polystream record</c>: stream some tokens, or every active market, and record every raw frame into a crash-safe recording.</summary>
 internal static class RecordCommand
 {
     public static Command Create()
@@ -15,10 +16,11 @@ internal static class RecordCommand
         var rotation = RecordingOptions.Create();
         var command = new Command(
             "record",
-            "Record the raw market-channel frames of some tokens, exactly as received, into compressed, segmented, crash-safe files.\n"
-            + "Check a recording with 'polystream verify DIR'.\n\n"
+            "Record the raw market-channel frames of some tokens, or of every active market (--all, with its listings and resolutions),\n"
+            + "exactly as received, into compressed, segmented, crash-safe files. Check a recording with 'polystream verify DIR'.\n\n"
             + "Examples:\n"
             + "  polystream record --market will-it-rain-tomorrow --out ~/recordings/rain\n"
+            + "  polystream record --all --out ~/recordings/venue --rotate 1h --retain-size 500GiB\n"
             + "  polystream record --asset TOKEN_ID --out rec --duration 1h\n"
             + "  polystream record --market will-it-rain-tomorrow --out rec --rotate 1h --rotate-size 1GiB --retain 168h --retain-size 500GiB")
         {
@@ -30,7 +32,7 @@ internal static class RecordCommand
         }
 
         rotation.AddTo(command);
-        CommonOptions.RequireSomethingToWatch(command, watch.Assets, watch.Markets);
+        watch.Validate(command);
         command.SetAction((result, cancellationToken) => watch.RunAsync(result, probe: true, async (watched, config) =>
         {
             using var stop = DurationOption.StopAfter(result, duration, cancellationToken);
@@ -49,12 +51,14 @@ internal static class RecordCommand
                 var streamer = new Streamer(config with { Recorder = recorder }, report);
                 await using (streamer.ConfigureAwait(false))
                 {
+                    await using var universe = UniverseWatch.StartIf(config.Universe is not null, streamer, new UniverseConsoleReport(result.InvocationConfiguration.Error, "record", changes: true)).ConfigureAwait(false);
                     if (!await watch.StartAsync(result, streamer, report, watched, cancellationToken).ConfigureAwait(false))
                     {
                         return ExitCodes.Failure;
                     }
 
-                    await result.InvocationConfiguration.Output.WriteLineAsync($"recording {watched.Count} token(s) from {hostUri} into {result.GetRequiredValue(output)}; Ctrl+C to stop").ConfigureAwait(false);
+                    var what = config.Universe is { } filter ? UniverseFilterOption.Describe(filter) : $"{watched.Count} token(s)";
+                    await result.InvocationConfiguration.Output.WriteLineAsync($"recording {what} from {hostUri} into {result.GetRequiredValue(output)}; Ctrl+C to stop").ConfigureAwait(false);
                     // Duration or Ctrl+C, or the recorder stopping by itself (a full disk): stop the stream first, then the recorder writes its last block.
                     await Task.WhenAny(Task.Delay(Timeout.Infinite, stop.Token), recorder.Stopped).ConfigureAwait(false);
                 }

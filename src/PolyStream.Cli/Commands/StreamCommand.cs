@@ -1,10 +1,11 @@
 using System.CommandLine;
-using PolyStream.Events;
+using PolyStream.Cli.Output;
+using PolyStream.Cli.UniverseMode;
 using PolyStream.Nats;
 
 namespace PolyStream.Cli.Commands;
 
-/// <summary><c>polystream stream</c>: print the live event stream of some tokens, as text or NDJSON.</summary>
+/// <summary><c>polystream stream</c>: print the live event stream of some tokens, or of every active market, as text or NDJSON.</summary>
 internal static class StreamCommand
 {
     public static Command Create()
@@ -18,13 +19,16 @@ internal static class StreamCommand
         var fromStart = new Option<bool>("--from-start") { Description = "With --nats: start with the oldest event the stream holds, not the next new one." };
         var command = new Command(
             "stream",
-            "Stream live, hash-verified book events for some tokens, or read them back from a scale-out's NATS stream.\n\n"
+            "Stream live, hash-verified book events for some tokens or every active market, or read them back from a scale-out's NATS stream.\n\n"
             + "Examples:\n"
             + "  polystream stream --market will-it-rain-tomorrow\n"
+            + "  polystream stream --all --json\n"
+            + "  polystream stream --all --filter text=bitcoin --filter neg-risk=false --filter min-volume=10000\n"
             + "  polystream stream --asset TOKEN_ID --json | jq -c '{type, best_bid, best_ask}'\n"
             + "  polystream stream --host http://127.0.0.1:8081 --market simulated-event-0 --duration 30s\n"
             + "  polystream stream --nats nats://127.0.0.1:4222 --from-start --json\n\n"
-            + "Says on stderr what it streams from where, and every failed connection with its URL and next attempt;\n"
+            + "Says on stderr what it streams from where, and every failed connection with its URL and next attempt; with --all,\n"
+            + "'N/M markets synced' until the universe is synced. Each listing and resolution is a universe_changed event.\n"
             + "exit 1 when the first connection does not succeed within --connect-timeout.")
         {
             json, duration, nats, natsStream, natsCredentials, fromStart,
@@ -34,7 +38,7 @@ internal static class StreamCommand
             command.Options.Add(option);
         }
 
-        CommonOptions.RequireSomethingToWatch(command, watch.Assets, watch.Markets, source: nats);
+        watch.Validate(command, source: nats);
         command.SetAction((result, cancellationToken) => watch.RunAsync(result, probe: result.GetValue(nats) is null, async (watched, config) =>
         {
             var output = result.InvocationConfiguration.Output;
@@ -50,20 +54,20 @@ internal static class StreamCommand
             await using var scope = streamer.ConfigureAwait(false);
             var events = streamer.Events();
             await using var eventsScope = ((IAsyncDisposable)events).ConfigureAwait(false);
+            // The changes are in the event stream itself; the watch adds the progress while the universe syncs.
+            await using var universe = UniverseWatch.StartIf(config.Universe is not null, streamer, new UniverseConsoleReport(result.InvocationConfiguration.Error, "stream", changes: false)).ConfigureAwait(false);
             if (!await watch.StartAsync(result, streamer, report, watched, cancellationToken).ConfigureAwait(false))
             {
                 return ExitCodes.Failure;
             }
 
-            var writeJson = result.GetValue(json);
-            long count = 0;
+            using var ndjson = new NdjsonWriter();
+            ILineFormat format = result.GetValue(json) ? ndjson : new EventTextFormat();
+            using var buffered = new BufferedOutput(output, TimeProvider.System);
+            var printer = new EventPrinter(format, buffered, TimeProvider.System);
             try
             {
-                await foreach (var e in ((IAsyncEnumerable<StreamEvent>)events).WithCancellation(stop.Token).ConfigureAwait(false))
-                {
-                    count++;
-                    await output.WriteLineAsync(writeJson ? StreamEventJson.Line(e) : Text(e)).ConfigureAwait(false);
-                }
+                await printer.RunAsync(events, stop.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
@@ -72,29 +76,11 @@ internal static class StreamCommand
 
             if (!PolyStreamCli.ReaderGone(result.InvocationConfiguration))
             {
-                await result.InvocationConfiguration.Error.WriteLineAsync($"polystream stream: stopped after {count} event(s).").ConfigureAwait(false);
+                await result.InvocationConfiguration.Error.WriteLineAsync($"polystream stream: stopped after {printer.Count} event(s).").ConfigureAwait(false);
             }
 
             return ExitCodes.Ok;
         }, cancellationToken));
         return command;
-    }
-
-    /// <summary>One text line for an event; venue strings in it are cleaned for the terminal.</summary>
-    internal static string Text(StreamEvent e) => TerminalText.Clean(Describe(e));
-
-    private static string Describe(StreamEvent e)
-    {
-        var head = $"{StreamEventJson.TypeName(e.Kind),-20} {(e.AssetId is null ? string.Empty : AssetResolver.Short(e.AssetId)),-12} {e.Epoch}:{e.Seq}";
-        return e switch
-        {
-            BookStateChanged c => $"{head}  {c.OldState} -> {c.NewState} ({c.Reason})",
-            HashMismatchDetected m => $"{head}  expected {m.Expected} computed {m.Actual}",
-            LastTradeReceived t => $"{head}  {t.Side} {t.Size} @ {t.Price}",
-            BookStateEvent { Book.Summary: var b } s => $"{head}  {s.Book.State} {b.BestBid?.Price.ToString() ?? "-"} / {b.BestAsk?.Price.ToString() ?? "-"}",
-            Lagged l => $"{head}  lost {l.Count} events (this reader was too slow)",
-            _ when VenueEventText.Detail(e) is { } detail => $"{head}  {detail}",
-            _ => head,
-        };
     }
 }

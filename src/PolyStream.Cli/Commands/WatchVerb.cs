@@ -1,13 +1,16 @@
 using System.CommandLine;
 using PolyStream.Cli.Tui;
+using PolyStream.Cli.UniverseMode;
 using PolyStream.Connections;
 using PolyStream.Rest;
+using PolyStream.Universe;
 
 namespace PolyStream.Cli.Commands;
 
 /// <summary>
 /// What the verbs that watch live tokens (<c>stream</c>, <c>record</c>, <c>tui</c>) share: their host options,
-/// resolving <c>--asset</c>/<c>--market</c> into tokens (naming unknown tokens and resolved markets), saying
+/// resolving <c>--asset</c>/<c>--market</c> into tokens (naming unknown tokens and resolved markets) or following
+/// every active market with <c>--all</c> and <c>--filter</c> (universe mode), saying
 /// on stderr what is streamed from where, the first connection bounded in time, and the venue refusing a
 /// request (an unknown market, a rate limit) as one line and exit 1.
 /// </summary>
@@ -25,6 +28,14 @@ internal sealed class WatchVerb
 
     public Option<string[]> Markets { get; } = CommonOptions.Markets();
 
+    /// <summary><c>--all</c>: universe mode; <c>--asset</c>/<c>--market</c> add fixed tokens on top.</summary>
+    public Option<bool> All { get; } = new("--all")
+    {
+        Description = "Follow every active market (universe mode): discovered at the start, each new listing added as it lists, each resolved market dropped. --asset and --market add fixed tokens on top.",
+    };
+
+    public Option<UniverseFilter?> Filter { get; } = UniverseFilterOption.Create();
+
     public Option<Uri> ClobHost { get; } = CommonOptions.ClobHost();
 
     public Option<Uri> GammaHost { get; }
@@ -32,7 +43,28 @@ internal sealed class WatchVerb
     public Option<TimeSpan?> ConnectTimeout { get; } = DurationOption.Create("--connect-timeout", "Give up (exit 1) when the first connection has not succeeded after this long; default 30s");
 
     /// <summary>The options every watching verb has, in the order help lists them.</summary>
-    public IEnumerable<Option> Options => [Assets, Markets, ClobHost, GammaHost, ConnectTimeout];
+    public IEnumerable<Option> Options => [Assets, Markets, All, Filter, ClobHost, GammaHost, ConnectTimeout];
+
+    /// <summary>The markets <c>--all</c> follows, or <see langword="null"/> without it.</summary>
+    public UniverseFilter? Universe(ParseResult result) => result.GetValue(All) ? result.GetValue(Filter) ?? UniverseFilter.All : null;
+
+    /// <summary>Requires something to watch (<c>--asset</c>, <c>--market</c> or <c>--all</c>, unless <paramref name="source"/> names another source), and <c>--filter</c> only with <c>--all</c>.</summary>
+    public void Validate(Command command, Option<string?>? source = null)
+    {
+        CommonOptions.RequireSomethingToWatch(command, Assets, Markets, All, source);
+        command.Validators.Add(r =>
+        {
+            if (r.GetResult(Filter) is not null && !r.GetValue(All))
+            {
+                r.AddError("--filter chooses among the markets --all follows: add --all.");
+            }
+
+            if (source is not null && r.GetValue(source) is not null && r.GetValue(All))
+            {
+                r.AddError($"--all follows the venue's markets; {source.Name} reads what a scale-out published instead: use one or the other.");
+            }
+        });
+    }
 
     /// <summary>Resolves the watched tokens and runs <paramref name="watch"/> with them and a streamer configuration for them.</summary>
     /// <param name="result">The parsed command line.</param>
@@ -46,18 +78,20 @@ internal sealed class WatchVerb
         try
         {
             var insecure = result.GetValue(CommonOptions.Insecure);
+            var universe = Universe(result);
             var watched = await AssetResolver.ResolveAsync(result.GetValue(Assets) ?? [], result.GetValue(Markets) ?? [], result.GetRequiredValue(GammaHost), insecure, Warn, cancellationToken).ConfigureAwait(false);
             if (probe)
             {
                 watched = await AssetProbe.KnownAsync(watched, result.GetRequiredValue(ClobHost), insecure, Warn, cancellationToken).ConfigureAwait(false);
-                if (watched.Count == 0)
+                // In universe mode the fixed tokens are extras: the universe is still there to stream.
+                if (watched.Count == 0 && universe is null)
                 {
                     Warn("nothing left to stream.");
                     return ExitCodes.Failure;
                 }
             }
 
-            var config = new StreamerConfig { MarketAssets = [.. watched.Select(w => w.AssetId)], AllowInsecureTransport = insecure };
+            var config = new StreamerConfig { MarketAssets = [.. watched.Select(w => w.AssetId)], Universe = universe, AllowInsecureTransport = insecure };
             return await watch(watched, config).ConfigureAwait(false);
         }
         catch (ClobApiException ex)
@@ -73,7 +107,10 @@ internal sealed class WatchVerb
         var host = result.GetRequiredValue(ClobHost);
         var error = result.InvocationConfiguration.Error;
         var names = watched.Count <= 4 ? string.Join(", ", watched.Select(w => w.Label)) : $"{string.Join(", ", watched.Take(3).Select(w => w.Label))} and {watched.Count - 3} more";
-        await error.WriteLineAsync($"polystream {_verb}: {watched.Count} token(s) ({names}) from {host}").ConfigureAwait(false);
+        var what = streamer.Config.Universe is { } universe
+            ? UniverseFilterOption.Describe(universe) + (watched.Count == 0 ? string.Empty : $" and {watched.Count} fixed token(s) ({names})")
+            : $"{watched.Count} token(s) ({names})";
+        await error.WriteLineAsync($"polystream {_verb}: {what} from {host}").ConfigureAwait(false);
         await streamer.StartAsync(host, cancellationToken: cancellationToken).ConfigureAwait(false);
         return await report.WaitForFirstConnectionAsync(streamer, result.GetValue(ConnectTimeout) ?? TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
     }

@@ -43,4 +43,22 @@ internal static partial class DaemonLog
 
     [LoggerMessage(EventId = 6012, Level = LogLevel.Error, Message = "The recording in {Directory} stopped: {Reason}; the daemon stops")]
     public static partial void RecordingStopped(ILogger logger, string directory, string reason);
+
+    [LoggerMessage(EventId = 6013, Level = LogLevel.Information, Message = "Universe mode: following {Universe} from {Host}")]
+    public static partial void UniverseStarting(ILogger logger, string universe, string host);
+
+    [LoggerMessage(EventId = 6014, Level = LogLevel.Information, Message = "Universe: {Synced}/{Markets} markets synced after {Seconds:F0} s")]
+    public static partial void UniverseProgress(ILogger logger, int synced, int markets, double seconds);
+
+    [LoggerMessage(EventId = 6015, Level = LogLevel.Information, Message = "Universe synced: {Markets} markets ({Tokens} tokens) after {Seconds:F1} s; following listings and resolutions")]
+    public static partial void UniverseSynced(ILogger logger, int markets, int tokens, double seconds);
+
+    [LoggerMessage(EventId = 6016, Level = LogLevel.Information, Message = "Universe: market {ConditionId} joined: {Question}")]
+    public static partial void MarketJoined(ILogger logger, string conditionId, string question);
+
+    [LoggerMessage(EventId = 6017, Level = LogLevel.Information, Message = "Universe: market {ConditionId} left (resolved or closed): {Question}")]
+    public static partial void MarketLeft(ILogger logger, string conditionId, string question);
+
+    [LoggerMessage(EventId = 6020, Level = LogLevel.Information, Message = "Scale-out: node {Node} shares the universe ({Markets} markets discovered so far) by market over {Url}")]
+    public static partial void ScaleOutUniverse(ILogger logger, string node, int markets, string url);
 }

@@ -21,6 +21,9 @@ internal sealed class DaemonSettings
     /// <summary>Market slugs to stream (both tokens each).</summary>
     public List<string> Markets { get; set; } = [];
 
+    /// <summary>Every active market (<c>"all"</c>) or those passing a filter object; none (the default) streams only <see cref="Assets"/> and <see cref="Markets"/>.</summary>
+    public UniverseSettings? Universe { get; set; }
+
     /// <summary><c>Verify</c>, <c>Off</c>, or <c>Sample:N</c>. Default <c>Verify</c>.</summary>
     public string HashPolicy { get; set; } = "Verify";
 
@@ -103,6 +106,12 @@ internal sealed class DaemonSettings
             throw new InvalidOperationException("it has no \"PolyStream\" section (docs/daemon.md shows one).");
         }
 
+        if (section["Universe"] is { } word && !UniverseSettings.IsAll(word))
+        {
+            // Said here in the configuration's words: the binder's own message names a .NET type.
+            throw new InvalidOperationException($"PolyStream:Universe must be \"all\" or a filter object such as {{ \"Text\": \"bitcoin\", \"MinVolume\": 10000 }}, not '{word}'.");
+        }
+
         var settings = section.Get<DaemonSettings>(binder => binder.ErrorOnUnknownConfiguration = true) ?? new DaemonSettings();
         if (section["GammaHost"] is null && Uri.TryCreate(settings.Host, UriKind.Absolute, out var host) && host.IsLoopback)
         {
@@ -117,9 +126,20 @@ internal sealed class DaemonSettings
     public string? Problem()
     {
         static bool IsHttp(string text) => Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
-        if (Assets.Count + Markets.Count == 0)
+        if (Assets.Count + Markets.Count == 0 && Universe is null)
         {
-            return "PolyStream:Assets and PolyStream:Markets are both empty: name at least one token or market slug.";
+            return "PolyStream:Assets and PolyStream:Markets are both empty and there is no PolyStream:Universe: name at least one token or market slug, or \"Universe\": \"all\".";
+        }
+
+        if (Universe?.Problem() is { } universe)
+        {
+            return universe;
+        }
+
+        if (Universe is not null && Nats.Enabled && Assets.Count + Markets.Count > 0)
+        {
+            // The nodes split the universe by market; fixed tokens on top would be streamed by no node or by all.
+            return "PolyStream:Universe with PolyStream:Nats shares the universe among the nodes by market: leave PolyStream:Assets and PolyStream:Markets empty.";
         }
 
         (bool Wrong, string Message)[] checks =

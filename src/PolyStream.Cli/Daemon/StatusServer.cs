@@ -73,6 +73,11 @@ internal sealed class StatusServer : IAsyncDisposable
         }
 
         writer.WriteEndArray();
+        if (streamer.Config.Universe is not null)
+        {
+            WriteUniverse(writer, streamer);
+        }
+
         if (listBooks)
         {
             // Off by default: the list names every asset streamed, which says what the operator trades.
@@ -102,6 +107,16 @@ internal sealed class StatusServer : IAsyncDisposable
         }
 
         writer.WriteEndArray();
+    }
+
+    private static void WriteUniverse(Utf8JsonWriter writer, Streamer streamer)
+    {
+        var (synced, markets) = streamer.UniverseProgress;
+        writer.WriteStartObject("universe");
+        writer.WriteNumber("discovered", streamer.UniverseMarkets.Count);
+        writer.WriteNumber("markets", markets);
+        writer.WriteNumber("synced", synced);
+        writer.WriteEndObject();
     }
 
     private static void WriteScaleOut(Utf8JsonWriter writer, Nats.NatsNode node)

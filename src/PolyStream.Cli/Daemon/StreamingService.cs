@@ -57,7 +57,7 @@ internal sealed class StreamingService(IOptions<DaemonSettings> options, ILogger
             return;
         }
 
-        if (assets.Count == 0)
+        if (assets.Count == 0 && settings.Universe is null)
         {
             DaemonLog.CannotStart(_logger, "no asset to stream: every configured market is resolved");
             Fail();
@@ -73,6 +73,8 @@ internal sealed class StreamingService(IOptions<DaemonSettings> options, ILogger
             var checkpoints = settings.CheckpointIntervalSeconds <= 0
                 ? null
                 : new CheckpointStore(settings.CheckpointFile is { Length: > 0 } file ? file : Path.Combine(dataPaths.DataDirectory, "checkpoint.json"));
+            // Universe mode on NATS: the node's slots pick the markets this daemon carries.
+            var slotSelector = settings.Universe is not null && settings.Nats.Enabled ? new Nats.NatsSlotSelector() : null;
             var config = new StreamerConfig
             {
                 Checkpoint = checkpoints is null ? [] : LoadCheckpoint(checkpoints),
@@ -83,17 +85,20 @@ internal sealed class StreamingService(IOptions<DaemonSettings> options, ILogger
                 StaleAfter = TimeSpan.FromSeconds(settings.StaleAfterSeconds),
                 Recorder = recorder,
                 AllowInsecureTransport = settings.AllowInsecure,
+                Universe = settings.Universe?.ToFilter(),
+                UniverseSelector = slotSelector is null ? null : slotSelector.Carries,
             };
             var streamer = new Streamer(config, loggers);
             await using (streamer.ConfigureAwait(false))
             {
                 var marketUrl = Streamer.ChannelUrl(host, null, Connections.WsConfig.ProductionMarketUrl, "ws/market");
                 DaemonLog.Starting(_logger, assets.Count, settings.Host, marketUrl);
+                await using var universe = WatchUniverse(streamer, settings.Host).ConfigureAwait(false);
                 await streamer.StartAsync(host, dataPaths, stoppingToken).ConfigureAwait(false);
                 Nats.NatsNode? node;
                 try
                 {
-                    node = await StartScaleOutAsync(settings.Nats, streamer, [.. assets.Select(a => a.AssetId)], stoppingToken).ConfigureAwait(false);
+                    node = await StartScaleOutAsync(settings.Nats, streamer, slotSelector, [.. assets.Select(a => a.AssetId)], stoppingToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is ArgumentException or NATS.Client.Core.NatsException)
                 {
@@ -194,8 +199,23 @@ internal sealed class StreamingService(IOptions<DaemonSettings> options, ILogger
         }
     }
 
-    /// <summary>Joins the scale-out when configured; <see langword="null"/> when the daemon runs alone.</summary>
-    private async Task<Nats.NatsNode?> StartScaleOutAsync(NatsSettings settings, Streamer streamer, IReadOnlyCollection<string> universe, CancellationToken cancellationToken)
+    /// <summary>In universe mode, logs what it follows and watches it (progress, then each market joining or leaving); nothing otherwise.</summary>
+    private IAsyncDisposable WatchUniverse(Streamer streamer, string host)
+    {
+        if (streamer.Config.Universe is { } filter)
+        {
+            var followed = UniverseMode.UniverseFilterOption.Describe(filter);
+            DaemonLog.UniverseStarting(_logger, followed, host);
+        }
+
+        return UniverseMode.UniverseWatch.StartIf(streamer.Config.Universe is not null, streamer, new DaemonUniverseReport(_logger));
+    }
+
+    /// <summary>
+    /// Joins the scale-out when configured, sharing the discovered universe by market when <paramref name="slotSelector"/>
+    /// is set (universe mode), else the fixed <paramref name="assets"/>; <see langword="null"/> when the daemon runs alone.
+    /// </summary>
+    private async Task<Nats.NatsNode?> StartScaleOutAsync(NatsSettings settings, Streamer streamer, Nats.NatsSlotSelector? slotSelector, IReadOnlyCollection<string> assets, CancellationToken cancellationToken)
     {
         if (!settings.Enabled)
         {
@@ -204,8 +224,14 @@ internal sealed class StreamingService(IOptions<DaemonSettings> options, ILogger
 
         var options = settings.ToOptions();
         var url = Redaction.Url(options.Url);
-        DaemonLog.ScaleOut(_logger, options.NodeId, universe.Count, url);
-        return await Nats.NatsNode.StartAsync(streamer, universe, options, loggers, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (slotSelector is not null)
+        {
+            DaemonLog.ScaleOutUniverse(_logger, options.NodeId, streamer.UniverseMarkets.Count, url);
+            return await Nats.NatsNode.StartUniverseAsync(streamer, slotSelector, options, loggers, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        DaemonLog.ScaleOut(_logger, options.NodeId, assets.Count, url);
+        return await Nats.NatsNode.StartAsync(streamer, assets, options, loggers, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     private void LogStatus(Streamer streamer, Nats.NatsNode? node, Uri marketUrl)

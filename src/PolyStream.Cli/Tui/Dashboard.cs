@@ -11,10 +11,20 @@ namespace PolyStream.Cli.Tui;
 /// book's depth ladder and the trade tape. The ladder, the book list and the tape take the rows there are,
 /// so the screen fits 80×24 and fills a larger terminal.
 /// </summary>
-internal sealed class Dashboard(Streamer streamer, FeedMonitor monitor, IReadOnlyList<WatchedAsset> assets, string source, IAnsiConsole console)
+/// <param name="streamer">The books.</param>
+/// <param name="monitor">The counts and the trade tape.</param>
+/// <param name="assets">The books listed, in order.</param>
+/// <param name="source">Where the books come from, for the title.</param>
+/// <param name="console">The terminal.</param>
+/// <param name="leftWithEscape">Whether Esc leaves this screen for another (the footer says so) rather than quitting.</param>
+internal sealed class Dashboard(Streamer streamer, FeedMonitor monitor, IReadOnlyList<WatchedAsset> assets, string source, IAnsiConsole console, bool leftWithEscape = false) : ILiveView
 {
-    private const int HeaderRows = 4;
-    private const int FooterRows = 1;
+    /// <summary>The rows of the header panel.</summary>
+    public const int HeaderRows = 4;
+
+    /// <summary>The rows of the key footer.</summary>
+    public const int FooterRows = 1;
+
     private const int WideColumns = 120;
 
     private readonly Dictionary<string, string> _labels = assets.ToDictionary(a => a.AssetId, a => a.Label, StringComparer.Ordinal);
@@ -25,6 +35,26 @@ internal sealed class Dashboard(Streamer streamer, FeedMonitor monitor, IReadOnl
     public bool Paused { get; set; }
 
     public void Move(int rows) => Selected = Math.Clamp(Selected + rows, 0, Math.Max(0, assets.Count - 1));
+
+    public bool HandleKey(ConsoleKeyInfo key)
+    {
+        switch (key.Key)
+        {
+            case ConsoleKey.Q or ConsoleKey.Escape:
+                return false;
+            case ConsoleKey.UpArrow:
+                Move(-1);
+                break;
+            case ConsoleKey.DownArrow:
+                Move(1);
+                break;
+            case ConsoleKey.P:
+                Paused = !Paused;
+                break;
+        }
+
+        return true;
+    }
 
     public IRenderable Render(TimeSpan uptime, double eventsPerSecond)
     {
@@ -42,24 +72,26 @@ internal sealed class Dashboard(Streamer streamer, FeedMonitor monitor, IReadOnl
         var tapeRows = wide ? body - sideRows : sideRows;
         var list = Books(views, listRows);
         var ladder = Ladder(selected.Asset, selected.View, sideRows, wide ? 16 : 8);
-        var tape = Tape(tapeRows, withSize: wide);
+        // The tape's panel is half the width (narrow) or two fifths (wide); its other columns and borders take the rest.
+        var tape = Tape(tapeRows, withSize: wide, labelWidth: Math.Max(8, wide ? (2 * width / 5) - 30 : (width / 2) - 20));
         var layout = new Layout("screen").SplitRows(
-            new Layout("header", Header(uptime, eventsPerSecond, views.Count(v => v.View?.IsSynced == true), views.Count)).Size(HeaderRows),
+            new Layout("header", Header(streamer, monitor, source, Paused, uptime, eventsPerSecond, $"[bold]books[/] [green]{views.Count(v => v.View?.IsSynced == true)}[/]/{views.Count} synced")).Size(HeaderRows),
             wide
                 ? new Layout("body").Size(body).SplitColumns(new Layout(list).Ratio(3), new Layout("side").Ratio(2).SplitRows(new Layout(ladder).Size(sideRows), new Layout(tape)))
                 : new Layout("body").Size(body).SplitRows(new Layout(list).Size(listRows), new Layout("side").SplitColumns(new Layout(ladder), new Layout(tape))),
-            new Layout("footer", new Markup("[grey]↑/↓ select  ·  p pause  ·  q quit[/]" + (Paused ? "   [black on yellow] PAUSED [/]" : string.Empty))).Size(FooterRows));
+            new Layout("footer", Footer(leftWithEscape ? "↑/↓ select  ·  esc back  ·  p pause  ·  q quit" : "↑/↓ select  ·  p pause  ·  q quit", Paused)).Size(FooterRows));
         return new Rows(new FixedHeight(layout, HeaderRows + body + FooterRows));
     }
 
-    private Panel Header(TimeSpan uptime, double eventsPerSecond, int synced, int total)
+    /// <summary>The header panel every live screen shares: feed health and totals, with <paramref name="progress"/> (markup) first.</summary>
+    public static Panel Header(Streamer streamer, FeedMonitor monitor, string source, bool paused, TimeSpan uptime, double eventsPerSecond, string progress)
     {
         var totals = streamer.Totals;
         var mismatches = totals.HashMismatches;
         var resync = streamer.ResyncCounts;
         var grid = new Grid().AddColumns(4);
         grid.AddRow(
-            $"[bold]books[/] [green]{synced}[/]/{total} synced",
+            progress,
             $"[bold]events[/] {eventsPerSecond:F0}/s ({monitor.Total:N0})",
             $"[bold]hash[/] {totals.HashesChecked:N0} ok, {(mismatches == 0 ? "[green]0[/]" : $"[red]{mismatches}[/]")} bad",
             $"[bold]shards[/] {totals.ShardsUp}/{totals.Shards} up");
@@ -68,9 +100,13 @@ internal sealed class Dashboard(Streamer streamer, FeedMonitor monitor, IReadOnl
             $"[bold]resyncs[/] {resync.Accepted} ok, {resync.Fallbacks} fallback",
             $"[bold]REST budget[/] {streamer.RestBudgetLeft:F0}",
             $"[bold]up[/] {uptime:hh\\:mm\\:ss}");
-        var title = $" PolyStream · {Markup.Escape(source)} " + (Paused ? "[black on yellow] PAUSED [/] " : string.Empty);
+        var title = $" PolyStream · {Markup.Escape(source)} " + (paused ? "[black on yellow] PAUSED [/] " : string.Empty);
         return new Panel(grid) { Header = new PanelHeader(title), Border = BoxBorder.Rounded, Expand = true };
     }
+
+    /// <summary>The footer line every live screen shares: its keys, and PAUSED when it is.</summary>
+    public static Markup Footer(string keys, bool paused) =>
+        new($"[grey]{Markup.Escape(keys)}[/]" + (paused ? "   [black on yellow] PAUSED [/]" : string.Empty));
 
     private Table Books(List<(WatchedAsset Asset, BookView? View)> views, int rows)
     {
@@ -96,6 +132,7 @@ internal sealed class Dashboard(Streamer streamer, FeedMonitor monitor, IReadOnl
         return table;
     }
 
+    /// <summary>The depth ladder of one book: asks above bids, each with a bar of the cumulative size.</summary>
     private static Panel Ladder(WatchedAsset? asset, BookView? view, int rows, int barWidth)
     {
         // Panel borders and the column header take three rows; asks above, bids below.
@@ -123,7 +160,8 @@ internal sealed class Dashboard(Streamer streamer, FeedMonitor monitor, IReadOnl
         return new Panel(table) { Header = new PanelHeader($" {Markup.Escape(asset?.Label ?? "no book")} "), Border = BoxBorder.Rounded, Expand = true };
     }
 
-    private Panel Tape(int rows, bool withSize)
+    /// <summary>The latest trades of the books listed, newest first.</summary>
+    private Panel Tape(int rows, bool withSize, int labelWidth)
     {
         // One line per trade; a narrow screen leaves the size out so the market and outcome fit.
         string[] columns = withSize ? ["side", "price", "size", "market · outcome"] : ["side", "price", "market · outcome"];
@@ -133,10 +171,12 @@ internal sealed class Dashboard(Streamer streamer, FeedMonitor monitor, IReadOnl
             table.AddColumn(new TableColumn(column).NoWrap());
         }
 
-        foreach (var trade in monitor.Tape.Take(Math.Max(1, rows - 3)))
+        // Only the books listed: the feed of a universe view's ladder carries every market's trades.
+        var listed = monitor.Tape.Select(t => (Trade: t, Label: t.AssetId is { } id ? _labels.GetValueOrDefault(id) : null)).Where(t => t.Label is not null);
+        foreach (var (trade, known) in listed.Take(Math.Max(1, rows - 3)))
         {
             var side = trade.Side == Side.Buy ? "[green]BUY[/]" : "[red]SELL[/]";
-            var label = Markup.Escape(trade.AssetId is { } id && _labels.TryGetValue(id, out var known) ? known : AssetResolver.Short(trade.AssetId ?? "-", keep: 4));
+            var label = Markup.Escape(TerminalText.Fit(known!, labelWidth, keepEnd: true));
             table.AddRow(withSize ? [side, trade.Price.ToString(), trade.Size.ToString(), label] : [side, trade.Price.ToString(), label]);
         }
 
@@ -165,11 +205,4 @@ internal sealed class Dashboard(Streamer streamer, FeedMonitor monitor, IReadOnl
         BookTrustState.Unsynced => "[grey]Unsynced[/]",
         _ => "[grey]-[/]",
     };
-
-    /// <summary>Renders its content at a fixed height: a <see cref="Layout"/> would otherwise take the whole terminal plus the line after it.</summary>
-    private sealed class FixedHeight(IRenderable content, int height) : Renderable
-    {
-        protected override IEnumerable<Segment> Render(RenderOptions options, int maxWidth) =>
-            content.Render(options with { Height = height }, maxWidth);
-    }
 }

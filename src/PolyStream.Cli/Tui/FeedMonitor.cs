@@ -3,7 +3,7 @@ using PolyStream.Events;
 
 namespace PolyStream.Cli.Tui;
 
-/// <summary>Reads the streamer's event stream on its own task and keeps what the screens show: counts, rates and a trade tape.</summary>
+/// <summary>Reads the streamer's event stream on its own task and keeps what the screens show: counts (also per token), rates and a trade tape.</summary>
 internal sealed class FeedMonitor : IAsyncDisposable
 {
     // Enough to fill the tape of a tall terminal.
@@ -13,6 +13,7 @@ internal sealed class FeedMonitor : IAsyncDisposable
     private readonly Task _loop;
     private readonly Lock _gate = new();
     private readonly LinkedList<LastTradeReceived> _tape = new();
+    private readonly Dictionary<string, long> _perToken = new(StringComparer.Ordinal);
     private long _total;
     private long _trades;
     private long _mismatches;
@@ -29,6 +30,15 @@ internal sealed class FeedMonitor : IAsyncDisposable
     public long Trades => Interlocked.Read(ref _trades);
 
     public long Mismatches => Interlocked.Read(ref _mismatches);
+
+    /// <summary>The events of one token so far (the universe view's activity).</summary>
+    public long EventsOf(string assetId)
+    {
+        lock (_gate)
+        {
+            return _perToken.GetValueOrDefault(assetId);
+        }
+    }
 
     /// <summary>The most recent trades, newest first.</summary>
     public IReadOnlyList<LastTradeReceived> Tape
@@ -53,6 +63,14 @@ internal sealed class FeedMonitor : IAsyncDisposable
         await foreach (var streamEvent in ((IAsyncEnumerable<StreamEvent>)_events).ConfigureAwait(false))
         {
             Interlocked.Increment(ref _total);
+            if (streamEvent.AssetId is { } assetId)
+            {
+                lock (_gate)
+                {
+                    System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_perToken, assetId, out _)++;
+                }
+            }
+
             switch (streamEvent)
             {
                 case LastTradeReceived trade:

@@ -7,30 +7,30 @@ internal static class LiveScreen
 {
     private static readonly TimeSpan s_refresh = TimeSpan.FromMilliseconds(250);
 
-    public static async Task RunAsync(IAnsiConsole console, Dashboard dashboard, FeedMonitor monitor, CancellationToken stop)
+    public static async Task RunAsync(IAnsiConsole console, ILiveView view, FeedMonitor monitor, CancellationToken stop)
     {
         var started = TimeProvider.System.GetTimestamp();
         var lastTotal = monitor.Total;
         var rate = 0.0;
         // Not cleared at the end: the last frame stays on the terminal, drawn once more with the final figures.
-        await console.Live(dashboard.Render(TimeSpan.Zero, 0)).AutoClear(false).StartAsync(async live =>
+        await console.Live(view.Render(TimeSpan.Zero, 0)).AutoClear(false).StartAsync(async live =>
         {
             using var timer = new PeriodicTimer(s_refresh);
             var pauseDrawn = false;
             try
             {
-                while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false) && HandleKeys(dashboard))
+                while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false) && HandleKeys(view))
                 {
                     var total = monitor.Total;
                     rate = (total - lastTotal) / s_refresh.TotalSeconds;
                     lastTotal = total;
                     // A paused screen is drawn once more, so that it says it is paused, then left alone.
-                    if (!dashboard.Paused || !pauseDrawn)
+                    if (!view.Paused || !pauseDrawn)
                     {
-                        live.UpdateTarget(dashboard.Render(TimeProvider.System.GetElapsedTime(started), rate));
+                        live.UpdateTarget(view.Render(TimeProvider.System.GetElapsedTime(started), rate));
                     }
 
-                    pauseDrawn = dashboard.Paused;
+                    pauseDrawn = view.Paused;
                 }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -38,29 +38,19 @@ internal static class LiveScreen
                 // Duration or Ctrl+C.
             }
 
-            dashboard.Paused = false;
-            live.UpdateTarget(dashboard.Render(TimeProvider.System.GetElapsedTime(started), rate));
+            view.Paused = false;
+            live.UpdateTarget(view.Render(TimeProvider.System.GetElapsedTime(started), rate));
         }).ConfigureAwait(false);
     }
 
     /// <summary>Applies the keys pressed since the last frame; <see langword="false"/> when one of them quits.</summary>
-    private static bool HandleKeys(Dashboard dashboard)
+    private static bool HandleKeys(ILiveView view)
     {
         while (!Console.IsInputRedirected && Console.KeyAvailable)
         {
-            switch (Console.ReadKey(intercept: true).Key)
+            if (!view.HandleKey(Console.ReadKey(intercept: true)))
             {
-                case ConsoleKey.Q or ConsoleKey.Escape:
-                    return false;
-                case ConsoleKey.UpArrow:
-                    dashboard.Move(-1);
-                    break;
-                case ConsoleKey.DownArrow:
-                    dashboard.Move(1);
-                    break;
-                case ConsoleKey.P:
-                    dashboard.Paused = !dashboard.Paused;
-                    break;
+                return false;
             }
         }
 

@@ -6,7 +6,7 @@ namespace PolyStream.Cli.Tui;
 /// The screens' content as plain lines, for <c>--no-tui</c> and for output that is not a terminal (a pipe, a
 /// file): a summary line every few seconds, and at the end one line per book.
 /// </summary>
-internal sealed class PlainReport(Streamer streamer, FeedMonitor monitor, IReadOnlyList<WatchedAsset> assets, TextWriter output)
+internal sealed class PlainReport(Streamer streamer, FeedMonitor monitor, TextWriter output)
 {
     private static readonly TimeSpan s_every = TimeSpan.FromSeconds(5);
 
@@ -38,8 +38,8 @@ internal sealed class PlainReport(Streamer streamer, FeedMonitor monitor, IReadO
         }
     }
 
-    /// <summary>One line per book: its label, trust state, top of book and position in the stream.</summary>
-    public async Task WriteBooksAsync()
+    /// <summary>One line per book of <paramref name="assets"/>: its label, trust state, top of book and position in the stream.</summary>
+    public async Task WriteBooksAsync(IReadOnlyList<WatchedAsset> assets)
     {
         var width = assets.Count == 0 ? 0 : assets.Max(a => a.Label.Length);
         foreach (var asset in assets)

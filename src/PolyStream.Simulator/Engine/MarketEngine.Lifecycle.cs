@@ -80,7 +80,7 @@ public sealed partial class MarketEngine
             writer.WriteEndObject();
             WireWriter.Millis(writer, "timestamp", now);
             writer.WriteString("event_type", "new_market");
-            WriteStrings(writer, "tags");
+            WriteStrings(writer, "tags", [.. info.Tags.Select(SimMarket.TagSlug)]);
             writer.WriteString("condition_id", info.ConditionId);
             writer.WriteBoolean("active", true);
             WriteStrings(writer, "clob_token_ids", info.YesTokenId, info.NoTokenId);
@@ -130,7 +130,7 @@ public sealed partial class MarketEngine
             writer.WriteString("winning_asset_id", market.WinningAssetId);
             writer.WriteString("winning_outcome", winningOutcome);
             WireWriter.Millis(writer, "timestamp", now);
-            WriteStrings(writer, "tags");
+            WriteStrings(writer, "tags", [.. info.Tags.Select(SimMarket.TagSlug)]);
             writer.WriteEndObject();
         }));
     }

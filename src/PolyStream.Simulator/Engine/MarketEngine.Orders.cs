@@ -25,6 +25,7 @@ public sealed partial class MarketEngine
             Outcomes = plan.Outcomes,
             EndDate = plan.EndDate,
             Series = plan.Window?.Series,
+            Tags = plan.Tags,
         };
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var fair = plan.Fair ?? Math.Round(0.05m + (0.9m * (decimal)_random.NextDouble()), 2);
@@ -40,7 +41,7 @@ public sealed partial class MarketEngine
             Timestamp = now,
             TickSize = TickFor(fair),
         });
-        var market = new MarketState(info, yes) { Fair = fair, Activity = plan.Activity, Window = plan.Window };
+        var market = new MarketState(info, yes) { Fair = fair, Activity = plan.Activity, Window = plan.Window, Volume = plan.PriorVolume };
         _markets.Add(market);
         _byCondition[info.ConditionId] = market;
         _tokens[info.YesTokenId] = (market, true);
@@ -302,6 +303,7 @@ public sealed partial class MarketEngine
         foreach (var fill in fills)
         {
             total += fill.Size;
+            market.Volume += fill.Size * fill.Price;
         }
 
         var lastYesPrice = fills[^1].Price;

@@ -112,6 +112,13 @@ public sealed partial class MarketEngine
         return books;
     }
 
+    /// <summary>A market's traded volume and resting liquidity (USDC), as Gamma reports them; the market must exist.</summary>
+    internal (decimal Volume, decimal Liquidity) VolumeAndLiquidityOf(string conditionId)
+    {
+        var market = _byCondition[conditionId];
+        return (market.Volume, market.Liquidity());
+    }
+
     /// <summary>A market's tick size now (its last one once resolved); the market must exist.</summary>
     internal ExactDecimal TickSizeOf(string conditionId) => _byCondition[conditionId].Yes.TickSize;
 

@@ -39,4 +39,10 @@ internal sealed record MarketPlan
 
     /// <summary>The series and its asset for a series market (it resolves at <see cref="EndDate"/>), else <see langword="null"/>.</summary>
     public SeriesWindow? Window { get; init; }
+
+    /// <summary>The volume (USDC) traded before the simulation (Gamma's <c>volumeNum</c>); 0 for a market listed while running.</summary>
+    public decimal PriorVolume { get; init; }
+
+    /// <summary>The Gamma tags' labels: what kind of market it is.</summary>
+    public ImmutableArray<string> Tags { get; init; } = [];
 }

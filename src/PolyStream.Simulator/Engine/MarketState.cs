@@ -46,6 +46,21 @@ internal sealed class MarketState
 
     public bool IsActive { get; set; } = true;
 
+    /// <summary>The volume traded (USDC, YES terms), before the simulation and since.</summary>
+    public decimal Volume { get; set; }
+
+    /// <summary>The USDC resting on the book: each bid's price times its size, each ask's complement times its size.</summary>
+    public decimal Liquidity()
+    {
+        var total = 0m;
+        foreach (var order in Resting)
+        {
+            total += order.Remaining * (order.YesSide == Side.Buy ? order.YesPrice : 1m - order.YesPrice);
+        }
+
+        return total;
+    }
+
     /// <summary>The taker side of the last trade in YES terms, or <see langword="null"/> before any.</summary>
     public Side? LastTradeYesSide { get; set; }
 

@@ -45,4 +45,10 @@ public sealed record SimMarket(string Id, string ConditionId, string QuestionId,
 
     /// <summary>The recurring series the market belongs to (e.g. <c>btc-updown-15m</c>), or <see langword="null"/>.</summary>
     public string? Series { get; init; }
+
+    /// <summary>The labels of the market's Gamma tags, e.g. <c>Crypto</c>; each tag's slug is its label in lower case with hyphens.</summary>
+    public ImmutableArray<string> Tags { get; init; } = [];
+
+    /// <summary>The slug of a tag label: lower case, spaces as hyphens.</summary>
+    internal static string TagSlug(string label) => label.ToLowerInvariant().Replace(' ', '-');
 }

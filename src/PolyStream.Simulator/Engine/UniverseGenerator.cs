@@ -23,6 +23,9 @@ internal sealed class UniverseGenerator
     private const int MarketsPerSeries = 10;
 
     private static readonly ImmutableArray<string> s_upDown = ["Up", "Down"];
+    private static readonly ImmutableArray<string> s_seriesTags = ["Crypto", "Up or Down"];
+    private static readonly ImmutableArray<string> s_eventTags = ["Politics", "Elections"];
+    private static readonly ImmutableArray<string> s_standaloneTags = ["Simulated"];
     private static readonly DateTimeOffset s_longLivedEnd = new(2027, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly ExactDecimal s_defaultMinOrderSize = ExactDecimal.FromParts(5, 0);
     private static readonly ExactDecimal[] s_minOrderSizes = [ExactDecimal.FromParts(1, 0), s_defaultMinOrderSize, ExactDecimal.FromParts(15, 0)];
@@ -78,8 +81,8 @@ internal sealed class UniverseGenerator
         return Standalone(index);
     }
 
-    /// <summary>The plan of a market listed while running (a standalone binary).</summary>
-    public MarketPlan Listing(int index) => Standalone(index);
+    /// <summary>The plan of a market listed while running (a standalone binary, nothing traded yet).</summary>
+    public MarketPlan Listing(int index) => Standalone(index) with { PriorVolume = 0m };
 
     /// <summary>The window of series <paramref name="asset"/> that contains <paramref name="at"/>; windows are staggered across assets.</summary>
     public SeriesWindow WindowAt(int asset, DateTimeOffset at)
@@ -115,12 +118,14 @@ internal sealed class UniverseGenerator
             EventSlug = slug,
             Outcomes = s_upDown,
             Window = window,
+            Tags = s_seriesTags,
         };
     }
 
     private MarketPlan Standalone(int index)
     {
         var negRisk = _options.NegRisk ?? false;
+        var activity = _options.Uniform ? ActivityProfile.Even : DrawActivity();
         return new MarketPlan
         {
             Question = string.Create(CultureInfo.InvariantCulture, $"Will simulated event {index} happen?"),
@@ -128,8 +133,10 @@ internal sealed class UniverseGenerator
             MinOrderSize = _minOrderSize ?? (_options.Uniform ? s_defaultMinOrderSize : DrawMinOrderSize()),
             NegRisk = negRisk,
             NegRiskMarketId = negRisk ? NewId() : string.Empty,
-            Activity = _options.Uniform ? ActivityProfile.Even : DrawActivity(),
+            Activity = activity,
             EndDate = s_longLivedEnd,
+            PriorVolume = activity.PriorVolume,
+            Tags = s_standaloneTags,
         };
     }
 
@@ -153,6 +160,7 @@ internal sealed class UniverseGenerator
         for (var i = 0; i < legs; i++)
         {
             var candidate = i + 1;
+            var activity = DrawActivity();
             _pendingLegs.Enqueue(new MarketPlan
             {
                 Question = string.Create(CultureInfo.InvariantCulture, $"Will candidate {candidate} win simulated election {number}?"),
@@ -160,8 +168,10 @@ internal sealed class UniverseGenerator
                 MinOrderSize = minOrderSize,
                 NegRisk = negRisk,
                 NegRiskMarketId = negRiskMarketId,
-                Activity = DrawActivity(),
+                Activity = activity,
                 EndDate = s_longLivedEnd,
+                PriorVolume = activity.PriorVolume,
+                Tags = s_eventTags,
                 Fair = Math.Clamp(Math.Round((decimal)(weights[i] / total), 2), 0.01m, 0.97m),
                 EventId = (800_000 + number).ToString(CultureInfo.InvariantCulture),
                 EventSlug = eventSlug,

@@ -10,7 +10,8 @@ namespace PolyStream.Simulator.Server;
 
 /// <summary>
 /// A small Gamma (POLYMARKET.md §6) under <c>/gamma/</c>: markets and events by slug, and listing with
-/// <c>slug</c>, <c>active</c>, <c>closed</c>, <c>limit</c> and <c>offset</c>, so discovery works offline.
+/// <c>slug</c>, <c>active</c>, <c>closed</c>, <c>include_tag</c>, <c>limit</c> and <c>offset</c> in listing (id)
+/// order, so discovery works offline. Markets carry their volume, liquidity and (when asked) tags.
 /// A neg-risk event carries all its markets; a standalone market is its own event. Token ids and
 /// outcomes are JSON arrays inside strings, as Gamma sends them.
 /// </summary>
@@ -23,13 +24,14 @@ internal static class GammaEndpoints
         app.MapGet(Prefix + "/markets", (RequestDelegate)(context => Reply(server, engine =>
         {
             var selected = Select(engine.Markets, context.Request.Query, m => MarketHasSlug(m, context.Request.Query["slug"].ToString()), m => engine.IsActive(m.ConditionId));
-            return WireWriter.Write(w => Array(w, selected, m => Market(w, engine, m)));
+            var withTags = bool.TryParse(context.Request.Query["include_tag"], out var include) && include;
+            return WireWriter.Write(w => Array(w, selected, m => Market(w, engine, m, withTags)));
         }).WriteAsync(context)));
         app.MapGet(Prefix + "/markets/slug/{slug}", (RequestDelegate)(context => Reply(server, engine =>
         {
             var slug = SlugOf(context);
             var market = engine.Markets.FirstOrDefault(m => MarketHasSlug(m, slug));
-            return market is null ? null : WireWriter.Write(w => Market(w, engine, market));
+            return market is null ? null : WireWriter.Write(w => Market(w, engine, market, withTags: true));
         }).WriteAsync(context)));
         app.MapGet(Prefix + "/events", (RequestDelegate)(context => Reply(server, engine =>
         {
@@ -98,7 +100,8 @@ internal static class GammaEndpoints
         w.WriteEndArray();
     }
 
-    private static void Market(Utf8JsonWriter w, MarketEngine engine, SimMarket market)
+    /// <summary>One market as Gamma writes it; its tags only when asked for (<c>include_tag=true</c>), as Gamma does.</summary>
+    private static void Market(Utf8JsonWriter w, MarketEngine engine, SimMarket market, bool withTags)
     {
         var active = engine.IsActive(market.ConditionId);
         w.WriteStartObject();
@@ -119,6 +122,23 @@ internal static class GammaEndpoints
         w.WriteBoolean("negRisk", market.NegRisk);
         w.WriteString("negRiskMarketID", market.NegRiskMarketId);
         w.WriteString("groupItemTitle", market.GroupItemTitle);
+        var (volume, liquidity) = engine.VolumeAndLiquidityOf(market.ConditionId);
+        w.WriteNumber("volumeNum", volume);
+        w.WriteNumber("liquidityNum", liquidity);
+        if (withTags)
+        {
+            w.WriteStartArray("tags");
+            foreach (var label in market.Tags)
+            {
+                w.WriteStartObject();
+                w.WriteString("label", label);
+                w.WriteString("slug", SimMarket.TagSlug(label));
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+
         w.WriteEndObject();
     }
 
@@ -136,7 +156,7 @@ internal static class GammaEndpoints
         w.WriteBoolean("negRisk", first.NegRisk);
         w.WriteString("negRiskMarketID", first.NegRiskMarketId);
         w.WritePropertyName("markets");
-        Array(w, [.. markets], m => Market(w, engine, m));
+        Array(w, [.. markets], m => Market(w, engine, m, withTags: false));
         w.WriteEndObject();
     }
 }

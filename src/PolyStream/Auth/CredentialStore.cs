@@ -7,7 +7,11 @@ namespace PolyStream.Auth;
 /// The file is created owner-only (0600, folder 0700) and written atomically; on read, a file that
 /// others can read is refused, because its secrets may already have leaked.
 /// </summary>
-public sealed class CredentialStore
+/// <remarks>
+/// Internal with <see cref="StoredCredentials"/>: <c>polystream auth</c> writes the file, and a streamer reads it
+/// by itself when <see cref="StreamerConfig.UserAuth"/> is not given; a library user never handles either.
+/// </remarks>
+internal sealed class CredentialStore
 {
     private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private const UnixFileMode OwnerOnlyDirectory = OwnerOnlyFile | UnixFileMode.UserExecute;

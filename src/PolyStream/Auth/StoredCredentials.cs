@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace PolyStream.Auth;
 
 /// <summary>What the credentials file holds. <see cref="ToString"/> masks every secret.</summary>
-public sealed record StoredCredentials
+internal sealed record StoredCredentials
 {
     /// <summary>The wallet address the API key belongs to.</summary>
     [JsonPropertyName("address")]

@@ -85,6 +85,27 @@ internal sealed class EventBus : IEventSink, IAsyncDisposable
     }
 
     /// <summary>
+    /// Offers the events one frame made to every subscriber without waiting, as <see cref="Publish"/> does each:
+    /// a subscriber takes them under one lock and its reader is woken once for all of them.
+    /// </summary>
+    public void PublishAll(ReadOnlySpan<StreamEvent> streamEvents)
+    {
+        if (streamEvents.IsEmpty)
+        {
+            return;
+        }
+
+        Interlocked.Add(ref _published, streamEvents.Length);
+        foreach (var subscriber in Volatile.Read(ref _subscribers))
+        {
+            if (subscriber.TryWriteAll(streamEvents) == WriteOutcome.Disconnected)
+            {
+                Disconnected(subscriber);
+            }
+        }
+    }
+
+    /// <summary>
     /// Offers an event to every subscriber, waiting for room in full <see cref="OverflowPolicy.Block"/>
     /// queues; completes synchronously when none is full. When cancelled while waiting, the event has
     /// reached the subscribers before the full one and none after it.

@@ -151,50 +151,17 @@ public sealed class EventSubscriber : IAsyncEnumerable<StreamEvent>, IAsyncDispo
 
     internal WriteOutcome TryWrite(StreamEvent streamEvent, bool mayBlock)
     {
-        bool wake;
         WriteOutcome outcome;
+        bool wake;
         lock (_gate)
         {
-            if (_completed)
+            outcome = WriteLocked(streamEvent, mayBlock);
+            if (outcome is WriteOutcome.Closed or WriteOutcome.Full)
             {
-                return WriteOutcome.Closed;
+                return outcome;
             }
 
-            outcome = WriteOutcome.Written;
-            if (Count < Options.Capacity)
-            {
-                Enqueue(streamEvent);
-            }
-            else
-            {
-                switch (Options.Overflow)
-                {
-                    case OverflowPolicy.Block when mayBlock:
-                        return WriteOutcome.Full;
-                    case OverflowPolicy.Conflate:
-                        Conflate(streamEvent);
-                        break;
-                    case OverflowPolicy.Disconnect:
-                        // The lost event comes after everything queued, so it is reported just before the final notice.
-                        _dropped++;
-                        _lagBeforeFinal = 1;
-                        _disconnected = true;
-                        _completed = true;
-                        _final = new SubscriberDisconnected { Reason = $"queue full ({Options.Capacity} events) under the Disconnect policy" };
-                        outcome = WriteOutcome.Disconnected;
-                        break;
-                    default:
-                        // DropOldest, and Block when the publisher cannot wait.
-                        _queue!.Dequeue();
-                        _dropped++;
-                        _pendingLag++;
-                        _queue.Enqueue(streamEvent);
-                        break;
-                }
-            }
-
-            wake = _readerWaiting;
-            _readerWaiting = false;
+            wake = TakeWaitingReader();
         }
 
         if (wake)
@@ -203,6 +170,86 @@ public sealed class EventSubscriber : IAsyncEnumerable<StreamEvent>, IAsyncDispo
         }
 
         return outcome;
+    }
+
+    /// <summary>Writes one frame's events in order under one lock, as <see cref="TryWrite"/> without blocking does each, and wakes the reader once.</summary>
+    internal WriteOutcome TryWriteAll(ReadOnlySpan<StreamEvent> streamEvents)
+    {
+        var outcome = WriteOutcome.Closed;
+        bool wake;
+        lock (_gate)
+        {
+            foreach (var streamEvent in streamEvents)
+            {
+                outcome = WriteLocked(streamEvent, mayBlock: false);
+                if (outcome is WriteOutcome.Closed or WriteOutcome.Disconnected)
+                {
+                    // A disconnected subscriber takes nothing more; its reader still has to find the final notice.
+                    break;
+                }
+            }
+
+            if (outcome == WriteOutcome.Closed)
+            {
+                return outcome;
+            }
+
+            wake = TakeWaitingReader();
+        }
+
+        if (wake)
+        {
+            _reader.Complete(readable: true);
+        }
+
+        return outcome;
+    }
+
+    /// <summary>Under the lock: whether a reader waits to be woken, and it is then no longer waiting (it is woken once).</summary>
+    private bool TakeWaitingReader()
+    {
+        var wake = _readerWaiting;
+        _readerWaiting = false;
+        return wake;
+    }
+
+    /// <summary>Queues one event under the lock, applying the overflow policy when the queue is full.</summary>
+    private WriteOutcome WriteLocked(StreamEvent streamEvent, bool mayBlock)
+    {
+        if (_completed)
+        {
+            return WriteOutcome.Closed;
+        }
+
+        if (Count < Options.Capacity)
+        {
+            Enqueue(streamEvent);
+            return WriteOutcome.Written;
+        }
+
+        switch (Options.Overflow)
+        {
+            case OverflowPolicy.Block when mayBlock:
+                return WriteOutcome.Full;
+            case OverflowPolicy.Conflate:
+                Conflate(streamEvent);
+                return WriteOutcome.Written;
+            case OverflowPolicy.Disconnect:
+                // The lost event comes after everything queued, so it is reported just before the final notice.
+                _dropped++;
+                _lagBeforeFinal = 1;
+                _disconnected = true;
+                _completed = true;
+                _final = new SubscriberDisconnected { Reason = $"queue full ({Options.Capacity} events) under the Disconnect policy" };
+                return WriteOutcome.Disconnected;
+            default:
+                // DropOldest, and Block when the publisher cannot wait.
+                _queue!.Dequeue();
+                _dropped++;
+                _pendingLag++;
+                _queue.Enqueue(streamEvent);
+                return WriteOutcome.Written;
+        }
     }
 
     internal Task WaitForSpaceAsync(CancellationToken cancellationToken)
@@ -241,8 +288,7 @@ public sealed class EventSubscriber : IAsyncEnumerable<StreamEvent>, IAsyncDispo
                 _lagBeforeFinal = 0;
             }
 
-            wake = _readerWaiting;
-            _readerWaiting = false;
+            wake = TakeWaitingReader();
             space = _spaceWaiter;
             _spaceWaiter = null;
         }

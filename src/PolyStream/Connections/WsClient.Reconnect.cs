@@ -42,6 +42,7 @@ internal sealed partial class WsClient
                 Publish(new WsStateChange(WsState.Stalled, outcome.ConnectionId, WsDisconnectReason.NoData, 0, TimeSpan.Zero, null, null));
             }
 
+            BackOffNoData(outcome);
             var delay = _backoff.NextAfter(outcome.ConnectedFor, Floor(outcome));
             var attempt = _backoff.Attempt;
             Interlocked.Increment(ref _reconnects);
@@ -126,7 +127,7 @@ internal sealed partial class WsClient
             }
 
             Publish(new WsStateChange(WsState.Subscribed, id, WsDisconnectReason.None, 0, TimeSpan.Zero, null, null));
-            var keepAlive = KeepAliveAsync(connection);
+            var keepAlive = KeepAliveAsync(new Watchdog(this, connection));
             Outcome outcome;
             try
             {

@@ -17,6 +17,7 @@ internal sealed partial class WsClient : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly ReconnectBackoff _backoff;
+    private readonly SharedTicker _ticker;
     private readonly Lock _gate = new();
     private readonly HashSet<string> _desired = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _sendLock = new(1, 1);
@@ -33,6 +34,10 @@ internal sealed partial class WsClient : IAsyncDisposable
     private long _oversized;
     private long _lastFrameAt;
     private long _lastDataAt;
+
+    // The no-data watchdog's wait, in NoDataTimeouts: doubled by each connection in a row that went quiet with
+    // little more than its subscribe's snapshots (see NoDataLimit).
+    private int _noDataBackoff = 1;
     private DateTimeOffset? _connectedSince;
     private WsDisconnectReason _lastReason;
     private WebSocketCloseStatus? _lastCloseStatus;
@@ -42,8 +47,9 @@ internal sealed partial class WsClient : IAsyncDisposable
     /// <param name="config">The connection settings.</param>
     /// <param name="sink">Receives frames and state changes; it must not block.</param>
     /// <param name="logger">Where the client logs; <see langword="null"/> for none.</param>
+    /// <param name="ticker">The tick its watchdogs share with other connections (its period at most <see cref="CheckPeriod"/>); <see langword="null"/> for one of its own.</param>
     /// <exception cref="ArgumentException">The user channel has no credentials or would send them over plain <c>ws://</c> to another machine, or a setting is out of range.</exception>
-    public WsClient(WsConfig config, IFrameSink sink, ILogger? logger = null)
+    public WsClient(WsConfig config, IFrameSink sink, ILogger? logger = null, SharedTicker? ticker = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(sink);
@@ -72,6 +78,12 @@ internal sealed partial class WsClient : IAsyncDisposable
         _logger = logger ?? NullLogger.Instance;
         _time = config.TimeProvider ?? TimeProvider.System;
         _backoff = new ReconnectBackoff(config.ReconnectBaseDelay, config.ReconnectMaxDelay, config.StableAfter);
+        if (ticker is not null && ticker.Period > CheckPeriod(config))
+        {
+            throw new ArgumentException($"The shared tick ({ticker.Period}) is slower than this connection's watchdogs need ({CheckPeriod(config)}).", nameof(ticker));
+        }
+
+        _ticker = ticker ?? new SharedTicker(CheckPeriod(config), _time);
     }
 
     /// <summary>The current state.</summary>

@@ -31,7 +31,12 @@ public sealed record WsConfig
     /// <summary>How long without any frame (PONG included) before the connection is declared dead and replaced. Default 30 s.</summary>
     public TimeSpan PongTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long a market connection with subscribed assets may go without a data frame (PONG and control text do not count) before it is recycled; <see cref="TimeSpan.Zero"/> disables the watchdog. Default 60 s.</summary>
+    /// <summary>
+    /// How long a market connection with subscribed assets may go without a data frame (PONG and control text do not count)
+    /// before it is recycled; <see cref="TimeSpan.Zero"/> disables the watchdog. Each connection in a row that went quiet
+    /// without delivering data for <see cref="StableAfter"/> doubles the wait for the next, up to 8 times this: a quiet
+    /// venue is not recycled every minute. Default 60 s.
+    /// </summary>
     public TimeSpan NoDataTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>How long the WebSocket handshake and the initial subscribe may take. Default 10 s.</summary>

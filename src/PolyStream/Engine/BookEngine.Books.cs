@@ -13,8 +13,10 @@ internal sealed partial class BookEngine
     private void ApplySnapshot(TrackedAsset asset, BookEvent snapshot, long receiveTimestamp)
     {
         EndPending(asset);
-        // A WebSocket snapshot is in stream order: every delta received before it is already in it.
+        // A WebSocket snapshot is in stream order: every delta received before it is already in it, and
+        // every one after it is to be applied, however old against a REST summary that based the book before.
         asset.ClearReplayBuffer();
+        asset.RestBasedAt = null;
         asset.AnnouncedTickSize = null;
         var subscriptionSnapshot = !asset.SawWebSocketSnapshot;
         asset.SawWebSocketSnapshot = true;
@@ -91,6 +93,12 @@ internal sealed partial class BookEngine
                 continue;
             }
 
+            if (IsInRestBase(asset, change))
+            {
+                _outdatedDeltas++;
+                continue;
+            }
+
             ApplyDelta(asset, change, receiveTimestamp);
             _touched.Add(asset);
         }
@@ -101,6 +109,29 @@ internal sealed partial class BookEngine
         }
 
         _touched.Clear();
+    }
+
+    /// <summary>
+    /// Whether a delta is already in the REST summary that based the book: the venue sent it before answering
+    /// the REST call, but the socket reader got to it only after (a loaded client, a reconnect's resync).
+    /// Applying it again would fail the hash of a book that is right. The first newer delta ends the check.
+    /// As in <see cref="Replay"/>, a delta of the summary's own millisecond counts as in it; one the venue made
+    /// in that millisecond after answering is skipped too, and the next hash check asks for a resync.
+    /// </summary>
+    private static bool IsInRestBase(TrackedAsset asset, PriceChangeEvent change)
+    {
+        if (asset.RestBasedAt is not { } based || change.Timestamp is not { } changed)
+        {
+            return false;
+        }
+
+        if (changed <= based)
+        {
+            return true;
+        }
+
+        asset.RestBasedAt = null;
+        return false;
     }
 
     private void ApplyDelta(TrackedAsset asset, PriceChangeEvent change, long receiveTimestamp)

@@ -28,6 +28,8 @@ internal sealed partial class BookEngine
             return;
         }
 
+        asset.RestBasedAt = snapshot.Timestamp;
+
         // The view keeps its untrusted state until the replayed deltas are verified below.
         _outbox.Add(new BookSnapshotApplied
         {

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -48,6 +49,7 @@ internal sealed partial class BookEngine
     private long _rejected;
     private long _refused;
     private long _outdatedSnapshots;
+    private long _outdatedDeltas;
     private long _faults;
     private long _crossings;
     private int _pendingCount;
@@ -101,6 +103,7 @@ internal sealed partial class BookEngine
         OutdatedSnapshots = Volatile.Read(ref _outdatedSnapshots),
         Faults = Volatile.Read(ref _faults),
         Crossings = Volatile.Read(ref _crossings),
+        OutdatedDeltas = Volatile.Read(ref _outdatedDeltas),
     };
 
     /// <summary>The hash metadata known per token, shared with the streamer's other engines; a private cache by default.</summary>
@@ -449,10 +452,8 @@ internal sealed partial class BookEngine
     {
         try
         {
-            foreach (var streamEvent in _outbox)
-            {
-                _sink.Publish(streamEvent);
-            }
+            // One hand-over per frame: each subscriber's reader is woken once for all of it, not once per event.
+            _sink.PublishAll(CollectionsMarshal.AsSpan(_outbox));
         }
         finally
         {

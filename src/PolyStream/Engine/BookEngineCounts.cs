@@ -37,4 +37,7 @@ public readonly record struct BookEngineCounts(
 {
     /// <summary>Times a verified book became crossed or locked (best bid at or above best ask).</summary>
     public long Crossings { get; init; }
+
+    /// <summary><c>price_change</c> messages skipped because the REST summary the book was based on already held them (the WebSocket lagged behind the REST answer).</summary>
+    public long OutdatedDeltas { get; init; }
 }

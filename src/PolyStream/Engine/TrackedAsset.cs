@@ -69,6 +69,13 @@ internal sealed class TrackedAsset
     /// <summary>The tick a <c>tick_size_change</c> announced since the last snapshot; a REST snapshot with another tick predates it.</summary>
     public ExactDecimal? AnnouncedTickSize { get; set; }
 
+    /// <summary>
+    /// The timestamp of the REST summary that last based the book, until the stream passes it: a REST answer
+    /// can outrun the WebSocket, and the deltas up to this time that arrive after it are in the book already.
+    /// <see langword="null"/> once a newer delta or a WebSocket snapshot has come.
+    /// </summary>
+    public long? RestBasedAt { get; set; }
+
     /// <summary>The latest trade seen for the token, re-applied over a REST snapshot older than it.</summary>
     public LastTradePriceEvent? LastTrade { get; set; }
 

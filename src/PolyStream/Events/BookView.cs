@@ -22,6 +22,7 @@ public sealed record BookView
     private readonly BookView? _previous;
     private readonly WireEvent? _change;
     private readonly int _chain;
+    private readonly BookTop? _top;
     private BookSummary? _summary;
 
     /// <summary>Creates a view; set <see cref="AssetId"/>, <see cref="Summary"/> and <see cref="State"/>.</summary>
@@ -46,6 +47,7 @@ public sealed record BookView
         {
             // The same contents: the previous view's copy if it has one by now, else its links.
             _summary = Volatile.Read(ref previous._summary);
+            _top = previous.Top;
             if (_summary is null)
             {
                 _previous = previous._previous;
@@ -56,6 +58,7 @@ public sealed record BookView
         else if (cleaned is not null)
         {
             _summary = cleaned;
+            _top = BookTop.Of(cleaned);
             IsCleaned = true;
         }
         else if (applied is PriceChangeEvent or LastTradePriceEvent && previous._chain < MaxChain && !previous.IsCleaned)
@@ -63,10 +66,12 @@ public sealed record BookView
             _previous = previous;
             _change = applied;
             _chain = previous._chain + 1;
+            _top = BookTop.Of(book);
         }
         else
         {
             _summary = book.Summary();
+            _top = BookTop.Of(book);
         }
     }
 #pragma warning restore CS8618
@@ -84,8 +89,12 @@ public sealed record BookView
             _previous = null;
             _change = null;
             _chain = 0;
+            _top = null;
         }
     }
+
+    /// <summary>The best prices and hash of <see cref="Summary"/>, without building a linked view's summary.</summary>
+    internal BookTop Top => _top ?? BookTop.Of(Summary);
 
     /// <summary>How far the contents can be trusted.</summary>
     public required BookTrustState State { get; init; }

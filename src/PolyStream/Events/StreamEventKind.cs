@@ -48,4 +48,7 @@ internal enum StreamEventKind
 
     /// <summary>The subscriber was ended by its overflow policy; nothing follows (<see cref="SubscriberDisconnected"/>).</summary>
     Disconnected,
+
+    /// <summary>The markets universe mode carries changed (<see cref="UniverseChanged"/>).</summary>
+    UniverseChanged,
 }

@@ -24,7 +24,7 @@ public sealed class GammaClient : IDisposable
         GetAsync("/markets/slug/" + Escape(slug), null, RestJsonContext.Default.GammaMarket, cancellationToken);
 
     /// <summary>One event and its markets by slug (<c>GET /events/slug/{slug}</c>).</summary>
-    public Task<GammaEvent> GetEventBySlugAsync(string slug, CancellationToken cancellationToken = default) =>
+    internal Task<GammaEvent> GetEventBySlugAsync(string slug, CancellationToken cancellationToken = default) =>
         GetAsync("/events/slug/" + Escape(slug), null, RestJsonContext.Default.GammaEvent, cancellationToken);
 
     /// <summary>One page of open markets (<c>GET /markets?active=true&amp;closed=false</c>), from <paramref name="offset"/>.</summary>
@@ -32,6 +32,18 @@ public sealed class GammaClient : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         var query = string.Create(CultureInfo.InvariantCulture, $"active=true&closed=false&limit={_options.PageSize}&offset={offset}");
+        return GetAsync("/markets", query, RestJsonContext.Default.GammaMarketArray, cancellationToken);
+    }
+
+    /// <summary>
+    /// One page of open markets in listing order with their tags (<c>GET /markets?active=true&amp;closed=false&amp;include_tag=true&amp;order=id</c>),
+    /// <paramref name="limit"/> from <paramref name="offset"/>: universe mode's discovery.
+    /// </summary>
+    internal Task<GammaMarket[]> GetListedMarketsAsync(int offset, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        var query = string.Create(CultureInfo.InvariantCulture, $"active=true&closed=false&include_tag=true&order=id&ascending=true&limit={limit}&offset={offset}");
         return GetAsync("/markets", query, RestJsonContext.Default.GammaMarketArray, cancellationToken);
     }
 

@@ -4,7 +4,8 @@ using System.Text.Json.Serialization;
 namespace PolyStream.Rest;
 
 /// <summary>A Gamma event: a group of related markets under one slug.</summary>
-public sealed record GammaEvent
+/// <remarks>Internal: a user finds markets by slug, by search or through universe mode, all as <see cref="GammaMarket"/>.</remarks>
+internal sealed record GammaEvent
 {
     /// <summary>Gamma's event id.</summary>
     [JsonPropertyName("id")]

@@ -60,4 +60,17 @@ public sealed record GammaMarket
     /// <summary>The end date as ISO text.</summary>
     [JsonPropertyName("endDate")]
     public string? EndDate { get; init; }
+
+    /// <summary>The total volume traded (USDC), when Gamma gives it; a market listed live has none yet.</summary>
+    [JsonPropertyName("volumeNum")]
+    public decimal? Volume { get; init; }
+
+    /// <summary>The liquidity on the book (USDC), when Gamma gives it; a market listed live has none yet.</summary>
+    [JsonPropertyName("liquidityNum")]
+    public decimal? Liquidity { get; init; }
+
+    /// <summary>The market's tags, each by its slug (its label when it has no slug); Gamma sends them when asked (<c>include_tag=true</c>).</summary>
+    [JsonPropertyName("tags")]
+    [JsonConverter(typeof(GammaTagsConverter))]
+    public ImmutableArray<string> Tags { get; init; } = [];
 }

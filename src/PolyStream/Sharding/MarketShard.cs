@@ -12,15 +12,29 @@ using PolyStream.Recording;
 namespace PolyStream.Sharding;
 
 /// <summary>
-/// One market-channel connection and the books it feeds: the <see cref="WsClient"/> reader copies
-/// each frame into a bounded queue and returns at once; one loop task owns the <see cref="BookEngine"/>
-/// (its single writer) and also applies REST snapshots, re-bases books after a reconnect, and checks
-/// for assets that went quiet.
+/// One market-channel connection and the books it feeds. One writer at a time owns the <see cref="BookEngine"/>:
+/// a frame that finds the shard idle (its loop parked, nothing queued) is processed by the <see cref="WsClient"/>
+/// reader itself, so at the venue's usual rates a frame wakes no other thread; any other frame is copied into a
+/// bounded queue and the reader returns at once. The loop task drains that queue and also applies REST
+/// snapshots, re-bases books after a reconnect, and checks for assets that went quiet on the shared tick.
 /// </summary>
-internal sealed class MarketShard : IFrameSink, IAsyncDisposable
+/// <remarks>
+/// The reader never waits for the loop (invariant 5): it takes the engine only when nobody holds it, and a frame
+/// large enough to take long (an initial dump) always goes to the loop. Order is kept because the reader takes
+/// the inline path only while no earlier frame or control work is queued or in progress.
+/// </remarks>
+internal sealed class MarketShard : IFrameSink, ITickHandler, IAsyncDisposable
 {
     private const int MaxPooledFrameBytes = 64 * 1024;
     private const int PooledFramesPerSize = 1024;
+
+    /// <summary>The largest frame the reader processes itself; a bigger one (a dump of many books) costs enough to be the loop's.</summary>
+    internal const int MaxInlineFrameBytes = 16 * 1024;
+
+    // Who holds the engine: Busy while the loop runs (from construction until it parks to wait) or the reader
+    // processes a frame inline; Idle only while the loop waits with nothing to do.
+    private const int Idle = 0;
+    private const int Busy = 1;
 
     private readonly ShardSettings _settings;
     private readonly BookEngine _engine;
@@ -42,7 +56,10 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
     private ITimer? _wakeTimer;
     private long _connectionId;
     private long _droppedFrames;
+    private long _inlineFrames;
     private long _queuedBytes;
+    private int _engineOwner = Busy;
+    private bool _wakeArmed;
     private int _overflowPosted;
     private int _disposed;
     private int _lastState;
@@ -70,7 +87,7 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
             Metadata = metadata,
         };
         _staleBooks = new StaleBookMonitor(id, _engine, owner, settings.StaleAfter, _time, _logger);
-        _client = new WsClient(settings.Ws, this, loggers.CreateLogger<WsClient>());
+        _client = new WsClient(settings.Ws, this, loggers.CreateLogger<WsClient>(), settings.Ticker);
         _frames = Channel.CreateBounded<ShardFrame>(new BoundedChannelOptions(settings.QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     }
 
@@ -89,6 +106,12 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
         }
     }
 
+    /// <summary>Whether the loop is parked with nothing to do and the engine free: a small frame arriving now is processed inline.</summary>
+    internal bool IsIdle => Volatile.Read(ref _engineOwner) == Idle && _frames.Reader.Count == 0 && _control.IsEmpty;
+
+    /// <summary>Frames the socket reader processed itself because the shard was idle, rather than queueing them for the loop.</summary>
+    internal long InlineFrames => Interlocked.Read(ref _inlineFrames);
+
     /// <summary>The engine's books; read-only access is safe from any thread.</summary>
     public BookEngine Engine => _engine;
 
@@ -104,9 +127,10 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
 
     public async ValueTask StartAsync(CancellationToken cancellationToken)
     {
-        // One timer for the loop's timeouts, re-armed each turn: waiting with a timeout per turn would allocate a task and a timer each time.
+        // One timer for the engine's own timeouts, armed only while one is pending; the look for quiet books rides the shared tick.
         _wakeTimer = _time.CreateTimer(static shard => ((MarketShard)shard!).Wake(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _loop = RunAsync(_stopping.Token);
+        _settings.Ticker.Register(this);
         await _client.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -164,6 +188,11 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
         // The exact bytes, before any parsing, so a recording can be re-verified by any later version.
         _settings.Recorder?.Append(frame, _time.GetUtcNow().ToUnixTimeMilliseconds() * 1000, (ushort)Id);
 
+        if (TryProcessInline(frame, receivedAtTimestamp))
+        {
+            return;
+        }
+
         // Bounded in bytes as well as frames: 100,000 frames of 32 MiB each would be far too much to hold.
         if (Interlocked.Add(ref _queuedBytes, frame.Length) > _settings.QueueBytes)
         {
@@ -180,6 +209,40 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
             _buffers.Return(buffer);
             Dropped();
         }
+    }
+
+    /// <summary>
+    /// Processes a small frame on the reader's thread when the shard is idle: the loop parked, no frame or control
+    /// work queued, and nobody holding the engine. Returns <see langword="false"/> (the frame is to be queued) otherwise.
+    /// </summary>
+    private bool TryProcessInline(ReadOnlySpan<byte> frame, long receivedAt)
+    {
+        if (frame.Length > MaxInlineFrameBytes || _frames.Reader.Count > 0 || !_control.IsEmpty
+            || Interlocked.CompareExchange(ref _engineOwner, Busy, Idle) != Idle)
+        {
+            return false;
+        }
+
+        bool timeoutPending;
+        try
+        {
+            _engine.Process(frame, receivedAt);
+            _metrics.RecordFrame(_time, receivedAt);
+            _inlineFrames++;
+            timeoutPending = _engine.TimeUntilNextTimeout is not null;
+        }
+        finally
+        {
+            Volatile.Write(ref _engineOwner, Idle);
+        }
+
+        // A frame that opened a timeout window (a held mismatch) needs the loop to arm its timer.
+        if (timeoutPending)
+        {
+            Wake();
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -226,6 +289,7 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
             return;
         }
 
+        _settings.Ticker.Unregister(this);
         await _client.DisposeAsync().ConfigureAwait(false);
         if (_wakeTimer is not null)
         {
@@ -258,12 +322,14 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
         {
             while (true)
             {
-                var wait = _engine.TimeUntilNextTimeout ?? _settings.StaleCheckInterval;
-                _wakeTimer!.Change(wait < _settings.StaleCheckInterval ? wait : _settings.StaleCheckInterval, Timeout.InfiniteTimeSpan);
+                ArmWakeTimer();
+                Volatile.Write(ref _engineOwner, Idle);
                 if (!await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
                 {
                     return;
                 }
+
+                TakeEngine();
 
                 // Control first: a Track must be in place before the frames its subscribe brings.
                 while (true)
@@ -289,6 +355,41 @@ internal sealed class MarketShard : IFrameSink, IAsyncDisposable
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Disposal.
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Wakes the loop only when a look for quiet books is due; an idle shard otherwise stays asleep.</remarks>
+    public void OnTick(long now)
+    {
+        if (_staleBooks.IsDue(now))
+        {
+            Wake();
+        }
+    }
+
+    /// <summary>Arms the wake-up timer for the engine's next timeout, or disarms it when none is pending (the usual case: no timer runs then).</summary>
+    private void ArmWakeTimer()
+    {
+        if (_engine.TimeUntilNextTimeout is { } wait)
+        {
+            _wakeTimer!.Change(wait, Timeout.InfiniteTimeSpan);
+            _wakeArmed = true;
+        }
+        else if (_wakeArmed)
+        {
+            _wakeTimer!.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _wakeArmed = false;
+        }
+    }
+
+    /// <summary>Takes the engine for the loop, waiting out a frame the reader is processing inline (microseconds: inline frames are small).</summary>
+    private void TakeEngine()
+    {
+        var spin = new SpinWait();
+        while (Interlocked.CompareExchange(ref _engineOwner, Busy, Idle) != Idle)
+        {
+            spin.SpinOnce();
         }
     }
 

@@ -35,7 +35,7 @@ internal sealed class ShardSet : IShardOwner, IResyncTarget, IAsyncDisposable
     private readonly List<MarketShard> _shards = [];
     private readonly Dictionary<string, MarketShard> _byAsset = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _staleStrikes = new(StringComparer.Ordinal);
-    private readonly Channel<string> _relocations = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<ShardMove> _moves = Channel.CreateUnbounded<ShardMove>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
 
     // One gate for every connection: the venue sends each market lifecycle event to several of them.
@@ -45,6 +45,7 @@ internal sealed class ShardSet : IShardOwner, IResyncTarget, IAsyncDisposable
     private readonly BookMetadataCache _metadata = new();
     private Task? _relocationLoop;
     private long _lastConnect;
+    private int _nextShardId;
     private int _disposed;
 
     /// <summary>Creates an empty set; nothing runs until <see cref="Start"/>, and shards open as assets are added.</summary>
@@ -122,9 +123,12 @@ internal sealed class ShardSet : IShardOwner, IResyncTarget, IAsyncDisposable
     /// <summary>
     /// Places assets not yet carried: shards with room fill up to the per-connection limit, then new ones
     /// open, paced by the connect interval. Each asset found in <paramref name="restore"/> starts from its saved book.
+    /// Returns the assets placed whose hash metadata REST did not give (an unknown or closed market, or REST failing):
+    /// they wait <see cref="BookTrustState.Unsynced"/> while it is asked for again in the background.
     /// </summary>
-    public async ValueTask AddAsync(IEnumerable<string> assetIds, IReadOnlyDictionary<string, BookCheckpoint> restore, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<string>> AddAsync(IEnumerable<string> assetIds, IReadOnlyDictionary<string, BookCheckpoint> restore, CancellationToken cancellationToken)
     {
+        var withoutMetadata = new List<string>();
         await _placement.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -146,6 +150,7 @@ internal sealed class ShardSet : IShardOwner, IResyncTarget, IAsyncDisposable
                 {
                     // Tracked Unsynced, never hashed with guessed values, until a REST summary brings the metadata.
                     _resync.RequestMetadata(asset);
+                    withoutMetadata.Add(asset);
                 }
             }
         }
@@ -153,6 +158,8 @@ internal sealed class ShardSet : IShardOwner, IResyncTarget, IAsyncDisposable
         {
             _placement.Release();
         }
+
+        return withoutMetadata;
     }
 
     /// <summary>
@@ -180,9 +187,13 @@ internal sealed class ShardSet : IShardOwner, IResyncTarget, IAsyncDisposable
         return books;
     }
 
-    /// <summary>Stops carrying assets; their books are dropped, and so are their stale findings.</summary>
+    /// <summary>
+    /// Stops carrying assets; their books are dropped, and so are their stale findings. A connection left with no
+    /// assets closes, unless it is the last one open: listings arrive on any market connection.
+    /// </summary>
     public async ValueTask RemoveAsync(IEnumerable<string> assetIds, CancellationToken cancellationToken)
     {
+        List<MarketShard> drained;
         await _placement.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -201,6 +212,32 @@ internal sealed class ShardSet : IShardOwner, IResyncTarget, IAsyncDisposable
             {
                 await group.Key.RemoveAsync([.. group], cancellationToken).ConfigureAwait(false);
             }
+
+            drained = TakeDrained();
+        }
+        finally
+        {
+            _placement.Release();
+        }
+
+        // Closed outside the placement lock: a close handshake takes up to a second, and a listing must not wait on it.
+        foreach (var shard in drained)
+        {
+            ShardingLog.Drained(_logger, shard.Id);
+            await shard.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Opens one connection when none is open, so the venue's listings arrive before any asset is placed.</summary>
+    public async ValueTask OpenListenerAsync(CancellationToken cancellationToken)
+    {
+        await _placement.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (Health.Count == 0)
+            {
+                await OpenShardAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -218,10 +255,20 @@ internal sealed class ShardSet : IShardOwner, IResyncTarget, IAsyncDisposable
     public void RequestWitness(string assetId) => _resync.Request(assetId);
 
     /// <inheritdoc />
-    public void RequestRelocation(string assetId) => _relocations.Writer.TryWrite(assetId);
+    public void RequestRelocation(string assetId) => _moves.Writer.TryWrite(new ShardMove.Relocate(assetId));
 
     /// <inheritdoc />
-    public int AddStaleStrike(string assetId) => _staleStrikes.AddOrUpdate(assetId, 1, static (_, count) => count + 1);
+    /// <remarks>A shard whose every book is found stale went silent as a whole (the venue's answer to a connection it finds too full): it is split.</remarks>
+    public int AddStaleStrike(string assetId)
+    {
+        var strikes = _staleStrikes.AddOrUpdate(assetId, 1, static (_, count) => count + 1);
+        if (ShardOf(assetId) is { } shard && SilentAssetsOf(shard) is not null)
+        {
+            _moves.Writer.TryWrite(new ShardMove.Split(shard));
+        }
+
+        return strikes;
+    }
 
     /// <inheritdoc />
     public void ClearStaleStrikes(string assetId) => _staleStrikes.TryRemove(assetId, out _);
@@ -243,7 +290,7 @@ internal sealed class ShardSet : IShardOwner, IResyncTarget, IAsyncDisposable
             return;
         }
 
-        _relocations.Writer.TryComplete();
+        _moves.Writer.TryComplete();
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_relocationLoop is not null)
         {
@@ -285,6 +332,26 @@ internal sealed class ShardSet : IShardOwner, IResyncTarget, IAsyncDisposable
         }
     }
 
+    /// <summary>Takes the shards left with no assets out of the set, all but one when every shard is empty; called under the placement lock.</summary>
+    private List<MarketShard> TakeDrained()
+    {
+        lock (_shards)
+        {
+            var drained = _shards.Where(s => s.AssetCount == 0).ToList();
+            if (drained.Count == _shards.Count && drained.Count > 0)
+            {
+                drained.RemoveAt(0);
+            }
+
+            foreach (var shard in drained)
+            {
+                _shards.Remove(shard);
+            }
+
+            return drained;
+        }
+    }
+
     /// <summary>A shard below the per-connection limit, other than <paramref name="except"/>; <see langword="null"/> when all are full.</summary>
     private MarketShard? ShardWithRoom(MarketShard? except = null)
     {
@@ -308,7 +375,8 @@ internal sealed class ShardSet : IShardOwner, IResyncTarget, IAsyncDisposable
         MarketShard shard;
         lock (_shards)
         {
-            shard = new MarketShard(_shards.Count, _settings, _sink, this, _translator, _metadata, _metrics, _loggers);
+            // Ids are never reused: a drained shard's id stays its own in logs and recordings.
+            shard = new MarketShard(_nextShardId++, _settings, _sink, this, _translator, _metadata, _metrics, _loggers);
             _shards.Add(shard);
         }
 
@@ -316,14 +384,22 @@ internal sealed class ShardSet : IShardOwner, IResyncTarget, IAsyncDisposable
         return shard;
     }
 
-    /// <summary>Moves each book a shard asked to move to another connection (a new one if none has room), one at a time.</summary>
+    /// <summary>Moves each book a shard asked to move to another connection (a new one if none has room), and splits silent shards, one at a time.</summary>
     private async Task RelocateLoopAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await foreach (var assetId in _relocations.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            await foreach (var move in _moves.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                await RelocateAsync(assetId, cancellationToken).ConfigureAwait(false);
+                switch (move)
+                {
+                    case ShardMove.Relocate relocate:
+                        await RelocateAsync(relocate.AssetId, cancellationToken).ConfigureAwait(false);
+                        break;
+                    case ShardMove.Split split:
+                        await SplitAsync(split.Shard, cancellationToken).ConfigureAwait(false);
+                        break;
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -332,12 +408,60 @@ internal sealed class ShardSet : IShardOwner, IResyncTarget, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The assets of a shard when every one of them has a stale finding and there are at least two (a silent
+    /// connection, not one quiet book); otherwise <see langword="null"/>.
+    /// </summary>
+    private List<string>? SilentAssetsOf(MarketShard shard)
+    {
+        lock (_byAsset)
+        {
+            var assets = _byAsset.Where(a => a.Value == shard).Select(a => a.Key).ToList();
+            return assets.Count >= 2 && assets.All(_staleStrikes.ContainsKey) ? assets : null;
+        }
+    }
+
+    /// <summary>
+    /// Moves half the books of a shard that went silent to a new connection. Their stale findings start again:
+    /// the split is this shard's escalation, and each half, if still silent, is split again in turn.
+    /// </summary>
+    private async Task SplitAsync(MarketShard shard, CancellationToken cancellationToken)
+    {
+        await _placement.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Several strikes may have asked; the first split answers them all.
+            if (SilentAssetsOf(shard) is not { } assets)
+            {
+                return;
+            }
+
+            var moving = assets.Skip(assets.Count / 2).ToList();
+            foreach (var asset in assets)
+            {
+                _staleStrikes.TryRemove(asset, out _);
+            }
+
+            var to = await OpenShardAsync(cancellationToken).ConfigureAwait(false);
+            ShardingLog.Split(_logger, shard.Id, moving.Count, to.Id);
+            Assign(moving, to);
+            await shard.RemoveAsync(moving, cancellationToken).ConfigureAwait(false);
+            await to.AddAsync(moving, [], [], cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _placement.Release();
+        }
+    }
+
     private async Task RelocateAsync(string assetId, CancellationToken cancellationToken)
     {
         await _placement.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (ShardOf(assetId) is not { } from)
+            // A relocation is asked on a book's second stale finding; findings cleared since then mean the book
+            // recovered or a split of its silent connection moved and reset it: moving it again would undo the split.
+            if (ShardOf(assetId) is not { } from || !_staleStrikes.ContainsKey(assetId))
             {
                 return;
             }

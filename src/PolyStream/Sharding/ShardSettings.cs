@@ -23,4 +23,11 @@ internal sealed record ShardSettings(
 {
     /// <summary>Frame bytes the shard queues before dropping, whatever the count: a hostile feed's large frames cannot fill memory first.</summary>
     public long QueueBytes { get; init; } = Protocol.WireLimits.MaxQueuedBytesPerShard;
+
+    /// <summary>
+    /// The one tick every shard of these settings shares, for its connection's watchdogs and its look for quiet
+    /// books: as often as the faster of the two needs.
+    /// </summary>
+    public SharedTicker Ticker => LazyInitializer.EnsureInitialized(ref field, () =>
+        new SharedTicker(WsClient.CheckPeriod(Ws) < StaleCheckInterval ? WsClient.CheckPeriod(Ws) : StaleCheckInterval, Time));
 }

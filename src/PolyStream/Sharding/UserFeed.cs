@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using System.Buffers;
 using PolyStream.Auth;
 using PolyStream.Bus;
 using PolyStream.Connections;
@@ -52,7 +51,7 @@ internal sealed class UserFeed : IFrameSink, IAsyncDisposable
 
         foreach (var market in markets)
         {
-            if (!IsConditionId(market))
+            if (!MarketIds.IsConditionId(market))
             {
                 throw new ArgumentException($"The user feed filters by market condition ids (0x and 64 hex digits); '{market}' is not one (a token id is not).", nameof(markets));
             }
@@ -64,11 +63,6 @@ internal sealed class UserFeed : IFrameSink, IAsyncDisposable
         await _client.SubscribeAsync(markets, cancellationToken).ConfigureAwait(false);
         await _client.StartAsync(cancellationToken).ConfigureAwait(false);
     }
-
-    private static bool IsConditionId(string? market) =>
-        market is { Length: 66 } && market.StartsWith("0x", StringComparison.Ordinal) && market.AsSpan(2).ContainsAnyExcept(HexDigits) is false;
-
-    private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
 
     /// <inheritdoc />
     public void OnFrame(ReadOnlySpan<byte> frame, long receivedAtTimestamp, long connectionId)

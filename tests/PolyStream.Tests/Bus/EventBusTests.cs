@@ -385,4 +385,39 @@ public sealed class EventBusTests
             Assert.Equal(sequence.Order(), sequence);
         }
     }
+
+    [Fact]
+    public async Task PublishAll_WaitingReader_WokenOnceFindsTheWholeBatchInOrder()
+    {
+        await using var bus = new EventBus();
+        await using var reader = bus.Subscribe(new SubscriberOptions { Capacity = 16 });
+        var waiting = reader.WaitToReadAsync(TestContext.Current.CancellationToken);
+        Assert.False(waiting.IsCompleted);
+
+        bus.PublishAll([Quote(1), Quote(2), Quote(3)]);
+
+        Assert.True(await waiting);
+        Assert.Equal([1L, 2, 3], Drain(reader).Select(e => e.Seq));
+        Assert.Equal(3, bus.PublishedCount);
+    }
+
+    [Fact]
+    public async Task PublishAll_BatchPastCapacity_AppliesThePolicyPerEventLikePublish()
+    {
+        await using var bus = new EventBus();
+        await using var dropping = bus.Subscribe(new SubscriberOptions { Capacity = 2, Overflow = OverflowPolicy.DropOldest });
+        await using var strict = bus.Subscribe(new SubscriberOptions { Capacity = 2, Overflow = OverflowPolicy.Disconnect });
+        await using var roomy = bus.Subscribe(new SubscriberOptions { Capacity = 10 });
+
+        bus.PublishAll([Quote(1), Quote(2), Quote(3), Quote(4)]);
+
+        var dropped = Drain(dropping);
+        Assert.Equal(2, Assert.IsType<Lagged>(dropped[0]).Count);
+        Assert.Equal([3L, 4], dropped.Skip(1).Select(e => e.Seq));
+        var ended = Drain(strict);
+        Assert.Equal([1L, 2], ended.Take(2).Select(e => e.Seq));
+        Assert.IsType<SubscriberDisconnected>(ended[^1]);
+        Assert.DoesNotContain(strict, bus.Subscribers);
+        Assert.Equal([1L, 2, 3, 4], Drain(roomy).Select(e => e.Seq));
+    }
 }

@@ -121,6 +121,43 @@ public sealed class BookEngineResyncTests
     }
 
     [Fact]
+    public async Task Process_DeltasTheRestSnapshotAlreadyHolds_AreSkippedWithoutAMismatch()
+    {
+        // The REST answer outran the socket: the venue sent these deltas before answering, the reader had not read them yet.
+        await using var h = new BookEngineHarness(null, "A");
+        h.Venue.WithBook("A");
+        h.Feed(h.Venue.BookFrame("A", 1000));
+        byte[][] lagging = [h.Venue.ChangeFrame(1001, "A", Side.Buy, "0.41", "3"), h.Venue.ChangeFrame(1002, "A", Side.Sell, "0.55", "0")];
+        Assert.True(h.Engine.ApplyRestSnapshot(h.Venue.RestSnapshot("A", 1002)));
+        h.Drain();
+
+        Assert.All(lagging, frame => Assert.Empty(h.Feed(frame)));
+        var next = Assert.IsType<BookDeltaApplied>(Assert.Single(h.Feed(h.Venue.ChangeFrame(1003, "A", Side.Buy, "0.42", "9"))));
+
+        Assert.Equal(HashOutcome.Matched, next.Hash.Outcome);
+        Assert.Equal((0L, 2L), (h.Engine.Counts.HashMismatches, h.Engine.Counts.OutdatedDeltas));
+        Assert.Equal(BookTrustState.Synced, h.View("A").State);
+        Assert.True(h.View("A").Summary.HasSameContent(h.Venue["A"].Summary()));
+    }
+
+    [Fact]
+    public async Task Process_WebSocketSnapshotAfterARestBase_AppliesTheDeltasThatFollowIt()
+    {
+        // A snapshot in stream order re-bases the book where the stream is: what follows it is new, however old against the REST base.
+        await using var h = new BookEngineHarness(null, "A");
+        h.Venue.WithBook("A");
+        h.Feed(h.Venue.BookFrame("A", 1000));
+        h.Engine.ApplyRestSnapshot(h.Venue.RestSnapshot("A", 2000));
+        h.Feed(h.Venue.BookFrame("A", 1000));
+
+        var delta = Assert.IsType<BookDeltaApplied>(Assert.Single(h.Feed(h.Venue.ChangeFrame(1001, "A", Side.Buy, "0.41", "3"))));
+
+        Assert.Equal(HashOutcome.Matched, delta.Hash.Outcome);
+        Assert.Equal(0L, h.Engine.Counts.OutdatedDeltas);
+        Assert.True(h.View("A").Summary.HasSameContent(h.Venue["A"].Summary()));
+    }
+
+    [Fact]
     public async Task ApplyRestSnapshot_OlderThanDeltasAppliedWhileSynced_IsNotTrusted()
     {
         await using var h = new BookEngineHarness(null, "A");

@@ -35,7 +35,8 @@ public sealed class BusEncoderTests : IAsyncDisposable
         Assert.Contains(books, e => e is BookDeltaApplied { Hash.Outcome: HashOutcome.Matched });
         Assert.All(books, e =>
         {
-            using var body = JsonDocument.Parse(encoder.Encode(e)!.Payload);
+            Assert.True(encoder.TryWriteEvent(e, out var json, out _));
+            using var body = JsonDocument.Parse(json.ToArray());
             Assert.Equal(e.Book.Summary.ComputeHash().ToString(), body.RootElement.GetProperty("content_hash").GetString());
         });
     }
@@ -44,8 +45,8 @@ public sealed class BusEncoderTests : IAsyncDisposable
     public void OneEncoder_WritesEachMessageWhole_ThoughItReusesItsBuffer()
     {
         var encoder = new BusEncoder("polystream", "node-a-1");
-        var snapshot = encoder.Encode(_engine.Feed(_engine.Venue.BookFrame("A", 1000)).OfType<BookSnapshotApplied>().Single())!;
-        var delta = encoder.Encode(_engine.Feed(_engine.Venue.ChangeFrame(1001, "A", Side.Buy, "0.46", "30")).OfType<BookDeltaApplied>().Single())!;
+        var snapshot = encoder.EncodeVersion1(_engine.Feed(_engine.Venue.BookFrame("A", 1000)).OfType<BookSnapshotApplied>().Single())!;
+        var delta = encoder.EncodeVersion1(_engine.Feed(_engine.Venue.ChangeFrame(1001, "A", Side.Buy, "0.46", "30")).OfType<BookDeltaApplied>().Single())!;
 
         using var first = JsonDocument.Parse(snapshot.Payload);
         using var second = JsonDocument.Parse(delta.Payload);
@@ -73,22 +74,29 @@ public sealed class BusEncoderTests : IAsyncDisposable
     public void Encode_IdUnfitForASubjectKeyOrMessageId_IsRefusedAndCounted(StreamEvent hostile)
     {
         var encoder = new BusEncoder("polystream", "node-a-1");
+        var messages = new List<BusMessage>();
 
-        Assert.Null(encoder.Encode(hostile));
-        Assert.Equal(1, encoder.Refused);
+        Assert.False(new BusBatcher(encoder, 32).Add(hostile, messages));
+        Assert.Null(encoder.EncodeVersion1(hostile));
+        Assert.Empty(messages);
+        Assert.Equal(2, encoder.Refused);
     }
 
     [Fact]
     public void Encode_VenueShapedIds_ArePublished()
     {
         var encoder = new BusEncoder("polystream", "node-a-1");
+        var batcher = new BusBatcher(encoder, 32);
+        var messages = new List<BusMessage>();
         var token = "71321045679252212594626385532706912750332728571942532289631379312455583992563";
 
-        var order = encoder.Encode(new UserOrderReceived { Id = "0xff35", Market = "0xbd31dc8a20211944f6b70f31557f1001557b59905b7738480ca09bd4532f84af", AssetId = token, Type = "PLACEMENT" });
-        var trade = encoder.Encode(new UserTradeReceived { Id = "28c4d2eb-bbea-40e7-a9f0-b2fdb56b2c2e", Market = "0xm", AssetId = token, Status = "MATCHED" });
+        var order = new UserOrderReceived { Id = "0xff35", Market = "0xbd31dc8a20211944f6b70f31557f1001557b59905b7738480ca09bd4532f84af", AssetId = token, Type = "PLACEMENT" };
+        Assert.True(batcher.Add(order, messages));
+        Assert.True(batcher.Add(new UserTradeReceived { Id = "28c4d2eb-bbea-40e7-a9f0-b2fdb56b2c2e", Market = "0xm", AssetId = token, Status = "MATCHED" }, messages));
 
-        Assert.Equal($"polystream.user_order.{token}", order!.Subject);
-        Assert.NotNull(trade);
+        // Named by the venue's keys, alone on their own subject: two nodes relaying one are stored once.
+        Assert.Equal([$"polystream.user_order.{token}", $"polystream.user_trade.{token}"], messages.Select(m => m.Subject));
+        Assert.Equal(BusNames.VenueEventId(order), messages[0].MessageId);
         Assert.Equal(0, encoder.Refused);
     }
 }

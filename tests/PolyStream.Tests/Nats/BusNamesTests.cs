@@ -55,6 +55,7 @@ public sealed class BusNamesTests
     [InlineData(nameof(StreamEventKind.Lagged), false)]
     [InlineData(nameof(StreamEventKind.Disconnected), false)]
     [InlineData(nameof(StreamEventKind.ParseFailure), false)]
+    [InlineData(nameof(StreamEventKind.UniverseChanged), false)]
     [InlineData(nameof(StreamEventKind.BookDelta), true)]
     [InlineData(nameof(StreamEventKind.UserTrade), true)]
     public void IsPublished_LeavesOutSubscriberLocalEvents(string kind, bool published) =>

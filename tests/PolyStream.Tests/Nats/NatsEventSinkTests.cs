@@ -54,27 +54,67 @@ public sealed class NatsEventSinkTests : IAsyncDisposable
         _engine.Feed(_engine.Venue.BookFrame("A", 1000));
         _engine.Feed(_engine.Venue.ChangeFrame(1001, "A", Side.Buy, "0.46", "30"));
 
-        await WaitUntilAsync(() => _publisher.Stored.Any(m => m.MessageId == "A:1:1"), "the delta stored");
+        await WaitUntilAsync(() => _publisher.HasEvent("book_delta", "A", 1, 1), "the delta stored");
 
-        Assert.Equal(["A:1:0", "A:1:1"], _publisher.Stored.Select(m => m.MessageId).Where(id => id.Split(':').Length == 3));
+        Assert.Equal(["book_snapshot A 1:0", "book_delta A 1:1"], _publisher.Events.Where(e => e.Type is "book_snapshot" or "book_delta").Select(e => $"{e.Type} {e.Asset} {e.Epoch}:{e.Seq}"));
+        Assert.Equal("A:1:0", _publisher.Stored.Single(m => m.Subject == "polystream.book_snapshot.A").MessageId);
         Assert.Equal(0, sink.Retried);
+        Assert.Equal(_publisher.Events.Count, sink.Published);
         Assert.Contains(_acknowledged, a => a.Asset == "A");
     }
 
     [Fact]
     public async Task AFailedPublish_IsRetriedUntilStored_ThenItsBooksAreRebased()
     {
-        _publisher.FailOnce("A:1:1");
+        _publisher.FailOnce(m => m.Payload.AsSpan().IndexOf("\"book_delta\""u8) >= 0);
         var (sink, _) = Start();
         _engine.Feed(_engine.Venue.BookFrame("A", 1000));
         _engine.Feed(_engine.Venue.ChangeFrame(1001, "A", Side.Buy, "0.46", "30"));
 
         await WaitUntilAsync(() => _publisher.Stored.Any(m => m.Subject == "polystream.book_rebase.A"), "a re-base of A");
 
-        var ids = _publisher.Stored.Select(m => m.MessageId).ToList();
-        Assert.Contains("A:1:1", ids);
-        Assert.True(ids.IndexOf("A:1:1") < ids.FindIndex(id => id.Contains("book_rebase", StringComparison.Ordinal)), "the re-base comes after the retried delta");
+        var events = _publisher.Events.ToList();
+        var delta = events.FindIndex(e => e is { Type: "book_delta", Asset: "A", Epoch: 1, Seq: 1 });
+        Assert.True(delta >= 0, "the failed delta was retried until stored");
+        Assert.True(delta < events.FindIndex(e => e.Type == "book_rebase"), "the re-base comes after the retried delta");
         Assert.Equal((1L, 1L), (sink.Retried, sink.Rebased));
+    }
+
+    [Fact]
+    public async Task AWindowStoredOutOfOrder_WithoutAnyFailure_HasItsBooksRebased()
+    {
+        var (sink, _) = Start();
+        await SnapshotBothBooksAsync();
+
+        // A's snapshot reaches the stream after B's delta that was sent behind it, as after a reconnect.
+        _publisher.StoreLateOnce(m => m.Subject == "polystream.book_snapshot.A");
+        _publisher.Hold();
+        _engine.Feed(_engine.Venue.ChangeFrame(1001, "B", Side.Buy, "0.46", "1"));
+        await WaitUntilAsync(() => _publisher.Waiting > 0, "the sink waiting on its publisher");
+        _engine.Feed(_engine.Venue.BookFrame("A", 1002));
+        _engine.Feed(_engine.Venue.ChangeFrame(1003, "B", Side.Buy, "0.46", "2"));
+        _publisher.Release();
+
+        await WaitUntilAsync(() => _publisher.Stored.Any(m => m.Subject == "polystream.book_rebase.A"), "a re-base of A");
+        Assert.Equal(0, sink.Retried);
+        var events = _publisher.Events.ToList();
+        Assert.True(events.FindLastIndex(e => e is { Type: "book_snapshot", Asset: "A" }) < events.FindIndex(e => e.Type == "book_rebase"), "the re-base follows the late snapshot");
+    }
+
+    [Fact]
+    public async Task AWindowStoredInOrder_IsNotRebased()
+    {
+        var (sink, _) = Start();
+        _engine.Feed(_engine.Venue.BookFrame("A", 1000));
+        _publisher.Hold();
+        _engine.Feed(_engine.Venue.ChangeFrame(1001, "A", Side.Buy, "0.46", "1"));
+        await WaitUntilAsync(() => _publisher.Waiting > 0, "the sink waiting on its publisher");
+        _engine.Feed(_engine.Venue.BookFrame("B", 1002));
+        _engine.Feed(_engine.Venue.ChangeFrame(1003, "A", Side.Buy, "0.46", "2"));
+        _publisher.Release();
+
+        await WaitUntilAsync(() => _publisher.HasEvent("book_delta", "A", 1, 2), "A's second delta stored");
+        Assert.Equal((0L, 0L), (sink.Retried, sink.Rebased));
     }
 
     [Fact]
@@ -87,11 +127,11 @@ public sealed class NatsEventSinkTests : IAsyncDisposable
 
         await WaitUntilAsync(() => _publisher.Stored.Any(m => m.MessageId == "A:1:0"), "A's snapshot stored");
 
-        Assert.DoesNotContain(_publisher.Stored, m => m.Subject.EndsWith(".B", StringComparison.Ordinal));
+        Assert.DoesNotContain(_publisher.Events, e => e.Asset == "B");
     }
 
     [Fact]
-    public async Task WhileTheLeaseIsUnconfirmed_NothingIsPublished_AndTheBookIsRebasedOnceItIs()
+    public async Task WhileTheLeaseIsUnconfirmed_NothingIsPublished_AndTheBookIsRebasedOnceItIs_WithoutWaitingForAnotherEvent()
     {
         var (sink, _) = Start();
         _engine.Feed(_engine.Venue.BookFrame("A", 1000));
@@ -100,13 +140,13 @@ public sealed class NatsEventSinkTests : IAsyncDisposable
         _ownership.Trusted = false;
         _engine.Feed(_engine.Venue.ChangeFrame(1001, "A", Side.Buy, "0.46", "30"));
         await WaitUntilAsync(() => _engine.Bus.Subscribers.All(s => s.Counts.Queued == 0), "the delta consumed");
-        Assert.DoesNotContain(_publisher.Stored, m => m.MessageId == "A:1:1");
+        Assert.False(_publisher.HasEvent("book_delta", "A", 1, 1), "a delta published while the lease was unconfirmed");
 
         _ownership.Trusted = true;
-        _engine.Feed(_engine.Venue.ChangeFrame(1002, "A", Side.Buy, "0.47", "5"));
 
         await WaitUntilAsync(() => _publisher.Stored.Any(m => m.Subject == "polystream.book_rebase.A"), "a re-base of A");
         Assert.Equal(1, sink.Rebased);
+        Assert.Equal(1, _publisher.Stored.Single(m => m.Subject == "polystream.book_rebase.A").Books.Single().Seq);
     }
 
     [Fact]
@@ -133,26 +173,58 @@ public sealed class NatsEventSinkTests : IAsyncDisposable
     {
         var time = new FakeTimeProvider();
         var (sink, _) = Start(new SubscriberOptions { Capacity = 4, Overflow = OverflowPolicy.DropOldest }, time: time);
-        _engine.Feed(_engine.Venue.BookFrame("A", 1000));
-        _engine.Feed(_engine.Venue.BookFrame("B", 1000));
-        await WaitUntilAsync(() => _publisher.Stored.Count(m => m.Subject.StartsWith("polystream.book_snapshot.", StringComparison.Ordinal)) == 2, "both snapshots stored");
+        await SnapshotBothBooksAsync();
 
         await LagAsync(1001);
         await WaitUntilAsync(() => sink.Rebased == 2, "both books re-based after the first lag");
-        var afterFirst = _publisher.Stored.Count;
+        var afterFirst = _publisher.Events.Count;
         var aRebase = _publisher.Stored.Last(m => m.Subject == "polystream.book_rebase.A");
-        Assert.True(aRebase.Book!.Seq < _engine.View("A").Seq, "A was re-based in place of a queued delta, not at its latest state");
-        await WaitUntilAsync(() => _publisher.Stored.Any(m => m.MessageId == $"A:1:{_engine.View("A").Seq}"), "A's deltas after its re-base published");
+        Assert.True(aRebase.Books.Single().Seq < _engine.View("A").Seq, "A was re-based in place of a queued delta, not at its latest state");
+        await WaitUntilAsync(() => _publisher.HasEvent("book_delta", "A", 1, _engine.View("A").Seq), "A's deltas after its re-base published");
 
         await LagAsync(2001);
         Assert.Equal(2, sink.Rebased);
         // Only the delta in flight when the lag began; none of those read after it, and no second re-base.
-        Assert.Equal(["polystream.book_delta.A"], _publisher.Stored.Skip(afterFirst).Select(m => m.Subject).Where(s => s.StartsWith("polystream.book_", StringComparison.Ordinal)));
+        Assert.Equal(["polystream.book_delta.A"], _publisher.Events.Skip(afterFirst).Select(e => e.Subject).Where(s => s.StartsWith("polystream.book_", StringComparison.Ordinal)));
 
+        // No further event: the interval passing is enough.
         time.Advance(TimeSpan.FromMinutes(1));
-        _engine.Feed(_engine.Venue.ChangeFrame(3001, "A", Side.Buy, "0.44", "7"));
         await WaitUntilAsync(() => sink.Rebased >= 3, "A re-based once the interval passed");
-        Assert.Equal(_engine.View("A").Seq, _publisher.Stored.Last(m => m.Subject == "polystream.book_rebase.A").Book!.Seq);
+        Assert.Equal(_engine.View("A").Seq, _publisher.Stored.Last(m => m.Subject == "polystream.book_rebase.A").Books.Single().Seq);
+    }
+
+    [Fact]
+    public async Task EventsWaitingTogether_GoOutBatchedBySlot_AndEveryEventIsCountedPublished()
+    {
+        var (sink, _) = Start();
+        await SnapshotBothBooksAsync();
+
+        _publisher.Hold();
+        _engine.Feed(_engine.Venue.ChangeFrame(1001, "A", Side.Buy, "0.46", "1"));
+        await WaitUntilAsync(() => _publisher.Waiting > 0, "the sink waiting on its publisher");
+        for (var i = 0; i < 20; i++)
+        {
+            _engine.Feed(_engine.Venue.ChangeFrame(1002 + i, i % 2 == 0 ? "A" : "B", Side.Buy, "0.46", (2 + i).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        _publisher.Release();
+        await WaitUntilAsync(() => _publisher.HasEvent("book_delta", "B", 1, 10), "B's last delta stored");
+
+        var batches = _publisher.Stored.Where(m => m.Subject.StartsWith("polystream.batch.", StringComparison.Ordinal) && m.Events > 1).ToList();
+        Assert.NotEmpty(batches);
+        var slotSubjects = new[] { "A", "B" }.Select(a => BusNames.BatchSubject("polystream", BusNames.SlotOf(a, new NatsScaleOutOptions().Slots))).ToHashSet();
+        Assert.All(batches, b => Assert.Contains(b.Subject, slotSubjects));
+        Assert.Equal(_publisher.Events.Count, sink.Published);
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), _publisher.Events.Where(e => e is { Type: "book_delta", Asset: "B" }).Select(e => e.Seq));
+        Assert.Equal(0, sink.Rebased);
+    }
+
+    /// <summary>Feeds the books of A and B and waits until both snapshots are stored.</summary>
+    private async Task SnapshotBothBooksAsync()
+    {
+        _engine.Feed(_engine.Venue.BookFrame("A", 1000));
+        _engine.Feed(_engine.Venue.BookFrame("B", 1000));
+        await WaitUntilAsync(() => _publisher.Stored.Count(m => m.Subject.StartsWith("polystream.book_snapshot.", StringComparison.Ordinal)) == 2, "both snapshots stored");
     }
 
     /// <summary>Holds the publisher while more deltas of A arrive than the sink's queue keeps, then lets it go on.</summary>
@@ -173,9 +245,12 @@ public sealed class NatsEventSinkTests : IAsyncDisposable
 
     private sealed class FakePublisher : IBusPublisher
     {
-        private readonly ConcurrentDictionary<string, bool> _failOnce = new(StringComparer.Ordinal);
+        private readonly ConcurrentQueue<Func<BusMessage, bool>> _failOnce = new();
+        private readonly ConcurrentQueue<Func<BusMessage, bool>> _storeLate = new();
         private readonly object _gate = new();
         private readonly List<BusMessage> _stored = [];
+        private TaskCompletionSource _anotherStored = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private Task _lastTurn = Task.CompletedTask;
 
         public IReadOnlyList<BusMessage> Stored
         {
@@ -194,7 +269,20 @@ public sealed class NatsEventSinkTests : IAsyncDisposable
         /// <summary>Publishes waiting for <see cref="Release"/>.</summary>
         public int Waiting => Volatile.Read(ref _waiting);
 
-        public void FailOnce(string messageId) => _failOnce[messageId] = true;
+        /// <summary>The events stored, in stream order, each as read back from its message (<see cref="NatsBusEvent.Of"/>).</summary>
+        public IReadOnlyList<StoredEvent> Events =>
+        [
+            .. Stored.SelectMany((m, i) => NatsBusEvent.Of("polystream", m.Subject, (ulong)i + 1, m.Payload)).Select(StoredEvent.Of),
+        ];
+
+        public bool HasEvent(string type, string asset, long epoch, long seq) =>
+            Events.Any(e => e.Type == type && e.Asset == asset && e.Epoch == epoch && e.Seq == seq);
+
+        /// <summary>Fails the first publish of a message that <paramref name="matches"/>.</summary>
+        public void FailOnce(Func<BusMessage, bool> matches) => _failOnce.Enqueue(matches);
+
+        /// <summary>Stores the first message that <paramref name="matches"/> only after another one: a publish held back across a reconnect.</summary>
+        public void StoreLateOnce(Func<BusMessage, bool> matches) => _storeLate.Enqueue(matches);
 
         /// <summary>Makes publishes wait until <see cref="Release"/>, like a slow server.</summary>
         public void Hold() => _held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -203,18 +291,48 @@ public sealed class NatsEventSinkTests : IAsyncDisposable
 
         public async Task<ulong?> TryPublishAsync(BusMessage message, CancellationToken cancellationToken)
         {
-            Interlocked.Increment(ref _waiting);
-            await _held.Task.WaitAsync(cancellationToken);
-            Interlocked.Decrement(ref _waiting);
-            if (_failOnce.TryRemove(message.MessageId, out _))
-            {
-                return null;
-            }
-
+            // Publishes reach the stream in the order they were made, like a connection that stays up.
+            var turn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Task previous;
             lock (_gate)
             {
-                _stored.Add(message);
-                return (ulong)_stored.Count;
+                (previous, _lastTurn) = (_lastTurn, turn.Task);
+            }
+
+            try
+            {
+                Interlocked.Increment(ref _waiting);
+                await _held.Task.WaitAsync(cancellationToken);
+                await previous.WaitAsync(cancellationToken);
+                Interlocked.Decrement(ref _waiting);
+                if (_failOnce.TryPeek(out var fail) && fail(message) && _failOnce.TryDequeue(out _))
+                {
+                    return null;
+                }
+
+                if (_storeLate.TryPeek(out var late) && late(message) && _storeLate.TryDequeue(out _))
+                {
+                    Task another;
+                    lock (_gate)
+                    {
+                        another = _anotherStored.Task;
+                    }
+
+                    turn.TrySetResult(); // Lets the next one overtake.
+                    await another.WaitAsync(cancellationToken);
+                }
+
+                lock (_gate)
+                {
+                    _stored.Add(message);
+                    _anotherStored.TrySetResult();
+                    _anotherStored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    return (ulong)_stored.Count;
+                }
+            }
+            finally
+            {
+                turn.TrySetResult();
             }
         }
 
@@ -223,6 +341,17 @@ public sealed class NatsEventSinkTests : IAsyncDisposable
             var done = new TaskCompletionSource();
             done.SetResult();
             return done;
+        }
+    }
+
+    /// <summary>One stored event: its subject as if alone, type and position.</summary>
+    private sealed record StoredEvent(string Subject, string Type, string? Asset, long Epoch, long Seq)
+    {
+        public static StoredEvent Of(NatsBusEvent e)
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(e.Json);
+            var root = json.RootElement;
+            return new StoredEvent(e.Subject, root.GetProperty("type").GetString()!, e.AssetId, root.GetProperty("epoch").GetInt64(), root.GetProperty("seq").GetInt64());
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -14,6 +15,7 @@ public sealed class ReplicaStateTests : IAsyncDisposable
     private const string Publisher = "node-a-000001";
     private readonly BookEngineHarness _engine = new(null, "A");
     private readonly BusEncoder _encoder = new("polystream", Publisher);
+    private readonly BusBatcher _batcher;
     private readonly FakeTimeProvider _time = new();
     private readonly NatsScaleOutOptions _options = new() { NodeId = "replica", LeasePeriod = TimeSpan.FromSeconds(10) };
     private readonly ReplicaState _replica;
@@ -21,6 +23,7 @@ public sealed class ReplicaStateTests : IAsyncDisposable
     public ReplicaStateTests()
     {
         _replica = new ReplicaState(_options, null, _time, NullLogger.Instance);
+        _batcher = new BusBatcher(_encoder, _options.Slots);
         Lease(Publisher);
         _engine.Venue.WithBook("A");
     }
@@ -30,8 +33,23 @@ public sealed class ReplicaStateTests : IAsyncDisposable
     private void Lease(string publisher) =>
         _replica.LeaseChanged(BusNames.SlotKey(BusNames.SlotOf("A", _options.Slots)), Encoding.UTF8.GetBytes($$"""{"node":"n","publisher":"{{publisher}}"}"""));
 
-    /// <summary>Feeds a frame to the engine and returns its events as bus messages.</summary>
-    private List<BusMessage> Publish(byte[] frame) => [.. _engine.Feed(frame).Select(_encoder.Encode).OfType<BusMessage>()];
+    /// <summary>Feeds frames to the engine and returns their events as version 2 messages, batched as one publish round.</summary>
+    private List<BusMessage> Publish(params byte[][] frames) => Batch(_batcher, frames.SelectMany(_engine.Feed));
+
+    /// <summary>Feeds a frame to the engine and returns its events as version 1 messages, one each.</summary>
+    private List<BusMessage> PublishVersion1(byte[] frame) => [.. _engine.Feed(frame).Select(_encoder.EncodeVersion1).OfType<BusMessage>()];
+
+    private static List<BusMessage> Batch(BusBatcher batcher, IEnumerable<StreamEvent> events)
+    {
+        var messages = new List<BusMessage>();
+        foreach (var e in events)
+        {
+            batcher.Add(e, messages);
+        }
+
+        batcher.Flush(messages);
+        return messages;
+    }
 
     private void Deliver(IEnumerable<BusMessage> messages)
     {
@@ -49,18 +67,21 @@ public sealed class ReplicaStateTests : IAsyncDisposable
         Assert.Equal((engine.Epoch, engine.Seq, BookTrustState.Synced, HashOutcome.Matched), (replica.Epoch, replica.Seq, replica.State, replica.LastHashOutcome));
     }
 
-    [Fact]
-    public void SnapshotDeltasTradeAndTickSize_RebuildTheEnginesBookExactly()
+    [Theory]
+    [InlineData(1)] // the layout replicas still read for a release
+    [InlineData(2)]
+    public void SnapshotDeltasTradeAndTickSize_RebuildTheEnginesBookExactly(int version)
     {
-        Deliver(Publish(_engine.Venue.BookFrame("A", 1000, withLastTradePrice: true)));
-        Deliver(Publish(_engine.Venue.ChangeFrame(1001, "A", Side.Buy, "0.46", "30")));
+        Func<byte[], List<BusMessage>> publish = version == 1 ? PublishVersion1 : frame => Publish(frame);
+        Deliver(publish(_engine.Venue.BookFrame("A", 1000, withLastTradePrice: true)));
+        Deliver(publish(_engine.Venue.ChangeFrame(1001, "A", Side.Buy, "0.46", "30")));
         _engine.Venue.Trade("A", "0.46");
-        Deliver(Publish(Venue.TradeFrame("A", "0.46", 1002)));
-        Deliver(Publish(_engine.Venue.ChangeFrame(1003, "A", Side.Sell, "0.6", "0")));
-        Deliver(Publish(_engine.Venue.TickSizeFrame("A", "0.01", "0.001", 1004)));
+        Deliver(publish(Venue.TradeFrame("A", "0.46", 1002)));
+        Deliver(publish(_engine.Venue.ChangeFrame(1003, "A", Side.Sell, "0.6", "0")));
+        Deliver(publish(_engine.Venue.TickSizeFrame("A", "0.01", "0.001", 1004)));
         Assert.Equal(BookTrustState.Unsynced, _replica.Get("A")!.State);
-        Deliver(Publish(_engine.Venue.BookFrame("A", 1005)));
-        Deliver(Publish(_engine.Venue.ChangeFrame(1006, "A", Side.Sell, "0.553", "12")));
+        Deliver(publish(_engine.Venue.BookFrame("A", 1005)));
+        Deliver(publish(_engine.Venue.ChangeFrame(1006, "A", Side.Sell, "0.553", "12")));
 
         AssertEqualsEngine();
         Assert.Equal(new NatsReplicaCounts(_replica.Counts.Messages, 0, 0, 0, 1), _replica.Counts);
@@ -100,13 +121,74 @@ public sealed class ReplicaStateTests : IAsyncDisposable
     public void ADeltaThatDoesNotProduceThePublishersBook_IsCaughtByTheContentHash()
     {
         Deliver(Publish(_engine.Venue.BookFrame("A", 1000)));
-        var delta = Publish(_engine.Venue.ChangeFrame(1001, "A", Side.Buy, "0.46", "30")).Single(m => m.Subject.Contains("book_delta", StringComparison.Ordinal));
+        var delta = Publish(_engine.Venue.ChangeFrame(1001, "A", Side.Buy, "0.46", "30")).Single(m => m.Payload.AsSpan().IndexOf("book_delta"u8) >= 0);
         var tampered = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(delta.Payload).Replace("\"30\"", "\"31\"", StringComparison.Ordinal));
 
         _replica.Apply(delta.Subject, tampered, 2);
 
         Assert.Equal((BookTrustState.Suspect, HashOutcome.Mismatched), (_replica.Get("A")!.State, _replica.Get("A")!.LastHashOutcome));
         Assert.Equal(1, _replica.Counts.Divergences);
+    }
+
+    [Fact]
+    public void ManyDeltasInOneBatch_AreEachApplied_AndTheBookEqualsTheEngines()
+    {
+        Deliver(Publish(_engine.Venue.BookFrame("A", 1000)));
+        var frames = Enumerable.Range(0, 40).Select(i => _engine.Venue.ChangeFrame(1001 + i, "A", i % 2 == 0 ? Side.Buy : Side.Sell, i % 2 == 0 ? "0.4" : "0.6", (10 + i).ToString(CultureInfo.InvariantCulture))).ToArray();
+
+        var messages = Publish(frames);
+
+        Assert.Single(messages);
+        Deliver(messages);
+        AssertEqualsEngine();
+        Assert.Equal(0, _replica.Counts.Gaps + _replica.Counts.Divergences + _replica.Counts.Unreadable);
+    }
+
+    [Fact]
+    public void VersionOneAndVersionTwoMessages_FollowOnFromEachOther()
+    {
+        Deliver(PublishVersion1(_engine.Venue.BookFrame("A", 1000)));
+        Deliver(Publish(_engine.Venue.ChangeFrame(1001, "A", Side.Buy, "0.46", "30"), _engine.Venue.ChangeFrame(1002, "A", Side.Buy, "0.47", "5")));
+        Deliver(PublishVersion1(_engine.Venue.ChangeFrame(1003, "A", Side.Sell, "0.6", "0")));
+
+        AssertEqualsEngine();
+        Assert.Equal(0, _replica.Counts.Gaps + _replica.Counts.Divergences);
+    }
+
+    [Fact]
+    public void ABatchWhoseSecondDeltaWasTamperedWith_ReportsOneDivergence_AtTheEndOfTheBatch()
+    {
+        Deliver(Publish(_engine.Venue.BookFrame("A", 1000)));
+        var batch = Publish(_engine.Venue.ChangeFrame(1001, "A", Side.Buy, "0.46", "30"), _engine.Venue.ChangeFrame(1002, "A", Side.Buy, "0.47", "5")).Single();
+        var tampered = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(batch.Payload).Replace("\"size\":\"5\"", "\"size\":\"6\"", StringComparison.Ordinal));
+        var logs = new ListLogger();
+        var replica = new ReplicaState(_options, null, _time, logs);
+        replica.Load("A", BookSnapshotRecord.Of(_replica.Get("A")!, 1, Publisher));
+
+        replica.Apply(batch.Subject, tampered, 2);
+
+        Assert.Equal((1L, 0L), (replica.Counts.Divergences, replica.Counts.Gaps));
+        Assert.Equal([7031], logs.Entries.Select(e => e.Id));
+        Assert.Equal((_engine.View("A").Seq, BookTrustState.Suspect, HashOutcome.Mismatched), (replica.Get("A")!.Seq, replica.Get("A")!.State, replica.Get("A")!.LastHashOutcome));
+    }
+
+    [Fact]
+    public void ABatchWithOneUnreadableEvent_IsRefusedWhole()
+    {
+        Deliver(Publish(_engine.Venue.BookFrame("A", 1000)));
+        var before = _replica.Get("A")!;
+        var batch = Publish(_engine.Venue.ChangeFrame(1001, "A", Side.Buy, "0.46", "30"), _engine.Venue.ChangeFrame(1002, "A", Side.Buy, "0.47", "5")).Single();
+        var broken = Encoding.UTF8.GetString(batch.Payload).Replace("\"size\":\"5\"", "\"size\":\"five\"", StringComparison.Ordinal);
+
+        _replica.Apply(batch.Subject, Encoding.UTF8.GetBytes(broken), 2);
+        _replica.Apply(batch.Subject, """{"v":2,"node":"n","events":[]}"""u8, 3);
+        _replica.Apply(batch.Subject, """{"v":2,"events":[{"v":1,"type":"book_state_changed","asset_id":"A","epoch":1,"seq":0,"from":"Synced","to":"Suspect","reason":"X"}]}"""u8, 4);
+        _replica.Apply(batch.Subject, """{"v":2,"node":"n","events":[{"v":1,"type":"book_state_changed","asset_id":"A","epoch":1,"seq":0,"from":"Synced","to":"Suspect","reason":"X"},7]}"""u8, 5);
+
+        Assert.Equal(4, _replica.Counts.Unreadable);
+        var after = _replica.Get("A")!;
+        Assert.True(after.Summary.HasSameContent(before.Summary));
+        Assert.Equal((before.Epoch, before.Seq, before.State), (after.Epoch, after.Seq, after.State));
     }
 
     [Fact]
@@ -137,14 +219,28 @@ public sealed class ReplicaStateTests : IAsyncDisposable
         Lease("node-b-000002");
         Assert.Equal(BookTrustState.Stale, _replica.Get("A")!.State);
 
-        var newOwner = new BusEncoder("polystream", "node-b-000002");
-        foreach (var e in _engine.Feed(_engine.Venue.BookFrame("A", 2000)))
-        {
-            var message = newOwner.Encode(e)!;
-            _replica.Apply(message.Subject, message.Payload, 9);
-        }
+        var newOwner = new BusBatcher(new BusEncoder("polystream", "node-b-000002"), _options.Slots);
+        Deliver(Batch(newOwner, _engine.Feed(_engine.Venue.BookFrame("A", 2000))));
 
         Assert.Equal(BookTrustState.Synced, _replica.Get("A")!.State);
+    }
+
+    [Fact]
+    public void UnderUniverseModeLeases_ABookIsLiveWhileItsPublisherHoldsTheSlotOfItsMarket_NotOfItsAsset()
+    {
+        Deliver(Publish(_engine.Venue.BookFrame("A", 1000)));
+        var marketSlot = BusNames.SlotKey(BusNames.SlotOf(_replica.Get("A")!.Summary.Market, _options.Slots));
+        var assetSlot = BusNames.SlotKey(BusNames.SlotOf("A", _options.Slots));
+        Assert.NotEqual(marketSlot, assetSlot); // else this test could not tell them apart
+        static byte[] ByMarket(string publisher) => Encoding.UTF8.GetBytes($$"""{"node":"n","publisher":"{{publisher}}","by":"market"}""");
+
+        _replica.LeaseChanged(assetSlot, null);
+        _replica.LeaseChanged(marketSlot, ByMarket(Publisher));
+        Assert.Equal(BookTrustState.Synced, _replica.Get("A")!.State);
+
+        _replica.LeaseChanged(assetSlot, ByMarket(Publisher));
+        _replica.LeaseChanged(marketSlot, ByMarket("node-b-000002"));
+        Assert.Equal(BookTrustState.Stale, _replica.Get("A")!.State);
     }
 
     [Fact]

@@ -75,6 +75,32 @@ public sealed class RestBookRecordTests : IDisposable
     }
 
     [Fact]
+    public async Task Export_RestSummaryRecordedBeforeTheDeltasItHolds_ReportsNoMismatchAndNoGap()
+    {
+        // As a loaded streamer records a resync: the REST answer is recorded when it comes, ahead of the
+        // deltas the venue had sent before answering but the socket reader had not read yet.
+        var venue = NegRiskVenue();
+        await using (var writer = RecordingWriter.Start(new RecordingWriterOptions { Directory = _directory, Assets = ["A"] }))
+        {
+            writer.DeclareRestBooks();
+            writer.AppendRestBook(venue.RestSnapshot("A", 1000), Start);
+            writer.Append(venue.BookFrame("A", 1001), Start + 1, 0);
+            byte[][] lagging = [venue.ChangeFrame(1002, "A", Side.Buy, "0.41", "5"), venue.ChangeFrame(1003, "A", Side.Sell, "0.55", "0")];
+            writer.AppendRestBook(venue.RestSnapshot("A", 1003), Start + 2);
+            writer.Append(lagging[0], Start + 3, 0);
+            writer.Append(lagging[1], Start + 4, 0);
+            writer.Append(venue.ChangeFrame(1004, "A", Side.Buy, "0.42", "5"), Start + 5, 0);
+        }
+
+        var gaps = Path.Combine(_directory, "book.gaps.csv");
+        var (code, output, error) = await CliRunner.RunAsync("export", _directory, "--kind", "incremental_book_l2", "--out", Path.Combine(_directory, "book.csv"));
+
+        Assert.True(code == 0, error);
+        Assert.Contains("mismatched=0", output, StringComparison.Ordinal);
+        Assert.Single(await File.ReadAllLinesAsync(gaps, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task Replay_RecordingMadeBeforeRestSummaries_AssumesTheTypicalMetadataAndSaysSo()
     {
         var venue = new Venue().WithBook("A");

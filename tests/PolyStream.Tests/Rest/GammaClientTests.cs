@@ -23,6 +23,25 @@ public sealed class GammaClientTests
         Assert.Equal(["Up", "Down"], market.Outcomes);
         Assert.Equal(2, market.ClobTokenIds.Length);
         Assert.All(market.ClobTokenIds, id => Assert.True(id.Length > 70 && id.All(char.IsAsciiDigit)));
+        Assert.Equal((9.999997m, 20328.3747m), (market.Volume, market.Liquidity));
+    }
+
+    [Fact]
+    public async Task GetListedMarketsAsync_TagObjectsAndStrings_KeptBySlugOrLabel()
+    {
+        const string Page = """[{"id":"1","conditionId":"0x1","volumeNum":12.5,"tags":[{"id":"2","label":"US Election","slug":"us-election"},{"id":"3","label":"Politics"},"crypto",{"id":"4"},7]}]""";
+        using var venue = new FakeVenue(_ => FakeVenue.Json(Page));
+        using var client = Client(venue);
+
+        var markets = await client.GetListedMarketsAsync(500, 250, TestContext.Current.CancellationToken);
+
+        Assert.Contains("offset=500", venue.Requests[0].Query, StringComparison.Ordinal);
+        Assert.Contains("limit=250", venue.Requests[0].Query, StringComparison.Ordinal);
+        Assert.Contains("include_tag=true", venue.Requests[0].Query, StringComparison.Ordinal);
+        var market = Assert.Single(markets);
+        Assert.Equal(["us-election", "Politics", "crypto"], market.Tags);
+        Assert.Equal(12.5m, market.Volume);
+        Assert.Null(market.Liquidity);
     }
 
     [Fact]

@@ -1,0 +1,137 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using PolyStream.Events;
+using PolyStream.Nats;
+using PolyStream.Protocol;
+
+namespace PolyStream.Tests.Nats;
+
+/// <summary>Version 2 batches: what goes in one, their ids and bounds, and reading them back as events.</summary>
+public sealed class BusBatcherTests : IAsyncDisposable
+{
+    private const int Slots = 32;
+    private readonly BookEngineHarness _engine = new(null, "A", "B");
+
+    public BusBatcherTests()
+    {
+        _engine.Venue.WithBook("A").WithBook("B");
+    }
+
+    public async ValueTask DisposeAsync() => await _engine.DisposeAsync();
+
+    private static List<BusMessage> Batch(IEnumerable<StreamEvent> events, string publisher = "node-a-1")
+    {
+        var batcher = new BusBatcher(new BusEncoder("polystream", publisher), Slots);
+        var messages = new List<BusMessage>();
+        foreach (var e in events)
+        {
+            batcher.Add(e, messages);
+        }
+
+        batcher.Flush(messages);
+        return messages;
+    }
+
+    private List<StreamEvent> Traffic(int deltas)
+    {
+        var events = new List<StreamEvent>();
+        events.AddRange(_engine.Feed(_engine.Venue.BookFrame("A", 1000, withLastTradePrice: true)));
+        events.AddRange(_engine.Feed(_engine.Venue.BookFrame("B", 1000)));
+        for (var i = 0; i < deltas; i++)
+        {
+            events.AddRange(_engine.Feed(_engine.Venue.ChangeFrame(1001 + i, i % 3 == 0 ? "B" : "A", i % 2 == 0 ? Side.Buy : Side.Sell, i % 2 == 0 ? "0.4" : "0.6", (1 + i).ToString(CultureInfo.InvariantCulture))));
+        }
+
+        _engine.Venue.Trade("A", "0.4");
+        events.AddRange(_engine.Feed(Venue.TradeFrame("A", "0.4", 5000)));
+        return events;
+    }
+
+    [Fact]
+    public void ABatchReadBack_GivesEveryEventAsItsVersion1Message_InOrder()
+    {
+        var events = Traffic(30);
+        var version1 = new BusEncoder("polystream", "node-a-1");
+        var expected = events.Select(version1.EncodeVersion1).OfType<BusMessage>().ToList();
+
+        var messages = Batch(events);
+        var read = messages.SelectMany((m, i) => NatsBusEvent.Of("polystream", m.Subject, (ulong)i, m.Payload)).ToList();
+
+        Assert.True(messages.Count < expected.Count, $"{messages.Count} messages for {expected.Count} events: nothing was batched");
+        Assert.Equal(expected.Count, messages.Sum(m => m.Events));
+        Assert.Equal(expected.Select(m => m.Subject).Order(), read.Select(e => e.Subject).Order());
+        foreach (var asset in (string[])["A", "B"])
+        {
+            var want = expected.Where(m => m.Subject.EndsWith("." + asset, StringComparison.Ordinal)).Select(m => JsonNode.Parse(m.Payload)).ToList();
+            var got = read.Where(e => e.AssetId == asset).Select(e => JsonNode.Parse(e.Json)).ToList();
+            Assert.Equal(want.Count, got.Count);
+            Assert.All(want.Zip(got), pair => Assert.True(JsonNode.DeepEquals(pair.First, pair.Second), $"{pair.First?.ToJsonString()}\n{pair.Second?.ToJsonString()}"));
+        }
+    }
+
+    [Fact]
+    public void BatchIds_AreTheSameForTheSameEvents_AndDifferForOthers()
+    {
+        var events = Traffic(10);
+
+        var first = Batch(events);
+        var again = Batch(events);
+        var fewer = Batch(events.Take(events.Count - 2));
+
+        Assert.Equal(first.Select(m => m.MessageId), again.Select(m => m.MessageId));
+        Assert.Equal(first.Count, first.Select(m => m.MessageId).Distinct().Count());
+        var batch = first.First(m => m.Events > 1);
+        Assert.Matches("^A:1:[0-9]+(:[a-z_]+:node-a-1:[0-9]+)?\\+[0-9]+:[0-9a-f]{16}$", batch.MessageId);
+        Assert.DoesNotContain(fewer, m => m.Subject == batch.Subject && m.MessageId == batch.MessageId && m.Events != batch.Events);
+        Assert.NotEqual(first.Last(m => m.Subject == batch.Subject).MessageId, fewer.Last(m => m.Subject == batch.Subject).MessageId);
+    }
+
+    [Fact]
+    public void Batches_HoldOneSlotEach_AtMostMaxEventsAndMaxBytes()
+    {
+        var events = Traffic(400);
+
+        var messages = Batch(events);
+
+        var batches = messages.Where(m => m.Subject.StartsWith("polystream.batch.", StringComparison.Ordinal)).ToList();
+        Assert.Contains(batches, b => b.Events == BusBatcher.MaxEvents);
+        Assert.All(batches, b =>
+        {
+            Assert.InRange(b.Events, 1, BusBatcher.MaxEvents);
+            Assert.InRange(b.Payload.Length, 1, BusBatcher.MaxBytes);
+            var assets = NatsBusEvent.Of("polystream", b.Subject, 1, b.Payload).Select(e => e.AssetId!).Distinct();
+            Assert.All(assets, a => Assert.Equal(BusNames.BatchSubject("polystream", BusNames.SlotOf(a, Slots)), b.Subject));
+        });
+    }
+
+    [Fact]
+    public void AWholeBook_GoesAloneOnItsAssetsSubject_AfterTheEventsBeforeIt()
+    {
+        var events = Traffic(6);
+        events.AddRange(_engine.Feed(_engine.Venue.BookFrame("A", 6000)));
+        events.AddRange(_engine.Feed(_engine.Venue.ChangeFrame(6001, "A", Side.Buy, "0.41", "3")));
+
+        var messages = Batch(events);
+
+        var read = messages.SelectMany(m => NatsBusEvent.Of("polystream", m.Subject, 1, m.Payload)).Where(e => e.AssetId == "A").Select(e => JsonNode.Parse(e.Json)!).ToList();
+        var positions = read.Where(e => e["type"]!.GetValue<string>() is "book_snapshot" or "book_delta").Select(e => (e["epoch"]!.GetValue<long>(), e["seq"]!.GetValue<long>())).ToList();
+        Assert.Equal(positions.Order(), positions);
+        var snapshots = messages.Where(m => m.Subject == "polystream.book_snapshot.A").ToList();
+        Assert.Equal(2, snapshots.Count);
+        Assert.All(snapshots, s => Assert.Equal(1, s.Events));
+        Assert.Equal($"A:{_engine.View("A").Epoch}:{_engine.View("A").Seq - 1}", snapshots[^1].MessageId);
+    }
+
+    [Fact]
+    public void ABatchThatIsNotWhole_IsPassedOnAsItIs()
+    {
+        var batch = Batch(Traffic(4)).First(m => m.Events > 1);
+        var text = System.Text.Encoding.UTF8.GetString(batch.Payload);
+        var unsafeAsset = System.Text.Encoding.UTF8.GetBytes(text.Replace("\"asset_id\":\"A\"", "\"asset_id\":\"A.>\"", StringComparison.Ordinal));
+
+        Assert.Single(NatsBusEvent.Of("polystream", batch.Subject, 1, unsafeAsset));
+        Assert.Single(NatsBusEvent.Of("polystream", batch.Subject, 1, batch.Payload.AsSpan(0, batch.Payload.Length - 2)));
+        Assert.Single(NatsBusEvent.Of("polystream", batch.Subject, 1, """{"v":2,"node":"n","events":[]}"""u8));
+        Assert.Equal(batch.Subject, NatsBusEvent.Of("polystream", batch.Subject, 1, unsafeAsset)[0].Subject);
+    }
+}
