@@ -112,6 +112,9 @@ internal sealed class MarketShard : IFrameSink, ITickHandler, IAsyncDisposable
     /// <summary>Frames the socket reader processed itself because the shard was idle, rather than queueing them for the loop.</summary>
     internal long InlineFrames => Interlocked.Read(ref _inlineFrames);
 
+    /// <summary>How long the connection has delivered no market data; <see langword="null"/> before its first. Safe from any thread.</summary>
+    internal TimeSpan? DataSilence => _client.Health.LastDataFrameAge;
+
     /// <summary>The engine's books; read-only access is safe from any thread.</summary>
     public BookEngine Engine => _engine;
 

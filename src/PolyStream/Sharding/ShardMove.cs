@@ -10,6 +10,6 @@ internal abstract record ShardMove
     /// <summary>Move one book that keeps going stale to another connection.</summary>
     public sealed record Relocate(string AssetId) : ShardMove;
 
-    /// <summary>Move half the books of a shard whose every book went stale to a new connection.</summary>
+    /// <summary>Move half the books of a shard that went silent (no data, books proven stale) to a new connection.</summary>
     public sealed record Split(MarketShard Shard) : ShardMove;
 }

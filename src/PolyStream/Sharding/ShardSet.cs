@@ -35,6 +35,11 @@ internal sealed class ShardSet : IShardOwner, IResyncTarget, IAsyncDisposable
     private readonly List<MarketShard> _shards = [];
     private readonly Dictionary<string, MarketShard> _byAsset = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _staleStrikes = new(StringComparer.Ordinal);
+
+    // When each shard was last split, or opened by a split: either half is split again only after another threshold
+    // without data, not on the rest of the witness round that split the first (findings for books already moved
+    // count on their new shard).
+    private readonly ConcurrentDictionary<MarketShard, long> _splitAt = new();
     private readonly Channel<ShardMove> _moves = Channel.CreateUnbounded<ShardMove>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
 
@@ -258,7 +263,7 @@ internal sealed class ShardSet : IShardOwner, IResyncTarget, IAsyncDisposable
     public void RequestRelocation(string assetId) => _moves.Writer.TryWrite(new ShardMove.Relocate(assetId));
 
     /// <inheritdoc />
-    /// <remarks>A shard whose every book is found stale went silent as a whole (the venue's answer to a connection it finds too full): it is split.</remarks>
+    /// <remarks>A shard with two books found stale and no data for a threshold went silent as a whole (the venue's answer to a connection it finds too full): it is split.</remarks>
     public int AddStaleStrike(string assetId)
     {
         var strikes = _staleStrikes.AddOrUpdate(assetId, 1, static (_, count) => count + 1);
@@ -346,6 +351,7 @@ internal sealed class ShardSet : IShardOwner, IResyncTarget, IAsyncDisposable
             foreach (var shard in drained)
             {
                 _shards.Remove(shard);
+                _splitAt.TryRemove(shard, out _);
             }
 
             return drained;
@@ -409,15 +415,28 @@ internal sealed class ShardSet : IShardOwner, IResyncTarget, IAsyncDisposable
     }
 
     /// <summary>
-    /// The assets of a shard when every one of them has a stale finding and there are at least two (a silent
-    /// connection, not one quiet book); otherwise <see langword="null"/>.
+    /// The assets of a shard that went silent as a whole: its connection delivered no data for a threshold (and
+    /// none passed since its last split) while two or more of its books were proven stale (a silent connection, not
+    /// one stalled book); otherwise <see langword="null"/>.
     /// </summary>
+    /// <remarks>
+    /// Not "every book stale": a witness proves stale only a book the venue moved, and most books are quiet. A
+    /// silent connection's quiet books would hold its split back while its busy books, found stale twice, were
+    /// moved off one by one.
+    /// </remarks>
     private List<string>? SilentAssetsOf(MarketShard shard)
     {
+        var silentSince = shard.DataSilence ?? TimeSpan.MaxValue;
+        var sinceSplit = _splitAt.TryGetValue(shard, out var splitAt) ? _settings.Time.GetElapsedTime(splitAt) : TimeSpan.MaxValue;
+        if (silentSince < _settings.StaleAfter || sinceSplit < _settings.StaleAfter)
+        {
+            return null;
+        }
+
         lock (_byAsset)
         {
             var assets = _byAsset.Where(a => a.Value == shard).Select(a => a.Key).ToList();
-            return assets.Count >= 2 && assets.All(_staleStrikes.ContainsKey) ? assets : null;
+            return assets.Count(_staleStrikes.ContainsKey) >= 2 ? assets : null;
         }
     }
 
@@ -443,6 +462,7 @@ internal sealed class ShardSet : IShardOwner, IResyncTarget, IAsyncDisposable
             }
 
             var to = await OpenShardAsync(cancellationToken).ConfigureAwait(false);
+            _splitAt[shard] = _splitAt[to] = _settings.Time.GetTimestamp();
             ShardingLog.Split(_logger, shard.Id, moving.Count, to.Id);
             Assign(moving, to);
             await shard.RemoveAsync(moving, cancellationToken).ConfigureAwait(false);

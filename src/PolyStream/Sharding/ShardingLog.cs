@@ -21,7 +21,7 @@ internal static partial class ShardingLog
     [LoggerMessage(EventId = 1105, Level = LogLevel.Information, Message = "Shard {Shard} carries no assets any more: its connection closes")]
     public static partial void Drained(ILogger logger, int shard);
 
-    [LoggerMessage(EventId = 1106, Level = LogLevel.Warning, Message = "Shard {Shard} went silent (every book stale): {Moved} of its books move to a new shard {To}")]
+    [LoggerMessage(EventId = 1106, Level = LogLevel.Warning, Message = "Shard {Shard} went silent (no data, books proven stale): {Moved} of its books move to a new shard {To}")]
     public static partial void Split(ILogger logger, int shard, int moved, int to);
 
     [LoggerMessage(EventId = 3020, Level = LogLevel.Warning, Message = "Book {AssetId} on shard {Shard} went stale (strike {Strikes}): a REST witness is newer; re-based and resubscribed")]
