@@ -275,7 +275,7 @@ public sealed class StreamerFaultTests
     }
 
     [Fact]
-    public async Task ConnectionWhoseEveryBookGoesStale_IsSplitIntoTwoConnections_AndTheMovedHalfRecovers()
+    public async Task ConnectionThatGoesSilent_IsSplitIntoTwoConnections_AndTheMovedHalfRecovers()
     {
         await using var run = await StartAsync(tune: c => c with { MaxAssetsPerConnection = 12, StaleAfter = TimeSpan.FromMilliseconds(300), StaleCheckInterval = TimeSpan.FromMilliseconds(100) });
         Assert.Single(run.Streamer.Shards);
