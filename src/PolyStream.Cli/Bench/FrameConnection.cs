@@ -6,7 +6,7 @@ namespace PolyStream.Cli.Bench;
 
 /// <summary>
 /// One client of the <see cref="FrameServer"/>: answers its <c>PING</c>s with <c>PONG</c>, hands its subscribes to
-/// its <see cref="FrameFeed"/> (whose lap starts with the first one and never goes back), and sends the feed at the
+/// its <see cref="FrameFeed"/> (whose lap starts once the server's <see cref="LapStart"/> opens and never goes back), and sends the feed at the
 /// offered rate, each due run of steps in one write from memory: no JSON is written while the bench measures.
 /// </summary>
 internal sealed class FrameConnection : IAsyncDisposable
@@ -22,6 +22,7 @@ internal sealed class FrameConnection : IAsyncDisposable
     private readonly FrameLoop _loop;
     private readonly FrameFeed _feed;
     private readonly double _rate;
+    private readonly LapStart _lapStart;
     private readonly Lock _sending = new();
     private readonly CancellationTokenSource _stopping = new();
     private long? _startedAt;
@@ -29,7 +30,7 @@ internal sealed class FrameConnection : IAsyncDisposable
     private Task? _reader;
     private Task? _sender;
 
-    public FrameConnection(Socket socket, FrameLoop loop, double rate)
+    public FrameConnection(Socket socket, FrameLoop loop, double rate, LapStart lapStart)
     {
         _socket = socket;
         _socket.NoDelay = true;
@@ -37,6 +38,7 @@ internal sealed class FrameConnection : IAsyncDisposable
         _loop = loop;
         _feed = new FrameFeed(loop);
         _rate = rate;
+        _lapStart = lapStart;
     }
 
     /// <summary>Starts reading the client and sending; both block on the socket, so each has a thread of its own.</summary>
@@ -125,10 +127,7 @@ internal sealed class FrameConnection : IAsyncDisposable
 
             _feed.Subscribe(assetIds);
             _feed.SendUntil(_stream, _feed.SentSteps, writeSteps: 1);
-            if (_feed.IsStarted)
-            {
-                _startedAt ??= Stopwatch.GetTimestamp();
-            }
+            _lapStart.Subscribed(assetIds);
         }
     }
 
@@ -141,16 +140,24 @@ internal sealed class FrameConnection : IAsyncDisposable
         {
             while (!token.IsCancellationRequested)
             {
+                bool sending;
                 lock (_sending)
                 {
+                    if (_startedAt is null && _feed.IsStarted && _lapStart.IsOpen)
+                    {
+                        _startedAt = Stopwatch.GetTimestamp();
+                    }
+
+                    sending = _startedAt is not null;
                     if (_startedAt is { } startedAt)
                     {
                         SendDue(startedAt, writeSteps, catchUp);
                     }
                 }
 
-                // The runtime's timers tick every 4 ms here; a sleep of 1 ms keeps the load smooth (~1,000 writes a second).
-                if (!double.IsPositiveInfinity(_rate))
+                // The runtime's timers tick every 4 ms here; a sleep of 1 ms keeps the load smooth (~1,000 writes a
+                // second). At max rate only the wait for the lap's start sleeps.
+                if (!sending || !double.IsPositiveInfinity(_rate))
                 {
                     Thread.Sleep(1);
                 }

@@ -11,6 +11,11 @@ internal sealed class FrameServer : IAsyncDisposable
 {
     private readonly FrameLoop _loop;
     private readonly double _rate;
+    private readonly LapStart _lapStart;
+
+    // How long the laps wait for the rest of the loop's tokens after the first subscribe (a scale-out node takes its
+    // slots within a second or two; a client that asks for a few tokens only starts after this).
+    private static readonly TimeSpan s_lapStartGrace = TimeSpan.FromSeconds(10);
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<FrameConnection> _connections = [];
@@ -21,6 +26,7 @@ internal sealed class FrameServer : IAsyncDisposable
     {
         _loop = loop;
         _rate = rate;
+        _lapStart = new LapStart(loop.Checkpoints.Assets, s_lapStartGrace);
     }
 
     /// <summary>Its market-channel URL.</summary>
@@ -58,7 +64,7 @@ internal sealed class FrameServer : IAsyncDisposable
             while (true)
             {
                 var socket = await _listener.AcceptSocketAsync(cancellationToken).ConfigureAwait(false);
-                var connection = new FrameConnection(socket, _loop, _rate);
+                var connection = new FrameConnection(socket, _loop, _rate, _lapStart);
                 _connections.Add(connection);
                 connection.Start();
             }
