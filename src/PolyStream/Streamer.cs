@@ -115,7 +115,7 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
         if (_config.Universe is not null)
         {
             perConnection = _config.UniverseAssetsPerConnection;
-            _gamma = new GammaClient(new GammaClientOptions { Host = GammaHost(host), Transport = rest });
+            _gamma = new GammaClient(new GammaClientOptions { Host = _config.GammaHost ?? GammaHost(host), Transport = rest });
             var settings = new UniverseSettings(_config.Universe, _config.UniverseSelector, _config.UniverseRediscoveryInterval, _config.ResolvedBookRetention, perConnection, _config.TimeProvider);
             _universe = new UniverseFollower(settings, _bus, _gamma, _rest, _loggers.CreateLogger<UniverseFollower>());
         }

@@ -65,6 +65,12 @@ public sealed record StreamerConfig
     /// </summary>
     public UniverseFilter? Universe { get; init; }
 
+    /// <summary>
+    /// Where universe mode discovers the universe (Gamma's API root). Default <see langword="null"/>: the venue's
+    /// Gamma for the venue's CLOB host, else <c>gamma/</c> under the CLOB host, as the simulator serves it.
+    /// </summary>
+    public Uri? GammaHost { get; init; }
+
     /// <summary>How often universe mode discovers the universe again, to catch listings and resolutions a dropped connection missed. Default 5 minutes.</summary>
     public TimeSpan UniverseRediscoveryInterval { get; init; } = TimeSpan.FromMinutes(5);
 

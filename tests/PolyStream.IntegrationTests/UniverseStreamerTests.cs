@@ -106,6 +106,24 @@ public sealed class UniverseStreamerTests
         await WaitUntilAsync(() => streamer.UniverseProgress is var (synced, markets) && markets > 0 && synced == markets, "every carried market synced");
     }
 
+    [Fact]
+    public async Task Universe_GammaHostConfigured_DiscoversThereNotUnderTheClobHost()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // Two simulators of one seed: the smaller one's markets are some of the larger one's, so the books of what
+        // its Gamma lists are on the larger one's CLOB.
+        await using var clob = await SimHost.StartAsync(new SimulatorOptions { Markets = 30, Seed = 23, MarketLifecycle = false });
+        await using var gamma = await SimHost.StartAsync(new SimulatorOptions { Markets = 10, Seed = 23, MarketLifecycle = false });
+        var listed = gamma.Server.Engine.Markets.Select(m => m.ConditionId).ToHashSet(StringComparer.Ordinal);
+        Assert.Subset(clob.Server.Engine.Markets.Select(m => m.ConditionId).ToHashSet(StringComparer.Ordinal), listed);
+
+        await using var streamer = new Streamer(Config(UniverseFilter.All) with { GammaHost = gamma.Server.GammaUrl });
+        await streamer.StartAsync(clob.Server.BaseUrl, cancellationToken: ct);
+
+        Assert.Equal(listed.Order(StringComparer.Ordinal), streamer.UniverseMarkets.Select(m => m.ConditionId).Order(StringComparer.Ordinal));
+        await WaitUntilAsync(() => streamer.UniverseProgress is var (synced, markets) && markets > 0 && synced == markets, "every discovered market synced");
+    }
+
     private static List<string> ActiveMarkets(SimHost host) =>
         [.. host.Server.Engine.Markets.Where(m => host.Server.GetBook(m.YesTokenId) is not null).Select(m => m.ConditionId)];
 

@@ -79,7 +79,8 @@ internal sealed class WatchVerb
         {
             var insecure = result.GetValue(CommonOptions.Insecure);
             var universe = Universe(result);
-            var watched = await AssetResolver.ResolveAsync(result.GetValue(Assets) ?? [], result.GetValue(Markets) ?? [], result.GetRequiredValue(GammaHost), insecure, Warn, cancellationToken).ConfigureAwait(false);
+            var gammaHost = result.GetRequiredValue(GammaHost);
+            var watched = await AssetResolver.ResolveAsync(result.GetValue(Assets) ?? [], result.GetValue(Markets) ?? [], gammaHost, insecure, Warn, cancellationToken).ConfigureAwait(false);
             if (probe)
             {
                 watched = await AssetProbe.KnownAsync(watched, result.GetRequiredValue(ClobHost), insecure, Warn, cancellationToken).ConfigureAwait(false);
@@ -91,7 +92,8 @@ internal sealed class WatchVerb
                 }
             }
 
-            var config = new StreamerConfig { MarketAssets = [.. watched.Select(w => w.AssetId)], Universe = universe, AllowInsecureTransport = insecure };
+            // The universe is discovered where --market names are looked up: one Gamma for both.
+            var config = new StreamerConfig { MarketAssets = [.. watched.Select(w => w.AssetId)], Universe = universe, GammaHost = gammaHost, AllowInsecureTransport = insecure };
             return await watch(watched, config).ConfigureAwait(false);
         }
         catch (ClobApiException ex)
@@ -108,7 +110,7 @@ internal sealed class WatchVerb
         var error = result.InvocationConfiguration.Error;
         var names = watched.Count <= 4 ? string.Join(", ", watched.Select(w => w.Label)) : $"{string.Join(", ", watched.Take(3).Select(w => w.Label))} and {watched.Count - 3} more";
         var what = streamer.Config.Universe is { } universe
-            ? UniverseFilterOption.Describe(universe) + (watched.Count == 0 ? string.Empty : $" and {watched.Count} fixed token(s) ({names})")
+            ? UniverseFilterOption.Describe(universe) + $" listed on {streamer.Config.GammaHost}" + (watched.Count == 0 ? string.Empty : $" and {watched.Count} fixed token(s) ({names})")
             : $"{watched.Count} token(s) ({names})";
         await error.WriteLineAsync($"polystream {_verb}: {what} from {host}").ConfigureAwait(false);
         await streamer.StartAsync(host, cancellationToken: cancellationToken).ConfigureAwait(false);

@@ -12,7 +12,7 @@ internal sealed class DaemonSettings
     /// <summary>The CLOB REST host; the WebSocket URLs follow from it. Default the venue's.</summary>
     public string Host { get; set; } = Rest.ClobClientOptions.ProductionHost.ToString();
 
-    /// <summary>The Gamma host for <see cref="Markets"/>. Default the venue's, or <c>Host/gamma/</c> when <see cref="Host"/> is this machine (the simulator).</summary>
+    /// <summary>The Gamma host for <see cref="Markets"/> and the <see cref="Universe"/>. Default the venue's, or <c>Host/gamma/</c> when <see cref="Host"/> is this machine (the simulator).</summary>
     public string GammaHost { get; set; } = Rest.GammaClientOptions.ProductionHost.ToString();
 
     /// <summary>Token ids to stream.</summary>

@@ -86,6 +86,7 @@ internal sealed class StreamingService(IOptions<DaemonSettings> options, ILogger
                 Recorder = recorder,
                 AllowInsecureTransport = settings.AllowInsecure,
                 Universe = settings.Universe?.ToFilter(),
+                GammaHost = new Uri(settings.GammaHost),
                 UniverseSelector = slotSelector is null ? null : slotSelector.Carries,
             };
             var streamer = new Streamer(config, loggers);
