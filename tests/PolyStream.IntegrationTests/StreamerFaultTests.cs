@@ -60,13 +60,7 @@ public sealed class StreamerFaultTests
         var events = streamer.Subscribe(new SubscriberOptions { Capacity = 200_000 });
         await streamer.StartAsync(host.Server.BaseUrl, cancellationToken: TestContext.Current.CancellationToken);
         var run = new Run(host, streamer, tokens, events, logs);
-        await WaitForGroundTruthAsync(run, TimeSpan.FromSeconds(20));
-
-        // Ground truth alone does not mean connected: the REST summaries fetched with the hash metadata base every
-        // book before the socket subscribes. Faults armed (and steps taken) before the simulator has the subscription
-        // meet no frames, and the subscribe's initial dump then brings the books to the new truth without them.
-        // From here the streamer's connections are every open connection, so ForEachConnection arms exactly those.
-        await host.WaitForSubscriptionsAsync(tokens, TimeSpan.FromSeconds(20));
+        await GroundTruth.WaitConnectedAsync(streamer, host, tokens, TimeSpan.FromSeconds(20));
         return run;
     }
 

@@ -19,17 +19,6 @@ public sealed class StreamerTests
         Resync = new ResyncOptions { RetryDelay = TimeSpan.FromMilliseconds(100) },
     };
 
-    /// <summary>
-    /// Waits until every book is at ground truth and subscribed on a simulator connection. The REST summaries fetched
-    /// with the hash metadata base the books before the sockets subscribe, and a fault armed on the open connections
-    /// before then meets none of the streamer's.
-    /// </summary>
-    private static async Task ConnectedAtGroundTruthAsync(Streamer streamer, SimHost host, string[] tokens)
-    {
-        await GroundTruth.WaitAsync(streamer, host, tokens, s_settle);
-        await host.WaitForSubscriptionsAsync(tokens, s_settle);
-    }
-
 
     [Fact]
     public async Task Stream_500AssetsOverThreeShards_EverySyncedBookEqualsGroundTruthAtCheckpoints()
@@ -59,7 +48,7 @@ public sealed class StreamerTests
         var tokens = host.AllTokens();
         await using var streamer = new Streamer(Config(tokens) with { MaxAssetsPerConnection = 15 });
         await streamer.StartAsync(host.Server.BaseUrl, cancellationToken: TestContext.Current.CancellationToken);
-        await ConnectedAtGroundTruthAsync(streamer, host, tokens);
+        await GroundTruth.WaitConnectedAsync(streamer, host, tokens, s_settle);
 
         host.Server.Faults.DropConnections();
         host.Server.Step(500);
@@ -78,7 +67,7 @@ public sealed class StreamerTests
         await using var streamer = new Streamer(Config(tokens));
         await using var events = streamer.Subscribe(new SubscriberOptions { Capacity = 100_000 });
         await streamer.StartAsync(host.Server.BaseUrl, cancellationToken: TestContext.Current.CancellationToken);
-        await ConnectedAtGroundTruthAsync(streamer, host, tokens);
+        await GroundTruth.WaitConnectedAsync(streamer, host, tokens, s_settle);
 
         host.Server.Faults.ForEachConnection(f => f.CorruptNextHashes(3));
         host.Server.Step(300);
@@ -106,7 +95,7 @@ public sealed class StreamerTests
         var tokens = host.AllTokens();
         await using var streamer = new Streamer(Config(tokens));
         await streamer.StartAsync(host.Server.BaseUrl, cancellationToken: TestContext.Current.CancellationToken);
-        await ConnectedAtGroundTruthAsync(streamer, host, tokens);
+        await GroundTruth.WaitConnectedAsync(streamer, host, tokens, s_settle);
 
         // A dropped delta whose book gets a `book` (the simulator sends one after a trade) before its next delta is
         // re-based without any hash failing, so a round can pass unseen (seen once in many runs); three rounds

@@ -36,4 +36,18 @@ internal static class GroundTruth
             await Task.Delay(20, TestContext.Current.CancellationToken);
         }
     }
+
+    /// <summary>
+    /// Waits until every token is at ground truth and subscribed on a simulator connection, before a test arms
+    /// faults or steps: ground truth alone does not mean connected, as the REST summaries fetched with the hash
+    /// metadata base every book before the socket subscribes. Faults armed (and steps taken) before the simulator
+    /// has the subscription meet no frames, and the subscribe's initial dump then brings the books to the new truth
+    /// without them. From here the streamer's connections are every open connection, so
+    /// <c>ForEachConnection</c> arms exactly those.
+    /// </summary>
+    public static async Task WaitConnectedAsync(IOrderBookSource books, SimHost host, IReadOnlyCollection<string> tokens, TimeSpan limit)
+    {
+        await WaitAsync(books, host, tokens, limit);
+        await host.WaitForSubscriptionsAsync(tokens, limit);
+    }
 }
