@@ -334,8 +334,9 @@ internal sealed class MarketShard : IFrameSink, ITickHandler, IAsyncDisposable
 
                 TakeEngine();
 
-                // Control first: a Track must be in place before the frames its subscribe brings.
-                while (true)
+                // Control first: a Track must be in place before the frames its subscribe brings. Disposal
+                // drops the backlog: a shard behind by thousands of frames would otherwise hold a stop for seconds.
+                while (!cancellationToken.IsCancellationRequested)
                 {
                     if (_control.TryDequeue(out var control))
                     {
