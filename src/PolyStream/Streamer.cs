@@ -77,7 +77,11 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
     /// <summary>REST resync calls left in the budget now.</summary>
     public double RestBudgetLeft => _shards?.RestBudgetLeft ?? _config.Resync.RequestsPerWindow;
 
-    /// <summary>In universe mode, every open market discovered or listed that passes <see cref="StreamerConfig.Universe"/> (before the selector), each with its tokens and outcomes; otherwise none.</summary>
+    /// <summary>
+    /// In universe mode, every open market discovered or listed that passes <see cref="StreamerConfig.Universe"/> (before the
+    /// selector), each with its tokens and outcomes; otherwise none. The same instance until the universe changes, so a
+    /// reference comparison tells whether it did.
+    /// </summary>
     public IReadOnlyList<GammaMarket> UniverseMarkets => _universe?.Markets ?? [];
 
     /// <summary>In universe mode, the markets carried here whose every token is synced, of the markets carried here; <c>(0, 0)</c> otherwise.</summary>

@@ -23,8 +23,8 @@ internal sealed class UniverseCatalog
         _selector = selector;
     }
 
-    /// <summary>Every known market passing the filter, before the selector.</summary>
-    public ImmutableArray<GammaMarket> Markets => Volatile.Read(ref _snapshot).Markets;
+    /// <summary>Every known market passing the filter, before the selector: the same instance until the universe changes.</summary>
+    public IReadOnlyList<GammaMarket> Markets => Volatile.Read(ref _snapshot).Markets;
 
     /// <summary>The markets this streamer carries.</summary>
     public ImmutableArray<GammaMarket> Carried => Volatile.Read(ref _snapshot).Carried;
@@ -146,10 +146,14 @@ internal sealed class UniverseCatalog
     /// <summary>Publishes fresh snapshots after a change, and returns it.</summary>
     private UniverseDelta Changed(ImmutableArray<GammaMarket>.Builder added, ImmutableArray<GammaMarket>.Builder removed)
     {
-        Volatile.Write(ref _snapshot, new Snapshot([.. _known.Values], [.. _carried.Values], _carried.Values.Sum(m => m.ClobTokenIds.Length)));
+        Volatile.Write(ref _snapshot, new Snapshot(ImmutableArray.CreateRange(_known.Values), [.. _carried.Values], _carried.Values.Sum(m => m.ClobTokenIds.Length)));
         return new UniverseDelta(added.ToImmutable(), removed.ToImmutable());
     }
 
     /// <summary>What readers see, swapped whole so the three always agree.</summary>
-    private sealed record Snapshot(ImmutableArray<GammaMarket> Markets, ImmutableArray<GammaMarket> Carried, int CarriedTokens);
+    /// <remarks>
+    /// <see cref="Markets"/> is boxed once here, not on each read: readers (the CLI's watch, a scale-out node) tell a
+    /// change by reference, and a fresh box per read made a watch rebuild and compare the whole universe every second.
+    /// </remarks>
+    private sealed record Snapshot(IReadOnlyList<GammaMarket> Markets, ImmutableArray<GammaMarket> Carried, int CarriedTokens);
 }

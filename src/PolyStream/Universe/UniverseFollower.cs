@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Net;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -74,7 +73,7 @@ internal sealed class UniverseFollower : IAsyncDisposable
     public IEventSink Sink { get; }
 
     /// <summary>Every open market known that passes the filter, before the selector.</summary>
-    public ImmutableArray<GammaMarket> Markets => _catalog.Markets;
+    public IReadOnlyList<GammaMarket> Markets => _catalog.Markets;
 
     /// <summary>Markets carried here whose every token is synced, of the markets carried here.</summary>
     public (int Synced, int Markets) Progress

@@ -74,7 +74,7 @@ public sealed class UniverseCatalogTests
         var catalog = new UniverseCatalog(UniverseFilter.All, mine.Contains);
         var discovered = catalog.Reconcile([Market(1), Market(2)], static _ => true);
         Assert.Equal([ConditionId(1)], discovered.Added.Select(m => m.ConditionId));
-        Assert.Equal(2, catalog.Markets.Length);
+        Assert.Equal(2, catalog.Markets.Count);
 
         mine.Clear();
         mine.Add(ConditionId(2));
@@ -95,5 +95,20 @@ public sealed class UniverseCatalogTests
 
         Assert.Empty(delta.Removed);
         Assert.Empty(catalog.Markets);
+    }
+
+    [Fact]
+    public void Markets_SameInstanceUntilTheUniverseChanges()
+    {
+        var catalog = new UniverseCatalog(UniverseFilter.All, selector: null);
+        catalog.List(Market(1));
+        var read = catalog.Markets;
+
+        Assert.Same(read, catalog.Markets);
+
+        catalog.List(Market(2));
+
+        Assert.NotSame(read, catalog.Markets);
+        Assert.Equal(2, catalog.Markets.Count);
     }
 }
