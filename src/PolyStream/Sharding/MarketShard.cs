@@ -352,6 +352,8 @@ internal sealed class MarketShard : IFrameSink, ITickHandler, IAsyncDisposable
                     }
                 }
 
+                // A stopping shard neither times books out nor looks for quiet ones: either could ask for a resync.
+                cancellationToken.ThrowIfCancellationRequested();
                 _engine.CheckTimeouts();
                 _staleBooks.Check();
             }
