@@ -9,7 +9,15 @@ internal sealed partial class WsClient
     private const int InitialBufferBytes = 64 * 1024;
     private const int KeepBufferBytes = 1024 * 1024;
 
-    private async Task<Outcome> ReceiveLoopAsync(WsConnection connection)
+    /// <summary>
+    /// Reads the connection on a thread of its own until it ends. Over a <see cref="BlockingTransport"/> socket each
+    /// receive completes on that thread, so a frame costs one wake-up of the reader and is handled where it woke.
+    /// </summary>
+    private Task<Outcome> StartReader(WsConnection connection) =>
+        Task.Factory.StartNew(static state => { var (client, connection) = ((WsClient, WsConnection))state!; return client.ReceiveLoop(connection); },
+            (this, connection), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private Outcome ReceiveLoop(WsConnection connection)
     {
         var socket = connection.Socket;
         var max = _config.MaxFrameBytes;
@@ -40,7 +48,8 @@ internal sealed partial class WsClient
                         limit = Math.Min(buffer.Length, max);
                     }
 
-                    result = await socket.ReceiveAsync(buffer.AsMemory(length, limit - length), connection.Token).ConfigureAwait(false);
+                    var receive = socket.ReceiveAsync(buffer.AsMemory(length, limit - length), connection.Token);
+                    result = receive.IsCompleted ? receive.Result : receive.AsTask().GetAwaiter().GetResult();
                     length += result.Count;
                 }
                 while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
@@ -50,7 +59,7 @@ internal sealed partial class WsClient
                     var status = socket.CloseStatus;
                     var description = socket.CloseStatusDescription;
                     WsLog.ServerClosed(_logger, connection.Id, status, description);
-                    await AcknowledgeCloseAsync(connection).ConfigureAwait(false);
+                    AcknowledgeCloseAsync(connection).GetAwaiter().GetResult();
                     return new Outcome(connection.Id, WsDisconnectReason.ServerClosed, status, description, null, TimeSpan.Zero);
                 }
 

@@ -91,7 +91,7 @@ internal sealed partial class WsClient
             {
                 try
                 {
-                    await socket.ConnectAsync(_config.Url, connect.Token).ConfigureAwait(false);
+                    await socket.ConnectAsync(_config.Url, BlockingTransport.Invoker, connect.Token).ConfigureAwait(false);
                 }
                 catch (Exception exception) when (!stopping.IsCancellationRequested && IsTransient(exception))
                 {
@@ -131,7 +131,7 @@ internal sealed partial class WsClient
             Outcome outcome;
             try
             {
-                outcome = await ReceiveLoopAsync(connection).ConfigureAwait(false);
+                outcome = await StartReader(connection).ConfigureAwait(false);
             }
             finally
             {

@@ -1,0 +1,147 @@
+using System.Net.Sockets;
+
+namespace PolyStream.Connections;
+
+/// <summary>
+/// A WebSocket's transport whose every operation blocks, so the connection's reader thread waits for the next
+/// frame in the kernel and is woken there directly (<see cref="BlockingTransport"/> says why).
+/// </summary>
+/// <remarks>
+/// The asynchronous methods run synchronously and return completed tasks: the WebSocket, HTTP and TLS layers
+/// above call them, and a read that completes in place lets a whole <c>ReceiveAsync</c> complete on the caller's
+/// thread. Disposing shuts the socket down first, which wakes a thread blocked in a read or a write; that is how
+/// aborting the WebSocket (cancellation, a watchdog, disposal) ends its reader.
+/// </remarks>
+internal sealed class BlockingSocketStream : Stream
+{
+    private readonly Socket _socket;
+    private int _disposed;
+
+    /// <summary>Wraps a connected socket that has never run an asynchronous operation; the stream owns it.</summary>
+    public BlockingSocketStream(Socket socket)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        _socket = socket;
+    }
+
+    public override bool CanRead => true;
+
+    public override bool CanWrite => true;
+
+    public override bool CanSeek => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override int Read(Span<byte> buffer) => Receive(buffer);
+
+    public override int Read(byte[] buffer, int offset, int count) => Receive(buffer.AsSpan(offset, count));
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<int>(cancellationToken);
+        }
+
+        try
+        {
+            return new ValueTask<int>(Receive(buffer.Span));
+        }
+        catch (IOException exception)
+        {
+            return ValueTask.FromException<int>(exception);
+        }
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Write(ReadOnlySpan<byte> buffer) => Send(buffer);
+
+    public override void Write(byte[] buffer, int offset, int count) => Send(buffer.AsSpan(offset, count));
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled(cancellationToken);
+        }
+
+        try
+        {
+            Send(buffer.Span);
+            return ValueTask.CompletedTask;
+        }
+        catch (IOException exception)
+        {
+            return ValueTask.FromException(exception);
+        }
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Flush()
+    {
+        // Nothing is buffered here: every write goes to the socket.
+    }
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            try
+            {
+                // Closing alone does not wake a thread blocked in recv on Linux; a shutdown does.
+                _socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (SocketException)
+            {
+                // Not connected any more: nothing is blocked on it.
+            }
+
+            _socket.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private int Receive(Span<byte> buffer)
+    {
+        try
+        {
+            return _socket.Receive(buffer);
+        }
+        catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
+        {
+            throw new IOException($"Reading the socket failed: {exception.Message}", exception);
+        }
+    }
+
+    private void Send(ReadOnlySpan<byte> buffer)
+    {
+        try
+        {
+            while (!buffer.IsEmpty)
+            {
+                buffer = buffer[_socket.Send(buffer)..];
+            }
+        }
+        catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
+        {
+            throw new IOException($"Writing the socket failed: {exception.Message}", exception);
+        }
+    }
+}
