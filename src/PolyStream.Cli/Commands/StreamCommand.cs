@@ -64,7 +64,7 @@ internal static class StreamCommand
             using var ndjson = new NdjsonWriter();
             ILineFormat format = result.GetValue(json) ? ndjson : new EventTextFormat();
             using var buffered = new BufferedOutput(output, TimeProvider.System);
-            var printer = new EventPrinter(format, buffered, TimeProvider.System);
+            var printer = new EventPrinter(format, buffered);
             try
             {
                 await printer.RunAsync(events, stop.Token).ConfigureAwait(false);

@@ -18,7 +18,7 @@ public sealed class EventPrinterTests
         var writes = new RecordingWriter();
         using var output = new BufferedOutput(writes, time);
         using var ndjson = new NdjsonWriter();
-        var printer = new EventPrinter(ndjson, output, time);
+        var printer = new EventPrinter(ndjson, output);
         using var stop = new CancellationTokenSource();
         foreach (var n in (int[])[1, 2, 3])
         {
@@ -44,7 +44,7 @@ public sealed class EventPrinterTests
         using var output = new BufferedOutput(writes, time);
         var step = EventPrinter.MaxDelay / 2.5;
         using var ndjson = new NdjsonWriter();
-        var printer = new EventPrinter(new SlowFormat(ndjson, time, step), output, time);
+        var printer = new EventPrinter(new SlowFormat(ndjson, time, step), output);
         using var stop = new CancellationTokenSource();
         for (var n = 1; n <= 10; n++)
         {
