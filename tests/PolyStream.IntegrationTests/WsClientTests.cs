@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text.RegularExpressions;
 using PolyStream.Auth;
@@ -477,6 +479,33 @@ public sealed partial class WsClientTests
         Assert.All(reconnects, r => Assert.InRange(r.Delay, TimeSpan.Zero, TimeSpan.FromMilliseconds(40)));
         Assert.DoesNotContain(sink.States.Items, s => s.State == WsState.Connected);
         Assert.Null(client.Health.ConnectedSince);
+    }
+
+    [Fact]
+    public async Task MuteHandshake_NoUpgradeAnswer_ConnectTimesOutAndRetries()
+    {
+        // Accepts TCP connections and never answers the upgrade: the handshake's read blocks until the connect timeout closes the socket.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var sink = new RecordingSink();
+        var config = new WsConfig
+        {
+            Url = new Uri($"ws://127.0.0.1:{port}/ws/market"),
+            ConnectTimeout = TimeSpan.FromMilliseconds(300),
+            ReconnectBaseDelay = TimeSpan.FromMilliseconds(10),
+            ReconnectMaxDelay = TimeSpan.FromMilliseconds(40),
+        };
+        await using var client = new WsClient(config, sink);
+        var started = Stopwatch.GetTimestamp();
+
+        await client.StartAsync(TestContext.Current.CancellationToken);
+        await sink.States.WaitAsync(s => s.Count(x => x.State == WsState.Reconnecting) >= 2, "two timed-out connects");
+
+        var reconnects = sink.States.Items.Where(s => s.State == WsState.Reconnecting).Take(2).ToList();
+        Assert.All(reconnects, r => Assert.Equal(WsDisconnectReason.ConnectFailed, r.Reason));
+        Assert.True(Stopwatch.GetElapsedTime(started) >= (2 * config.ConnectTimeout) - s_timerTick, "each connect waited for its timeout");
+        Assert.DoesNotContain(sink.States.Items, s => s.State == WsState.Connected);
     }
 
     /// <summary>A sink that keeps each state change with when it came.</summary>

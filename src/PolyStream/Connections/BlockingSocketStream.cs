@@ -9,13 +9,12 @@ namespace PolyStream.Connections;
 /// <remarks>
 /// The asynchronous methods run synchronously and return completed tasks: the WebSocket, HTTP and TLS layers
 /// above call them, and a read that completes in place lets a whole <c>ReceiveAsync</c> complete on the caller's
-/// thread. Disposing shuts the socket down first, which wakes a thread blocked in a read or a write; that is how
-/// aborting the WebSocket (cancellation, a watchdog, disposal) ends its reader.
+/// thread. Disposing the stream shuts the socket down and disposes it, which wakes a thread blocked in a read or a write; that is
+/// how aborting the WebSocket (cancellation, a watchdog, disposal) ends its reader.
 /// </remarks>
 internal sealed class BlockingSocketStream : Stream
 {
     private readonly Socket _socket;
-    private int _disposed;
 
     /// <summary>Wraps a connected socket that has never run an asynchronous operation; the stream owns it.</summary>
     public BlockingSocketStream(Socket socket)
@@ -100,18 +99,20 @@ internal sealed class BlockingSocketStream : Stream
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing && Interlocked.Exchange(ref _disposed, 1) == 0)
+        if (disposing)
         {
             try
             {
-                // Closing alone does not wake a thread blocked in recv on Linux; a shutdown does.
+                // Ends the stream in order, after what was written (a close frame): a socket closed with unread bytes
+                // resets the connection instead, and the peer may lose what it had not read yet.
                 _socket.Shutdown(SocketShutdown.Both);
             }
-            catch (SocketException)
+            catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
             {
-                // Not connected any more: nothing is blocked on it.
+                // Already reset, or disposed before: nothing left to deliver.
             }
 
+            // The runtime wakes a thread waiting in a read or a write of a socket it disposes (BlockingSocketStreamTests).
             _socket.Dispose();
         }
 

@@ -14,8 +14,16 @@ internal sealed partial class WsClient
     /// receive completes on that thread, so a frame costs one wake-up of the reader and is handled where it woke.
     /// </summary>
     private Task<Outcome> StartReader(WsConnection connection) =>
-        Task.Factory.StartNew(static state => { var (client, connection) = ((WsClient, WsConnection))state!; return client.ReceiveLoop(connection); },
-            (this, connection), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        Task.Factory.StartNew(
+            static state =>
+            {
+                var (client, connection) = ((WsClient, WsConnection))state!;
+                return client.ReceiveLoop(connection);
+            },
+            (this, connection),
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
 
     private Outcome ReceiveLoop(WsConnection connection)
     {

@@ -1,0 +1,79 @@
+using System.Net;
+using System.Net.Sockets;
+using PolyStream.Connections;
+
+namespace PolyStream.Tests.Connections;
+
+/// <summary>The blocking transport under each WebSocket, over a loopback socket pair.</summary>
+public sealed class BlockingSocketStreamTests
+{
+    [Fact]
+    public async Task ReadAsync_BytesWaiting_CompletesInPlaceAndTheSocketStaysBlocking()
+    {
+        var (client, server) = await PairAsync();
+        using var peer = server;
+        using var stream = new BlockingSocketStream(client);
+        peer.Send("hello"u8);
+        await stream.WriteAsync("world"u8.ToArray(), TestContext.Current.CancellationToken);
+        var buffer = new byte[16];
+
+        var read = stream.ReadAsync(buffer, TestContext.Current.CancellationToken);
+
+        Assert.True(read.IsCompletedSuccessfully);
+        Assert.Equal("hello"u8.ToArray(), buffer[..await read]);
+        Assert.True(client.Blocking);
+        Assert.Equal(5, peer.Receive(buffer));
+        Assert.Equal("world"u8.ToArray(), buffer[..5]);
+    }
+
+    [Fact]
+    public async Task Dispose_WhileAReadWaits_WakesTheReader()
+    {
+        var (client, server) = await PairAsync();
+        using var peer = server;
+        var stream = new BlockingSocketStream(client);
+        var reading = new ManualResetEventSlim();
+        var reader = Task.Factory.StartNew(
+            () =>
+            {
+                reading.Set();
+                return stream.Read(new byte[16]);
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+        Assert.True(reading.Wait(TestEvents.WaitLimit, TestContext.Current.CancellationToken));
+        await Task.Delay(100, TestContext.Current.CancellationToken);
+
+        await stream.DisposeAsync();
+
+        // The shutdown wakes the read: it sees the end of the stream or a failed read, never hangs.
+        var ended = await Task.WhenAny(reader, Task.Delay(TestEvents.WaitLimit, TestContext.Current.CancellationToken));
+        Assert.Same(reader, ended);
+        var outcome = await Record.ExceptionAsync(async () => Assert.Equal(0, await reader));
+        Assert.True(outcome is null or IOException, $"the read ended with {outcome}");
+    }
+
+    [Fact]
+    public async Task Read_AfterDispose_FailsWithAnIOException()
+    {
+        var (client, server) = await PairAsync();
+        using var peer = server;
+        var stream = new BlockingSocketStream(client);
+        await stream.DisposeAsync();
+
+        Assert.Throws<IOException>(() => stream.Read(new byte[16]));
+        await Assert.ThrowsAsync<IOException>(async () => await stream.WriteAsync(new byte[1], TestContext.Current.CancellationToken));
+    }
+
+    /// <summary>A blocking client socket connected to an accepted server socket on loopback.</summary>
+    private static async Task<(Socket Client, Socket Server)> PairAsync()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var client = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        var accepted = listener.AcceptSocketAsync(TestContext.Current.CancellationToken);
+        client.Connect(IPAddress.Loopback, ((IPEndPoint)listener.LocalEndpoint).Port);
+        return (client, await accepted);
+    }
+}
