@@ -9,11 +9,16 @@ namespace PolyStream.Connections;
 /// <remarks>
 /// The asynchronous methods run synchronously and return completed tasks: the WebSocket, HTTP and TLS layers
 /// above call them, and a read that completes in place lets a whole <c>ReceiveAsync</c> complete on the caller's
-/// thread. Disposing the stream shuts the socket down and disposes it, which wakes a thread blocked in a read or a write; that is
+/// thread. Only a reader thread (<see cref="ReadInPlaceOnThisThread"/>) reads in place; a read from any other
+/// thread — the handshake's, on the thread pool — waits on a thread of its own, so no pool thread ever waits for
+/// the network (an in-process server, or anything else on the pool, would starve behind it). Disposing the stream shuts the socket down and disposes it, which wakes a thread blocked in a read or a write; that is
 /// how aborting the WebSocket (cancellation, a watchdog, disposal) ends its reader.
 /// </remarks>
 internal sealed class BlockingSocketStream : Stream
 {
+    [ThreadStatic]
+    private static bool t_readsInPlace;
+
     private readonly Socket _socket;
 
     /// <summary>Wraps a connected socket that has never run an asynchronous operation; the stream owns it.</summary>
@@ -22,6 +27,9 @@ internal sealed class BlockingSocketStream : Stream
         ArgumentNullException.ThrowIfNull(socket);
         _socket = socket;
     }
+
+    /// <summary>Marks the calling thread as a connection's reader, whose reads wait in place for the rest of its life.</summary>
+    public static void ReadInPlaceOnThisThread() => t_readsInPlace = true;
 
     public override bool CanRead => true;
 
@@ -46,6 +54,20 @@ internal sealed class BlockingSocketStream : Stream
         if (cancellationToken.IsCancellationRequested)
         {
             return ValueTask.FromCanceled<int>(cancellationToken);
+        }
+
+        if (!t_readsInPlace)
+        {
+            return new ValueTask<int>(Task.Factory.StartNew(
+                static state =>
+                {
+                    var (stream, buffer) = ((BlockingSocketStream, Memory<byte>))state!;
+                    return stream.Receive(buffer.Span);
+                },
+                (this, buffer),
+                CancellationToken.None,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default));
         }
 
         try

@@ -15,11 +15,15 @@ namespace PolyStream.Connections;
 /// thread. A bare receive loop at 1,400 frames/s spent 2.1–2.5 % of a core that way, and 1.1–1.2 % reading a
 /// socket that never left blocking mode (docs/performance.md, "CPU per output line"). So the connect here
 /// blocks too (bounded by the connect timeout, which closes the socket), and TLS and the HTTP upgrade run over
-/// the blocking stream as well: the handshake holds a thread-pool thread for its round trip.
+/// the blocking stream as well; the connect and the handshake's reads wait on threads of their own, never on the pool.
 /// </remarks>
 internal static class BlockingTransport
 {
     /// <summary>The invoker every <see cref="WsClient"/> connects through; shared, as its handler keeps no per-connection state.</summary>
+    /// <remarks>
+    /// An upgraded connection leaves the handler's pool; a refused upgrade (a 429) would go back to it, and a zero
+    /// lifetime closes it instead, so every attempt starts on a fresh connection, as <see cref="System.Net.WebSockets.ClientWebSocket"/>'s own handler does.
+    /// </remarks>
     public static HttpMessageInvoker Invoker { get; } = new(
         new SocketsHttpHandler { ConnectCallback = ConnectAsync, PooledConnectionLifetime = TimeSpan.Zero },
         disposeHandler: false);
@@ -34,7 +38,17 @@ internal static class BlockingTransport
             // Disposing the socket is the only way to interrupt a blocking connect.
             using (cancellationToken.UnsafeRegister(static state => ((Socket)state!).Dispose(), socket))
             {
-                socket.Connect(addresses, endpoint.Port);
+                // On a thread of its own: a pool thread must not wait for the network (BlockingSocketStream).
+                await Task.Factory.StartNew(
+                    static state =>
+                    {
+                        var (socket, addresses, port) = ((Socket, IPAddress[], int))state!;
+                        socket.Connect(addresses, port);
+                    },
+                    (socket, addresses, endpoint.Port),
+                    CancellationToken.None,
+                    TaskCreationOptions.LongRunning,
+                    TaskScheduler.Default).ConfigureAwait(false);
             }
 
             cancellationToken.ThrowIfCancellationRequested();

@@ -18,6 +18,7 @@ internal sealed partial class WsClient
             static state =>
             {
                 var (client, connection) = ((WsClient, WsConnection))state!;
+                BlockingSocketStream.ReadInPlaceOnThisThread();
                 return client.ReceiveLoop(connection);
             },
             (this, connection),

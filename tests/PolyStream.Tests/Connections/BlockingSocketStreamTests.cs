@@ -8,22 +8,48 @@ namespace PolyStream.Tests.Connections;
 public sealed class BlockingSocketStreamTests
 {
     [Fact]
-    public async Task ReadAsync_BytesWaiting_CompletesInPlaceAndTheSocketStaysBlocking()
+    public async Task ReadAsync_OnAReaderThreadWithBytesWaiting_CompletesInPlaceAndTheSocketStaysBlocking()
     {
         var (client, server) = await PairAsync();
         using var peer = server;
         using var stream = new BlockingSocketStream(client);
         peer.Send("hello"u8);
         await stream.WriteAsync("world"u8.ToArray(), TestContext.Current.CancellationToken);
+
+        var (inPlace, read) = await Task.Factory.StartNew(
+            () =>
+            {
+                BlockingSocketStream.ReadInPlaceOnThisThread();
+                var buffer = new byte[16];
+                var pending = stream.ReadAsync(buffer, CancellationToken.None);
+                return (pending.IsCompletedSuccessfully, pending.IsCompletedSuccessfully ? buffer[..pending.Result] : []);
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+
+        Assert.True(inPlace);
+        Assert.Equal("hello"u8.ToArray(), read);
+        Assert.True(client.Blocking);
+        var received = new byte[16];
+        Assert.Equal(5, peer.Receive(received));
+        Assert.Equal("world"u8.ToArray(), received[..5]);
+    }
+
+    [Fact]
+    public async Task ReadAsync_OffAReaderThread_WaitsOffTheCallersThreadUntilBytesArrive()
+    {
+        var (client, server) = await PairAsync();
+        using var peer = server;
+        using var stream = new BlockingSocketStream(client);
         var buffer = new byte[16];
 
         var read = stream.ReadAsync(buffer, TestContext.Current.CancellationToken);
+        Assert.False(read.IsCompleted);
+        peer.Send("late"u8);
 
-        Assert.True(read.IsCompletedSuccessfully);
-        Assert.Equal("hello"u8.ToArray(), buffer[..await read]);
+        Assert.Equal("late"u8.ToArray(), buffer[..await read.AsTask().WaitAsync(TestEvents.WaitLimit, TestContext.Current.CancellationToken)]);
         Assert.True(client.Blocking);
-        Assert.Equal(5, peer.Receive(buffer));
-        Assert.Equal("world"u8.ToArray(), buffer[..5]);
     }
 
     [Fact]
