@@ -11,8 +11,9 @@ namespace PolyStream.Connections;
 /// above call them, and a read that completes in place lets a whole <c>ReceiveAsync</c> complete on the caller's
 /// thread. Only a reader thread (<see cref="ReadInPlaceOnThisThread"/>) reads in place; a read from any other
 /// thread — the handshake's, on the thread pool — waits on a thread of its own, so no pool thread ever waits for
-/// the network (an in-process server, or anything else on the pool, would starve behind it). Disposing the stream shuts the socket down and disposes it, which wakes a thread blocked in a read or a write; that is
-/// how aborting the WebSocket (cancellation, a watchdog, disposal) ends its reader.
+/// the network (an in-process server, or anything else on the pool, would starve behind it). Disposing the stream
+/// shuts the socket down and disposes it, which wakes a thread blocked in a read or a write; that is how aborting
+/// the WebSocket (cancellation, a watchdog, disposal) ends its reader.
 /// </remarks>
 internal sealed class BlockingSocketStream : Stream
 {
