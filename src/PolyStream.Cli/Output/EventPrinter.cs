@@ -37,16 +37,7 @@ internal sealed class EventPrinter
     public Task RunAsync(EventSubscriber events, CancellationToken stop)
     {
         ArgumentNullException.ThrowIfNull(events);
-        return Task.Factory.StartNew(
-            static state =>
-            {
-                var (printer, events, stop) = ((EventPrinter, EventSubscriber, CancellationToken))state!;
-                printer.Run(events, stop);
-            },
-            (this, events, stop),
-            CancellationToken.None,
-            TaskCreationOptions.LongRunning,
-            TaskScheduler.Default);
+        return Task.Factory.StartNew(() => Run(events, stop), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     private void Run(EventSubscriber events, CancellationToken stop)

@@ -59,16 +59,7 @@ internal sealed class BlockingSocketStream : Stream
 
         if (!t_readsInPlace)
         {
-            return new ValueTask<int>(Task.Factory.StartNew(
-                static state =>
-                {
-                    var (stream, buffer) = ((BlockingSocketStream, Memory<byte>))state!;
-                    return stream.Receive(buffer.Span);
-                },
-                (this, buffer),
-                CancellationToken.None,
-                TaskCreationOptions.LongRunning,
-                TaskScheduler.Default));
+            return new ValueTask<int>(Task.Factory.StartNew(() => Receive(buffer.Span), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default));
         }
 
         try

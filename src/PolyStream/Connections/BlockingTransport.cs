@@ -39,29 +39,20 @@ internal static class BlockingTransport
             using (cancellationToken.UnsafeRegister(static state => ((Socket)state!).Dispose(), socket))
             {
                 // On a thread of its own: a pool thread must not wait for the network (BlockingSocketStream).
-                await Task.Factory.StartNew(
-                    static state =>
-                    {
-                        var (socket, addresses, port) = ((Socket, IPAddress[], int))state!;
-                        socket.Connect(addresses, port);
-                    },
-                    (socket, addresses, endpoint.Port),
-                    CancellationToken.None,
-                    TaskCreationOptions.LongRunning,
-                    TaskScheduler.Default).ConfigureAwait(false);
+                await Task.Factory.StartNew(() => socket.Connect(addresses, endpoint.Port), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
             }
 
             cancellationToken.ThrowIfCancellationRequested();
             return new BlockingSocketStream(socket);
         }
-        catch (Exception exception) when (cancellationToken.IsCancellationRequested && exception is SocketException or ObjectDisposedException)
+        catch (Exception exception)
         {
             socket.Dispose();
-            throw new OperationCanceledException("The connect timed out or was cancelled.", exception, cancellationToken);
-        }
-        catch
-        {
-            socket.Dispose();
+            if (cancellationToken.IsCancellationRequested && exception is SocketException or ObjectDisposedException)
+            {
+                throw new OperationCanceledException("The connect timed out or was cancelled.", exception, cancellationToken);
+            }
+
             throw;
         }
     }

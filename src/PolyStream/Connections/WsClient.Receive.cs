@@ -15,13 +15,11 @@ internal sealed partial class WsClient
     /// </summary>
     private Task<Outcome> StartReader(WsConnection connection) =>
         Task.Factory.StartNew(
-            static state =>
+            () =>
             {
-                var (client, connection) = ((WsClient, WsConnection))state!;
                 BlockingSocketStream.ReadInPlaceOnThisThread();
-                return client.ReceiveLoop(connection);
+                return ReceiveLoop(connection);
             },
-            (this, connection),
             CancellationToken.None,
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default);
