@@ -185,10 +185,11 @@ internal sealed class BusEncoder(string prefix, string publisher, BookHashVersio
                 WriteBook(w, view);
                 break;
             case BookDeltaApplied:
-                var summary = view.Summary;
-                w.WriteString("market", summary.Market);
+                // From the view's top, not its summary: a linked view would rebuild its whole book for two fields.
+                var top = view.Top;
+                w.WriteString("market", top.Market);
                 w.WritePropertyName("timestamp");
-                if (summary.Timestamp is { } timestamp)
+                if (top.Timestamp is { } timestamp)
                 {
                     w.WriteNumberValue(timestamp);
                 }
@@ -199,7 +200,7 @@ internal sealed class BusEncoder(string prefix, string publisher, BookHashVersio
 
                 break;
             case LastTradeReceived:
-                w.WriteString("last_trade_price", view.Summary.LastTradePrice?.ToString());
+                StreamEventJson.WriteDecimal(w, "last_trade_price"u8, view.Top.LastTradePrice);
                 break;
         }
     }

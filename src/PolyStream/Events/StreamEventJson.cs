@@ -149,7 +149,8 @@ internal static partial class StreamEventJson
         w.WriteString(name, text[..written]);
     }
 
-    private static void WriteDecimal(Utf8JsonWriter w, ReadOnlySpan<byte> name, ExactDecimal? value)
+    /// <summary>Writes an exact decimal as its string, or null; formatted on the stack.</summary>
+    public static void WriteDecimal(Utf8JsonWriter w, ReadOnlySpan<byte> name, ExactDecimal? value)
     {
         if (value is { } number)
         {
