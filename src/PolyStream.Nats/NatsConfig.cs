@@ -29,6 +29,11 @@ internal static class NatsConfig
             throw new ArgumentException("MaxInFlight, SnapshotInterval, DuplicateWindow and StreamMaxAge must be positive.");
         }
 
+        if (options.BatchAge < TimeSpan.Zero || options.BatchAge > TimeSpan.FromSeconds(1))
+        {
+            throw new ArgumentException($"The batch age must be between 0 and 1 s (got {options.BatchAge}).");
+        }
+
         if (!Uri.TryCreate(options.Url, UriKind.Absolute, out var url) || url.Scheme is not ("nats" or "tls" or "ws" or "wss"))
         {
             throw new ArgumentException($"'{Redaction.Url(options.Url)}' is not a NATS URL such as nats://127.0.0.1:4222.");

@@ -55,8 +55,11 @@ internal sealed class NatsEventSink(IBusPublisher publisher, BusEncoder encoder,
         var window = new List<BusMessage>(options.MaxInFlight);
         var touched = new HashSet<string>(StringComparer.Ordinal);
         var withheld = new HashSet<string>(StringComparer.Ordinal);
+        long? lastRound = null;
         while (await WaitAsync(events, rebasesWaiting: withheld.Count > 0 || _gaps.Any, cancellationToken).ConfigureAwait(false))
         {
+            await GatherAsync(lastRound, cancellationToken).ConfigureAwait(false);
+            lastRound = time.GetTimestamp();
             TakeWindow(events, window, touched, withheld);
             if (await PublishWindowAsync(window, cancellationToken).ConfigureAwait(false))
             {
@@ -98,6 +101,20 @@ internal sealed class NatsEventSink(IBusPublisher publisher, BusEncoder encoder,
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return true; // Time to look at the waiting re-bases again.
+        }
+    }
+
+    /// <summary>
+    /// Waits until <see cref="NatsScaleOutOptions.BatchAge"/> has passed since the last round began, so a flow of events
+    /// goes out in rounds of that age: at tens of thousands of events a second a round trip gathers one or two per slot,
+    /// and every message costs the node and the server about as much as the events in it.
+    /// </summary>
+    private async ValueTask GatherAsync(long? lastRound, CancellationToken cancellationToken)
+    {
+        var wait = lastRound is { } last ? options.BatchAge - time.GetElapsedTime(last) : TimeSpan.Zero;
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -50,6 +50,9 @@ internal sealed class NatsSettings
     /// <summary>The most often a book's KV snapshot is rewritten, and a lagging sink re-bases one book, in seconds. Default 1.</summary>
     public double SnapshotIntervalSeconds { get; set; } = s_defaults.SnapshotInterval.TotalSeconds;
 
+    /// <summary>While events keep coming, the shortest time between two publish rounds, in milliseconds; 0 publishes each as soon as the last is acknowledged. Default 5.</summary>
+    public double BatchAgeMilliseconds { get; set; } = s_defaults.BatchAge.TotalMilliseconds;
+
     /// <summary>How long the stream keeps events, in hours. Default 24.</summary>
     public double StreamMaxAgeHours { get; set; } = s_defaults.StreamMaxAge.TotalHours;
 
@@ -70,6 +73,7 @@ internal sealed class NatsSettings
         LeasePeriod = TimeSpan.FromSeconds(LeasePeriodSeconds),
         Slots = Slots,
         SnapshotInterval = TimeSpan.FromSeconds(SnapshotIntervalSeconds),
+        BatchAge = TimeSpan.FromMilliseconds(BatchAgeMilliseconds),
         StreamMaxAge = TimeSpan.FromHours(StreamMaxAgeHours),
     };
 }

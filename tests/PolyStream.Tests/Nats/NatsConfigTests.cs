@@ -23,6 +23,16 @@ public sealed class NatsConfigTests
     }
 
     [Theory]
+    [InlineData(-1)]
+    [InlineData(1001)]
+    public void Validate_BatchAgeOutsideZeroToOneSecond_IsRefused(double milliseconds)
+    {
+        var error = Assert.Throws<ArgumentException>(() => NatsConfig.Validate(new NatsScaleOutOptions { NodeId = "node-a", BatchAge = TimeSpan.FromMilliseconds(milliseconds) }));
+
+        Assert.Contains("batch age", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("nats://10.1.2.3:4222", "secret", null)]
     [InlineData("nats://nats.example.com:4222", null, "token")]
     [InlineData("ws://nats.example.com:8080", "secret", null)]

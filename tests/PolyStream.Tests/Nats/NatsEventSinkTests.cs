@@ -28,9 +28,9 @@ public sealed class NatsEventSinkTests : IAsyncDisposable
         await _engine.DisposeAsync();
     }
 
-    private (NatsEventSink Sink, Task Run) Start(SubscriberOptions? subscriber = null, Action? beforeRun = null, TimeProvider? time = null)
+    private (NatsEventSink Sink, Task Run) Start(SubscriberOptions? subscriber = null, Action? beforeRun = null, TimeProvider? time = null, TimeSpan? batchAge = null)
     {
-        var options = new NatsScaleOutOptions { MaxInFlight = 8, SnapshotInterval = TimeSpan.FromMinutes(1) };
+        var options = new NatsScaleOutOptions { MaxInFlight = 8, SnapshotInterval = TimeSpan.FromMinutes(1), BatchAge = batchAge ?? new NatsScaleOutOptions().BatchAge };
         var sink = new NatsEventSink(_publisher, new BusEncoder("polystream", "node-a-1"), (view, seq) => _acknowledged.Enqueue((view.AssetId, seq)), options, _ownership, _engine.Engine.GetOrderBook, time ?? TimeProvider.System);
         var events = _engine.Bus.Subscribe(subscriber ?? new SubscriberOptions { Capacity = 10_000 });
         beforeRun?.Invoke();
@@ -172,7 +172,7 @@ public sealed class NatsEventSinkTests : IAsyncDisposable
     public async Task ASinkThatKeepsLagging_RebasesEachBookAtMostOncePerInterval_AndDropsItsDeltasMeanwhile()
     {
         var time = new FakeTimeProvider();
-        var (sink, _) = Start(new SubscriberOptions { Capacity = 4, Overflow = OverflowPolicy.DropOldest }, time: time);
+        var (sink, _) = Start(new SubscriberOptions { Capacity = 4, Overflow = OverflowPolicy.DropOldest }, time: time, batchAge: TimeSpan.Zero);
         await SnapshotBothBooksAsync();
 
         await LagAsync(1001);
@@ -224,6 +224,36 @@ public sealed class NatsEventSinkTests : IAsyncDisposable
         Assert.Equal(_publisher.Events.Count, sink.Published);
         Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), _publisher.Events.Where(e => e is { Type: "book_delta", Asset: "B" }).Select(e => e.Seq));
         Assert.Equal(0, sink.Rebased);
+    }
+
+    [Fact]
+    public async Task WhileEventsKeepComing_ARoundWaitsItsBatchAge_SoItsSlotsEventsGoOutInOneMessage()
+    {
+        var time = new FakeTimeProvider();
+        var (sink, _) = Start(time: time, batchAge: TimeSpan.FromMilliseconds(50));
+        _engine.Feed(_engine.Venue.BookFrame("A", 1000));
+        await WaitUntilAsync(() => _publisher.HasEvent("book_snapshot", "A", 1, 0), "the first event, after a quiet spell, published at once");
+
+        for (var i = 1; i <= 10; i++)
+        {
+            _engine.Feed(_engine.Venue.ChangeFrame(1000 + i, "A", Side.Buy, "0.46", i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        await Task.Delay(50, TestContext.Current.CancellationToken);
+        Assert.False(_publisher.HasEvent("book_delta", "A", 1, 1), "a delta went out before the round's batch age had passed");
+
+        // The sink arms its wait on the clock as it parks, so the clock moves in small steps until it publishes.
+        await WaitUntilAsync(
+            () =>
+            {
+                time.Advance(TimeSpan.FromMilliseconds(10));
+                return _publisher.HasEvent("book_delta", "A", 1, 10);
+            },
+            "the deltas published once the batch age passed");
+        var batch = _publisher.Stored[^1];
+        Assert.StartsWith("polystream.batch.", batch.Subject, StringComparison.Ordinal);
+        Assert.Equal(10, batch.Events); // all ten deltas, which came while the round waited
+        Assert.Equal(_publisher.Events.Count, sink.Published);
     }
 
     /// <summary>Feeds the books of A and B and waits until both snapshots are stored.</summary>
