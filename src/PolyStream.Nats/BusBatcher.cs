@@ -11,9 +11,10 @@ namespace PolyStream.Nats;
 /// past <see cref="MaxBytes"/>, or when the round ends (<see cref="Flush"/>): no event waits for later ones.
 /// </summary>
 /// <remarks>
-/// Events that carry a whole book (snapshot, tick size change, re-base) and those named by the venue's own
-/// keys (<see cref="BusNames.VenueEventId"/>) go alone on their own subject: a node taking an asset over finds
-/// the last book there, and the same venue event relayed by two nodes has the same id. Before one goes out,
+/// The whole books a node taking an asset over looks for by subject (a snapshot that opens an epoch, a tick size
+/// change, a re-base) and the events named by the venue's own keys (<see cref="BusNames.VenueEventId"/>) go alone
+/// on their own subject: the taking node finds the last epoch there, and the same venue event relayed by two
+/// nodes has the same id. Before one goes out,
 /// its slot's open batch is closed, so each asset's events keep their order on the stream.
 /// </remarks>
 /// <param name="encoder">Writes the events and envelopes.</param>
@@ -93,9 +94,17 @@ internal sealed class BusBatcher(BusEncoder encoder, int slots)
         }
     }
 
-    /// <summary>Events in a slot's batch: those of one asset that carry no whole book and have no venue id.</summary>
-    private static bool IsBatched(StreamEvent streamEvent) =>
-        streamEvent is not (BookSnapshotApplied or TickSizeChanged) && BusNames.VenueEventId(streamEvent) is null;
+    /// <summary>
+    /// Events in a slot's batch: those of one asset without a venue id, except the whole books a node taking the
+    /// asset over must find by subject. That node needs only the last epoch published, so a snapshot that continues
+    /// its epoch (seq above 0: the venue's book after a trade, mostly, a good part of a busy feed) is batched.
+    /// </summary>
+    private static bool IsBatched(StreamEvent streamEvent) => streamEvent switch
+    {
+        BookSnapshotApplied snapshot => snapshot.Seq > 0,
+        TickSizeChanged => false,
+        _ => BusNames.VenueEventId(streamEvent) is null,
+    };
 
     private void Close(int slot, List<BusMessage> output)
     {

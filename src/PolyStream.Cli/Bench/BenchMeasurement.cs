@@ -10,13 +10,13 @@ namespace PolyStream.Cli.Bench;
 internal static class BenchMeasurement
 {
     /// <summary>Warms up with the subscribers reading, then measures for the duration; the figures in report order.</summary>
-    public static async Task<Dictionary<string, double>> RunAsync(BenchSettings settings, Streamer streamer, BenchBus? bus, int books, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<Dictionary<string, double>> RunAsync(BenchSettings settings, Streamer streamer, BenchBus? bus, int books, TextWriter progress, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         // Only the first subscriber samples latency; the others are the fan-out load.
         var readers = Enumerable.Range(0, settings.Subscribers).Select(i => new BenchSubscriber(streamer.Subscribe(new SubscriberOptions { Capacity = 1 << 20, Name = $"bench-{i}" }), sample: i == 0, settings.Ndjson)).ToList();
         var tasks = readers.Select(r => r.RunAsync(stop.Token)).ToList();
-        await output.WriteLineAsync($"synced; warming up under load for {settings.Warmup.TotalSeconds:F0}s…").ConfigureAwait(false);
+        await progress.WriteLineAsync($"synced; warming up under load for {settings.Warmup.TotalSeconds:F0}s…").ConfigureAwait(false);
         await Task.Delay(settings.Warmup, cancellationToken).ConfigureAwait(false);
         readers.ForEach(r => r.StartMeasuring());
         bus?.StartMeasuring();
@@ -26,7 +26,7 @@ internal static class BenchMeasurement
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
         var before = streamer.Totals;
         var clock = Stopwatch.StartNew();
-        await output.WriteLineAsync($"measuring for {settings.Duration.TotalSeconds:F0}s…").ConfigureAwait(false);
+        await progress.WriteLineAsync($"measuring for {settings.Duration.TotalSeconds:F0}s…").ConfigureAwait(false);
         try
         {
             await Task.Delay(settings.Duration, cancellationToken).ConfigureAwait(false);

@@ -34,7 +34,7 @@ internal static class BenchRunner
             Ws = simulator.MarketWebSocketUrl is { } ws ? new WsConfig { Url = ws } : new WsConfig(),
         });
         await using var streamerScope = streamer.ConfigureAwait(false);
-        await output.WriteLineAsync($"bench: {settings.Markets} markets ({tokens.Length} books), {settings.Subscribers} subscribers{(settings.Ndjson ? " formatting NDJSON" : "")}, simulator {simulator.Where} at {settings.RateText} steps/s over loopback{(settings.NatsUrl is null ? "" : $", publishing to NATS at {settings.NatsUrl}")}; syncing the books…").ConfigureAwait(false);
+        await error.WriteLineAsync($"bench: {settings.Markets} markets ({tokens.Length} books), {settings.Subscribers} subscribers{(settings.Ndjson ? " formatting NDJSON" : "")}, simulator {simulator.Where} at {settings.RateText} steps/s over loopback{(settings.NatsUrl is null ? "" : $", publishing to NATS at {settings.NatsUrl}")}; syncing the books…").ConfigureAwait(false);
         await streamer.StartAsync(simulator.BaseUrl, cancellationToken: cancellationToken).ConfigureAwait(false);
         BenchBus? bus;
         try
@@ -55,7 +55,7 @@ internal static class BenchRunner
         try
         {
             await WaitForSyncAsync(streamer, tokens.Length, cancellationToken).ConfigureAwait(false);
-            var figures = await BenchMeasurement.RunAsync(settings, streamer, bus, tokens.Length, output, cancellationToken).ConfigureAwait(false);
+            var figures = await BenchMeasurement.RunAsync(settings, streamer, bus, tokens.Length, error, cancellationToken).ConfigureAwait(false);
             await BenchReport.WriteAsync(settings, simulator.Where, figures, output).ConfigureAwait(false);
             return ExitCodes.Ok;
         }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json.Nodes;
 using PolyStream.Events;
 using PolyStream.Nats;
@@ -105,21 +106,26 @@ public sealed class BusBatcherTests : IAsyncDisposable
     }
 
     [Fact]
-    public void AWholeBook_GoesAloneOnItsAssetsSubject_AfterTheEventsBeforeIt()
+    public void ASnapshotOpeningAnEpoch_GoesAloneOnItsAssetsSubject_AfterTheEventsBeforeIt_AndOneContinuingItsEpochInTheBatch()
     {
         var events = Traffic(6);
-        events.AddRange(_engine.Feed(_engine.Venue.BookFrame("A", 6000)));
-        events.AddRange(_engine.Feed(_engine.Venue.ChangeFrame(6001, "A", Side.Buy, "0.41", "3")));
+        events.AddRange(_engine.Feed(_engine.Venue.BookFrame("A", 6000))); // the venue's book after a trade: the same levels, the epoch goes on
+        _ = _engine.Venue.ChangeFrame(6001, "A", Side.Buy, "0.39", "7"); // a change the feed never delivers…
+        events.AddRange(_engine.Feed(_engine.Venue.BookFrame("A", 6002))); // …so this book differs: a new epoch
+        events.AddRange(_engine.Feed(_engine.Venue.ChangeFrame(6003, "A", Side.Buy, "0.41", "3")));
 
         var messages = Batch(events);
 
         var read = messages.SelectMany(m => NatsBusEvent.Of("polystream", m.Subject, 1, m.Payload)).Where(e => e.AssetId == "A").Select(e => JsonNode.Parse(e.Json)!).ToList();
         var positions = read.Where(e => e["type"]!.GetValue<string>() is "book_snapshot" or "book_delta").Select(e => (e["epoch"]!.GetValue<long>(), e["seq"]!.GetValue<long>())).ToList();
         Assert.Equal(positions.Order(), positions);
-        var snapshots = messages.Where(m => m.Subject == "polystream.book_snapshot.A").ToList();
-        Assert.Equal(2, snapshots.Count);
-        Assert.All(snapshots, s => Assert.Equal(1, s.Events));
-        Assert.Equal($"A:{_engine.View("A").Epoch}:{_engine.View("A").Seq - 1}", snapshots[^1].MessageId);
+        Assert.Equal(3, read.Count(e => e["type"]!.GetValue<string>() == "book_snapshot"));
+
+        // Alone, where a node taking A over looks for the last epoch published: the first base and the new epoch.
+        var alone = messages.Where(m => m.Subject == "polystream.book_snapshot.A").ToList();
+        Assert.Equal(["A:1:0", $"A:{_engine.View("A").Epoch}:0"], alone.Select(m => m.MessageId));
+        Assert.All(alone, s => Assert.Equal(1, s.Events));
+        Assert.Contains(messages, m => m.Subject == BusNames.BatchSubject("polystream", BusNames.SlotOf("A", Slots)) && Encoding.UTF8.GetString(m.Payload).Contains("\"book_snapshot\"", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -91,6 +91,7 @@ public sealed class NatsEventSinkTests : IAsyncDisposable
         _publisher.Hold();
         _engine.Feed(_engine.Venue.ChangeFrame(1001, "B", Side.Buy, "0.46", "1"));
         await WaitUntilAsync(() => _publisher.Waiting > 0, "the sink waiting on its publisher");
+        _ = _engine.Venue.ChangeFrame(1002, "A", Side.Sell, "0.6", "9"); // never delivered: A's next book opens an epoch, so it goes alone
         _engine.Feed(_engine.Venue.BookFrame("A", 1002));
         _engine.Feed(_engine.Venue.ChangeFrame(1003, "B", Side.Buy, "0.46", "2"));
         _publisher.Release();
