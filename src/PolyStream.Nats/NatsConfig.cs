@@ -31,7 +31,7 @@ internal static class NatsConfig
 
         if (options.BatchAge < TimeSpan.Zero || options.BatchAge > TimeSpan.FromSeconds(1))
         {
-            throw new ArgumentException($"The batch age must be between 0 and 1 s (got {options.BatchAge}).");
+            throw new ArgumentException($"The batch age must be between 0 and 1 s (got {options.BatchAge.TotalMilliseconds} ms).");
         }
 
         if (!Uri.TryCreate(options.Url, UriKind.Absolute, out var url) || url.Scheme is not ("nats" or "tls" or "ws" or "wss"))

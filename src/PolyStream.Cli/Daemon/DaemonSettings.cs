@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using System.Collections.Immutable;
+using PolyStream.Nats;
 
 namespace PolyStream.Cli.Daemon;
 
@@ -161,11 +162,25 @@ internal sealed class DaemonSettings
         try
         {
             Engine.HashPolicy.Parse(HashPolicy);
-            return null;
         }
         catch (FormatException ex)
         {
             return $"PolyStream:HashPolicy: {ex.Message}";
+        }
+
+        try
+        {
+            // The node checks these as it starts; checked here too, a mistake is the user's (exit 2), not NATS failing.
+            if (Nats.Enabled)
+            {
+                NatsConfig.Validate(Nats.ToOptions());
+            }
+
+            return null;
+        }
+        catch (ArgumentException ex)
+        {
+            return $"PolyStream:Nats: {ex.Message}";
         }
     }
 }

@@ -94,6 +94,18 @@ public sealed class UniverseOptionsTests
         Assert.Null(Bind("""{ "PolyStream": { "Universe": "all", "Nats": { "Url": "nats://127.0.0.1:4222" } } }""").Problem());
     }
 
+    [Theory]
+    [InlineData("\"Slots\": 0", "Slots must be between 1 and 4096")]
+    [InlineData("\"BatchAgeMilliseconds\": -3", "batch age must be between 0 and 1 s")]
+    [InlineData("\"NodeId\": \"node a\"", "Node id 'node a'")]
+    public void Problem_UnusableNatsSetting_IsTheUsersMistakeSaidInOneLine(string setting, string expected)
+    {
+        var problem = Bind($$"""{ "PolyStream": { "Universe": "all", "Nats": { "Url": "nats://127.0.0.1:4222", {{setting}} } } }""").Problem();
+
+        Assert.StartsWith("PolyStream:Nats: ", problem, StringComparison.Ordinal);
+        Assert.Contains(expected, problem, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Compare_OneListedOneResolved_JoinedAndLeft()
     {
