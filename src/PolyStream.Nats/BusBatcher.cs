@@ -8,14 +8,15 @@ namespace PolyStream.Nats;
 /// <summary>
 /// Groups a publish round's events into version 2 messages: one open batch per slot (so every batch lies
 /// under one lease), closed when it holds <see cref="MaxEvents"/> events, when the next event would take it
-/// past <see cref="MaxBytes"/>, or when the round ends (<see cref="Flush"/>): no event waits for later ones.
+/// past <see cref="MaxBytes"/>, or when the round ends (<see cref="Flush"/>): no event waits for a later round
+/// (the sink spaces the rounds, <see cref="NatsScaleOutOptions.BatchAge"/>).
 /// </summary>
 /// <remarks>
 /// The whole books a node taking an asset over looks for by subject (a snapshot that opens an epoch, a tick size
 /// change, a re-base) and the events named by the venue's own keys (<see cref="BusNames.VenueEventId"/>) go alone
 /// on their own subject: the taking node finds the last epoch there, and the same venue event relayed by two
-/// nodes has the same id. Before one goes out,
-/// its slot's open batch is closed, so each asset's events keep their order on the stream.
+/// nodes has the same id. Before one goes out, its slot's open batch is closed, so each asset's events keep
+/// their order on the stream.
 /// </remarks>
 /// <param name="encoder">Writes the events and envelopes.</param>
 /// <param name="slots">How many slots assets hash into (<see cref="NatsScaleOutOptions.Slots"/>).</param>
@@ -97,7 +98,7 @@ internal sealed class BusBatcher(BusEncoder encoder, int slots)
     /// <summary>
     /// Events in a slot's batch: those of one asset without a venue id, except the whole books a node taking the
     /// asset over must find by subject. That node needs only the last epoch published, so a snapshot that continues
-    /// its epoch (seq above 0: the venue's book after a trade, mostly, a good part of a busy feed) is batched.
+    /// its epoch (seq above 0: mostly the venue's book after a trade, which a busy feed sends often) is batched.
     /// </summary>
     private static bool IsBatched(StreamEvent streamEvent) => streamEvent switch
     {
