@@ -69,10 +69,10 @@ public sealed class BenchCommandTests
     [Fact]
     public async Task Bench_SimulatorInAChildProcessAtAFixedRate_SaysSoAndMeasures()
     {
-        var (code, text, _) = await CliRunner.RunAsync("bench", "--sim-process", "--rate", "2000", "--duration", "2s", "--warmup", "1s", "--markets", "5", "--subscribers", "2", "--json");
+        var (code, text, error) = await CliRunner.RunAsync("bench", "--sim-process", "--rate", "2000", "--duration", "2s", "--warmup", "1s", "--markets", "5", "--subscribers", "2", "--json");
 
         Assert.Equal(0, code);
-        Assert.Contains("simulator in a child process (pid ", text, StringComparison.Ordinal);
+        Assert.Contains("simulator in a child process (pid ", error, StringComparison.Ordinal);
         using var figures = JsonDocument.Parse(text.Trim().Split('\n')[^1]);
         Assert.Equal("child-process", figures.RootElement.GetProperty("simulator").GetString());
         Assert.Equal("2000", figures.RootElement.GetProperty("rate").GetString());
