@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Reflection;
 using PolyStream.Simulator;
 using PolyStream.Simulator.Engine;
+using PolyStream.Threading;
 
 namespace PolyStream.Cli.Bench;
 
@@ -121,7 +122,7 @@ internal sealed class ChildSimulator : IAsyncDisposable
         var input = Console.OpenStandardInput();
         // A console read blocks its thread and ignores cancellation: it gets a thread of its own, not one of
         // the simulator's pool threads; the process exits right after it completes either way.
-        return Task.Factory.StartNew(() => { using (input) { Drain(input); } }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        return DedicatedThread.Run(() => { using (input) { Drain(input); } });
     }
 
     /// <summary>Closes the child's input, its signal to stop; kills it only if it has not ended within 10 s.</summary>

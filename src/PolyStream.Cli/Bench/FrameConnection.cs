@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text.Json;
+using PolyStream.Threading;
 
 namespace PolyStream.Cli.Bench;
 
@@ -44,8 +45,8 @@ internal sealed class FrameConnection : IAsyncDisposable
     /// <summary>Starts reading the client and sending; both block on the socket, so each has a thread of its own.</summary>
     public void Start()
     {
-        _reader = Task.Factory.StartNew(Read, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        _sender = Task.Factory.StartNew(Send, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        _reader = DedicatedThread.Run(Read);
+        _sender = DedicatedThread.Run(Send);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,4 +1,5 @@
 using PolyStream.Bus;
+using PolyStream.Threading;
 
 namespace PolyStream.Cli.Output;
 
@@ -37,7 +38,7 @@ internal sealed class EventPrinter
     public Task RunAsync(EventSubscriber events, CancellationToken stop)
     {
         ArgumentNullException.ThrowIfNull(events);
-        return Task.Factory.StartNew(() => Run(events, stop), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        return DedicatedThread.Run(() => Run(events, stop));
     }
 
     private void Run(EventSubscriber events, CancellationToken stop)

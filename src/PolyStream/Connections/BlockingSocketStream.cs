@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using PolyStream.Threading;
 
 namespace PolyStream.Connections;
 
@@ -59,7 +60,7 @@ internal sealed class BlockingSocketStream : Stream
 
         if (!t_readsInPlace)
         {
-            return new ValueTask<int>(Task.Factory.StartNew(() => Receive(buffer.Span), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default));
+            return new ValueTask<int>(DedicatedThread.Run(() => Receive(buffer.Span)));
         }
 
         try

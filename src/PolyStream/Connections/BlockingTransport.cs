@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using PolyStream.Threading;
 
 namespace PolyStream.Connections;
 
@@ -39,7 +40,7 @@ internal static class BlockingTransport
             using (cancellationToken.UnsafeRegister(static state => ((Socket)state!).Dispose(), socket))
             {
                 // On a thread of its own: a pool thread must not wait for the network (BlockingSocketStream).
-                await Task.Factory.StartNew(() => socket.Connect(addresses, endpoint.Port), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+                await DedicatedThread.Run(() => socket.Connect(addresses, endpoint.Port)).ConfigureAwait(false);
             }
 
             cancellationToken.ThrowIfCancellationRequested();

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.WebSockets;
+using PolyStream.Threading;
 
 namespace PolyStream.Connections;
 
@@ -14,15 +15,11 @@ internal sealed partial class WsClient
     /// receive completes on that thread, so a frame costs one wake-up of the reader and is handled where it woke.
     /// </summary>
     private Task<Outcome> StartReader(WsConnection connection) =>
-        Task.Factory.StartNew(
-            () =>
-            {
-                BlockingSocketStream.ReadInPlaceOnThisThread();
-                return ReceiveLoop(connection);
-            },
-            CancellationToken.None,
-            TaskCreationOptions.LongRunning,
-            TaskScheduler.Default);
+        DedicatedThread.Run(() =>
+        {
+            BlockingSocketStream.ReadInPlaceOnThisThread();
+            return ReceiveLoop(connection);
+        });
 
     private Outcome ReceiveLoop(WsConnection connection)
     {
