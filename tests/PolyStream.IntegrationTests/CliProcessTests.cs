@@ -105,6 +105,23 @@ public sealed class CliProcessTests : IAsyncLifetime
         Assert.DoesNotContain("stopped after", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Daemon_IntoHeadOne_EndsQuietlyWithZeroAtItsNextLogLine()
+    {
+        var config = await DaemonConfigAsync(statusPort: 0);
+        var script = $"dotnet '{CliProcess.Dll}' daemon --config '{config}' | head -1; echo \"exit=${{PIPESTATUS[0]}}\" >&2";
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var (code, output, error) = await RunShellAsync(script);
+
+        // The daemon logs a status line every second (StatusIntervalSeconds: 1): the first write after head exits ends it.
+        Assert.Equal(0, code);
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(15), $"the pipeline took {started.Elapsed}");
+        Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("exit=0", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("did not stop", error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("demo --markets abc")]
     [InlineData("demo --rate fast")]
