@@ -44,11 +44,9 @@ internal static class PolyStreamCli
         var result = CreateRootCommand().Parse(args);
         if (result.Errors.Count > 0)
         {
-            foreach (var error in Relevant(result))
-            {
-                await configuration.Error.WriteLineAsync($"polystream: {error.Message}").ConfigureAwait(false);
-            }
-
+            // One mistake, one line: a misspelt option with a value (--duraton 2s) is two unmatched tokens, and
+            // the first names the mistake.
+            await configuration.Error.WriteLineAsync($"polystream: {Relevant(result).FirstOrDefault(result.Errors[0]).Message}").ConfigureAwait(false);
             var command = string.Join(' ', Lineage(result.CommandResult));
             await configuration.Error.WriteLineAsync($"Run '{command} --help' for usage and examples.").ConfigureAwait(false);
             return ExitCodes.Usage;

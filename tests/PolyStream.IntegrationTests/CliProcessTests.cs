@@ -153,6 +153,8 @@ public sealed class CliProcessTests : IAsyncLifetime
     [InlineData("tui --all --filter min-liquidity=-1")]
     [InlineData("auth init --nonce x")]
     [InlineData("bogus")]
+    [InlineData("bench --duraton 2s")]
+    [InlineData("stream --asset 1 --jsn --duration 5s")]
     public async Task Mistake_OnTheCommandLine_IsOneLineAndExitTwo(string command)
     {
         var (code, _, error) = await CliProcess.RunAsync(Split(command), s_runLimit, Home(), _directory);
