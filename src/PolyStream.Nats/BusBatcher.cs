@@ -53,7 +53,7 @@ internal sealed class BusBatcher(BusEncoder encoder, int slots)
                 Close(BusNames.SlotOf(own, slots), output);
             }
 
-            output.Add(encoder.Message(encoder.Subject(streamEvent), id, json, 1, book is null ? [] : [book]));
+            output.Add(encoder.Message(encoder.Subject(streamEvent), Encoding.UTF8.GetString(id), json, 1, book is null ? [] : [book]));
             return true;
         }
 
@@ -122,17 +122,17 @@ internal sealed class BusBatcher(BusEncoder encoder, int slots)
         private readonly ArrayBufferWriter<byte> _events = new(MaxBytes);
         private readonly XxHash64 _ids = new();
         private readonly Dictionary<string, BookView> _books = new(StringComparer.Ordinal);
-        private string _firstId = string.Empty;
+        private readonly ArrayBufferWriter<byte> _firstId = new(BusNames.MaxMessageIdLength);
 
         public int Count { get; private set; }
 
         public int Length => _events.WrittenCount;
 
-        public void Add(ReadOnlySpan<byte> json, string id, string asset, BookView? book)
+        public void Add(ReadOnlySpan<byte> json, ReadOnlySpan<byte> id, string asset, BookView? book)
         {
             if (Count == 0)
             {
-                _firstId = id;
+                _firstId.Write(id);
             }
             else
             {
@@ -140,7 +140,10 @@ internal sealed class BusBatcher(BusEncoder encoder, int slots)
             }
 
             _events.Write(json);
-            AppendId(id);
+
+            // Ids are short ASCII (BusNames.IsSafeId parts, digits and ':'); a newline ends each, so "a"+"bc" ≠ "ab"+"c".
+            _ids.Append(id);
+            _ids.Append("\n"u8);
             if (book is not null)
             {
                 _books[asset] = book; // The latest state wins: the snapshot writer wants the furthest.
@@ -151,21 +154,14 @@ internal sealed class BusBatcher(BusEncoder encoder, int slots)
 
         public BusMessage Close(BusEncoder encoder, int slot)
         {
-            var message = encoder.Message(encoder.BatchSubject(slot), BusNames.BatchId(_firstId, Count, _ids.GetCurrentHashAsUInt64()), _events.WrittenSpan, Count, [.. _books.Values]);
+            var firstId = Encoding.UTF8.GetString(_firstId.WrittenSpan);
+            var message = encoder.Message(encoder.BatchSubject(slot), BusNames.BatchId(firstId, Count, _ids.GetCurrentHashAsUInt64()), _events.WrittenSpan, Count, [.. _books.Values]);
             _events.ResetWrittenCount();
+            _firstId.ResetWrittenCount();
             _ids.Reset();
             _books.Clear();
             Count = 0;
             return message;
-        }
-
-        private void AppendId(string id)
-        {
-            // Ids are short ASCII (BusNames.IsSafeId parts, digits and ':'); a newline ends each, so "a"+"bc" ≠ "ab"+"c".
-            Span<byte> bytes = stackalloc byte[512];
-            var length = Encoding.UTF8.GetBytes(id, bytes[..^1]);
-            bytes[length] = (byte)'\n';
-            _ids.Append(bytes[..(length + 1)]);
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -41,6 +42,7 @@ internal sealed class BusEncoder(string prefix, string publisher, BookHashVersio
 
     private readonly Dictionary<string, (long Epoch, long Seq, long Ordinal)> _ordinals = new(StringComparer.Ordinal);
     private readonly ArrayBufferWriter<byte> _buffer = new(4096);
+    private readonly byte[] _id = new byte[BusNames.MaxMessageIdLength];
     private readonly byte[] _envelopeStart = EnvelopeStart(publisher);
     private long _refused;
 
@@ -52,13 +54,13 @@ internal sealed class BusEncoder(string prefix, string publisher, BookHashVersio
 
     /// <summary>
     /// Writes the event as one JSON object (without <c>node</c>, which its envelope carries) and returns it with its
-    /// de-duplication id, or returns <see langword="false"/> when its kind is not published or one of its ids is
-    /// unsafe (counted in <see cref="Refused"/>). The span is valid until the next call.
+    /// de-duplication id in UTF-8, or returns <see langword="false"/> when its kind is not published or one of its
+    /// ids is unsafe (counted in <see cref="Refused"/>). Both spans are valid until the next call.
     /// </summary>
-    public bool TryWriteEvent(StreamEvent streamEvent, out ReadOnlySpan<byte> json, out string messageId)
+    public bool TryWriteEvent(StreamEvent streamEvent, out ReadOnlySpan<byte> json, out ReadOnlySpan<byte> messageId)
     {
         json = default;
-        messageId = string.Empty;
+        messageId = default;
         if (!IsPublishable(streamEvent))
         {
             return false;
@@ -68,7 +70,7 @@ internal sealed class BusEncoder(string prefix, string publisher, BookHashVersio
         WriteEventFields(w, streamEvent);
         End(w);
         json = _buffer.WrittenSpan;
-        messageId = MessageId(streamEvent);
+        messageId = WriteMessageId(streamEvent);
         return true;
     }
 
@@ -88,7 +90,7 @@ internal sealed class BusEncoder(string prefix, string publisher, BookHashVersio
         WriteEventFields(w, streamEvent);
         w.WriteString("node", publisher);
         End(w);
-        return new BusMessage(Subject(streamEvent), MessageId(streamEvent), _buffer.WrittenSpan.ToArray(), 1, (streamEvent as BookStateEvent)?.Book is { } book ? [book] : []);
+        return new BusMessage(Subject(streamEvent), Encoding.UTF8.GetString(WriteMessageId(streamEvent)), _buffer.WrittenSpan.ToArray(), 1, (streamEvent as BookStateEvent)?.Book is { } book ? [book] : []);
     }
 
     /// <summary>A re-base of one book at its current position, published after the sink may have lost or reordered events.</summary>
@@ -104,7 +106,7 @@ internal sealed class BusEncoder(string prefix, string publisher, BookHashVersio
         w.WriteString("content_hash", view.Summary.ComputeHash().ToString());
         WriteBook(w, view);
         End(w);
-        var id = MessageId(view.AssetId, view.Epoch, view.Seq, BusNames.Rebase);
+        var id = Encoding.UTF8.GetString(WriteMessageId(view.AssetId, view.Epoch, view.Seq, BusNames.Rebase));
         return Message(BusNames.Subject(prefix, BusNames.Rebase, view.AssetId), id, _buffer.WrittenSpan, 1, [view]);
     }
 
@@ -233,21 +235,31 @@ internal sealed class BusEncoder(string prefix, string publisher, BookHashVersio
             : view.Summary.ComputeHash();
     }
 
-    private string MessageId(StreamEvent streamEvent) =>
-        BusNames.VenueEventId(streamEvent) ?? MessageId(streamEvent.AssetId, streamEvent.Epoch, streamEvent.Seq, StreamEventJson.TypeName(streamEvent.Kind));
-
-    private string MessageId(string? assetId, long epoch, long seq, string name)
+    /// <summary>The event's de-duplication id (<see cref="BusNames"/>) in UTF-8, valid until the next call.</summary>
+    private ReadOnlySpan<byte> WriteMessageId(StreamEvent streamEvent)
     {
-        if (BusNames.IsBookChange(name))
+        if (BusNames.VenueEventId(streamEvent) is not { } venueId)
         {
-            return BusNames.MessageId(assetId, epoch, seq, name, publisher, 0);
+            return WriteMessageId(streamEvent.AssetId, streamEvent.Epoch, streamEvent.Seq, StreamEventJson.TypeName(streamEvent.Kind));
         }
 
-        // Events sharing a book position are told apart by a counter that restarts at each new position.
-        var key = assetId ?? BusNames.NoAsset;
-        var ordinal = _ordinals.TryGetValue(key, out var last) && last.Epoch == epoch && last.Seq == seq ? last.Ordinal + 1 : 0;
-        _ordinals[key] = (epoch, seq, ordinal);
-        return BusNames.MessageId(assetId, epoch, seq, name, publisher, ordinal);
+        // Rare (listings, resolutions, user events), and a user event's id holds fields of any length.
+        var bytes = Encoding.UTF8.GetByteCount(venueId) <= _id.Length ? _id : new byte[Encoding.UTF8.GetByteCount(venueId)];
+        return bytes.AsSpan(0, Encoding.UTF8.GetBytes(venueId, bytes));
+    }
+
+    private ReadOnlySpan<byte> WriteMessageId(string? assetId, long epoch, long seq, string name)
+    {
+        var ordinal = 0L;
+        if (!BusNames.IsBookChange(name))
+        {
+            // Events sharing a book position are told apart by a counter that restarts at each new position.
+            var key = assetId ?? BusNames.NoAsset;
+            ordinal = _ordinals.TryGetValue(key, out var last) && last.Epoch == epoch && last.Seq == seq ? last.Ordinal + 1 : 0;
+            _ordinals[key] = (epoch, seq, ordinal);
+        }
+
+        return _id.AsSpan(0, BusNames.WriteMessageId(_id, assetId, epoch, seq, name, publisher, ordinal));
     }
 
     /// <summary>Starts an object in the reused buffer.</summary>

@@ -88,6 +88,25 @@ public sealed class BusBatcherTests : IAsyncDisposable
     }
 
     [Fact]
+    public void ABatchsId_IsItsFirstEventsIdItsCountAndTheHashOfEveryEventsIdEachEndedByANewline()
+    {
+        _engine.Feed(_engine.Venue.BookFrame("A", 1000));
+        var deltas = Enumerable.Range(1, 5)
+            .SelectMany(i => _engine.Feed(_engine.Venue.ChangeFrame(1000 + i, "A", Side.Buy, "0.4", (10 * i).ToString(CultureInfo.InvariantCulture))))
+            .OfType<BookDeltaApplied>().ToList();
+        var version1 = new BusEncoder("polystream", "node-a-1");
+        var ids = deltas.Select(d => version1.EncodeVersion1(d)!.MessageId).ToList();
+
+        var batch = Assert.Single(Batch(deltas));
+
+        // The id the sink has always given such a batch, so a node of this release and one of the release before
+        // publishing the same events are de-duplicated.
+        var idsHash = System.IO.Hashing.XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(string.Concat(ids.Select(id => id + "\n"))));
+        Assert.Equal(BusNames.BatchId(ids[0], 5, idsHash), batch.MessageId);
+        Assert.StartsWith("A:1:1+5:", batch.MessageId, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Batches_HoldOneSlotEach_AtMostMaxEventsAndMaxBytes()
     {
         var events = Traffic(400);
