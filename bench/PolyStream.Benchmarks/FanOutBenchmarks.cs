@@ -4,7 +4,10 @@ using PolyStream.Events;
 
 namespace PolyStream.Benchmarks;
 
-/// <summary>Publishing one event to 1, 4 and 16 subscribers that keep up (each drains its queue after every batch).</summary>
+/// <summary>
+/// Publishing one event to 1, 4 and 16 subscribers that keep up (each drains its queue after every batch), read
+/// one event at a time or several under one lock.
+/// </summary>
 [MemoryDiagnoser]
 public class FanOutBenchmarks
 {
@@ -12,6 +15,7 @@ public class FanOutBenchmarks
 
     private EventBus _bus = null!;
     private EventSubscriber[] _subscribers = [];
+    private readonly StreamEvent[] _read = new StreamEvent[256];
     private StreamEvent _event = null!;
     private System.Threading.Channels.Channel<StreamEvent>[] _channels = [];
 
@@ -44,6 +48,27 @@ public class FanOutBenchmarks
             while (channel.Reader.TryRead(out _))
             {
                 read++;
+            }
+        }
+
+        return read;
+    }
+
+    [Benchmark(OperationsPerInvoke = Batch, Description = "publish one event to every subscriber, read 256 at a time")]
+    public int PublishReadAvailable()
+    {
+        for (var i = 0; i < Batch; i++)
+        {
+            _bus.Publish(_event);
+        }
+
+        var read = 0;
+        foreach (var subscriber in _subscribers)
+        {
+            int count;
+            while ((count = subscriber.ReadAvailable(_read)) > 0)
+            {
+                read += count;
             }
         }
 

@@ -19,6 +19,10 @@ internal sealed class BenchSubscriber(EventSubscriber events, bool sample, bool 
     // The formatted lines go nowhere: the buffer starts over once this full, as an output would have written them out.
     private const int OutputBufferBytes = 1 << 20;
 
+    // Read as a stream consumer would, several ready events under one lock (EventSubscriber.ReadAvailable).
+    private const int ReadBatch = 256;
+
+    private readonly StreamEvent[] _batch = new StreamEvent[ReadBatch];
     private readonly long[] _samples = sample ? new long[MaxSamples] : [];
     private readonly NdjsonWriter? _ndjson = ndjson ? new NdjsonWriter() : null;
     private readonly ArrayBufferWriter<byte> _output = new(ndjson ? OutputBufferBytes + 4096 : 1);
@@ -59,23 +63,15 @@ internal sealed class BenchSubscriber(EventSubscriber events, bool sample, bool 
         {
             while (await events.WaitToReadAsync(stop).ConfigureAwait(false))
             {
-                while (events.TryRead(out var e))
+                int read;
+                while ((read = events.ReadAvailable(_batch)) > 0)
                 {
-                    Format(e);
-                    if (!_measuring)
+                    foreach (var e in _batch.AsSpan(0, read))
                     {
-                        continue;
+                        Read(e);
                     }
 
-                    Count++;
-                    if (e is Lagged lagged)
-                    {
-                        Lagged += lagged.Count;
-                    }
-                    else if (_sampled < _samples.Length && e.ReceiveTimestamp != 0)
-                    {
-                        _samples[_sampled++] = Stopwatch.GetTimestamp() - e.ReceiveTimestamp;
-                    }
+                    _batch.AsSpan(0, read).Clear();
                 }
             }
         }
@@ -86,6 +82,25 @@ internal sealed class BenchSubscriber(EventSubscriber events, bool sample, bool 
     }
 
     public void Dispose() => _ndjson?.Dispose();
+
+    private void Read(StreamEvent e)
+    {
+        Format(e);
+        if (!_measuring)
+        {
+            return;
+        }
+
+        Count++;
+        if (e is Lagged lagged)
+        {
+            Lagged += lagged.Count;
+        }
+        else if (_sampled < _samples.Length && e.ReceiveTimestamp != 0)
+        {
+            _samples[_sampled++] = Stopwatch.GetTimestamp() - e.ReceiveTimestamp;
+        }
+    }
 
     /// <summary>With <c>--output ndjson</c>, appends the event's line to the output buffer, as <c>stream --json</c> would before writing it out.</summary>
     private void Format(StreamEvent e)

@@ -1,4 +1,5 @@
 using PolyStream.Bus;
+using PolyStream.Events;
 using PolyStream.Threading;
 
 namespace PolyStream.Cli.Output;
@@ -22,6 +23,8 @@ internal sealed class EventPrinter
     /// <summary>How long the next events gather after the printer wrote out what was ready.</summary>
     public static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(10);
 
+    // The ready events taken under one lock of the subscriber (EventSubscriber.ReadAvailable).
+    private readonly StreamEvent[] _batch = new StreamEvent[256];
     private readonly ILineFormat _format;
     private readonly BufferedOutput _output;
 
@@ -47,10 +50,16 @@ internal sealed class EventPrinter
         {
             while (true)
             {
-                while (events.TryRead(out var streamEvent))
+                int read;
+                while ((read = events.ReadAvailable(_batch)) > 0)
                 {
-                    _format.Write(streamEvent, _output);
-                    Count++;
+                    foreach (var streamEvent in _batch.AsSpan(0, read))
+                    {
+                        _format.Write(streamEvent, _output);
+                    }
+
+                    _batch.AsSpan(0, read).Clear();
+                    Count += read;
                     if (_output.Age >= MaxDelay)
                     {
                         _output.Flush();

@@ -72,47 +72,38 @@ public sealed class EventSubscriber : IAsyncEnumerable<StreamEvent>, IAsyncDispo
     public bool TryRead([MaybeNullWhen(false)] out StreamEvent streamEvent)
     {
         TaskCompletionSource? space = null;
+        bool read;
         lock (_gate)
         {
-            var count = Count;
-            if (count > 0 || _final is not null)
-            {
-                if (_pendingLag > 0)
-                {
-                    streamEvent = new Lagged { Count = _pendingLag };
-                    _pendingLag = 0;
-                    _laggedNotices++;
-                    return true;
-                }
+            read = TakeLocked(out streamEvent, ref space);
+        }
 
-                if (count > 0)
-                {
-                    streamEvent = Dequeue();
-                    _delivered++;
-                    space = _spaceWaiter;
-                    _spaceWaiter = null;
-                }
-                else if (_lagBeforeFinal > 0)
-                {
-                    streamEvent = new Lagged { Count = _lagBeforeFinal };
-                    _lagBeforeFinal = 0;
-                    _laggedNotices++;
-                }
-                else
-                {
-                    streamEvent = _final!;
-                    _final = null;
-                }
-            }
-            else
+        space?.TrySetResult();
+        return read;
+    }
+
+    /// <summary>
+    /// Moves up to <paramref name="destination"/>'s length of the queued events into it, in order, as repeated
+    /// <see cref="TryRead"/> calls would (notices included), and returns how many; 0 when none is queued.
+    /// </summary>
+    /// <remarks>
+    /// One lock for the lot: a reader keeping up with a fast stream otherwise contends with the publisher on
+    /// every event.
+    /// </remarks>
+    public int ReadAvailable(Span<StreamEvent> destination)
+    {
+        TaskCompletionSource? space = null;
+        var count = 0;
+        lock (_gate)
+        {
+            while (count < destination.Length && TakeLocked(out var streamEvent, ref space))
             {
-                streamEvent = null;
-                return false;
+                destination[count++] = streamEvent;
             }
         }
 
         space?.TrySetResult();
-        return true;
+        return count;
     }
 
     /// <summary>Waits until an event can be read; <see langword="false"/> once the subscriber has ended and nothing is left.</summary>
@@ -206,6 +197,44 @@ public sealed class EventSubscriber : IAsyncEnumerable<StreamEvent>, IAsyncDispo
     }
 
     /// <summary>Under the lock: whether a reader waits to be woken, and it is then no longer waiting (it is woken once).</summary>
+    /// <summary>The next event or notice, under the lock; a blocked publisher's space waiter is handed out to be released outside it.</summary>
+    private bool TakeLocked([MaybeNullWhen(false)] out StreamEvent streamEvent, ref TaskCompletionSource? space)
+    {
+        var count = Count;
+        if (count == 0 && _final is null)
+        {
+            streamEvent = null;
+            return false;
+        }
+
+        if (_pendingLag > 0)
+        {
+            streamEvent = new Lagged { Count = _pendingLag };
+            _pendingLag = 0;
+            _laggedNotices++;
+        }
+        else if (count > 0)
+        {
+            streamEvent = Dequeue();
+            _delivered++;
+            space ??= _spaceWaiter;
+            _spaceWaiter = null;
+        }
+        else if (_lagBeforeFinal > 0)
+        {
+            streamEvent = new Lagged { Count = _lagBeforeFinal };
+            _lagBeforeFinal = 0;
+            _laggedNotices++;
+        }
+        else
+        {
+            streamEvent = _final!;
+            _final = null;
+        }
+
+        return true;
+    }
+
     private bool TakeWaitingReader()
     {
         var wake = _readerWaiting;

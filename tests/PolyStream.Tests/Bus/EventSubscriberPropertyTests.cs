@@ -77,4 +77,58 @@ public sealed class EventSubscriberPropertyTests
             }
         }, iter: 500);
     }
+
+    [Theory]
+    [InlineData(OverflowPolicy.DropOldest)]
+    [InlineData(OverflowPolicy.Conflate)]
+    [InlineData(OverflowPolicy.Disconnect)]
+    public void ReadAvailable_RandomPublishesAndReads_GivesWhatTryReadGivesInTheSameOrder(OverflowPolicy policy)
+    {
+        Gen.Select(Gen.Int[1, 5], s_busOp.Array[1, 200]).Sample((capacity, operations) =>
+        {
+            // Two subscribers of one bus see the same publishes; one reads an event at a time, the other in batches.
+            var bus = new EventBus();
+            var single = bus.Subscribe(new SubscriberOptions { Capacity = capacity, Overflow = policy });
+            var batched = bus.Subscribe(new SubscriberOptions { Capacity = capacity, Overflow = policy });
+            var one = new List<StreamEvent>();
+            var many = new List<StreamEvent>();
+            var buffer = new StreamEvent[4];
+            long published = 0;
+            foreach (var (publish, state, asset, reads) in operations)
+            {
+                if (publish)
+                {
+                    var n = ++published;
+                    bus.Publish(state ? State($"asset-{asset}", n) : Quote(n, $"asset-{asset}"));
+                    continue;
+                }
+
+                for (var i = 0; i < reads && single.TryRead(out var streamEvent); i++)
+                {
+                    one.Add(streamEvent);
+                }
+
+                var read = batched.ReadAvailable(buffer.AsSpan(0, reads));
+                many.AddRange(buffer.Take(read));
+            }
+
+            bus.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            one.AddRange(Drain(single));
+            for (var read = batched.ReadAvailable(buffer); read > 0; read = batched.ReadAvailable(buffer))
+            {
+                many.AddRange(buffer.Take(read));
+            }
+
+            Assert.Equal(one.Select(Describe), many.Select(Describe));
+            Assert.Equal(single.Counts, batched.Counts);
+        }, iter: 500);
+
+        // Notices are made per read, so they are compared by what they say; delivered events are the same objects.
+        static string Describe(StreamEvent e) => e switch
+        {
+            Lagged lagged => $"lagged {lagged.Count}",
+            SubscriberDisconnected disconnected => $"disconnected {disconnected.Reason}",
+            _ => $"{e.Kind} {e.AssetId} {e.Seq}",
+        };
+    }
 }
