@@ -56,14 +56,14 @@ internal sealed class EventPrinter
                     foreach (var streamEvent in _batch.AsSpan(0, read))
                     {
                         _format.Write(streamEvent, _output);
+                        Count++;
+                        if (_output.Age >= MaxDelay)
+                        {
+                            _output.Flush();
+                        }
                     }
 
                     _batch.AsSpan(0, read).Clear();
-                    Count += read;
-                    if (_output.Age >= MaxDelay)
-                    {
-                        _output.Flush();
-                    }
                 }
 
                 if (_output.Pending > 0)
