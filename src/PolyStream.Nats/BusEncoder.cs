@@ -244,7 +244,8 @@ internal sealed class BusEncoder(string prefix, string publisher, BookHashVersio
         }
 
         // Rare (listings, resolutions, user events), and a user event's id holds fields of any length.
-        var bytes = Encoding.UTF8.GetByteCount(venueId) <= _id.Length ? _id : new byte[Encoding.UTF8.GetByteCount(venueId)];
+        var length = Encoding.UTF8.GetByteCount(venueId);
+        var bytes = length <= _id.Length ? _id : new byte[length];
         return bytes.AsSpan(0, Encoding.UTF8.GetBytes(venueId, bytes));
     }
 

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.Text;
 using System.Text.Unicode;
 using PolyStream.Events;
 
@@ -51,21 +50,12 @@ internal static class BusNames
     public static string AllSubjects(string prefix) => prefix + ".>";
 
     /// <summary>
-    /// The de-duplication id. A book re-base or delta is <c>asset:epoch:seq</c>, unique across nodes because
-    /// epochs only grow (a node taking an asset over starts above the last published epoch). Any other
-    /// event shares its <c>(epoch, seq)</c> with the book change before it, so it adds its name, the
-    /// publisher and a counter: de-duplication only has to catch one publisher's retries.
-    /// </summary>
-    public static string MessageId(string? assetId, long epoch, long seq, string eventName, string publisher, long ordinal)
-    {
-        Span<byte> id = stackalloc byte[MaxMessageIdLength];
-        return Encoding.UTF8.GetString(id[..WriteMessageId(id, assetId, epoch, seq, eventName, publisher, ordinal)]);
-    }
-
-    /// <summary>
-    /// Writes <see cref="MessageId"/> as UTF-8 into <paramref name="destination"/> (at least
-    /// <see cref="MaxMessageIdLength"/> bytes) and returns its length: the sink's path, which hashes ids into
-    /// a batch's id and needs no string per event.
+    /// Writes the de-duplication id as UTF-8 into <paramref name="destination"/> (at least
+    /// <see cref="MaxMessageIdLength"/> bytes) and returns its length. A book re-base or delta is
+    /// <c>asset:epoch:seq</c>, unique across nodes because epochs only grow (a node taking an asset over starts
+    /// above the last published epoch). Any other event shares its <c>(epoch, seq)</c> with the book change
+    /// before it, so it adds its name, the publisher and a counter: de-duplication only has to catch one
+    /// publisher's retries. Bytes, not a string: the sink hashes every event's id into its batch's id.
     /// </summary>
     public static int WriteMessageId(Span<byte> destination, string? assetId, long epoch, long seq, string eventName, string publisher, long ordinal)
     {

@@ -16,16 +16,16 @@ public sealed class BusNamesTests
     [Fact]
     public void MessageId_OfABookChange_IsAssetEpochSeq_SoAnyPublisherOfThatChangeIsDeduplicated()
     {
-        Assert.Equal("123:4:7", BusNames.MessageId("123", 4, 7, "book_delta", "node-a-1", 0));
-        Assert.Equal("123:5:0", BusNames.MessageId("123", 5, 0, "book_snapshot", "node-b-2", 3));
+        Assert.Equal("123:4:7", MessageId("123", 4, 7, "book_delta", "node-a-1", 0));
+        Assert.Equal("123:5:0", MessageId("123", 5, 0, "book_snapshot", "node-b-2", 3));
     }
 
     [Fact]
     public void MessageId_OfOtherEvents_NamesEventPublisherAndOrdinal_SoTwoAtOnePositionBothSurvive()
     {
-        var first = BusNames.MessageId("123", 4, 7, "last_trade", "node-a-1", 0);
-        var second = BusNames.MessageId("123", 4, 7, "last_trade", "node-a-1", 1);
-        var otherNode = BusNames.MessageId("123", 4, 7, "last_trade", "node-b-2", 0);
+        var first = MessageId("123", 4, 7, "last_trade", "node-a-1", 0);
+        var second = MessageId("123", 4, 7, "last_trade", "node-a-1", 1);
+        var otherNode = MessageId("123", 4, 7, "last_trade", "node-b-2", 0);
 
         Assert.Equal("123:4:7:last_trade:node-a-1:0", first);
         Assert.Equal(3, new[] { first, second, otherNode }.Distinct().Count());
@@ -81,4 +81,10 @@ public sealed class BusNamesTests
     [InlineData("node*", false)]
     public void IsValidNodeId_AllowsOnlyKeyAndSubjectSafeNames(string nodeId, bool valid) =>
         Assert.Equal(valid, BusNames.IsValidNodeId(nodeId));
+
+    private static string MessageId(string? assetId, long epoch, long seq, string eventName, string publisher, long ordinal)
+    {
+        var id = new byte[BusNames.MaxMessageIdLength];
+        return System.Text.Encoding.UTF8.GetString(id, 0, BusNames.WriteMessageId(id, assetId, epoch, seq, eventName, publisher, ordinal));
+    }
 }
