@@ -27,12 +27,11 @@ public sealed class EventSubscriberPropertyTests
             {
                 if (publish)
                 {
-                    var n = ++published;
-                    var assetId = $"asset-{asset}";
-                    bus.Publish(state ? State(assetId, n) : Quote(n, assetId));
+                    var streamEvent = Event(state, asset, ++published);
+                    bus.Publish(streamEvent);
                     if (state)
                     {
-                        lastState[assetId] = n;
+                        lastState[streamEvent.AssetId!] = streamEvent.Seq;
                     }
                 }
                 else
@@ -98,8 +97,7 @@ public sealed class EventSubscriberPropertyTests
             {
                 if (publish)
                 {
-                    var n = ++published;
-                    bus.Publish(state ? State($"asset-{asset}", n) : Quote(n, $"asset-{asset}"));
+                    bus.Publish(Event(state, asset, ++published));
                     continue;
                 }
 
@@ -131,4 +129,7 @@ public sealed class EventSubscriberPropertyTests
             _ => $"{e.Kind} {e.AssetId} {e.Seq}",
         };
     }
+
+    /// <summary>The <paramref name="n"/>th event published: a book state (conflated) or a quote (not), of one of a few assets.</summary>
+    private static StreamEvent Event(bool state, int asset, long n) => state ? State($"asset-{asset}", n) : Quote(n, $"asset-{asset}");
 }
