@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Text.Json.Serialization.Metadata;
 
 namespace PolyStream.Rest;
@@ -85,6 +86,14 @@ public sealed class GammaClient : IDisposable
     {
         var uri = RestTransport.Resolve(_options.Host, path, query);
         var body = await _transport.SendAsync(HttpMethod.Get, path, () => new HttpRequestMessage(HttpMethod.Get, uri), cancellationToken).ConfigureAwait(false);
-        return RestBodies.Deserialize(body, type, $"GET {path}");
+        try
+        {
+            return RestBodies.Deserialize(body, type, $"GET {path}");
+        }
+        catch (ClobApiException ex) when (ex.StatusCode == HttpStatusCode.OK)
+        {
+            // A 200 in another shape is most often the wrong host: the CLOB answers GET /markets too.
+            throw new ClobApiException(ex.Endpoint, ex.StatusCode, $"{ex.VenueMessage}; is {_options.Host} a Gamma API?", ex.InnerException);
+        }
     }
 }

@@ -45,6 +45,19 @@ public sealed class GammaClientTests
     }
 
     [Fact]
+    public async Task GetListedMarketsAsync_AClobsMarketsPage_AsksWhetherTheHostIsAGammaApi()
+    {
+        // What a CLOB host answers to GET /markets: a cursor page, not Gamma's array of markets.
+        using var venue = new FakeVenue(_ => FakeVenue.Json("""{"limit":100,"count":0,"next_cursor":"LTE=","data":[]}"""));
+        using var client = Client(venue);
+
+        var error = await Assert.ThrowsAsync<ClobApiException>(() => client.GetListedMarketsAsync(0, 500, TestContext.Current.CancellationToken));
+
+        Assert.StartsWith("GET /markets: 200 unexpected body (", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith("; is http://127.0.0.1:9/ a Gamma API?", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SearchMarketsAsync_PagesUntilAShortPageAndReportsProgress()
     {
         static string Page(int offset, int count) => "[" + string.Join(",", Enumerable.Range(offset, count).Select(i =>
