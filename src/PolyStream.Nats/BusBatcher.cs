@@ -122,7 +122,7 @@ internal sealed class BusBatcher(BusEncoder encoder, int slots)
         private readonly ArrayBufferWriter<byte> _events = new(MaxBytes);
         private readonly XxHash64 _ids = new();
         private readonly Dictionary<string, BookView> _books = new(StringComparer.Ordinal);
-        private readonly ArrayBufferWriter<byte> _firstId = new(BusNames.MaxMessageIdLength);
+        private string _firstId = string.Empty;
 
         public int Count { get; private set; }
 
@@ -132,7 +132,7 @@ internal sealed class BusBatcher(BusEncoder encoder, int slots)
         {
             if (Count == 0)
             {
-                _firstId.Write(id);
+                _firstId = Encoding.UTF8.GetString(id); // the batch's id starts with it: one string per batch
             }
             else
             {
@@ -154,10 +154,8 @@ internal sealed class BusBatcher(BusEncoder encoder, int slots)
 
         public BusMessage Close(BusEncoder encoder, int slot)
         {
-            var firstId = Encoding.UTF8.GetString(_firstId.WrittenSpan);
-            var message = encoder.Message(encoder.BatchSubject(slot), BusNames.BatchId(firstId, Count, _ids.GetCurrentHashAsUInt64()), _events.WrittenSpan, Count, [.. _books.Values]);
+            var message = encoder.Message(encoder.BatchSubject(slot), BusNames.BatchId(_firstId, Count, _ids.GetCurrentHashAsUInt64()), _events.WrittenSpan, Count, [.. _books.Values]);
             _events.ResetWrittenCount();
-            _firstId.ResetWrittenCount();
             _ids.Reset();
             _books.Clear();
             Count = 0;
