@@ -39,6 +39,29 @@ public sealed class MarketShardTests
     }
 
     [Fact]
+    public async Task OnFrame_DroppedFramesNamingOneBook_ResyncOnlyThatBook()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var rig = ShardRig.Create(queueCapacity: 1, HashPolicy.Verify);
+        await rig.Shard.AddAsync(["A", "B"], [], [], ct);
+
+        // The loop has not started, so the queue is full (its wake-up) and every frame is dropped.
+        for (var n = 1; n <= 5; n++)
+        {
+            rig.Shard.OnFrame(PriceChange("A", n), 1, 1);
+        }
+
+        await rig.Shard.StartAsync(ct);
+        rig.Shard.ApplyRestSnapshot(new BookEvent { Market = "m", AssetId = "A", Timestamp = 1 });
+        var seen = new List<StreamEvent>();
+        await rig.ReadUntilSnapshotAsync(seen, fromRest: true);
+
+        Assert.Equal(5, rig.Shard.Health.DroppedFrames);
+        Assert.Equal(["A"], rig.Owner.Resyncs.Items);
+        Assert.Equal("A", Assert.Single(seen.OfType<ResyncRequested>()).AssetId);
+    }
+
+    [Fact]
     public async Task OnFrame_QueuedBytesPastTheBudget_DropsWhateverTheFrameCount()
     {
         await using var rig = ShardRig.Create(queueCapacity: 10_000, HashPolicy.Verify, queueBytes: 10_000);

@@ -18,6 +18,6 @@ public sealed record ShardHealth
     /// <summary>The shard's book-engine counters.</summary>
     public required BookEngineCounts Books { get; init; }
 
-    /// <summary>Frames dropped because the shard's queue was full (each drop re-bases the shard's books).</summary>
+    /// <summary>Frames dropped because the shard's queue was full (each re-bases the books it named, or all of the shard's when it named none readably).</summary>
     public long DroppedFrames { get; init; }
 }

@@ -52,6 +52,7 @@ internal sealed class MarketShard : IFrameSink, ITickHandler, IAsyncDisposable
     private readonly StreamerMetrics _metrics;
     private readonly CancellationTokenSource _stopping = new();
     private readonly HashSet<string> _assets = new(StringComparer.Ordinal);
+    private readonly DroppedBooks _dropped = new();
     private Task? _loop;
     private ITimer? _wakeTimer;
     private long _connectionId;
@@ -200,7 +201,7 @@ internal sealed class MarketShard : IFrameSink, ITickHandler, IAsyncDisposable
         if (Interlocked.Add(ref _queuedBytes, frame.Length) > _settings.QueueBytes)
         {
             Interlocked.Add(ref _queuedBytes, -frame.Length);
-            Dropped();
+            Dropped(frame);
             return;
         }
 
@@ -210,7 +211,7 @@ internal sealed class MarketShard : IFrameSink, ITickHandler, IAsyncDisposable
         {
             Interlocked.Add(ref _queuedBytes, -frame.Length);
             _buffers.Return(buffer);
-            Dropped();
+            Dropped(frame);
         }
     }
 
@@ -249,13 +250,14 @@ internal sealed class MarketShard : IFrameSink, ITickHandler, IAsyncDisposable
     }
 
     /// <summary>
-    /// The reader never waits: a full queue drops the frame, and the loop re-bases every book it may have touched.
-    /// One re-base covers every frame dropped until the loop gets to it; a request per dropped frame would
-    /// queue a resync of every book per frame and turn an overload into a resync storm.
+    /// The reader never waits: a full queue drops the frame, and the loop re-bases every book it may have touched
+    /// (those it names, or all when it names none readably). One re-base covers every frame dropped until the loop
+    /// gets to it; a request per dropped frame would queue a resync per frame and turn an overload into a resync storm.
     /// </summary>
-    private void Dropped()
+    private void Dropped(ReadOnlySpan<byte> frame)
     {
         Interlocked.Increment(ref _droppedFrames);
+        _dropped.Add(frame);
         if (Interlocked.Exchange(ref _overflowPosted, 1) == 0)
         {
             Post(ShardWork.Overflowed.Instance);
@@ -453,7 +455,7 @@ internal sealed class MarketShard : IFrameSink, ITickHandler, IAsyncDisposable
             case ShardWork.Overflowed:
                 // Cleared first: a frame dropped from here on may postdate the re-base below, so it asks for another.
                 Volatile.Write(ref _overflowPosted, 0);
-                ResyncAll("frame queue overflowed");
+                ResyncDropped();
                 break;
         }
     }
@@ -482,6 +484,24 @@ internal sealed class MarketShard : IFrameSink, ITickHandler, IAsyncDisposable
         foreach (var view in _engine.GetAllOrderBooks())
         {
             _engine.RequestResync(view.AssetId, _time.GetTimestamp());
+        }
+    }
+
+    /// <summary>Re-bases the books the dropped frames named (all of them when a frame named none readably).</summary>
+    private void ResyncDropped()
+    {
+        var assets = new List<string>();
+        if (_dropped.TakeInto(assets))
+        {
+            ResyncAll("frame queue overflowed");
+            return;
+        }
+
+        // Empty when a drop posted after the previous episode had already taken its frame.
+        if (assets.Count > 0)
+        {
+            var now = _time.GetTimestamp();
+            ShardingLog.DroppedResync(_logger, Id, assets.Count(asset => _engine.RequestResync(asset, now)));
         }
     }
 

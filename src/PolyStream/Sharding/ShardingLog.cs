@@ -24,6 +24,9 @@ internal static partial class ShardingLog
     [LoggerMessage(EventId = 1106, Level = LogLevel.Warning, Message = "Shard {Shard} went silent (no data, books proven stale): {Moved} of its books move to a new shard {To}")]
     public static partial void Split(ILogger logger, int shard, int moved, int to);
 
+    [LoggerMessage(EventId = 1107, Level = LogLevel.Warning, Message = "Shard {Shard} re-bases {Books} book(s) whose frames its full queue dropped")]
+    public static partial void DroppedResync(ILogger logger, int shard, int books);
+
     [LoggerMessage(EventId = 3020, Level = LogLevel.Warning, Message = "Book {AssetId} on shard {Shard} went stale (strike {Strikes}): a REST witness is newer; re-based and resubscribed")]
     public static partial void StaleBook(ILogger logger, string assetId, int shard, int strikes);
 
