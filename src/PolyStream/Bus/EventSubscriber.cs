@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using PolyStream.Events;
+using PolyStream.Threading;
 
 namespace PolyStream.Bus;
 
@@ -13,7 +14,7 @@ namespace PolyStream.Bus;
 /// read. Disposing unsubscribes and ends the enumeration; queued events are discarded. Leaving an
 /// <c>await foreach</c> early does not unsubscribe: dispose the subscriber when done with it.
 /// </remarks>
-public sealed class EventSubscriber : IAsyncEnumerable<StreamEvent>, IAsyncDisposable
+public sealed class EventSubscriber : IAsyncEnumerable<StreamEvent>, IAsyncDisposable, IDeferredWake
 {
     private readonly EventBus _bus;
     private readonly Lock _gate = new();
@@ -157,7 +158,7 @@ public sealed class EventSubscriber : IAsyncEnumerable<StreamEvent>, IAsyncDispo
 
         if (wake)
         {
-            _reader.Complete(readable: true);
+            WakeReader();
         }
 
         return outcome;
@@ -190,13 +191,24 @@ public sealed class EventSubscriber : IAsyncEnumerable<StreamEvent>, IAsyncDispo
 
         if (wake)
         {
-            _reader.Complete(readable: true);
+            WakeReader();
         }
 
         return outcome;
     }
 
-    /// <summary>Under the lock: whether a reader waits to be woken, and it is then no longer waiting (it is woken once).</summary>
+    /// <inheritdoc />
+    void IDeferredWake.Wake() => _reader.Complete(readable: true);
+
+    /// <summary>Wakes the waiting reader for a write: now, or when the publishing thread releases the wake-ups it holds (<see cref="HeldWakes"/>).</summary>
+    private void WakeReader()
+    {
+        if (!HeldWakes.TryHold(this))
+        {
+            _reader.Complete(readable: true);
+        }
+    }
+
     /// <summary>The next event or notice, under the lock; a blocked publisher's space waiter is handed out to be released outside it.</summary>
     private bool TakeLocked([MaybeNullWhen(false)] out StreamEvent streamEvent, ref TaskCompletionSource? space)
     {
@@ -235,6 +247,7 @@ public sealed class EventSubscriber : IAsyncEnumerable<StreamEvent>, IAsyncDispo
         return true;
     }
 
+    /// <summary>Under the lock: whether a reader waits to be woken, and it is then no longer waiting (it is woken once).</summary>
     private bool TakeWaitingReader()
     {
         var wake = _readerWaiting;

@@ -65,6 +65,8 @@ internal sealed class BlockingSocketStream : Stream
 
         try
         {
+            // The reader is about to wait for the network: the events of the frames before must not wait with it.
+            HeldWakes.ReleaseOnThisThread();
             return new ValueTask<int>(Receive(buffer.Span));
         }
         catch (IOException exception)

@@ -26,6 +26,7 @@ internal sealed partial class WsClient
         var socket = connection.Socket;
         var max = _config.MaxFrameBytes;
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialBufferBytes, max));
+        using var heldWakes = HeldWakes.HoldOnThisThread();
         try
         {
             while (true)
@@ -53,6 +54,12 @@ internal sealed partial class WsClient
                     }
 
                     var receive = socket.ReceiveAsync(buffer.AsMemory(length, limit - length), connection.Token);
+                    if (!receive.IsCompleted)
+                    {
+                        // Over any transport but the blocking one, the wait for the network is here.
+                        HeldWakes.ReleaseOnThisThread();
+                    }
+
                     result = receive.IsCompleted ? receive.Result : receive.AsTask().GetAwaiter().GetResult();
                     length += result.Count;
                 }
@@ -68,6 +75,7 @@ internal sealed partial class WsClient
                 }
 
                 OnFrame(connection, buffer.AsSpan(0, length));
+                heldWakes.FrameDone();
                 if (buffer.Length > KeepBufferBytes)
                 {
                     // Do not pin a giant initial-dump buffer for the life of the connection.
