@@ -3,7 +3,6 @@ using PolyStream.Connections;
 using PolyStream.Events;
 using PolyStream.Resync;
 using PolyStream.Simulator;
-using PolyStream.Threading;
 
 namespace PolyStream.IntegrationTests;
 
@@ -130,38 +129,6 @@ public sealed class StreamerTests
         Assert.Null(streamer.GetOrderBook(tokens[1]));
         host.Server.Step(200);
         await GroundTruth.WaitAsync(streamer, host, tokens[2..], s_settle);
-    }
-
-    [Fact]
-    public async Task OneStepAndThenSilence_ItsEventsReachAWaitingReaderWithoutMoreFrames()
-    {
-        // A reader thread holds its subscribers' wake-ups across the frames of one socket read (HeldWakes). Frames
-        // followed by silence must still wake them: no ping for the window below, so nothing else comes.
-        var ct = TestContext.Current.CancellationToken;
-        await using var host = await SimHost.StartAsync(new SimulatorOptions { Markets = 1, Seed = 17, MarketLifecycle = false });
-        var tokens = host.AllTokens();
-        var config = Config(tokens);
-        await using var streamer = new Streamer(config with { Ws = config.Ws with { PingInterval = TimeSpan.FromSeconds(30) } });
-        await using var events = streamer.Subscribe(new SubscriberOptions { Capacity = 10_000 });
-        await streamer.StartAsync(host.Server.BaseUrl, cancellationToken: ct);
-        await GroundTruth.WaitAsync(streamer, host, tokens, s_settle);
-        while (events.TryRead(out _))
-        {
-        }
-
-        // Waiting before the frames come, so only a wake-up can end the wait.
-        using var window = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        window.CancelAfter(TimeSpan.FromSeconds(5));
-        var wait = events.WaitToReadAsync(window.Token);
-        var sent = 0;
-        for (var step = 0; step < 100 && sent == 0; step++)
-        {
-            sent = host.Server.Step().Count;
-        }
-
-        Assert.InRange(sent, 1, HeldWakes.MaxFrames - 1);
-        Assert.True(await wait);
-        Assert.True(events.TryRead(out _));
     }
 
     [Fact]

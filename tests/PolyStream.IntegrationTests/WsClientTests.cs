@@ -4,8 +4,11 @@ using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Time.Testing;
 using PolyStream.Auth;
+using PolyStream.Bus;
 using PolyStream.Connections;
+using PolyStream.Events;
 using PolyStream.Simulator;
 
 namespace PolyStream.IntegrationTests;
@@ -79,6 +82,38 @@ public sealed partial class WsClientTests
         Assert.True(health.FramesReceived >= 1 + expected.Count);
         Assert.NotNull(health.ConnectedSince);
         Assert.NotNull(health.LastDataFrameAge);
+    }
+
+    [Fact]
+    public async Task Receive_FramesAndThenSilence_WakeTheSubscriberTheirEventsWentTo()
+    {
+        // The reader holds subscribers' wake-ups while frames keep coming (HeldWakes). Its clock never moves here,
+        // so only the release before it waits for the socket again can wake the subscriber.
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = await SimHost.StartAsync(s_quiet);
+        await using var bus = new EventBus();
+        await using var events = bus.Subscribe(new SubscriberOptions { Capacity = 10_000 });
+        var sink = new PublishingSink(bus);
+        await using var client = new WsClient(Config(host) with { TimeProvider = new FakeTimeProvider() }, sink);
+        await client.SubscribeAsync(YesTokens(host), ct);
+        await client.StartAsync(ct);
+        await sink.Frames.WaitAsync(f => f.Count > 0, "the initial dump");
+        while (events.TryRead(out _))
+        {
+        }
+
+        using var window = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        window.CancelAfter(TimeSpan.FromSeconds(5));
+        var wait = events.WaitToReadAsync(window.Token);
+        var sent = 0;
+        for (var step = 0; step < 100 && sent == 0; step++)
+        {
+            sent = host.Server.Step().Count;
+        }
+
+        Assert.True(sent > 0, "the simulator sent nothing in 100 steps");
+        Assert.True(await wait);
+        Assert.True(events.TryRead(out _));
     }
 
     [Fact]
@@ -518,5 +553,21 @@ public sealed partial class WsClientTests
         }
 
         public void OnStateChanged(WsStateChange change) => States.Add((Stopwatch.GetTimestamp(), change));
+    }
+
+    /// <summary>Publishes an event to a bus for every frame, as a shard does, and counts the frames.</summary>
+    private sealed class PublishingSink(EventBus bus) : IFrameSink
+    {
+        public Signals<long> Frames { get; } = new();
+
+        public void OnFrame(ReadOnlySpan<byte> frame, long receivedAtTimestamp, long connectionId)
+        {
+            bus.Publish(new BestBidAskReceived { AssetId = "A", Market = "m", ReceiveTimestamp = receivedAtTimestamp });
+            Frames.Add(receivedAtTimestamp);
+        }
+
+        public void OnStateChanged(WsStateChange change)
+        {
+        }
     }
 }

@@ -2,33 +2,33 @@ namespace PolyStream.Threading;
 
 /// <summary>
 /// The wake-ups a connection's reader thread holds back while it goes on with frames it has already received:
-/// released before the thread next waits for the network, and after at most <see cref="MaxFrames"/> frames.
+/// released before the thread next waits for the network, and once the oldest has been held <see cref="MaxHold"/>.
 /// </summary>
 /// <remarks>
 /// Waking a subscriber costs the publishing thread a thread-pool dispatch and, when the pool sleeps, a futex wake:
 /// a tenth of the reader's time in <c>polystream bench</c>, with four subscribers woken for every frame. When
 /// frames arrive faster than that, several come in one socket read; held across them, one wake-up serves them
-/// all, and a frame's events wait at most for the rest of that read (or <see cref="MaxFrames"/> frames). At the
-/// venue's usual rates each frame is followed by a wait for the network, which releases its wake-ups at once.
-/// Only the thread that holds releases, so a held wake-up never waits for another thread.
+/// all, and a frame's events wait at most <see cref="MaxHold"/> plus the handling of one frame. At the venue's usual
+/// rates each frame is followed by a wait for the network, which releases its wake-ups at once. Only the thread
+/// that holds releases, so a held wake-up never waits for another thread.
 /// </remarks>
 internal sealed class HeldWakes : IDisposable
 {
-    /// <summary>The most frames a wake-up is held across.</summary>
-    public const int MaxFrames = 16;
+    /// <summary>The longest a wake-up is held while frames keep coming: a twentieth of the 1 ms latency budget.</summary>
+    public static readonly TimeSpan MaxHold = TimeSpan.FromMicroseconds(50);
 
     [ThreadStatic]
     private static HeldWakes? t_current;
 
     private readonly List<IDeferredWake> _held = [];
-    private int _frames;
+    private readonly TimeProvider _time;
+    private long _heldSince;
 
-    private HeldWakes()
-    {
-    }
+    private HeldWakes(TimeProvider time) => _time = time;
 
     /// <summary>Starts holding the wake-ups of what the calling thread publishes, until the returned scope is disposed.</summary>
-    public static HeldWakes HoldOnThisThread() => t_current = new HeldWakes();
+    /// <param name="time">The clock <see cref="MaxHold"/> is measured by.</param>
+    public static HeldWakes HoldOnThisThread(TimeProvider time) => t_current = new HeldWakes(time);
 
     /// <summary>Holds <paramref name="wake"/> when the calling thread holds its wake-ups; <see langword="false"/> (wake it now) otherwise.</summary>
     public static bool TryHold(IDeferredWake wake)
@@ -38,6 +38,11 @@ internal sealed class HeldWakes : IDisposable
             return false;
         }
 
+        if (current._held.Count == 0)
+        {
+            current._heldSince = current._time.GetTimestamp();
+        }
+
         current._held.Add(wake);
         return true;
     }
@@ -45,10 +50,10 @@ internal sealed class HeldWakes : IDisposable
     /// <summary>Wakes what the calling thread holds, if anything: it is about to wait.</summary>
     public static void ReleaseOnThisThread() => t_current?.Release();
 
-    /// <summary>Counts a frame handled; the held wake-ups go once <see cref="MaxFrames"/> frames have been.</summary>
+    /// <summary>Called after each frame: wakes what is held once the oldest has waited <see cref="MaxHold"/>.</summary>
     public void FrameDone()
     {
-        if (++_frames >= MaxFrames)
+        if (_held.Count > 0 && _time.GetElapsedTime(_heldSince) >= MaxHold)
         {
             Release();
         }
@@ -63,7 +68,6 @@ internal sealed class HeldWakes : IDisposable
 
     private void Release()
     {
-        _frames = 0;
         foreach (var wake in _held)
         {
             wake.Wake();

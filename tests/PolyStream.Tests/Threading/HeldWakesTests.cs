@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using PolyStream.Bus;
 using PolyStream.Events;
 using PolyStream.Threading;
@@ -16,7 +17,7 @@ public sealed class HeldWakesTests
         var wait = subscriber.WaitToReadAsync(TestContext.Current.CancellationToken);
 
         bool wokenWhileHeld;
-        using (HeldWakes.HoldOnThisThread())
+        using (HeldWakes.HoldOnThisThread(TimeProvider.System))
         {
             bus.Publish(Quote(1));
             bus.Publish(Quote(2));
@@ -31,24 +32,28 @@ public sealed class HeldWakesTests
     }
 
     [Fact]
-    public async Task FrameDone_AfterMaxFrames_ReleasesWithoutAWait()
+    public async Task FrameDone_OnceTheOldestHasWaitedMaxHold_Releases()
     {
         await using var bus = new EventBus();
         await using var subscriber = bus.Subscribe();
         var wait = subscriber.WaitToReadAsync(TestContext.Current.CancellationToken);
+        var time = new FakeTimeProvider();
 
         var woken = new List<bool>();
-        using (var held = HeldWakes.HoldOnThisThread())
+        using (var held = HeldWakes.HoldOnThisThread(time))
         {
-            for (var frame = 1; frame <= HeldWakes.MaxFrames; frame++)
-            {
-                bus.Publish(Quote(frame));
-                held.FrameDone();
-                woken.Add(wait.IsCompleted);
-            }
+            bus.Publish(Quote(1));
+            held.FrameDone();
+            woken.Add(wait.IsCompleted);
+            time.Advance(HeldWakes.MaxHold - TimeSpan.FromTicks(1));
+            held.FrameDone();
+            woken.Add(wait.IsCompleted);
+            time.Advance(TimeSpan.FromTicks(1));
+            held.FrameDone();
+            woken.Add(wait.IsCompleted);
         }
 
-        Assert.Equal([.. Enumerable.Repeat(false, HeldWakes.MaxFrames - 1), true], woken);
+        Assert.Equal([false, false, true], woken);
     }
 
     [Fact]
@@ -59,7 +64,7 @@ public sealed class HeldWakesTests
         await using var second = bus.Subscribe();
         var firstWait = first.WaitToReadAsync(TestContext.Current.CancellationToken);
 
-        using (HeldWakes.HoldOnThisThread())
+        using (HeldWakes.HoldOnThisThread(TimeProvider.System))
         {
             bus.Publish(Quote(1));
         }
