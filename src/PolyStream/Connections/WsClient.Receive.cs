@@ -70,6 +70,8 @@ internal sealed partial class WsClient
                     var status = socket.CloseStatus;
                     var description = socket.CloseStatusDescription;
                     WsLog.ServerClosed(_logger, connection.Id, status, description);
+                    // The acknowledgement may wait up to its timeout; the events before the close must not.
+                    HeldWakes.ReleaseOnThisThread();
                     AcknowledgeCloseAsync(connection).GetAwaiter().GetResult();
                     return new Outcome(connection.Id, WsDisconnectReason.ServerClosed, status, description, null, TimeSpan.Zero);
                 }
