@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using PolyStream.Connections;
 using PolyStream.Engine;
 
 namespace PolyStream.Cli.Bench;
@@ -22,6 +23,13 @@ internal sealed class BenchOptions
         1,
         500,
         " (the venue stops sending past ~500)");
+
+    private readonly Option<int> _wakeHold = WholeNumberOption.Create(
+        "--wake-hold-us",
+        "Microseconds a connection's reader may hold subscribers' wake-ups while more frames wait (the streamer's WsConfig.WakeHold); 0 wakes them after every frame.",
+        (int)new WsConfig().WakeHold.TotalMicroseconds,
+        0,
+        10_000);
 
     private readonly Option<BenchSource?> _source = new("--source")
     {
@@ -65,7 +73,7 @@ internal sealed class BenchOptions
     /// <summary>Adds every option to <paramref name="command"/> in the order help lists them, and the check that spans two of them.</summary>
     public void AddTo(Command command)
     {
-        foreach (var option in (Option[])[_duration, _warmup, _subscribers, _markets, _assetsPerConnection, _source, _rate, _hashPolicy, _simProcess, _output, _nats, _replica, _asSimulator, _json])
+        foreach (var option in (Option[])[_duration, _warmup, _subscribers, _markets, _assetsPerConnection, _wakeHold, _source, _rate, _hashPolicy, _simProcess, _output, _nats, _replica, _asSimulator, _json])
         {
             command.Options.Add(option);
         }
@@ -97,6 +105,7 @@ internal sealed class BenchOptions
             result.GetValue(_subscribers),
             result.GetValue(_markets),
             result.GetValue(_assetsPerConnection),
+            TimeSpan.FromMicroseconds(result.GetValue(_wakeHold)),
             result.GetValue(_rate) ?? (source == BenchSource.Frames ? DefaultFramesRate : double.PositiveInfinity),
             result.GetRequiredValue(_hashPolicy),
             source,

@@ -14,6 +14,7 @@ internal static class BenchReport
         await output.WriteLineAsync($"{"simulator",-22} {where}").ConfigureAwait(false);
         await output.WriteLineAsync($"{"rate",-22} {settings.RateText}").ConfigureAwait(false);
         await output.WriteLineAsync($"{"hash_policy",-22} {settings.HashPolicy}").ConfigureAwait(false);
+        await output.WriteLineAsync($"{"wake_hold_us",-22} {settings.WakeHold.TotalMicroseconds}").ConfigureAwait(false);
         foreach (var (name, value) in figures)
         {
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{name,-22} {value,14:N1}")).ConfigureAwait(false);
@@ -37,6 +38,7 @@ internal static class BenchReport
             writer.WriteBoolean("ndjson", settings.Ndjson);
             writer.WriteString("rate", settings.RateText);
             writer.WriteString("hash_policy", settings.HashPolicy.ToString());
+            writer.WriteNumber("wake_hold_us", settings.WakeHold.TotalMicroseconds);
             foreach (var (name, value) in figures)
             {
                 // A percentile of no samples is NaN, which JSON cannot carry.

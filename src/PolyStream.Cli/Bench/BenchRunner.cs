@@ -31,7 +31,7 @@ internal static class BenchRunner
             EventBufferSize = 1 << 20,
             HashPolicy = settings.HashPolicy,
             MaxAssetsPerConnection = settings.AssetsPerConnection,
-            Ws = simulator.MarketWebSocketUrl is { } ws ? new WsConfig { Url = ws } : new WsConfig(),
+            Ws = (simulator.MarketWebSocketUrl is { } ws ? new WsConfig { Url = ws } : new WsConfig()) with { WakeHold = settings.WakeHold },
         });
         await using var streamerScope = streamer.ConfigureAwait(false);
         await error.WriteLineAsync($"bench: {settings.Markets} markets ({tokens.Length} books), {settings.Subscribers} subscribers{(settings.Ndjson ? " formatting NDJSON" : "")}, simulator {simulator.Where} at {settings.RateText} steps/s over loopback{(settings.NatsUrl is null ? "" : $", publishing to NATS at {settings.NatsUrl}")}; syncing the books…").ConfigureAwait(false);

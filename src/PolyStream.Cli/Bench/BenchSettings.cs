@@ -10,6 +10,7 @@ internal sealed record BenchSettings(
     int Subscribers,
     int Markets,
     int AssetsPerConnection,
+    TimeSpan WakeHold,
     double Rate,
     HashPolicy HashPolicy,
     BenchSource Source,

@@ -26,7 +26,7 @@ internal sealed partial class WsClient
         var socket = connection.Socket;
         var max = _config.MaxFrameBytes;
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialBufferBytes, max));
-        using var heldWakes = HeldWakes.HoldOnThisThread(_time);
+        using var heldWakes = HeldWakes.HoldOnThisThread(_time, _config.WakeHold);
         try
         {
             while (true)

@@ -61,6 +61,8 @@ internal sealed partial class WsClient : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(config.StableAfter, TimeSpan.Zero, nameof(config));
         ArgumentOutOfRangeException.ThrowIfLessThan(config.PolicyCloseDelay, TimeSpan.Zero, nameof(config));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(config.MaxIdsPerFrame, nameof(config));
+        ArgumentOutOfRangeException.ThrowIfLessThan(config.WakeHold, TimeSpan.Zero, nameof(config));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(config.WakeHold, TimeSpan.FromMilliseconds(10), nameof(config));
         ArgumentOutOfRangeException.ThrowIfLessThan(config.MaxFrameBytes, 1024, nameof(config));
         if (config.Channel == WsChannel.User && config.Credentials is null)
         {

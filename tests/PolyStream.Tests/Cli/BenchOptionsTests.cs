@@ -12,6 +12,7 @@ public sealed class BenchOptionsTests
     [InlineData("--subscribers", "abc", "--subscribers must be a whole number between 1 and 64, not 'abc'")]
     [InlineData("--markets", "5001", "--markets must be a whole number between 1 and 5000, not '5001'")]
     [InlineData("--assets-per-connection", "0", "--assets-per-connection must be a whole number between 1 and 500 (the venue stops sending past ~500), not '0'")]
+    [InlineData("--wake-hold-us", "20000", "--wake-hold-us must be a whole number between 0 and 10000, not '20000'")]
     [InlineData("--duration", "soon", "is not a duration")]
     [InlineData("--hash-policy", "sometimes", "use Verify, Off or Sample:N")]
     public async Task Bench_BadOption_ExitsTwoWithTheReasonBeforeStartingAnything(string option, string value, string reason)

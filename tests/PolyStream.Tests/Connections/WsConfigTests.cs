@@ -30,6 +30,7 @@ public sealed class WsConfigTests
         Assert.Equal(TimeSpan.FromSeconds(60), config.StableAfter);
         Assert.Equal(32 * 1024 * 1024, config.MaxFrameBytes); // the parser's limit too (WireLimits)
         Assert.Equal(100, config.MaxIdsPerFrame);
+        Assert.Equal(TimeSpan.FromMicroseconds(50), config.WakeHold);
         Assert.Equal(WsChannel.Market, config.Channel);
     }
 
@@ -68,6 +69,16 @@ public sealed class WsConfigTests
         await using var client = new WsClient(config, new NullSink());
 
         Assert.Equal(WsState.Idle, client.State);
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(10_001)]
+    public void Constructor_WakeHoldNegativeOrPastTenMilliseconds_Throws(int microseconds)
+    {
+        var config = new WsConfig { WakeHold = TimeSpan.FromMicroseconds(microseconds) };
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => new WsClient(config, new NullSink()));
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public sealed class HeldWakesTests
         var wait = subscriber.WaitToReadAsync(TestContext.Current.CancellationToken);
 
         bool wokenWhileHeld;
-        using (HeldWakes.HoldOnThisThread(TimeProvider.System))
+        using (HeldWakes.HoldOnThisThread(TimeProvider.System, TimeSpan.FromSeconds(1)))
         {
             bus.Publish(Quote(1));
             bus.Publish(Quote(2));
@@ -32,20 +32,21 @@ public sealed class HeldWakesTests
     }
 
     [Fact]
-    public async Task FrameDone_OnceTheOldestHasWaitedMaxHold_Releases()
+    public async Task FrameDone_OnceTheOldestHasWaitedTheLongestHold_Releases()
     {
         await using var bus = new EventBus();
         await using var subscriber = bus.Subscribe();
         var wait = subscriber.WaitToReadAsync(TestContext.Current.CancellationToken);
         var time = new FakeTimeProvider();
+        var maxHold = TimeSpan.FromMicroseconds(50);
 
         var woken = new List<bool>();
-        using (var held = HeldWakes.HoldOnThisThread(time))
+        using (var held = HeldWakes.HoldOnThisThread(time, maxHold))
         {
             bus.Publish(Quote(1));
             held.FrameDone();
             woken.Add(wait.IsCompleted);
-            time.Advance(HeldWakes.MaxHold - TimeSpan.FromTicks(1));
+            time.Advance(maxHold - TimeSpan.FromTicks(1));
             held.FrameDone();
             woken.Add(wait.IsCompleted);
             time.Advance(TimeSpan.FromTicks(1));
@@ -64,7 +65,7 @@ public sealed class HeldWakesTests
         await using var second = bus.Subscribe();
         var firstWait = first.WaitToReadAsync(TestContext.Current.CancellationToken);
 
-        using (HeldWakes.HoldOnThisThread(TimeProvider.System))
+        using (HeldWakes.HoldOnThisThread(TimeProvider.System, TimeSpan.FromSeconds(1)))
         {
             bus.Publish(Quote(1));
         }
