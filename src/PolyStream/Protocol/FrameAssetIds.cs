@@ -29,7 +29,7 @@ internal ref struct FrameAssetIds
     public bool Unreadable { get; private set; }
 
     /// <summary>The longest id taken: the venue's are 78 digits; anything far longer is not an id.</summary>
-    public static int MaxIdBytes => 128;
+    public const int MaxIdBytes = 128;
 
     private static ReadOnlySpan<byte> Key => "\"asset_id\""u8;
 
