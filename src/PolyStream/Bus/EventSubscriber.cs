@@ -14,7 +14,7 @@ namespace PolyStream.Bus;
 /// read. Disposing unsubscribes and ends the enumeration; queued events are discarded. Leaving an
 /// <c>await foreach</c> early does not unsubscribe: dispose the subscriber when done with it.
 /// </remarks>
-public sealed class EventSubscriber : IAsyncEnumerable<StreamEvent>, IAsyncDisposable, IDeferredWake
+public sealed class EventSubscriber : IAsyncEnumerable<StreamEvent>, IAsyncDisposable, IWakeable
 {
     private readonly EventBus _bus;
     private readonly Lock _gate = new();
@@ -198,7 +198,7 @@ public sealed class EventSubscriber : IAsyncEnumerable<StreamEvent>, IAsyncDispo
     }
 
     /// <inheritdoc />
-    void IDeferredWake.Wake() => _reader.Complete(readable: true);
+    void IWakeable.Wake() => _reader.Complete(readable: true);
 
     /// <summary>Wakes the waiting reader for a write: now, or when the publishing thread releases the wake-ups it holds (<see cref="HeldWakes"/>).</summary>
     private void WakeReader()

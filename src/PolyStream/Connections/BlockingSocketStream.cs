@@ -65,8 +65,6 @@ internal sealed class BlockingSocketStream : Stream
 
         try
         {
-            // The reader is about to wait for the network: the events of the frames before must not wait with it.
-            HeldWakes.ReleaseOnThisThread();
             return new ValueTask<int>(Receive(buffer.Span));
         }
         catch (IOException exception)
@@ -138,6 +136,8 @@ internal sealed class BlockingSocketStream : Stream
 
     private int Receive(Span<byte> buffer)
     {
+        // The thread is about to wait for the network: the events of the frames before must not wait with it.
+        HeldWakes.ReleaseOnThisThread();
         try
         {
             return _socket.Receive(buffer);

@@ -54,13 +54,16 @@ internal sealed partial class WsClient
                     }
 
                     var receive = socket.ReceiveAsync(buffer.AsMemory(length, limit - length), connection.Token);
-                    if (!receive.IsCompleted)
+                    if (receive.IsCompleted)
+                    {
+                        result = receive.Result;
+                    }
+                    else
                     {
                         // Over any transport but the blocking one, the wait for the network is here.
                         HeldWakes.ReleaseOnThisThread();
+                        result = receive.AsTask().GetAwaiter().GetResult();
                     }
-
-                    result = receive.IsCompleted ? receive.Result : receive.AsTask().GetAwaiter().GetResult();
                     length += result.Count;
                 }
                 while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);

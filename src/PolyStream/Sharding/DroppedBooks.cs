@@ -24,14 +24,18 @@ internal sealed class DroppedBooks
 
     public DroppedBooks() => _byChars = _assets.GetAlternateLookup<ReadOnlySpan<char>>();
 
-    /// <summary>Records the books <paramref name="frame"/>, a dropped market frame, names.</summary>
-    public void Add(ReadOnlySpan<byte> frame)
+    /// <summary>
+    /// Records the books <paramref name="frame"/>, a dropped market frame, names; <see langword="true"/> when it is the
+    /// first drop since the last <see cref="TakeInto"/>, whose caller then has the loop take them.
+    /// </summary>
+    public bool Add(ReadOnlySpan<byte> frame)
     {
         Span<char> id = stackalloc char[FrameAssetIds.MaxIdBytes];
         var scan = new FrameAssetIds(frame);
         var named = false;
         lock (_gate)
         {
+            var first = !_everyBook && _assets.Count == 0;
             while (!_everyBook && scan.MoveNext())
             {
                 named = true;
@@ -47,6 +51,7 @@ internal sealed class DroppedBooks
             }
 
             _everyBook |= !named || scan.Unreadable;
+            return first;
         }
     }
 

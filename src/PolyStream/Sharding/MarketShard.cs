@@ -61,7 +61,6 @@ internal sealed class MarketShard : IFrameSink, ITickHandler, IAsyncDisposable
     private long _queuedBytes;
     private int _engineOwner = Busy;
     private bool _wakeArmed;
-    private int _overflowPosted;
     private int _disposed;
     private int _lastState;
 
@@ -257,8 +256,7 @@ internal sealed class MarketShard : IFrameSink, ITickHandler, IAsyncDisposable
     private void Dropped(ReadOnlySpan<byte> frame)
     {
         Interlocked.Increment(ref _droppedFrames);
-        _dropped.Add(frame);
-        if (Interlocked.Exchange(ref _overflowPosted, 1) == 0)
+        if (_dropped.Add(frame))
         {
             Post(ShardWork.Overflowed.Instance);
         }
@@ -453,8 +451,7 @@ internal sealed class MarketShard : IFrameSink, ITickHandler, IAsyncDisposable
                 ResyncAll("reconnected");
                 break;
             case ShardWork.Overflowed:
-                // Cleared first: a frame dropped from here on may postdate the re-base below, so it asks for another.
-                Volatile.Write(ref _overflowPosted, 0);
+                // A frame dropped after the take below finds nothing gathered, so it asks for another re-base.
                 ResyncDropped();
                 break;
         }
@@ -497,12 +494,8 @@ internal sealed class MarketShard : IFrameSink, ITickHandler, IAsyncDisposable
             return;
         }
 
-        // Empty when a drop posted after the previous episode had already taken its frame.
-        if (assets.Count > 0)
-        {
-            var now = _time.GetTimestamp();
-            ShardingLog.DroppedResync(_logger, Id, assets.Count(asset => _engine.RequestResync(asset, now)));
-        }
+        var now = _time.GetTimestamp();
+        ShardingLog.DroppedResync(_logger, Id, assets.Count(asset => _engine.RequestResync(asset, now)));
     }
 
     private async ValueTask ResubscribeAsync(string assetId)

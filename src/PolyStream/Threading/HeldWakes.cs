@@ -18,7 +18,7 @@ internal sealed class HeldWakes : IDisposable
     [ThreadStatic]
     private static HeldWakes? t_current;
 
-    private readonly List<IDeferredWake> _held = [];
+    private readonly List<IWakeable> _held = [];
     private readonly TimeProvider _time;
     private readonly TimeSpan _maxHold;
     private long _heldSince;
@@ -35,7 +35,7 @@ internal sealed class HeldWakes : IDisposable
     public static HeldWakes HoldOnThisThread(TimeProvider time, TimeSpan maxHold) => t_current = new HeldWakes(time, maxHold);
 
     /// <summary>Holds <paramref name="wake"/> when the calling thread holds its wake-ups; <see langword="false"/> (wake it now) otherwise.</summary>
-    public static bool TryHold(IDeferredWake wake)
+    public static bool TryHold(IWakeable wake)
     {
         if (t_current is not { } current)
         {
