@@ -12,7 +12,7 @@ public sealed class BenchCommandTests
         Assert.Equal(0, code);
         var last = output.Trim().Split('\n')[^1];
         using var figures = JsonDocument.Parse(last);
-        foreach (var key in new[] { "events_per_s", "p50_us", "p99_us", "alloc_bytes_per_event", "cpu_us_per_event", "working_set_mb", "frames_per_s", "hash_checks_per_s", "hash_mismatches", "dropped_frames", "resync_requests" })
+        foreach (var key in new[] { "events_per_s", "p50_us", "p99_us", "alloc_bytes_per_event", "cpu_us_per_event", "working_set_mb", "gc_pause_ms", "frames_per_s", "hash_checks_per_s", "hash_mismatches", "dropped_frames", "resync_requests" })
         {
             Assert.True(figures.RootElement.TryGetProperty(key, out var value) && value.GetDouble() >= 0, $"{key} missing in {last}");
         }

@@ -23,6 +23,7 @@ internal static class BenchMeasurement
         using var self = Process.GetCurrentProcess();
         var cpuBefore = self.TotalProcessorTime;
         var gcBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+        var pausedBefore = GC.GetTotalPauseDuration();
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
         var before = streamer.Totals;
         var clock = Stopwatch.StartNew();
@@ -60,6 +61,8 @@ internal static class BenchMeasurement
             ["gc0"] = GC.CollectionCount(0) - gcBefore.Item1,
             ["gc1"] = GC.CollectionCount(1) - gcBefore.Item2,
             ["gc2"] = GC.CollectionCount(2) - gcBefore.Item3,
+            // Every thread stops for a pause, so the events around one wait for it: read a p99 against this.
+            ["gc_pause_ms"] = (GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds,
             ["working_set_mb"] = self.PeakWorkingSet64 / (1024.0 * 1024.0),
             ["heap_bytes_per_book"] = GC.GetTotalMemory(forceFullCollection: false) / (double)books,
             ["lagged_events"] = readers.Sum(r => r.Lagged),
