@@ -4,7 +4,7 @@ using PolyStream.Books;
 
 namespace PolyStream.Benchmarks;
 
-/// <summary>The summary hash of a 2x50-level book against SHA-1 alone over the same bytes.</summary>
+/// <summary>The summary hash of a book (2x20 or 2x50 levels) against a one-shot SHA-1 alone over the same bytes.</summary>
 [MemoryDiagnoser]
 public class BookHashBenchmarks
 {
@@ -12,10 +12,14 @@ public class BookHashBenchmarks
     private OrderBook _book = null!;
     private byte[] _serialized = [];
 
+    /// <summary>Levels per side: 20 is a typical live book, 50 a deep one.</summary>
+    [Params(20, 50)]
+    public int Levels { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
-        (_book, _) = MarketFrames.Books(50);
+        (_book, _) = MarketFrames.Books(Levels);
         var summary = _book.Summary();
         var buffer = new byte[16 * 1024];
         var length = BookHasher.Write(summary.Fields(), BookHashVersion.Current, buffer);

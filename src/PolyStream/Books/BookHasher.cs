@@ -20,6 +20,11 @@ internal static class BookHasher
     // A level is {"price":"…","size":"…"} plus a comma: 25 bytes of syntax and two decimals.
     private const int MaxLevelBytes = 26 + (2 * ExactDecimal.MaxFormattedLength);
 
+    // One SHA-1 context per thread, kept: a one-shot hash creates and frees a native context on every call,
+    // a fixed cost near that of hashing a small book itself. Engines hash on their reader or shard threads.
+    [ThreadStatic]
+    private static IncrementalHash? t_sha1;
+
     // The buffer is fully written before it is read, so zeroing it would be wasted work on the hot path.
     [SkipLocalsInit]
     [SuppressMessage("Security", "CA5350:Do Not Use Weak Cryptographic Algorithms", Justification = "SHA-1 is the venue's book-hash algorithm; it checks integrity, not secrecy.")]
@@ -37,7 +42,9 @@ internal static class BookHasher
         {
             var length = Write(summary, version, buffer);
             Span<byte> digest = stackalloc byte[BookHash.ByteLength];
-            SHA1.HashData(buffer[..length], digest);
+            var sha1 = t_sha1 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+            sha1.AppendData(buffer[..length]);
+            sha1.GetHashAndReset(digest);
             return BookHash.FromDigest(digest);
         }
         finally
