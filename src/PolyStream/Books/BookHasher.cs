@@ -21,7 +21,8 @@ internal static class BookHasher
     private const int MaxLevelBytes = 26 + (2 * ExactDecimal.MaxFormattedLength);
 
     // One SHA-1 context per thread, kept: a one-shot hash creates and frees a native context on every call,
-    // a fixed cost near that of hashing a small book itself. Engines hash on their reader or shard threads.
+    // a fixed cost near that of hashing a small book itself. The threads that hash (connection readers, shard
+    // loops, the bus sink, an export) live long, so each reuses its context for every book it hashes.
     [ThreadStatic]
     private static IncrementalHash? t_sha1;
 
