@@ -166,8 +166,11 @@ internal sealed class OrderBook
     public void RecordTrade(LastTradePriceEvent trade)
     {
         ArgumentNullException.ThrowIfNull(trade);
-        LastTradePrice = trade.Price.WithMinimumScale(3);
+        RecordTrade(trade.Price);
     }
+
+    /// <summary>Records a trade at <paramref name="price"/> on this token, as <see cref="RecordTrade(LastTradePriceEvent)"/> does.</summary>
+    public void RecordTrade(ExactDecimal price) => LastTradePrice = price.WithMinimumScale(3);
 
     /// <summary>Computes the venue's hash of the current state.</summary>
     public BookHash ComputeHash(BookHashVersion version = BookHashVersion.Current) =>

@@ -179,7 +179,7 @@ internal sealed partial class BookEngine
             return;
         }
 
-        asset.LastTrade = trade;
+        asset.LastTrade = trade.Timestamp is { } traded ? (trade.Price, traded) : null;
         asset.Book.RecordTrade(trade);
         UpdateView(asset, receiveTimestamp, contentChanged: true, applied: trade);
         _outbox.Add(new LastTradeReceived

@@ -48,11 +48,11 @@ internal sealed partial class BookEngine
             return;
         }
 
-        if (asset.LastTrade is { Timestamp: { } traded } trade && (snapshot.Timestamp is not { } bookTime || traded > bookTime))
+        if (asset.LastTrade is { } trade && (snapshot.Timestamp is not { } bookTime || trade.Timestamp > bookTime))
         {
             // The summary's last trade price predates a trade the stream already delivered.
-            asset.Book.RecordTrade(trade);
-            UpdateView(asset, receiveTimestamp, contentChanged: true, applied: trade);
+            asset.Book.RecordTrade(trade.Price);
+            UpdateView(asset, receiveTimestamp, contentChanged: true);
         }
 
         var replayed = Replay(asset, snapshot.Timestamp, receiveTimestamp);

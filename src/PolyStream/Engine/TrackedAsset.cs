@@ -76,8 +76,12 @@ internal sealed class TrackedAsset
     /// </summary>
     public long? RestBasedAt { get; set; }
 
-    /// <summary>The latest trade seen for the token, re-applied over a REST snapshot older than it.</summary>
-    public LastTradePriceEvent? LastTrade { get; set; }
+    /// <summary>
+    /// The price and time of the latest trade seen for the token, re-applied over a REST snapshot older than it;
+    /// <see langword="null"/> when the latest trade had no timestamp. Values, not the trade's message: a book's
+    /// state outlives many collections, and every object it keeps is copied by each of them.
+    /// </summary>
+    public (ExactDecimal Price, long Timestamp)? LastTrade { get; set; }
 
     /// <summary>
     /// The book timestamp after which <see cref="ReplayBuffer"/> holds every delta: the book's timestamp
