@@ -17,8 +17,18 @@ internal sealed class BookMetadataCache
     /// <summary>The token's metadata, when known.</summary>
     public BookMetadata? Get(string assetId) => _tokens.TryGetValue(assetId, out var metadata) ? metadata : null;
 
-    /// <summary>Records (or replaces) a token's metadata.</summary>
-    public void Set(string assetId, BookMetadata metadata) => _tokens[assetId] = metadata;
+    /// <summary>Records (or replaces) a token's metadata; the same metadata again changes nothing.</summary>
+    /// <remarks>
+    /// Every snapshot carries the metadata, nearly always unchanged. Replacing a value allocates a new node of the
+    /// dictionary (the value is a struct wider than one atomic write), which is then alive at the next collection.
+    /// </remarks>
+    public void Set(string assetId, BookMetadata metadata)
+    {
+        if (!_tokens.TryGetValue(assetId, out var known) || known != metadata)
+        {
+            _tokens[assetId] = metadata;
+        }
+    }
 
     /// <summary>Records a token's new tick size (a <c>tick_size_change</c>); nothing when the token is not known.</summary>
     public void SetTickSize(string assetId, ExactDecimal tickSize)

@@ -544,6 +544,31 @@ public sealed class BookEngineTests
     }
 
     [Fact]
+    public async Task Process_MessagesWithSeveralEntriesForOneBook_EachViewEqualsTheVenueBookAfterItsOwnMessage()
+    {
+        await using var h = await SyncedAsync();
+        var books = new List<(BookView View, BookSummary Truth, BookHash Hash)>();
+
+        // More messages than the link limit, of one entry to more entries than the limit, both sides of one book.
+        var sizes = new[] { 1, 3, 2, BookView.MaxChain + 1, 5, 1, 4, 2, 3, 6 };
+        foreach (var (entries, round) in sizes.Select((n, r) => (n, r)))
+        {
+            var changes = Enumerable.Range(0, entries)
+                .Select(e => ("A", e % 2 == 0 ? Side.Buy : Side.Sell, e % 2 == 0 ? $"0.{10 + (e / 2) + round}" : $"0.{60 + (e / 2)}", $"{(e + round) % 3 * 10}"))
+                .ToArray();
+            var delta = Assert.IsType<BookDeltaApplied>(Assert.Single(h.Feed(h.Venue.ChangeFrame(2000 + round, changes))));
+            books.Add((delta.Book, h.Venue["A"].Summary(), h.Venue["A"].ComputeHash()));
+        }
+
+        // Newest first, so every older view is rebuilt after the book has moved on past it.
+        for (var i = books.Count - 1; i >= 0; i--)
+        {
+            Assert.True(books[i].Truth.HasSameContent(books[i].View.Summary), $"message {i + 1}");
+            Assert.Equal(books[i].Hash, books[i].View.Summary.Hash);
+        }
+    }
+
+    [Fact]
     public async Task Process_MoreDeltasThanTheLinkLimit_TheLatestViewNoLongerKeepsTheFirstAlive()
     {
         await using var h = await SyncedAsync();
