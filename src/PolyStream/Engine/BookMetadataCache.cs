@@ -35,7 +35,7 @@ internal sealed class BookMetadataCache
     {
         if (_tokens.TryGetValue(assetId, out var metadata))
         {
-            _tokens[assetId] = metadata with { TickSize = tickSize };
+            Set(assetId, metadata with { TickSize = tickSize });
         }
     }
 }
