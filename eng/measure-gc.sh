@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# What the bench's gen0 collections cost and what they keep. Two runs of `polystream bench` (this tree, Release):
+#   1. a trace of the runtime's GC events (dotnet-trace, GC keyword, verbose) over WINDOW seconds of the measured
+#      load: each generation's pause, and where a collection's time goes (marking from each kind of root, and what
+#      follows the marking);
+#   2. a process dump (the runtime's createdump) a few seconds into the measured load: every young object an older
+#      one references, which the next gen0 collection must mark and move, by holder and by type.
+# Tracing slows the bench (its p99 then means little); the untraced figures are the bench's own (docs/performance.md).
+#
+# Usage: eng/measure-gc.sh [bench options...]      e.g. eng/measure-gc.sh --nats nats://127.0.0.1:4222
+#   WINDOW=8        seconds traced
+#   BUILDS=DIR      keep the builds in DIR, and reuse them when they are there
+#   TOOLS=DIR       where dotnet-trace is installed when it is not on the PATH (default: ~/.cache/polystream-tools)
+set -euo pipefail
+
+WINDOW=${WINDOW:-8}
+ROOT=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
+WORK=$(mktemp -d -t measure-gc-XXXXXX)
+BUILDS=${BUILDS:-$WORK}
+TOOLS=${TOOLS:-$HOME/.cache/polystream-tools}
+BENCH=()
+
+cleanup() {
+    for pid in "${BENCH[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+for project in PolyStream.Cli:src/PolyStream.Cli PolyStream.GcInspect:bench/PolyStream.GcInspect; do
+    name=${project%%:*}
+    if [ ! -f "$BUILDS/$name/$name.dll" ]; then
+        echo "building $name (Release) into $BUILDS/$name ..." >&2
+        dotnet build "$ROOT/${project#*:}" -c Release -o "$BUILDS/$name" --nologo -v quiet >&2
+    fi
+done
+
+TRACE=$(command -v dotnet-trace || true)
+if [ -z "$TRACE" ]; then
+    TRACE=$TOOLS/dotnet-trace
+    if [ ! -x "$TRACE" ]; then
+        echo "installing dotnet-trace into $TOOLS ..." >&2
+        dotnet tool install --tool-path "$TOOLS" dotnet-trace >&2
+    fi
+fi
+
+# The newest .NET 10 runtime, the one `dotnet PolyStream.Cli.dll` runs on: its createdump and data-access library.
+RUNTIME=$(dotnet --list-runtimes | awk '$1 == "Microsoft.NETCore.App" && $2 ~ /^10\./ { dir = substr($3, 2, length($3) - 2) "/" $2 } END { print dir }')
+[ -x "$RUNTIME/createdump" ] || { echo "measure-gc: no createdump in '$RUNTIME'" >&2; exit 1; }
+
+# Starts a bench in the background and waits until its measured load has run for 3 s; prints its pid.
+start_bench() {
+    local log=$1; shift
+    dotnet "$BUILDS/PolyStream.Cli/PolyStream.Cli.dll" bench --duration $((WINDOW + 20))s "$@" --json >"$log.json" 2>"$log.err" &
+    BENCH+=($!)
+    for _ in $(seq 600); do
+        grep -q '^measuring' "$log.err" 2>/dev/null && { sleep 3; echo "${BENCH[-1]}"; return; }
+        kill -0 "${BENCH[-1]}" 2>/dev/null || break
+        sleep 0.5
+    done
+    echo "measure-gc: the bench did not reach its measured load; its stderr:" >&2
+    cat "$log.err" >&2
+    exit 1
+}
+
+echo "1/2 tracing $WINDOW s of the bench's GC events ..." >&2
+pid=$(start_bench "$WORK/traced" "$@")
+"$TRACE" collect -p "$pid" --providers Microsoft-Windows-DotNETRuntime:0x1:5 \
+    --duration "$(printf '00:00:00:%02d' "$WINDOW")" -o "$WORK/gc.nettrace" >/dev/null
+wait "$pid" || true
+echo "== pauses ($WINDOW s traced) =="
+dotnet "$BUILDS/PolyStream.GcInspect/PolyStream.GcInspect.dll" pauses "$WORK/gc.nettrace"
+
+echo "2/2 dumping the bench's heap under load ..." >&2
+pid=$(start_bench "$WORK/dumped" "$@")
+"$RUNTIME/createdump" --withheap -f "$WORK/bench.dmp" "$pid" >/dev/null
+kill "$pid" 2>/dev/null || true
+echo "== what the next gen0 collection keeps =="
+dotnet "$BUILDS/PolyStream.GcInspect/PolyStream.GcInspect.dll" survivors "$WORK/bench.dmp" "$RUNTIME/libmscordaccore.so"
