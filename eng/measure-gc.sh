@@ -48,14 +48,15 @@ fi
 RUNTIME=$(dotnet --list-runtimes | awk '$1 == "Microsoft.NETCore.App" && $2 ~ /^10\./ { dir = substr($3, 2, length($3) - 2) "/" $2 } END { print dir }')
 [ -x "$RUNTIME/createdump" ] || { echo "measure-gc: no createdump in '$RUNTIME'" >&2; exit 1; }
 
-# Starts a bench in the background and waits until its measured load has run for 3 s; prints its pid.
+# Starts a bench in the background (BENCH_PID) and waits until its measured load has run for 3 s.
 start_bench() {
     local log=$1; shift
     dotnet "$BUILDS/PolyStream.Cli/PolyStream.Cli.dll" bench --duration $((WINDOW + 20))s "$@" --json >"$log.json" 2>"$log.err" &
-    BENCH+=($!)
+    BENCH_PID=$!
+    BENCH+=("$BENCH_PID")
     for _ in $(seq 600); do
-        grep -q '^measuring' "$log.err" 2>/dev/null && { sleep 3; echo "${BENCH[-1]}"; return; }
-        kill -0 "${BENCH[-1]}" 2>/dev/null || break
+        grep -q '^measuring' "$log.err" 2>/dev/null && { sleep 3; return; }
+        kill -0 "$BENCH_PID" 2>/dev/null || break
         sleep 0.5
     done
     echo "measure-gc: the bench did not reach its measured load; its stderr:" >&2
@@ -64,16 +65,17 @@ start_bench() {
 }
 
 echo "1/2 tracing $WINDOW s of the bench's GC events ..." >&2
-pid=$(start_bench "$WORK/traced" "$@")
-"$TRACE" collect -p "$pid" --providers Microsoft-Windows-DotNETRuntime:0x1:5 \
+start_bench "$WORK/traced" "$@"
+"$TRACE" collect -p "$BENCH_PID" --providers Microsoft-Windows-DotNETRuntime:0x1:5 \
     --duration "$(printf '00:00:00:%02d' "$WINDOW")" -o "$WORK/gc.nettrace" >/dev/null
-wait "$pid" || true
+wait "$BENCH_PID" || true
 echo "== pauses ($WINDOW s traced) =="
 dotnet "$BUILDS/PolyStream.GcInspect/PolyStream.GcInspect.dll" pauses "$WORK/gc.nettrace"
 
 echo "2/2 dumping the bench's heap under load ..." >&2
-pid=$(start_bench "$WORK/dumped" "$@")
-"$RUNTIME/createdump" --withheap -f "$WORK/bench.dmp" "$pid" >/dev/null
-kill "$pid" 2>/dev/null || true
+start_bench "$WORK/dumped" "$@"
+"$RUNTIME/createdump" --withheap -f "$WORK/bench.dmp" "$BENCH_PID" >/dev/null
+kill "$BENCH_PID" 2>/dev/null || true
+wait "$BENCH_PID" || true
 echo "== what the next gen0 collection keeps =="
 dotnet "$BUILDS/PolyStream.GcInspect/PolyStream.GcInspect.dll" survivors "$WORK/bench.dmp" "$RUNTIME/libmscordaccore.so"
