@@ -19,8 +19,8 @@ internal sealed class BookMetadataCache
 
     /// <summary>Records (or replaces) a token's metadata; the same metadata again changes nothing.</summary>
     /// <remarks>
-    /// Every snapshot carries the metadata, nearly always unchanged. Replacing a value allocates a new node of the
-    /// dictionary (the value is a struct wider than one atomic write), which is then alive at the next collection.
+    /// A REST book records the metadata the token nearly always has already. Replacing a value allocates a new node
+    /// of the dictionary (the value is a struct wider than one atomic write), alive at the next collection.
     /// </remarks>
     public void Set(string assetId, BookMetadata metadata)
     {
