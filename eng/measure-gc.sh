@@ -15,17 +15,9 @@ set -euo pipefail
 
 WINDOW=${WINDOW:-8}
 ROOT=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
-WORK=$(mktemp -d -t measure-gc-XXXXXX)
+source "$ROOT/eng/scratch.sh" measure-gc
 BUILDS=${BUILDS:-$WORK}
 TOOLS=${TOOLS:-$HOME/.cache/polystream-tools}
-BENCH=()
-
-cleanup() {
-    for pid in "${BENCH[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
 
 for project in PolyStream.Cli:src/PolyStream.Cli PolyStream.GcInspect:bench/PolyStream.GcInspect; do
     name=${project%%:*}
@@ -53,7 +45,7 @@ start_bench() {
     local log=$1; shift
     dotnet "$BUILDS/PolyStream.Cli/PolyStream.Cli.dll" bench --duration $((WINDOW + 20))s "$@" --json >"$log.json" 2>"$log.err" &
     BENCH_PID=$!
-    BENCH+=("$BENCH_PID")
+    PIDS+=("$BENCH_PID")
     for _ in $(seq 600); do
         grep -q '^measuring' "$log.err" 2>/dev/null && { sleep 3; return; }
         kill -0 "$BENCH_PID" 2>/dev/null || break

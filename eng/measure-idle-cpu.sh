@@ -17,16 +17,8 @@ WINDOW=${1:-60}
 MARKETS=${MARKETS:-5000}
 SETTLE=${SETTLE:-150}
 ROOT=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
-WORK=$(mktemp -d -t measure-idle-XXXXXX)
+source "$ROOT/eng/scratch.sh" measure-idle
 BUILDS=${BUILDS:-$WORK}
-PIDS=()
-
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
 
 if [ ! -f "$BUILDS/new/PolyStream.Cli.dll" ]; then
     echo "building the current tree (Release) into $BUILDS/new ..." >&2

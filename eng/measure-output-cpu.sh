@@ -19,17 +19,9 @@ WINDOW=${2:-20}
 RATES=${RATES:-"900 22000"}
 WARMUP=${WARMUP:-8}
 ROOT=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
-WORK=$(mktemp -d -t measure-output-XXXXXX)
+source "$ROOT/eng/scratch.sh" measure-output
+on_exit() { git -C "$ROOT" worktree remove --force "$WORK/base" 2>/dev/null || true; }
 BUILDS=${BUILDS:-$WORK}
-PIDS=()
-
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    git -C "$ROOT" worktree remove --force "$WORK/base" 2>/dev/null || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
 
 if [ ! -f "$BUILDS/old/PolyStream.Cli.dll" ]; then
     echo "building $BASE (Release) into $BUILDS/old ..." >&2
