@@ -1,36 +1,24 @@
 using Microsoft.Diagnostics.Tracing;
-using Microsoft.Diagnostics.Tracing.Parsers;
+using Microsoft.Diagnostics.Tracing.Analysis;
+using Microsoft.Diagnostics.Tracing.Analysis.GC;
 using Microsoft.Diagnostics.Tracing.Parsers.Clr;
 
 namespace PolyStream.GcInspect;
 
 /// <summary>
-/// The collections in a trace of the runtime's GC events (keyword 0x1, verbose): how long each generation's pause
-/// lasted, and where a collection's time went: marking from each kind of root (the runtime reports the end of
-/// each, so a kind's time is the gap since the previous one) and what follows the marking (plan, relocate, compact).
+/// The collections in a trace of the runtime's GC events (keyword 0x1, verbose), as TraceEvent's GC analysis
+/// reads them: how long each generation's pause lasted, and where a collection's time went — marking from each
+/// kind of root (<c>GCMarkWithType</c>), with what that promoted, and the rest of the collection after marking
+/// (plan, relocate, compact).
 /// </summary>
 internal static class PauseReport
 {
     public static int Print(string tracePath, TextWriter output)
     {
         using var source = new EventPipeEventSource(tracePath);
-        var clr = new ClrTraceEventParser(source);
-        var collections = new List<Collection>();
-        Collection? current = null;
-        double suspendStart = 0;
-        clr.GCSuspendEEStart += e => suspendStart = e.TimeStampRelativeMSec;
-        clr.GCStart += e => current = new Collection(e.Depth, suspendStart, e.TimeStampRelativeMSec);
-        clr.GCMarkWithType += e => current?.Marked((MarkRootType)e.Type, e.TimeStampRelativeMSec, e.Promoted);
-        clr.GCStop += e => current?.Stopped(e.TimeStampRelativeMSec);
-        clr.GCRestartEEStop += e =>
-        {
-            if (current is { } done)
-            {
-                done.Resumed(e.TimeStampRelativeMSec);
-                collections.Add(done);
-                current = null;
-            }
-        };
+        source.NeedLoadedDotNetRuntimes();
+        var collections = new List<TraceGC>();
+        source.AddCallbackOnProcessStart(process => process.AddCallbackOnDotNetRuntimeLoad(runtime => runtime.GCEnd += (_, gc) => collections.Add(gc)));
         source.Process();
 
         if (collections.Count == 0)
@@ -41,53 +29,33 @@ internal static class PauseReport
 
         foreach (var generation in collections.GroupBy(c => c.Generation).OrderBy(g => g.Key))
         {
-            output.WriteLine($"gen{generation.Key}: {generation.Count()} collections, pause {generation.Average(c => c.Pause):F3} ms on average (start to stop {generation.Average(c => c.Work):F3} ms)");
+            output.WriteLine($"gen{generation.Key}: {generation.Count()} collections, pause {generation.Average(c => c.PauseDurationMSec):F3} ms on average (start to stop {generation.Average(c => c.DurationMSec):F3} ms)");
         }
 
         output.WriteLine("per collection, on average:");
-        foreach (var kind in collections.SelectMany(c => c.MarkTimes.Keys).Distinct().Order())
+        var marked = collections.Where(c => c.PerHeapMarkTimes is { Count: > 0 }).ToList();
+        foreach (var kind in Enum.GetValues<MarkRootType>())
         {
-            var marked = collections.Select(c => c.MarkTimes.GetValueOrDefault(kind)).ToList();
-            var promoted = collections.Average(c => c.Promoted.GetValueOrDefault(kind)) / 1024;
-            output.WriteLine($"  mark {kind,-22} {marked.Average(m => m):F3} ms, {promoted:F0} KB promoted");
+            // A kind the runtime did not report for a collection is -1 there.
+            var times = marked.Select(c => Marks(c, kind)).Where(m => m.Time >= 0).ToList();
+            if (times.Count > 0)
+            {
+                output.WriteLine($"  mark {kind,-22} {times.Average(m => m.Time):F3} ms, {times.Average(m => m.Promoted) / 1024:F0} KB promoted");
+            }
         }
 
-        output.WriteLine($"  {"after marking",-27} {collections.Average(c => c.AfterMarking):F3} ms");
+        if (marked.Count > 0)
+        {
+            output.WriteLine($"  {"after marking",-27} {marked.Average(c => c.DurationMSec - Enum.GetValues<MarkRootType>().Sum(k => Math.Max(0, Marks(c, k).Time))):F3} ms");
+        }
+
         return 0;
     }
 
-    private sealed class Collection(int generation, double suspended, double started)
+    /// <summary>The mark time and bytes promoted of one kind of root, averaged over the collection's heaps (one under workstation GC).</summary>
+    private static (double Time, double Promoted) Marks(TraceGC collection, MarkRootType kind)
     {
-        private readonly double _started = started;
-        private double _lastMark = started;
-
-        public int Generation { get; } = generation;
-
-        public Dictionary<MarkRootType, double> MarkTimes { get; } = [];
-
-        public Dictionary<MarkRootType, long> Promoted { get; } = [];
-
-        public double AfterMarking { get; private set; }
-
-        /// <summary>From the start of suspending the runtime to its restart.</summary>
-        public double Pause { get; private set; }
-
-        /// <summary>From the collection's start to its stop, without suspending and resuming.</summary>
-        public double Work { get; private set; }
-
-        public void Marked(MarkRootType kind, double at, long promoted)
-        {
-            MarkTimes[kind] = MarkTimes.GetValueOrDefault(kind) + (at - _lastMark);
-            Promoted[kind] = Promoted.GetValueOrDefault(kind) + promoted;
-            _lastMark = at;
-        }
-
-        public void Stopped(double at)
-        {
-            AfterMarking = at - _lastMark;
-            Work = at - _started;
-        }
-
-        public void Resumed(double at) => Pause = at - suspended;
+        var heaps = collection.PerHeapMarkTimes.Values.Where(h => (int)kind < h.MarkTimes.Length).ToList();
+        return heaps.Count == 0 ? (-1, 0) : (heaps.Average(h => h.MarkTimes[(int)kind]), heaps.Average(h => (double)h.MarkPromoted[(int)kind]));
     }
 }
