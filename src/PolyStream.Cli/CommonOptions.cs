@@ -59,8 +59,22 @@ internal static class CommonOptions
         return option;
     }
 
-    /// <summary><c>--market SLUG</c>, repeatable: market slugs, both tokens each, looked up on Gamma.</summary>
-    public static Option<string[]> Markets() => new("--market") { Description = "Market slugs, both tokens each (repeatable; looked up on Gamma).", AllowMultipleArgumentsPerToken = true };
+    /// <summary>
+    /// <c>--market SLUG</c>, repeatable: market slugs, both tokens each, looked up on Gamma. Its values run until the
+    /// next option too, so one that starts with a dash (no slug does) is a mistyped option, refused like a bad token id.
+    /// </summary>
+    public static Option<string[]> Markets()
+    {
+        var option = new Option<string[]>("--market") { Description = "Market slugs, both tokens each (repeatable; looked up on Gamma).", AllowMultipleArgumentsPerToken = true };
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string[]>()?.FirstOrDefault(slug => slug.StartsWith('-')) is { } wrong)
+            {
+                r.AddError($"--market takes market slugs, not '{TerminalText.Clean(wrong)}': a mistyped option? See --help.");
+            }
+        });
+        return option;
+    }
 
     /// <summary>Requires at least one of <paramref name="assets"/>, <paramref name="markets"/> or <paramref name="all"/> on <paramref name="command"/>, unless <paramref name="source"/> names somewhere else to read from.</summary>
     public static void RequireSomethingToWatch(Command command, Option<string[]> assets, Option<string[]> markets, Option<bool> all, Option<string?>? source = null) =>
