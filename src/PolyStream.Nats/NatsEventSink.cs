@@ -4,20 +4,29 @@ using PolyStream.Events;
 namespace PolyStream.Nats;
 
 /// <summary>
-/// Publishes a node's ordered event stream to JetStream a window of messages at a time — each a batch of a
-/// slot's events (<see cref="BusBatcher"/>) or one event alone — under their de-duplication ids, and reports
-/// each book the stream acknowledged (to the <see cref="SnapshotWriter"/>).
+/// Publishes a node's ordered event stream to JetStream in rounds — each message a batch of a slot's events
+/// (<see cref="BusBatcher"/>) or one event alone, under its de-duplication id — and reports each book the stream
+/// acknowledged (to the <see cref="SnapshotWriter"/>). Rounds are pipelined: a round goes out while earlier
+/// ones still wait for their acknowledgements, up to <see cref="NatsScaleOutOptions.MaxInFlight"/> messages, and
+/// the rounds are settled in the order sent.
 /// </summary>
 /// <remarks>
+/// <para>
+/// Pipelined so that events do not wait in the sink's queue for a round trip: at 200,000 events a second a
+/// round that waited for its acknowledgements left thousands of events queued, and every garbage collection
+/// copied them into an older generation. A round in flight is held as its encoded bodies and the books' latest
+/// views.
+/// </para>
+/// <para>
 /// A publish that fails is retried until the stream takes it (the id makes a retry of a stored event a
-/// no-op), but by then later events of the window may be stored ahead of it; across a reconnect the client
-/// can also deliver a window's publishes out of order without any failing. So after any failure, after a
-/// window whose acknowledged sequences do not rise in the order sent, and after the sink itself lagged
-/// behind the streamer, it re-bases the books involved: one
-/// <c>book_rebase</c> per book with its whole state, after which every replica is exact again. After a lag
-/// a book is re-based in place of its next event (so its later events follow on without a gap), or at its
-/// current state if it has none queued, and no book more than once per
+/// no-op), but by then later events may be stored ahead of it; across a reconnect the client can also deliver
+/// publishes out of order without any failing. So after any failure, after a round whose acknowledged
+/// sequences do not rise above every one acknowledged before it, and after the sink itself lagged behind the
+/// streamer, it re-bases the books involved: one <c>book_rebase</c> per book with its whole state, after which
+/// every replica is exact again. After a lag a book is re-based in place of its next event (so its later events
+/// follow on without a gap), or at its current state if it has none queued, and no book more than once per
 /// <see cref="NatsScaleOutOptions.SnapshotInterval"/> (<see cref="RebaseSchedule"/>).
+/// </para>
 /// </remarks>
 internal sealed class NatsEventSink(IBusPublisher publisher, BusEncoder encoder, Action<BookView, ulong> acknowledged, NatsScaleOutOptions options, IAssetOwnership ownership, Func<string, BookView?> currentBook, TimeProvider time)
 {
@@ -28,6 +37,12 @@ internal sealed class NatsEventSink(IBusPublisher publisher, BusEncoder encoder,
     private static readonly TimeSpan s_waitingLook = TimeSpan.FromMilliseconds(100);
     private readonly RebaseSchedule _gaps = new(options.SnapshotInterval, time);
     private readonly BusBatcher _batcher = new(encoder, options.Slots);
+    private readonly Queue<Round> _inFlight = new();
+    private readonly Stack<Round> _spareRounds = new();
+    private int _messagesInFlight;
+
+    // The highest sequence a settled round's publish was stored at: a later publish stored below it overtook one sent before it.
+    private ulong _highestSettled;
     private long _published;
     private long _retried;
     private long _rebased;
@@ -43,7 +58,7 @@ internal sealed class NatsEventSink(IBusPublisher publisher, BusEncoder encoder,
     /// <summary>Books re-based after a failure or a lag.</summary>
     public long Rebased => Interlocked.Read(ref _rebased);
 
-    /// <summary>Rounds whose acknowledged sequences did not rise in the order sent although every publish succeeded (a reconnect, or a duplicate).</summary>
+    /// <summary>Rounds with a publish stored below one sent before it although every publish succeeded (a reconnect, or a duplicate).</summary>
     public long Reordered => Interlocked.Read(ref _reordered);
 
     /// <summary>The highest stream sequence the stream acknowledged to this sink.</summary>
@@ -52,51 +67,59 @@ internal sealed class NatsEventSink(IBusPublisher publisher, BusEncoder encoder,
     /// <summary>Publishes the subscriber's events until it ends or <paramref name="cancellationToken"/> fires.</summary>
     public async Task RunAsync(EventSubscriber events, CancellationToken cancellationToken)
     {
-        var window = new List<BusMessage>(options.MaxInFlight);
-        var touched = new HashSet<string>(StringComparer.Ordinal);
         var withheld = new HashSet<string>(StringComparer.Ordinal);
         long? lastRound = null;
         while (await WaitAsync(events, rebasesWaiting: withheld.Count > 0 || _gaps.Any, cancellationToken).ConfigureAwait(false))
         {
             await GatherAsync(lastRound, cancellationToken).ConfigureAwait(false);
             lastRound = time.GetTimestamp();
-            TakeWindow(events, window, touched, withheld);
-            if (await PublishWindowAsync(window, cancellationToken).ConfigureAwait(false))
-            {
-                // A failed window may have stored its books' events out of order.
-                await RebaseAsync(touched, cancellationToken).ConfigureAwait(false);
-            }
+            await SettleAsync(untilRoomFor: 1, cancellationToken).ConfigureAwait(false);
+            var round = _spareRounds.Count > 0 ? _spareRounds.Pop() : new Round();
+            TakeWindow(events, round, withheld, options.MaxInFlight - _messagesInFlight);
+            Send(round, cancellationToken);
 
-            // Books with a gap and no event in this window: re-based at their current state.
+            // Books with a gap and no event in this round: re-based at their current state.
             await RebaseAsync(_gaps.Due(), cancellationToken).ConfigureAwait(false);
             if (withheld.Count > 0 && ownership.IsTrusted)
             {
                 await RebaseAsync(withheld, cancellationToken).ConfigureAwait(false);
                 withheld.Clear();
             }
-
-            window.Clear();
-            touched.Clear();
         }
+
+        await SettleAsync(untilRoomFor: options.MaxInFlight, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Waits for events; <see langword="false"/> once the subscriber has ended. While books wait for a re-base (the
-    /// lease to be trusted again, a re-base interval to pass) it also returns after <see cref="s_waitingLook"/>, so
-    /// they are re-based when the events stop too, not only at the next event.
+    /// Waits for events, settling the rounds in flight as their acknowledgements come; <see langword="false"/> once
+    /// the subscriber has ended. While books wait for a re-base (the lease to be trusted again, a re-base interval to
+    /// pass) it also returns after <see cref="s_waitingLook"/>, so they are re-based when the events stop too, not
+    /// only at the next event.
     /// </summary>
     private async ValueTask<bool> WaitAsync(EventSubscriber events, bool rebasesWaiting, CancellationToken cancellationToken)
     {
-        if (!rebasesWaiting)
-        {
-            return await events.WaitToReadAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        using var look = new CancellationTokenSource(s_waitingLook, time);
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, look.Token);
+        using var look = rebasesWaiting ? new CancellationTokenSource(s_waitingLook, time) : null;
+        using var wait = look is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, look.Token);
         try
         {
-            return await events.WaitToReadAsync(wait.Token).ConfigureAwait(false);
+            var ready = events.WaitToReadAsync(wait?.Token ?? cancellationToken);
+            if (ready.IsCompleted || _inFlight.Count == 0)
+            {
+                return await ready.ConfigureAwait(false);
+            }
+
+            // Nothing to read yet: settle what the stream acknowledged meanwhile, so a failure is mended without waiting for the next event.
+            var readable = ready.AsTask();
+            while (_inFlight.TryPeek(out var oldest) && !readable.IsCompleted)
+            {
+                await Task.WhenAny(readable, oldest.Stored).ConfigureAwait(false);
+                if (oldest.Stored.IsCompleted)
+                {
+                    await SettleOldestAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            return await readable.ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -119,12 +142,13 @@ internal sealed class NatsEventSink(IBusPublisher publisher, BusEncoder encoder,
     }
 
     /// <summary>
-    /// Reads the events waiting, up to a window of messages, encoding those this node may publish now; the
-    /// batches still open when no event waits go out in this window too.
+    /// Reads the events waiting, up to <paramref name="room"/> messages, encoding into the round those this node may
+    /// publish now; the batches still open when no event waits go out in this round too.
     /// </summary>
-    private void TakeWindow(EventSubscriber events, List<BusMessage> window, HashSet<string> touched, HashSet<string> withheld)
+    private void TakeWindow(EventSubscriber events, Round round, HashSet<string> withheld, int room)
     {
-        while (window.Count + _batcher.Open < options.MaxInFlight && events.TryRead(out var streamEvent))
+        var window = round.Messages;
+        while (window.Count + _batcher.Open < room && events.TryRead(out var streamEvent))
         {
             switch (streamEvent)
             {
@@ -141,7 +165,7 @@ internal sealed class NatsEventSink(IBusPublisher publisher, BusEncoder encoder,
                     {
                         // The whole book at this event's position: the events after it follow on.
                         _batcher.AddRebase(change.Book, window);
-                        touched.Add(gapped);
+                        round.Touched.Add(gapped);
                         _gaps.Rebased(gapped);
                         Interlocked.Increment(ref _rebased);
                     }
@@ -152,7 +176,7 @@ internal sealed class NatsEventSink(IBusPublisher publisher, BusEncoder encoder,
                     {
                         if (streamEvent.AssetId is { } asset)
                         {
-                            touched.Add(asset);
+                            round.Touched.Add(asset);
                             if (streamEvent is BookSnapshotApplied or TickSizeChanged)
                             {
                                 _gaps.Closed(asset); // A whole book: the gap ends here.
@@ -167,7 +191,79 @@ internal sealed class NatsEventSink(IBusPublisher publisher, BusEncoder encoder,
         _batcher.Flush(window);
     }
 
-    /// <summary>Re-bases the given held books at their current state, a window at a time like events.</summary>
+    /// <summary>Starts publishing the round's messages together, so their round trips overlap, and keeps it in flight until it is settled.</summary>
+    private void Send(Round round, CancellationToken cancellationToken)
+    {
+        if (round.Messages.Count == 0)
+        {
+            _spareRounds.Push(round);
+            return;
+        }
+
+        foreach (var message in round.Messages)
+        {
+            round.Attempts.Add(TryPublishAsync(message, cancellationToken));
+        }
+
+        round.Stored = Task.WhenAll(round.Attempts);
+        _inFlight.Enqueue(round);
+        _messagesInFlight += round.Messages.Count;
+    }
+
+    /// <summary>Settles the rounds in flight, oldest first, until <paramref name="untilRoomFor"/> more messages may go out.</summary>
+    private async Task SettleAsync(int untilRoomFor, CancellationToken cancellationToken)
+    {
+        while (_inFlight.TryPeek(out var oldest) && (oldest.Stored.IsCompleted || _messagesInFlight + untilRoomFor > options.MaxInFlight))
+        {
+            await SettleOldestAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Waits for the oldest round's acknowledgements, retries what failed until it is stored, and re-bases the round's
+    /// books when any publish failed or was stored below one sent before it.
+    /// </summary>
+    private async Task SettleOldestAsync(CancellationToken cancellationToken)
+    {
+        var round = _inFlight.Peek();
+
+        // The server stores publishes in the order they reach it, which is the order sent only while the connection
+        // stays up: publishes the client held across a reconnect can reach the server after later ones.
+        var failed = false;
+        var reordered = false;
+        for (var i = 0; i < round.Messages.Count; i++)
+        {
+            if (await round.Attempts[i].ConfigureAwait(false) is { } sequence)
+            {
+                // A duplicate's sequence is its first copy's, so it too counts as out of order: a rare, harmless re-base.
+                reordered |= sequence <= _highestSettled;
+                _highestSettled = Math.Max(_highestSettled, sequence);
+                continue;
+            }
+
+            // Its books are re-based below, so its new sequence needs no comparing.
+            failed = true;
+            Interlocked.Increment(ref _retried);
+            await PublishUntilStoredAsync(round.Messages[i], cancellationToken).ConfigureAwait(false);
+        }
+
+        if (reordered && !failed)
+        {
+            Interlocked.Increment(ref _reordered);
+        }
+
+        _inFlight.Dequeue();
+        _messagesInFlight -= round.Messages.Count;
+        if (failed || reordered)
+        {
+            await RebaseAsync(round.Touched, cancellationToken).ConfigureAwait(false);
+        }
+
+        round.Clear();
+        _spareRounds.Push(round);
+    }
+
+    /// <summary>Re-bases the given held books at their current state, a window at a time.</summary>
     private async Task RebaseAsync(IEnumerable<string> assetIds, CancellationToken cancellationToken)
     {
         var rebases = new List<BusMessage>();
@@ -184,51 +280,22 @@ internal sealed class NatsEventSink(IBusPublisher publisher, BusEncoder encoder,
             }
         }
 
+        // Each is retried until stored; one message per book at its current state, so no book's order can suffer and
+        // an older event of the book stored after it is skipped by the replicas.
         foreach (var window in rebases.Chunk(options.MaxInFlight))
         {
-            // Each is retried until stored; one message per book, so no book's order can suffer.
-            await PublishWindowAsync(window, cancellationToken).ConfigureAwait(false);
+            var attempts = Array.ConvertAll(window, message => TryPublishAsync(message, cancellationToken));
+            for (var i = 0; i < window.Length; i++)
+            {
+                if (await attempts[i].ConfigureAwait(false) is null)
+                {
+                    Interlocked.Increment(ref _retried);
+                    await PublishUntilStoredAsync(window[i], cancellationToken).ConfigureAwait(false);
+                }
+            }
         }
 
         Interlocked.Add(ref _rebased, rebases.Count);
-    }
-
-    /// <summary>Publishes a window; returns whether its messages may have been stored out of order.</summary>
-    private async Task<bool> PublishWindowAsync(IReadOnlyList<BusMessage> window, CancellationToken cancellationToken)
-    {
-        // Started together so the round trips overlap. The server stores them in the order they reach it, which
-        // is the order sent only while the connection stays up: publishes the client held across a reconnect
-        // can reach the server after later ones. So the order is checked from the acknowledged sequences.
-        var attempts = new Task<ulong?>[window.Count];
-        for (var i = 0; i < window.Count; i++)
-        {
-            attempts[i] = TryPublishAsync(window[i], cancellationToken);
-        }
-
-        var failed = false;
-        var reordered = false;
-        var previous = 0UL;
-        for (var i = 0; i < window.Count; i++)
-        {
-            if (await attempts[i].ConfigureAwait(false) is { } sequence)
-            {
-                // A duplicate's sequence is its first copy's, so it too counts as out of order: a rare, harmless re-base.
-                reordered |= sequence <= previous;
-                previous = sequence;
-                continue;
-            }
-
-            failed = true;
-            Interlocked.Increment(ref _retried);
-            await PublishUntilStoredAsync(window[i], cancellationToken).ConfigureAwait(false);
-        }
-
-        if (reordered && !failed)
-        {
-            Interlocked.Increment(ref _reordered);
-        }
-
-        return failed || reordered;
     }
 
     private async Task PublishUntilStoredAsync(BusMessage message, CancellationToken cancellationToken)
@@ -264,6 +331,29 @@ internal sealed class NatsEventSink(IBusPublisher publisher, BusEncoder encoder,
         foreach (var book in message.Books)
         {
             acknowledged(book, sequence);
+        }
+    }
+
+    /// <summary>A round of messages in flight: their publishes and the books they carry, reused once settled.</summary>
+    private sealed class Round
+    {
+        public List<BusMessage> Messages { get; } = [];
+
+        /// <summary>The assets whose events the round carries: re-based when it is stored out of order.</summary>
+        public HashSet<string> Touched { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Each message's publish: the sequence it was stored at, or <see langword="null"/> when it failed.</summary>
+        public List<Task<ulong?>> Attempts { get; } = [];
+
+        /// <summary>Completes when every publish of the round has been answered.</summary>
+        public Task Stored { get; set; } = Task.CompletedTask;
+
+        public void Clear()
+        {
+            Messages.Clear();
+            Touched.Clear();
+            Attempts.Clear();
+            Stored = Task.CompletedTask;
         }
     }
 }

@@ -15,6 +15,7 @@ public sealed class NatsEventSinkTests : IAsyncDisposable
     private readonly FakeOwnership _ownership = new("A", "B");
     private readonly ConcurrentQueue<(string Asset, ulong Sequence)> _acknowledged = new();
     private readonly CancellationTokenSource _stop = new();
+    private EventSubscriber? _events;
 
     public NatsEventSinkTests()
     {
@@ -28,11 +29,11 @@ public sealed class NatsEventSinkTests : IAsyncDisposable
         await _engine.DisposeAsync();
     }
 
-    private (NatsEventSink Sink, Task Run) Start(SubscriberOptions? subscriber = null, Action? beforeRun = null, TimeProvider? time = null, TimeSpan? batchAge = null)
+    private (NatsEventSink Sink, Task Run) Start(SubscriberOptions? subscriber = null, Action? beforeRun = null, TimeProvider? time = null, TimeSpan? batchAge = null, int maxInFlight = 8)
     {
-        var options = new NatsScaleOutOptions { MaxInFlight = 8, SnapshotInterval = TimeSpan.FromMinutes(1), BatchAge = batchAge ?? new NatsScaleOutOptions().BatchAge };
+        var options = new NatsScaleOutOptions { MaxInFlight = maxInFlight, SnapshotInterval = TimeSpan.FromMinutes(1), BatchAge = batchAge ?? new NatsScaleOutOptions().BatchAge };
         var sink = new NatsEventSink(_publisher, new BusEncoder("polystream", "node-a-1"), (view, seq) => _acknowledged.Enqueue((view.AssetId, seq)), options, _ownership, _engine.Engine.GetOrderBook, time ?? TimeProvider.System);
-        var events = _engine.Bus.Subscribe(subscriber ?? new SubscriberOptions { Capacity = 10_000 });
+        var events = _events = _engine.Bus.Subscribe(subscriber ?? new SubscriberOptions { Capacity = 10_000 });
         beforeRun?.Invoke();
         return (sink, Task.Run(() => sink.RunAsync(events, _stop.Token)));
     }
@@ -100,6 +101,51 @@ public sealed class NatsEventSinkTests : IAsyncDisposable
         Assert.Equal(0, sink.Retried);
         var events = _publisher.Events.ToList();
         Assert.True(events.FindLastIndex(e => e is { Type: "book_snapshot", Asset: "A" }) < events.FindIndex(e => e.Type == "book_rebase"), "the re-base follows the late snapshot");
+    }
+
+    [Fact]
+    public async Task APublishStoredBelowOneOfAnEarlierRound_HasItsBookRebasedAfterBoth()
+    {
+        var (sink, _) = Start(batchAge: TimeSpan.Zero);
+        await SnapshotBothBooksAsync();
+
+        // A's first delta reaches the stream only after the next round's, as after a reconnect.
+        _publisher.StoreLateOnce(m => m.Books.Any(b => b is { AssetId: "A", Seq: 1 }));
+        var calls = _publisher.Calls;
+        _engine.Feed(_engine.Venue.ChangeFrame(1001, "A", Side.Buy, "0.46", "1"));
+        await WaitUntilAsync(() => _publisher.Calls > calls, "the first delta's round sent");
+        _engine.Feed(_engine.Venue.ChangeFrame(1002, "A", Side.Buy, "0.46", "2"));
+
+        await WaitUntilAsync(() => _publisher.Stored.Any(m => m.Subject == "polystream.book_rebase.A"), "a re-base of A");
+        var events = _publisher.Events.ToList();
+        var rebase = events.FindIndex(e => e.Type == "book_rebase");
+        Assert.Equal([2L, 1L], events.Take(rebase).Where(e => e is { Type: "book_delta", Asset: "A" }).Select(e => e.Seq));
+        Assert.Equal((0L, 1L, 1L), (sink.Retried, sink.Reordered, sink.Rebased));
+        Assert.Equal(2, _publisher.Stored.Single(m => m.Subject == "polystream.book_rebase.A").Books.Single().Seq);
+    }
+
+    [Fact]
+    public async Task WhileAcknowledgementsAreSlow_LaterRoundsGoOut_UpToMaxInFlightMessages()
+    {
+        var (sink, _) = Start(batchAge: TimeSpan.Zero, maxInFlight: 2);
+        await SnapshotBothBooksAsync();
+
+        _publisher.Hold();
+        _engine.Feed(_engine.Venue.ChangeFrame(1001, "A", Side.Buy, "0.46", "1"));
+        await WaitUntilAsync(() => _publisher.Waiting == 1, "the first round waiting on the publisher");
+        _engine.Feed(_engine.Venue.ChangeFrame(1002, "A", Side.Buy, "0.46", "2"));
+        await WaitUntilAsync(() => _publisher.Waiting == 2, "a second round sent before the first was acknowledged");
+
+        // Two messages in flight, the most allowed: the next event waits in the queue.
+        _engine.Feed(_engine.Venue.ChangeFrame(1003, "A", Side.Buy, "0.46", "3"));
+        await Task.Delay(50, TestContext.Current.CancellationToken);
+        Assert.Equal((2, 1), (_publisher.Waiting, _events!.Counts.Queued));
+
+        _publisher.Release();
+        await WaitUntilAsync(() => _publisher.HasEvent("book_delta", "A", 1, 3), "the third delta stored");
+        Assert.Equal([1L, 2L, 3L], _publisher.Events.Where(e => e is { Type: "book_delta", Asset: "A" }).Select(e => e.Seq));
+        Assert.Equal((0L, 0L, 0L), (sink.Retried, sink.Reordered, sink.Rebased));
+        Assert.Equal(_publisher.Events.Count, sink.Published);
     }
 
     [Fact]
@@ -173,7 +219,9 @@ public sealed class NatsEventSinkTests : IAsyncDisposable
     public async Task ASinkThatKeepsLagging_RebasesEachBookAtMostOncePerInterval_AndDropsItsDeltasMeanwhile()
     {
         var time = new FakeTimeProvider();
-        var (sink, _) = Start(new SubscriberOptions { Capacity = 4, Overflow = OverflowPolicy.DropOldest }, time: time, batchAge: TimeSpan.Zero);
+
+        // One message in flight: the sink stops reading as soon as a publish waits, so a held publisher makes it lag.
+        var (sink, _) = Start(new SubscriberOptions { Capacity = 4, Overflow = OverflowPolicy.DropOldest }, time: time, batchAge: TimeSpan.Zero, maxInFlight: 1);
         await SnapshotBothBooksAsync();
 
         await LagAsync(1001);
@@ -303,6 +351,10 @@ public sealed class NatsEventSinkTests : IAsyncDisposable
 
         private TaskCompletionSource _held = CompletedHold();
         private int _waiting;
+        private int _calls;
+
+        /// <summary>Publishes begun, stored or not.</summary>
+        public int Calls => Volatile.Read(ref _calls);
 
         /// <summary>Publishes waiting for <see cref="Release"/>.</summary>
         public int Waiting => Volatile.Read(ref _waiting);
@@ -329,6 +381,8 @@ public sealed class NatsEventSinkTests : IAsyncDisposable
 
         public async Task<ulong?> TryPublishAsync(BusMessage message, CancellationToken cancellationToken)
         {
+            Interlocked.Increment(ref _calls);
+
             // Publishes reach the stream in the order they were made, like a connection that stays up.
             var turn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             Task previous;
