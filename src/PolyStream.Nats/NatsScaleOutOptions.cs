@@ -65,14 +65,18 @@ public sealed record NatsScaleOutOptions
     /// </summary>
     public TimeSpan SnapshotInterval { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>The most messages (each a batch of up to 128 events, or one event) published and not yet acknowledged at once. Default 256.</summary>
-    public int MaxInFlight { get; init; } = 256;
+    /// <summary>
+    /// The most messages (each a batch of up to 128 events, or one event) published and not yet acknowledged at once;
+    /// the sink stops reading events while that many wait. Default 1024: a node publishing 200,000 events a second sends
+    /// about 6,000 messages a second, and a server on the same busy cores took 10–35 ms to acknowledge each.
+    /// </summary>
+    public int MaxInFlight { get; init; } = 1024;
 
     /// <summary>
     /// While events keep coming, the shortest time between two publish rounds, so each slot's batch gathers what
     /// the slot received meanwhile rather than the one or two events of a round trip: fewer, fuller messages cost
-    /// the node and the server less per event. An event after a quiet spell goes out at once. Zero sends each round
-    /// as soon as the one before is acknowledged. Default 5 ms (the timer's resolution may add a few).
+    /// the node and the server less per event. An event after a quiet spell goes out at once. Zero starts a round as
+    /// soon as events wait. Default 5 ms (the timer's resolution may add a few).
     /// </summary>
     public TimeSpan BatchAge { get; init; } = TimeSpan.FromMilliseconds(5);
 

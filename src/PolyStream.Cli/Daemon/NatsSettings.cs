@@ -50,8 +50,11 @@ internal sealed class NatsSettings
     /// <summary>The most often a book's KV snapshot is rewritten, and a lagging sink re-bases one book, in seconds. Default 1.</summary>
     public double SnapshotIntervalSeconds { get; set; } = s_defaults.SnapshotInterval.TotalSeconds;
 
-    /// <summary>While events keep coming, the shortest time between two publish rounds, in milliseconds; 0 publishes each as soon as the last is acknowledged. Default 5.</summary>
+    /// <summary>While events keep coming, the shortest time between two publish rounds, in milliseconds; 0 starts a round as soon as events wait. Default 5.</summary>
     public double BatchAgeMilliseconds { get; set; } = s_defaults.BatchAge.TotalMilliseconds;
+
+    /// <summary>The most messages published and not yet acknowledged; the sink stops reading events while that many wait. Default 1024.</summary>
+    public int MaxInFlight { get; set; } = s_defaults.MaxInFlight;
 
     /// <summary>How long the stream keeps events, in hours. Default 24.</summary>
     public double StreamMaxAgeHours { get; set; } = s_defaults.StreamMaxAge.TotalHours;
@@ -74,6 +77,7 @@ internal sealed class NatsSettings
         Slots = Slots,
         SnapshotInterval = TimeSpan.FromSeconds(SnapshotIntervalSeconds),
         BatchAge = TimeSpan.FromMilliseconds(BatchAgeMilliseconds),
+        MaxInFlight = MaxInFlight,
         StreamMaxAge = TimeSpan.FromHours(StreamMaxAgeHours),
     };
 }
