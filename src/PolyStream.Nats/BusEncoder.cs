@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -35,6 +36,12 @@ internal sealed class BusEncoder(string prefix, string publisher, BookHashVersio
     public const int BatchVersion = 2;
 
     private static readonly byte[] s_envelopeEnd = "]}"u8.ToArray();
+
+    // Bodies wait for their acknowledgement for a round trip (10-35 ms at 6,000 messages a second on busy cores); as fresh
+    // arrays every collection copied them into an older generation. A batch is at most 64 KiB plus its envelope; a larger
+    // body (a re-base of a very deep book) is allocated and dropped by the pool. Each bucket keeps at most the sink's default
+    // MaxInFlight arrays.
+    private readonly ArrayPool<byte> _payloads = ArrayPool<byte>.Create(maxArrayLength: 128 * 1024, maxArraysPerBucket: 1024);
 
     // One writer per thread, pointed at the encoder's buffer for each object and done with it before the call returns.
     [ThreadStatic]
@@ -112,15 +119,26 @@ internal sealed class BusEncoder(string prefix, string publisher, BookHashVersio
 
     /// <summary>
     /// A version 2 message around <paramref name="events"/>: the envelope's opening, the events' objects separated
-    /// by commas, and its end, copied into one body the publisher keeps until the stream acknowledges it.
+    /// by commas, and its end, copied into one body from the encoder's pool, kept until the stream stores it and then
+    /// given back (<see cref="Release"/>).
     /// </summary>
     public BusMessage Message(string subject, string messageId, ReadOnlySpan<byte> events, int count, IReadOnlyList<BookView> books)
     {
-        var payload = new byte[_envelopeStart.Length + events.Length + s_envelopeEnd.Length];
+        var length = _envelopeStart.Length + events.Length + s_envelopeEnd.Length;
+        var payload = _payloads.Rent(length);
         _envelopeStart.CopyTo(payload, 0);
         events.CopyTo(payload.AsSpan(_envelopeStart.Length));
         s_envelopeEnd.CopyTo(payload, _envelopeStart.Length + events.Length);
-        return new BusMessage(subject, messageId, payload, count, books);
+        return new BusMessage(subject, messageId, payload.AsMemory(0, length), count, books);
+    }
+
+    /// <summary>Gives a stored message's body back to the pool; the message must not be published or read after this.</summary>
+    public void Release(BusMessage message)
+    {
+        if (MemoryMarshal.TryGetArray(message.Payload, out var body) && body.Array is { } array)
+        {
+            _payloads.Return(array);
+        }
     }
 
     /// <summary>The subject of a slot's batches, <c>&lt;prefix&gt;.batch.NNNN</c>.</summary>

@@ -254,6 +254,7 @@ internal sealed class NatsEventSink(IBusPublisher publisher, BusEncoder encoder,
 
         _inFlight.Dequeue();
         _messagesInFlight -= round.Messages.Count;
+        round.Messages.ForEach(encoder.Release);
         if (failed || reordered)
         {
             await RebaseAsync(round.Touched, cancellationToken).ConfigureAwait(false);
@@ -292,6 +293,8 @@ internal sealed class NatsEventSink(IBusPublisher publisher, BusEncoder encoder,
                     Interlocked.Increment(ref _retried);
                     await PublishUntilStoredAsync(window[i], cancellationToken).ConfigureAwait(false);
                 }
+
+                encoder.Release(window[i]);
             }
         }
 

@@ -56,14 +56,14 @@ public sealed class BusBatcherTests : IAsyncDisposable
         var expected = events.Select(version1.EncodeVersion1).OfType<BusMessage>().ToList();
 
         var messages = Batch(events);
-        var read = messages.SelectMany((m, i) => NatsBusEvent.Of("polystream", m.Subject, (ulong)i, m.Payload)).ToList();
+        var read = messages.SelectMany((m, i) => NatsBusEvent.Of("polystream", m.Subject, (ulong)i, m.Payload.Span)).ToList();
 
         Assert.True(messages.Count < expected.Count, $"{messages.Count} messages for {expected.Count} events: nothing was batched");
         Assert.Equal(expected.Count, messages.Sum(m => m.Events));
         Assert.Equal(expected.Select(m => m.Subject).Order(), read.Select(e => e.Subject).Order());
         foreach (var asset in (string[])["A", "B"])
         {
-            var want = expected.Where(m => m.Subject.EndsWith("." + asset, StringComparison.Ordinal)).Select(m => JsonNode.Parse(m.Payload)).ToList();
+            var want = expected.Where(m => m.Subject.EndsWith("." + asset, StringComparison.Ordinal)).Select(m => JsonNode.Parse(m.Payload.Span)).ToList();
             var got = read.Where(e => e.AssetId == asset).Select(e => JsonNode.Parse(e.Json)).ToList();
             Assert.Equal(want.Count, got.Count);
             Assert.All(want.Zip(got), pair => Assert.True(JsonNode.DeepEquals(pair.First, pair.Second), $"{pair.First?.ToJsonString()}\n{pair.Second?.ToJsonString()}"));
@@ -119,7 +119,7 @@ public sealed class BusBatcherTests : IAsyncDisposable
         {
             Assert.InRange(b.Events, 1, BusBatcher.MaxEvents);
             Assert.InRange(b.Payload.Length, 1, BusBatcher.MaxBytes);
-            var assets = NatsBusEvent.Of("polystream", b.Subject, 1, b.Payload).Select(e => e.AssetId!).Distinct();
+            var assets = NatsBusEvent.Of("polystream", b.Subject, 1, b.Payload.Span).Select(e => e.AssetId!).Distinct();
             Assert.All(assets, a => Assert.Equal(BusNames.BatchSubject("polystream", BusNames.SlotOf(a, Slots)), b.Subject));
         });
     }
@@ -135,7 +135,7 @@ public sealed class BusBatcherTests : IAsyncDisposable
 
         var messages = Batch(events);
 
-        var read = messages.SelectMany(m => NatsBusEvent.Of("polystream", m.Subject, 1, m.Payload)).Where(e => e.AssetId == "A").Select(e => JsonNode.Parse(e.Json)!).ToList();
+        var read = messages.SelectMany(m => NatsBusEvent.Of("polystream", m.Subject, 1, m.Payload.Span)).Where(e => e.AssetId == "A").Select(e => JsonNode.Parse(e.Json)!).ToList();
         var positions = read.Where(e => e["type"]!.GetValue<string>() is "book_snapshot" or "book_delta").Select(e => (e["epoch"]!.GetValue<long>(), e["seq"]!.GetValue<long>())).ToList();
         Assert.Equal(positions.Order(), positions);
         Assert.Equal(3, read.Count(e => e["type"]!.GetValue<string>() == "book_snapshot"));
@@ -144,18 +144,18 @@ public sealed class BusBatcherTests : IAsyncDisposable
         var alone = messages.Where(m => m.Subject == "polystream.book_snapshot.A").ToList();
         Assert.Equal(["A:1:0", $"A:{_engine.View("A").Epoch}:0"], alone.Select(m => m.MessageId));
         Assert.All(alone, s => Assert.Equal(1, s.Events));
-        Assert.Contains(messages, m => m.Subject == BusNames.BatchSubject("polystream", BusNames.SlotOf("A", Slots)) && Encoding.UTF8.GetString(m.Payload).Contains("\"book_snapshot\"", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.Subject == BusNames.BatchSubject("polystream", BusNames.SlotOf("A", Slots)) && Encoding.UTF8.GetString(m.Payload.Span).Contains("\"book_snapshot\"", StringComparison.Ordinal));
     }
 
     [Fact]
     public void ABatchThatIsNotWhole_IsPassedOnAsItIs()
     {
         var batch = Batch(Traffic(4)).First(m => m.Events > 1);
-        var text = System.Text.Encoding.UTF8.GetString(batch.Payload);
+        var text = System.Text.Encoding.UTF8.GetString(batch.Payload.Span);
         var unsafeAsset = System.Text.Encoding.UTF8.GetBytes(text.Replace("\"asset_id\":\"A\"", "\"asset_id\":\"A.>\"", StringComparison.Ordinal));
 
         Assert.Single(NatsBusEvent.Of("polystream", batch.Subject, 1, unsafeAsset));
-        Assert.Single(NatsBusEvent.Of("polystream", batch.Subject, 1, batch.Payload.AsSpan(0, batch.Payload.Length - 2)));
+        Assert.Single(NatsBusEvent.Of("polystream", batch.Subject, 1, batch.Payload.Span[..^2]));
         Assert.Single(NatsBusEvent.Of("polystream", batch.Subject, 1, """{"v":2,"node":"n","events":[]}"""u8));
         Assert.Equal(batch.Subject, NatsBusEvent.Of("polystream", batch.Subject, 1, unsafeAsset)[0].Subject);
     }

@@ -42,6 +42,22 @@ public sealed class BusEncoderTests : IAsyncDisposable
     }
 
     [Fact]
+    public void AMessagesBody_ComesFromThePool_AndIsReusedOnceReleased()
+    {
+        var encoder = new BusEncoder("polystream", "node-a-1");
+        var first = encoder.Message("polystream.batch.0001", "A:1:1", "{\"type\":\"book_delta\"}"u8, 1, []);
+        Assert.Equal("""{"v":2,"node":"node-a-1","events":[{"type":"book_delta"}]}""", System.Text.Encoding.UTF8.GetString(first.Payload.Span));
+
+        encoder.Release(first);
+        var second = encoder.Message("polystream.batch.0002", "A:1:2", "{}"u8, 1, []);
+
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(first.Payload, out var firstBody));
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(second.Payload, out var secondBody));
+        Assert.Same(firstBody.Array, secondBody.Array);
+        Assert.Equal("""{"v":2,"node":"node-a-1","events":[{}]}""", System.Text.Encoding.UTF8.GetString(second.Payload.Span));
+    }
+
+    [Fact]
     public void DeltaAndTrade_CarryTheBooksMarketTimestampAndLastTrade()
     {
         var encoder = new BusEncoder("polystream", "node-a-1");

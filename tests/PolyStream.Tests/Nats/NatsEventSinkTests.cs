@@ -67,7 +67,7 @@ public sealed class NatsEventSinkTests : IAsyncDisposable
     [Fact]
     public async Task AFailedPublish_IsRetriedUntilStored_ThenItsBooksAreRebased()
     {
-        _publisher.FailOnce(m => m.Payload.AsSpan().IndexOf("\"book_delta\""u8) >= 0);
+        _publisher.FailOnce(m => m.Payload.Span.IndexOf("\"book_delta\""u8) >= 0);
         var (sink, _) = Start();
         _engine.Feed(_engine.Venue.BookFrame("A", 1000));
         _engine.Feed(_engine.Venue.ChangeFrame(1001, "A", Side.Buy, "0.46", "30"));
@@ -362,7 +362,7 @@ public sealed class NatsEventSinkTests : IAsyncDisposable
         /// <summary>The events stored, in stream order, each as read back from its message (<see cref="NatsBusEvent.Of"/>).</summary>
         public IReadOnlyList<StoredEvent> Events =>
         [
-            .. Stored.SelectMany((m, i) => NatsBusEvent.Of("polystream", m.Subject, (ulong)i + 1, m.Payload)).Select(StoredEvent.Of),
+            .. Stored.SelectMany((m, i) => NatsBusEvent.Of("polystream", m.Subject, (ulong)i + 1, m.Payload.Span)).Select(StoredEvent.Of),
         ];
 
         public bool HasEvent(string type, string asset, long epoch, long seq) =>
@@ -416,7 +416,8 @@ public sealed class NatsEventSinkTests : IAsyncDisposable
 
                 lock (_gate)
                 {
-                    _stored.Add(message);
+                    // A copy, as the server keeps: the sink gives the body back to its encoder's pool once it is stored.
+                    _stored.Add(message with { Payload = message.Payload.ToArray() });
                     _anotherStored.TrySetResult();
                     _anotherStored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                     return (ulong)_stored.Count;

@@ -55,7 +55,7 @@ public sealed class ReplicaStateTests : IAsyncDisposable
     {
         foreach (var message in messages)
         {
-            _replica.Apply(message.Subject, message.Payload, 1);
+            _replica.Apply(message.Subject, message.Payload.Span, 1);
         }
     }
 
@@ -121,8 +121,8 @@ public sealed class ReplicaStateTests : IAsyncDisposable
     public void ADeltaThatDoesNotProduceThePublishersBook_IsCaughtByTheContentHash()
     {
         Deliver(Publish(_engine.Venue.BookFrame("A", 1000)));
-        var delta = Publish(_engine.Venue.ChangeFrame(1001, "A", Side.Buy, "0.46", "30")).Single(m => m.Payload.AsSpan().IndexOf("book_delta"u8) >= 0);
-        var tampered = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(delta.Payload).Replace("\"30\"", "\"31\"", StringComparison.Ordinal));
+        var delta = Publish(_engine.Venue.ChangeFrame(1001, "A", Side.Buy, "0.46", "30")).Single(m => m.Payload.Span.IndexOf("book_delta"u8) >= 0);
+        var tampered = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(delta.Payload.Span).Replace("\"30\"", "\"31\"", StringComparison.Ordinal));
 
         _replica.Apply(delta.Subject, tampered, 2);
 
@@ -160,7 +160,7 @@ public sealed class ReplicaStateTests : IAsyncDisposable
     {
         Deliver(Publish(_engine.Venue.BookFrame("A", 1000)));
         var batch = Publish(_engine.Venue.ChangeFrame(1001, "A", Side.Buy, "0.46", "30"), _engine.Venue.ChangeFrame(1002, "A", Side.Buy, "0.47", "5")).Single();
-        var tampered = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(batch.Payload).Replace("\"size\":\"5\"", "\"size\":\"6\"", StringComparison.Ordinal));
+        var tampered = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(batch.Payload.Span).Replace("\"size\":\"5\"", "\"size\":\"6\"", StringComparison.Ordinal));
         var logs = new ListLogger();
         var replica = new ReplicaState(_options, null, _time, logs);
         replica.Load("A", BookSnapshotRecord.Of(_replica.Get("A")!, 1, Publisher));
@@ -178,7 +178,7 @@ public sealed class ReplicaStateTests : IAsyncDisposable
         Deliver(Publish(_engine.Venue.BookFrame("A", 1000)));
         var before = _replica.Get("A")!;
         var batch = Publish(_engine.Venue.ChangeFrame(1001, "A", Side.Buy, "0.46", "30"), _engine.Venue.ChangeFrame(1002, "A", Side.Buy, "0.47", "5")).Single();
-        var broken = Encoding.UTF8.GetString(batch.Payload).Replace("\"size\":\"5\"", "\"size\":\"five\"", StringComparison.Ordinal);
+        var broken = Encoding.UTF8.GetString(batch.Payload.Span).Replace("\"size\":\"5\"", "\"size\":\"five\"", StringComparison.Ordinal);
 
         _replica.Apply(batch.Subject, Encoding.UTF8.GetBytes(broken), 2);
         _replica.Apply(batch.Subject, """{"v":2,"node":"n","events":[]}"""u8, 3);
