@@ -110,7 +110,7 @@ internal sealed class BusEncoder(string prefix, string publisher, BookHashVersio
         w.WriteNumber("epoch", view.Epoch);
         w.WriteNumber("seq", view.Seq);
         w.WriteString("state", view.State.ToString());
-        w.WriteString("content_hash", view.Summary.ComputeHash().ToString());
+        StreamEventJson.WriteHash(w, "content_hash"u8, view.Summary.ComputeHash());
         WriteBook(w, view);
         End(w);
         var id = Encoding.UTF8.GetString(WriteMessageId(view.AssetId, view.Epoch, view.Seq, BusNames.Rebase));
@@ -198,7 +198,7 @@ internal sealed class BusEncoder(string prefix, string publisher, BookHashVersio
 
     private void WriteBookFields(Utf8JsonWriter w, StreamEvent streamEvent, BookView view)
     {
-        WriteHash(w, ContentHash(streamEvent, view));
+        StreamEventJson.WriteHash(w, "content_hash"u8, ContentHash(streamEvent, view));
         switch (streamEvent)
         {
             case BookSnapshotApplied or TickSizeChanged:
@@ -223,16 +223,6 @@ internal sealed class BusEncoder(string prefix, string publisher, BookHashVersio
                 StreamEventJson.WriteDecimal(w, "last_trade_price"u8, view.Top.LastTradePrice);
                 break;
         }
-    }
-
-    /// <summary><c>content_hash</c> as 40 lowercase hex digits (<see cref="BookHash.ToString"/>) without making a string per event.</summary>
-    private static void WriteHash(Utf8JsonWriter w, BookHash hash)
-    {
-        Span<byte> digest = stackalloc byte[BookHash.ByteLength];
-        hash.CopyTo(digest);
-        Span<char> hex = stackalloc char[BookHash.HexLength];
-        Convert.TryToHexStringLower(digest, hex, out _);
-        w.WriteString("content_hash", hex);
     }
 
     /// <summary>

@@ -142,11 +142,20 @@ internal static partial class StreamEventJson
 
     private static void WriteSide(Utf8JsonWriter w, Side side) => w.WriteString("side"u8, side == Side.Buy ? "BUY"u8 : "SELL"u8);
 
-    private static void WriteDecimal(Utf8JsonWriter w, ReadOnlySpan<byte> name, ExactDecimal value)
+    /// <summary>Writes an exact decimal as its string, formatted on the stack.</summary>
+    public static void WriteDecimal(Utf8JsonWriter w, ReadOnlySpan<byte> name, ExactDecimal value)
     {
         Span<byte> text = stackalloc byte[ExactDecimal.MaxFormattedLength];
         value.TryFormat(text, out var written);
         w.WriteString(name, text[..written]);
+    }
+
+    /// <summary>Writes an exact decimal as a string element of an array, formatted on the stack.</summary>
+    public static void WriteDecimalValue(Utf8JsonWriter w, ExactDecimal value)
+    {
+        Span<byte> text = stackalloc byte[ExactDecimal.MaxFormattedLength];
+        value.TryFormat(text, out var written);
+        w.WriteStringValue(text[..written]);
     }
 
     /// <summary>Writes an exact decimal as its string, or null; formatted on the stack.</summary>
@@ -162,8 +171,8 @@ internal static partial class StreamEventJson
         }
     }
 
-    // 40 lowercase hex digits, or an empty string when there is no hash (as BookHash.ToString).
-    private static void WriteHash(Utf8JsonWriter w, ReadOnlySpan<byte> name, BookHash hash)
+    /// <summary>Writes a hash as 40 lowercase hex digits, or an empty string when there is none (as <see cref="BookHash.ToString"/>), without making a string.</summary>
+    public static void WriteHash(Utf8JsonWriter w, ReadOnlySpan<byte> name, BookHash hash)
     {
         if (!hash.HasValue)
         {

@@ -1,7 +1,9 @@
+using System.Buffers.Text;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
 using PolyStream.Books;
+using PolyStream.Events;
 using PolyStream.Protocol;
 
 namespace PolyStream.Recording;
@@ -23,25 +25,46 @@ internal static class BookCheckpointJson
         writer.WriteString("market", summary.Market);
         writer.WriteNumber("epoch", book.Epoch);
         writer.WriteNumber("seq", book.Seq);
-        writer.WriteString("timestamp", summary.Timestamp?.ToString(CultureInfo.InvariantCulture) ?? string.Empty);
-        writer.WriteString("hash", summary.Hash.ToString());
-        writer.WriteString("min_order_size", summary.MinOrderSize.ToString());
-        writer.WriteString("tick_size", summary.TickSize.ToString());
-        writer.WriteBoolean("neg_risk", summary.NegRisk);
-        writer.WriteString("last_trade_price", summary.LastTradePrice?.ToString() ?? string.Empty);
-        WriteLevels(writer, "bids", summary.Bids);
-        WriteLevels(writer, "asks", summary.Asks);
+        WriteTimestamp(writer, summary.Timestamp);
+        StreamEventJson.WriteHash(writer, "hash"u8, summary.Hash);
+        StreamEventJson.WriteDecimal(writer, "min_order_size"u8, summary.MinOrderSize);
+        StreamEventJson.WriteDecimal(writer, "tick_size"u8, summary.TickSize);
+        writer.WriteBoolean("neg_risk"u8, summary.NegRisk);
+        if (summary.LastTradePrice is { } lastTrade)
+        {
+            StreamEventJson.WriteDecimal(writer, "last_trade_price"u8, lastTrade);
+        }
+        else
+        {
+            writer.WriteString("last_trade_price"u8, ReadOnlySpan<byte>.Empty);
+        }
+
+        WriteLevels(writer, "bids"u8, summary.Bids);
+        WriteLevels(writer, "asks"u8, summary.Asks);
         writer.WriteEndObject();
     }
 
-    private static void WriteLevels(Utf8JsonWriter writer, string name, ImmutableArray<PriceLevel> levels)
+    // Every value is formatted on the stack: the NATS sink writes a whole book for every snapshot it publishes.
+    private static void WriteTimestamp(Utf8JsonWriter writer, long? timestamp)
+    {
+        Span<byte> text = stackalloc byte[20];
+        var written = 0;
+        if (timestamp is { } milliseconds)
+        {
+            Utf8Formatter.TryFormat(milliseconds, text, out written);
+        }
+
+        writer.WriteString("timestamp"u8, text[..written]);
+    }
+
+    private static void WriteLevels(Utf8JsonWriter writer, ReadOnlySpan<byte> name, ImmutableArray<PriceLevel> levels)
     {
         writer.WriteStartArray(name);
         foreach (var level in levels)
         {
             writer.WriteStartArray();
-            writer.WriteStringValue(level.Price.ToString());
-            writer.WriteStringValue(level.Size.ToString());
+            StreamEventJson.WriteDecimalValue(writer, level.Price);
+            StreamEventJson.WriteDecimalValue(writer, level.Size);
             writer.WriteEndArray();
         }
 

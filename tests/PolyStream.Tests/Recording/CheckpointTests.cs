@@ -37,6 +37,31 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void Write_PutsEveryHashedFieldAsTheVenuesText_AndAnAbsentOneAsAnEmptyString()
+    {
+        var traded = Sample("A") with { MinOrderSize = PolyStream.Protocol.ExactDecimal.Parse("5"), TickSize = PolyStream.Protocol.ExactDecimal.Parse("0.010") };
+        var bare = traded with { Timestamp = null, Hash = default, LastTradePrice = null, Bids = [], Asks = [] };
+
+        Assert.Equal(
+            $$"""{"asset_id":"A","market":"0xmarket","epoch":4,"seq":17,"timestamp":"1775740020016","hash":"{{traded.Hash}}","min_order_size":"5","tick_size":"0.010","neg_risk":false,"last_trade_price":"0.470","bids":[["0.01","100"],["0.47","5.5"]],"asks":[["0.99","80"],["0.5","3"]]}""",
+            Written(new BookCheckpoint(traded, 4, 17)));
+        Assert.Equal(
+            """{"asset_id":"A","market":"0xmarket","epoch":1,"seq":0,"timestamp":"","hash":"","min_order_size":"5","tick_size":"0.010","neg_risk":false,"last_trade_price":"","bids":[],"asks":[]}""",
+            Written(new BookCheckpoint(bare, 1, 0)));
+    }
+
+    private static string Written(BookCheckpoint book)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            BookCheckpointJson.Write(writer, book);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    [Fact]
     public void Load_NoFile_IsEmpty_AndDamagedFile_SaysWhatToDo()
     {
         var store = new CheckpointStore(Path.Combine(_directory, "checkpoint.json"));
