@@ -87,6 +87,7 @@ internal sealed class NatsEventSink(IBusPublisher publisher, BusEncoder encoder,
             }
         }
 
+        // The subscriber ended: room for a whole window means every round in flight settled.
         await SettleAsync(untilRoomFor: options.MaxInFlight, cancellationToken).ConfigureAwait(false);
     }
 
