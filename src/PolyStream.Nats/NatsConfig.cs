@@ -24,9 +24,14 @@ internal static class NatsConfig
             throw new ArgumentException($"The lease period must be at least 1 s (got {options.LeasePeriod}).");
         }
 
-        if (options.MaxInFlight < 1 || options.SnapshotInterval <= TimeSpan.Zero || options.DuplicateWindow <= TimeSpan.Zero || options.StreamMaxAge <= TimeSpan.Zero)
+        if (options.MaxInFlight < 1)
         {
-            throw new ArgumentException("MaxInFlight, SnapshotInterval, DuplicateWindow and StreamMaxAge must be positive.");
+            throw new ArgumentException($"MaxInFlight must be at least 1 (got {options.MaxInFlight}).");
+        }
+
+        if (options.SnapshotInterval <= TimeSpan.Zero || options.DuplicateWindow <= TimeSpan.Zero || options.StreamMaxAge <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("SnapshotInterval, DuplicateWindow and StreamMaxAge must be positive.");
         }
 
         if (options.BatchAge < TimeSpan.Zero || options.BatchAge > TimeSpan.FromSeconds(1))

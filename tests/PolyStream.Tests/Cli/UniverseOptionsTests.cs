@@ -97,7 +97,7 @@ public sealed class UniverseOptionsTests
     [Theory]
     [InlineData("\"Slots\": 0", "Slots must be between 1 and 4096")]
     [InlineData("\"BatchAgeMilliseconds\": -3", "batch age must be between 0 and 1 s")]
-    [InlineData("\"MaxInFlight\": 0", "MaxInFlight, SnapshotInterval, DuplicateWindow and StreamMaxAge must be positive")]
+    [InlineData("\"MaxInFlight\": 0", "MaxInFlight must be at least 1 (got 0)")]
     [InlineData("\"NodeId\": \"node a\"", "Node id 'node a'")]
     public void Problem_UnusableNatsSetting_IsTheUsersMistakeSaidInOneLine(string setting, string expected)
     {
