@@ -39,6 +39,9 @@ internal sealed class NatsEventSink(IBusPublisher publisher, BusEncoder encoder,
     private readonly BusBatcher _batcher = new(encoder, options.Slots);
     private readonly Queue<Round> _inFlight = new();
     private readonly Stack<Round> _spareRounds = new();
+
+    // Books a settled round may have stored out of order (a publish failed, or one was stored below an earlier one): re-based by the loop.
+    private readonly HashSet<string> _disordered = new(StringComparer.Ordinal);
     private int _messagesInFlight;
 
     // The highest sequence a settled round's publish was stored at: a later publish stored below it overtook one sent before it.
@@ -74,9 +77,10 @@ internal sealed class NatsEventSink(IBusPublisher publisher, BusEncoder encoder,
             await GatherAsync(lastRound, cancellationToken).ConfigureAwait(false);
             lastRound = time.GetTimestamp();
             await SettleAsync(untilRoomFor: 1, cancellationToken).ConfigureAwait(false);
-            var round = _spareRounds.Count > 0 ? _spareRounds.Pop() : new Round();
+            var round = NewRound();
             TakeWindow(events, round, withheld, options.MaxInFlight - _messagesInFlight);
             Send(round, cancellationToken);
+            await RebaseDisorderedAsync(cancellationToken).ConfigureAwait(false);
 
             // Books with a gap and no event in this round: re-based at their current state.
             await RebaseAsync(_gaps.Due(), cancellationToken).ConfigureAwait(false);
@@ -87,8 +91,13 @@ internal sealed class NatsEventSink(IBusPublisher publisher, BusEncoder encoder,
             }
         }
 
-        // The subscriber ended: room for a whole window means every round in flight settled.
-        await SettleAsync(untilRoomFor: options.MaxInFlight, cancellationToken).ConfigureAwait(false);
+        // The subscriber ended: settle every round in flight (room for a whole window), and re-base what that finds out of order.
+        do
+        {
+            await SettleAsync(untilRoomFor: options.MaxInFlight, cancellationToken).ConfigureAwait(false);
+            await RebaseDisorderedAsync(cancellationToken).ConfigureAwait(false);
+        }
+        while (_inFlight.Count > 0);
     }
 
     /// <summary>
@@ -109,9 +118,10 @@ internal sealed class NatsEventSink(IBusPublisher publisher, BusEncoder encoder,
                 return await ready.ConfigureAwait(false);
             }
 
-            // Nothing to read yet: settle what the stream acknowledged meanwhile, so a failure is mended without waiting for the next event.
+            // Nothing to read yet: settle what the stream acknowledged meanwhile, so a failure is mended without waiting
+            // for the next event. Books to re-base end the wait (abandoned: the subscriber's next wait re-arms it).
             var readable = ready.AsTask();
-            while (_inFlight.TryPeek(out var oldest) && !readable.IsCompleted)
+            while (_inFlight.TryPeek(out var oldest) && !readable.IsCompleted && _disordered.Count == 0)
             {
                 await Task.WhenAny(readable, oldest.Stored).ConfigureAwait(false);
                 if (oldest.Stored.IsCompleted)
@@ -120,7 +130,7 @@ internal sealed class NatsEventSink(IBusPublisher publisher, BusEncoder encoder,
                 }
             }
 
-            return await readable.ConfigureAwait(false);
+            return readable.IsCompleted || _disordered.Count == 0 ? await readable.ConfigureAwait(false) : true;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -192,6 +202,8 @@ internal sealed class NatsEventSink(IBusPublisher publisher, BusEncoder encoder,
         _batcher.Flush(window);
     }
 
+    private Round NewRound() => _spareRounds.Count > 0 ? _spareRounds.Pop() : new Round();
+
     /// <summary>Starts publishing the round's messages together, so their round trips overlap, and keeps it in flight until it is settled.</summary>
     private void Send(Round round, CancellationToken cancellationToken)
     {
@@ -221,8 +233,8 @@ internal sealed class NatsEventSink(IBusPublisher publisher, BusEncoder encoder,
     }
 
     /// <summary>
-    /// Waits for the oldest round's acknowledgements, retries what failed until it is stored, and re-bases the round's
-    /// books when any publish failed or was stored below one sent before it.
+    /// Waits for the oldest round's acknowledgements, retries what failed until it is stored, and marks the round's books
+    /// for a re-base when any publish failed or was stored below one sent before it.
     /// </summary>
     private async Task SettleOldestAsync(CancellationToken cancellationToken)
     {
@@ -258,14 +270,29 @@ internal sealed class NatsEventSink(IBusPublisher publisher, BusEncoder encoder,
         round.Messages.ForEach(encoder.Release);
         if (failed || reordered)
         {
-            await RebaseAsync(round.Touched, cancellationToken).ConfigureAwait(false);
+            _disordered.UnionWith(round.Touched);
         }
 
         round.Clear();
         _spareRounds.Push(round);
     }
 
-    /// <summary>Re-bases the given held books at their current state, a window at a time.</summary>
+    /// <summary>Re-bases the books settled rounds may have stored out of order.</summary>
+    private async Task RebaseDisorderedAsync(CancellationToken cancellationToken)
+    {
+        if (_disordered.Count > 0)
+        {
+            // Taken first: settling room for the re-bases can find more.
+            string[] books = [.. _disordered];
+            _disordered.Clear();
+            await RebaseAsync(books, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Re-bases the given held books at their current state: rounds of one message per book, sent without waiting for
+    /// their acknowledgements like any other (a sink that waited here after a lag lagged again), settled in order.
+    /// </summary>
     private async Task RebaseAsync(IEnumerable<string> assetIds, CancellationToken cancellationToken)
     {
         var rebases = new List<BusMessage>();
@@ -282,21 +309,19 @@ internal sealed class NatsEventSink(IBusPublisher publisher, BusEncoder encoder,
             }
         }
 
-        // Each is retried until stored; one message per book at its current state, so no book's order can suffer and
-        // an older event of the book stored after it is skipped by the replicas.
+        // A re-base is the whole book at its current position: an older event of the book stored after it is skipped
+        // by the replicas, and one stored out of order is found like any other and re-based again.
         foreach (var window in rebases.Chunk(options.MaxInFlight))
         {
-            var attempts = Array.ConvertAll(window, message => TryPublishAsync(message, cancellationToken));
-            for (var i = 0; i < window.Length; i++)
+            await SettleAsync(untilRoomFor: window.Length, cancellationToken).ConfigureAwait(false);
+            var round = NewRound();
+            foreach (var message in window)
             {
-                if (await attempts[i].ConfigureAwait(false) is null)
-                {
-                    Interlocked.Increment(ref _retried);
-                    await PublishUntilStoredAsync(window[i], cancellationToken).ConfigureAwait(false);
-                }
-
-                encoder.Release(window[i]);
+                round.Messages.Add(message);
+                round.Touched.Add(message.Books[0].AssetId);
             }
+
+            Send(round, cancellationToken);
         }
 
         Interlocked.Add(ref _rebased, rebases.Count);

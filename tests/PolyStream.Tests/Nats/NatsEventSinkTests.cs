@@ -209,10 +209,37 @@ public sealed class NatsEventSinkTests : IAsyncDisposable
             }
         });
 
-        await WaitUntilAsync(() => sink.Rebased == 2, "both books re-based");
+        await WaitUntilAsync(() => sink.Rebased == 2 && RebasesStored == 2, "both books re-based");
 
         Assert.Contains(_publisher.Stored, m => m.Subject == "polystream.book_rebase.A");
         Assert.Contains(_publisher.Stored, m => m.Subject == "polystream.book_rebase.B");
+    }
+
+    [Fact]
+    public async Task ReBasesAfterALag_DoNotHoldUpTheEventsThatFollow()
+    {
+        _publisher.Hold();
+        var (sink, _) = Start(new SubscriberOptions { Capacity = 2, Overflow = OverflowPolicy.DropOldest }, batchAge: TimeSpan.Zero, beforeRun: () =>
+        {
+            _engine.Feed(_engine.Venue.BookFrame("A", 1000));
+            _engine.Feed(_engine.Venue.BookFrame("B", 1000));
+            for (var i = 0; i < 10; i++)
+            {
+                _engine.Feed(_engine.Venue.ChangeFrame(1001 + i, "A", Side.Buy, "0.46", (30 + i).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            }
+        });
+        await WaitUntilAsync(() => sink.Rebased == 2, "both books' re-bases sent");
+        var waiting = _publisher.Waiting;
+
+        // The re-bases wait for the stream; B's next delta goes out meanwhile.
+        _engine.Feed(_engine.Venue.ChangeFrame(2000, "B", Side.Buy, "0.46", "7"));
+        await WaitUntilAsync(() => _publisher.Waiting > waiting, "B's delta sent while the re-bases wait");
+
+        _publisher.Release();
+        await WaitUntilAsync(() => _publisher.HasEvent("book_delta", "B", 1, 1), "B's delta stored");
+        var events = _publisher.Events.ToList();
+        Assert.True(events.FindIndex(e => e is { Type: "book_rebase", Asset: "B" }) < events.FindIndex(e => e is { Type: "book_delta", Asset: "B" }), "B's delta follows its re-base");
+        Assert.Single(_publisher.Stored, m => m.Subject == "polystream.book_rebase.B");
     }
 
     [Fact]
@@ -225,7 +252,7 @@ public sealed class NatsEventSinkTests : IAsyncDisposable
         await SnapshotBothBooksAsync();
 
         await LagAsync(1001);
-        await WaitUntilAsync(() => sink.Rebased == 2, "both books re-based after the first lag");
+        await WaitUntilAsync(() => sink.Rebased == 2 && RebasesStored == 2, "both books re-based after the first lag");
         var afterFirst = _publisher.Events.Count;
         var aRebase = _publisher.Stored.Last(m => m.Subject == "polystream.book_rebase.A");
         Assert.True(aRebase.Books.Single().Seq < _engine.View("A").Seq, "A was re-based in place of a queued delta, not at its latest state");
@@ -243,7 +270,7 @@ public sealed class NatsEventSinkTests : IAsyncDisposable
             () =>
             {
                 time.Advance(TimeSpan.FromMilliseconds(100));
-                return sink.Rebased >= 3;
+                return sink.Rebased >= 3 && RebasesStored >= 3;
             },
             "A re-based once the interval passed");
         Assert.Equal(_engine.View("A").Seq, _publisher.Stored.Last(m => m.Subject == "polystream.book_rebase.A").Books.Single().Seq);
@@ -304,6 +331,9 @@ public sealed class NatsEventSinkTests : IAsyncDisposable
         Assert.Equal(10, batch.Events); // all ten deltas, which came while the round waited
         Assert.Equal(_publisher.Events.Count, sink.Published);
     }
+
+    /// <summary>Re-bases stored: the sink counts one as it sends it.</summary>
+    private int RebasesStored => _publisher.Stored.Count(m => m.Subject.StartsWith("polystream.book_rebase.", StringComparison.Ordinal));
 
     /// <summary>Feeds the books of A and B and waits until both snapshots are stored.</summary>
     private async Task SnapshotBothBooksAsync()
