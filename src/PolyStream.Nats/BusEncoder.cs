@@ -226,21 +226,20 @@ internal sealed class BusEncoder(string prefix, string publisher, BookHashVersio
     }
 
     /// <summary>
-    /// The hash of the book after the event. When the engine checked this event's hash and it matched, it has
-    /// computed exactly this already (the venue's hash is then ours); hashing the book again costs the sink
-    /// more than anything else it does per event.
+    /// The hash of the book after the event. When the engine checked this event's hash and it matched, or hashed a
+    /// trade's book for us (<see cref="StreamerConfig.HashTrades"/>), it has computed exactly this already; hashing
+    /// the book again costs the sink more than anything else it does per event.
     /// </summary>
     private BookHash ContentHash(StreamEvent streamEvent, BookView view)
     {
-        var check = streamEvent switch
+        var computed = streamEvent switch
         {
-            BookDeltaApplied delta => delta.Hash,
-            BookSnapshotApplied snapshot => snapshot.Hash,
-            _ => HashCheck.NotChecked,
+            BookDeltaApplied { Hash: { Outcome: HashOutcome.Matched } check } => check.Actual,
+            BookSnapshotApplied { Hash: { Outcome: HashOutcome.Matched } check } => check.Actual,
+            LastTradeReceived trade => trade.Hash, // when the engine hashes trades (a trade's view would rebuild its book)
+            _ => default,
         };
-        return check.Outcome == HashOutcome.Matched && engineHashVersion == BookHashVersion.Current
-            ? check.Actual
-            : view.Summary.ComputeHash();
+        return computed.HasValue && engineHashVersion == BookHashVersion.Current ? computed : view.Summary.ComputeHash();
     }
 
     /// <summary>The event's de-duplication id (<see cref="BusNames"/>) in UTF-8, valid until the next call.</summary>

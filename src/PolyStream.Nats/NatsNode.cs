@@ -16,7 +16,8 @@ namespace PolyStream.Nats;
 /// </summary>
 /// <example>
 /// <code>
-/// await using var streamer = new Streamer(new StreamerConfig());
+/// // Trades carry their book's hash, which the node publishes with each: cheaper hashed in the engine than rebuilt here.
+/// await using var streamer = new Streamer(new StreamerConfig { HashTrades = true });
 /// await streamer.StartAsync(host);
 /// await using var node = await NatsNode.StartAsync(streamer, universe, new NatsScaleOutOptions { Url = "nats://127.0.0.1:4222", NodeId = "node-a" });
 /// </code>

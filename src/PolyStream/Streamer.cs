@@ -239,6 +239,7 @@ public sealed class Streamer : IOrderBookSource, IAsyncDisposable
             HashPolicy = _config.HashPolicy,
             AutoSyncOnHashMismatch = _config.AutoSyncOnHashMismatch,
             CleanCrossedBooks = _config.CleanCrossedBooks,
+            HashTrades = _config.HashTrades,
 
             // A live stream never guesses a token's hash metadata: it is fetched (ShardSet) or the book waits.
             AssumedMetadata = null,

@@ -41,6 +41,12 @@ public sealed record StreamerConfig
     /// </summary>
     public bool CleanCrossedBooks { get; init; }
 
+    /// <summary>
+    /// Whether each trade carries the book's hash after it (<see cref="LastTradeReceived.Hash"/>), computed from the
+    /// live book; set it when the stream is republished with every book's hash (a NATS node). Default <see langword="false"/>.
+    /// </summary>
+    public bool HashTrades { get; init; }
+
     /// <summary>How often book hashes are checked. Default <see cref="HashPolicy.Verify"/> (every message).</summary>
     public HashPolicy HashPolicy { get; init; } = HashPolicy.Verify;
 

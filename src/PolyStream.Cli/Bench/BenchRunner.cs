@@ -30,6 +30,7 @@ internal static class BenchRunner
             MarketAssets = settings.NatsUrl is null ? tokens : [],
             EventBufferSize = 1 << 20,
             HashPolicy = settings.HashPolicy,
+            HashTrades = settings.NatsUrl is not null,
             MaxAssetsPerConnection = settings.AssetsPerConnection,
             Ws = (simulator.MarketWebSocketUrl is { } ws ? new WsConfig { Url = ws } : new WsConfig()) with { WakeHold = settings.WakeHold },
         });

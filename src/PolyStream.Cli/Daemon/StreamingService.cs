@@ -81,6 +81,7 @@ internal sealed class StreamingService(IOptions<DaemonSettings> options, ILogger
                 // In a scale-out the node subscribes what it holds leases for; alone, the daemon streams everything.
                 MarketAssets = settings.Nats.Enabled ? [] : [.. assets.Select(a => a.AssetId)],
                 HashPolicy = hashPolicy,
+                HashTrades = settings.Nats.Enabled,
                 MaxAssetsPerConnection = settings.MaxAssetsPerConnection,
                 StaleAfter = TimeSpan.FromSeconds(settings.StaleAfterSeconds),
                 Recorder = recorder,

@@ -196,6 +196,7 @@ internal sealed partial class BookEngine
             FeeRateBps = trade.FeeRateBps,
             TransactionHash = trade.TransactionHash,
             Timestamp = trade.Timestamp,
+            Hash = _options.HashTrades && !asset.View.IsCleaned ? asset.Book.ComputeHash(_options.HashVersion) : default,
         });
         if (asset.Pending)
         {

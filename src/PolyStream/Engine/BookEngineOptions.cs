@@ -48,6 +48,13 @@ internal sealed record BookEngineOptions
     /// </summary>
     public bool CleanCrossedBooks { get; init; }
 
+    /// <summary>
+    /// Whether the book's hash after each trade is computed from the live book (<see cref="LastTradeReceived.Hash"/>),
+    /// for a consumer that republishes every book state with its hash (the NATS sink): a trade's view links to the
+    /// book before it, and rebuilding it to hash cost that consumer more than hashing here. Default <see langword="false"/>.
+    /// </summary>
+    public bool HashTrades { get; init; }
+
     /// <summary>The tick used when neither a snapshot nor the metadata says. Default <c>0.01</c>.</summary>
     public ExactDecimal DefaultTickSize { get; init; } = ExactDecimal.FromParts(1, 2);
 

@@ -28,4 +28,11 @@ public sealed record LastTradeReceived : BookStateEvent
 
     /// <summary>Unix milliseconds of the trade, as the venue stamped it.</summary>
     public long? Timestamp { get; init; }
+
+    /// <summary>
+    /// The hash of the book after the trade, computed from the live book when the engine was asked to
+    /// (<see cref="Engine.BookEngineOptions.HashTrades"/>), with its hash version; empty otherwise, or when
+    /// <see cref="BookStateEvent.Book"/> is a cleaned view (its contents are not the book's).
+    /// </summary>
+    public BookHash Hash { get; init; }
 }

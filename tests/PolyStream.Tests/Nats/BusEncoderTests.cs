@@ -1,5 +1,6 @@
 using System.Text.Json;
 using PolyStream.Books;
+using PolyStream.Engine;
 using PolyStream.Events;
 using PolyStream.Nats;
 using PolyStream.Protocol;
@@ -19,20 +20,24 @@ public sealed class BusEncoderTests : IAsyncDisposable
     public async ValueTask DisposeAsync() => await _engine.DisposeAsync();
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)] // told the engine hashes another way (V9), the encoder computes every hash itself
-    public void ContentHash_IsTheHashOfTheBookAfterEveryEvent_WhetherTheEngineCheckedItOrNot(bool engineHashesCurrentVersion)
+    [InlineData(true, false)]
+    [InlineData(true, true)] // the engine hashes each trade's book, and the encoder takes that hash
+    [InlineData(false, true)] // told the engine hashes another way (V9), the encoder computes every hash itself
+    public async Task ContentHash_IsTheHashOfTheBookAfterEveryEvent_WhetherTheEngineCheckedItOrNot(bool engineHashesCurrentVersion, bool engineHashesTrades)
     {
+        await using var engine = new BookEngineHarness(BookEngineOptions.Default with { HashTrades = engineHashesTrades }, "A");
+        engine.Venue.WithBook("A");
         var encoder = new BusEncoder("polystream", "node-a-1", engineHashesCurrentVersion ? BookHashVersion.Current : BookHashVersion.V9);
         var events = new List<StreamEvent>();
-        events.AddRange(_engine.Feed(_engine.Venue.BookFrame("A", 1000, withLastTradePrice: true)));
-        events.AddRange(_engine.Feed(_engine.Venue.ChangeFrame(1001, "A", Side.Buy, "0.46", "30")));
-        events.AddRange(_engine.Feed(_engine.Venue.ChangeFrame(1002, "A", Side.Sell, "0.6", "0", badHash: true)));
-        _engine.Venue.Trade("A", "0.46");
-        events.AddRange(_engine.Feed(Venue.TradeFrame("A", "0.46", 1003)));
+        events.AddRange(engine.Feed(engine.Venue.BookFrame("A", 1000, withLastTradePrice: true)));
+        events.AddRange(engine.Feed(engine.Venue.ChangeFrame(1001, "A", Side.Buy, "0.46", "30")));
+        events.AddRange(engine.Feed(engine.Venue.ChangeFrame(1002, "A", Side.Sell, "0.6", "0", badHash: true)));
+        engine.Venue.Trade("A", "0.46");
+        events.AddRange(engine.Feed(Venue.TradeFrame("A", "0.46", 1003)));
 
         var books = events.OfType<BookStateEvent>().ToList();
         Assert.Contains(books, e => e is BookDeltaApplied { Hash.Outcome: HashOutcome.Matched });
+        Assert.Equal(engineHashesTrades, books.OfType<LastTradeReceived>().Single().Hash.HasValue);
         Assert.All(books, e =>
         {
             Assert.True(encoder.TryWriteEvent(e, out var json, out _));
