@@ -39,9 +39,9 @@ internal sealed class BusEncoder(string prefix, string publisher, BookHashVersio
 
     // Bodies wait for their acknowledgement for a round trip (10-35 ms at 6,000 messages a second on busy cores); as fresh
     // arrays every collection copied them into an older generation. A batch is at most 64 KiB plus its envelope; a larger
-    // body (a re-base of a very deep book) is allocated and dropped by the pool. Each bucket keeps at most the sink's default
-    // MaxInFlight arrays.
-    private readonly ArrayPool<byte> _payloads = ArrayPool<byte>.Create(maxArrayLength: 128 * 1024, maxArraysPerBucket: 1024);
+    // body (a re-base of a very deep book) is allocated and dropped by the pool. Each bucket keeps at most as many arrays
+    // as the sink keeps messages in flight by default.
+    private readonly ArrayPool<byte> _payloads = ArrayPool<byte>.Create(maxArrayLength: 128 * 1024, maxArraysPerBucket: NatsScaleOutOptions.DefaultMaxInFlight);
 
     // One writer per thread, pointed at the encoder's buffer for each object and done with it before the call returns.
     [ThreadStatic]

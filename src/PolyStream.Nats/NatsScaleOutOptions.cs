@@ -65,12 +65,15 @@ public sealed record NatsScaleOutOptions
     /// </summary>
     public TimeSpan SnapshotInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>The default of <see cref="MaxInFlight"/>.</summary>
+    internal const int DefaultMaxInFlight = 1024;
+
     /// <summary>
     /// The most messages (each a batch of up to 128 events, or one event) published and not yet acknowledged at once;
     /// the sink stops reading events while that many wait. Default 1024: a node publishing 200,000 events a second sends
     /// about 6,000 messages a second, and a server on the same busy cores took 10–35 ms to acknowledge each.
     /// </summary>
-    public int MaxInFlight { get; init; } = 1024;
+    public int MaxInFlight { get; init; } = DefaultMaxInFlight;
 
     /// <summary>
     /// While events keep coming, the shortest time between two publish rounds, so each slot's batch gathers what

@@ -145,9 +145,8 @@ internal static partial class StreamEventJson
     /// <summary>Writes an exact decimal as its string, formatted on the stack.</summary>
     public static void WriteDecimal(Utf8JsonWriter w, ReadOnlySpan<byte> name, ExactDecimal value)
     {
-        Span<byte> text = stackalloc byte[ExactDecimal.MaxFormattedLength];
-        value.TryFormat(text, out var written);
-        w.WriteString(name, text[..written]);
+        w.WritePropertyName(name);
+        WriteDecimalValue(w, value);
     }
 
     /// <summary>Writes an exact decimal as a string element of an array, formatted on the stack.</summary>
