@@ -5,26 +5,33 @@ namespace PolyStream.Cli;
 
 /// <summary>
 /// Standard output when it is a pipe or a file. The console's own writer ignores a closed pipe (EPIPE), so a
-/// verb piped into <c>head</c> would stream forever; this one notices the first failed write, drops the rest
-/// and calls <c>readerGone</c>, which stops the verb quietly.
+/// verb piped into <c>head</c> would stream forever; this one notices the reader going away — at the first failed
+/// write, or at once through a <see cref="PipeReaderWatch"/> when the output is a pipe — drops the rest and calls
+/// <c>readerGone</c>, which stops the verb quietly.
 /// </summary>
 internal sealed class PipeOutput : TextWriter
 {
     private readonly FileStream _stream;
     private readonly StreamWriter _inner;
-    private readonly Action _readerGone;
+    private readonly Action _onReaderGone;
     private readonly Lock _gate = new();
+    private volatile bool _readerGone;
 
     public PipeOutput(Action readerGone)
     {
-        _readerGone = readerGone;
+        _onReaderGone = readerGone;
         _stream = new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
         // Flushed after every write, as the console's writer is: a reader sees each line as it is written.
         _inner = new StreamWriter(_stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { AutoFlush = true };
+        if (!_stream.CanSeek)
+        {
+            // A pipe (or a socket), not a file: its reader may leave while the verb has nothing to write.
+            PipeReaderWatch.Start(1, MarkReaderGone);
+        }
     }
 
     /// <summary>Whether the reader closed the pipe; nothing is written after that.</summary>
-    public bool ReaderGone { get; private set; }
+    public bool ReaderGone => _readerGone;
 
     public override Encoding Encoding => _inner.Encoding;
 
@@ -87,7 +94,7 @@ internal sealed class PipeOutput : TextWriter
     {
         lock (_gate)
         {
-            if (ReaderGone)
+            if (_readerGone)
             {
                 return;
             }
@@ -99,10 +106,26 @@ internal sealed class PipeOutput : TextWriter
             }
             catch (IOException)
             {
-                ReaderGone = true;
+                // The reader closed the pipe: below, outside the lock.
             }
         }
 
-        _readerGone();
+        MarkReaderGone();
+    }
+
+    /// <summary>Drops every later write and tells the verb, once, whichever of a failed write and the watch comes first.</summary>
+    private void MarkReaderGone()
+    {
+        lock (_gate)
+        {
+            if (_readerGone)
+            {
+                return;
+            }
+
+            _readerGone = true;
+        }
+
+        _onReaderGone();
     }
 }

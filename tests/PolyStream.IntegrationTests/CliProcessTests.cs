@@ -106,7 +106,26 @@ public sealed class CliProcessTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Daemon_IntoHeadOne_EndsQuietlyWithZeroAtItsNextLogLine()
+    public async Task Stream_IntoHeadOne_OnAMarketThatGoesQuiet_EndsAsSoonAsHeadExits()
+    {
+        // No events after the first book: without watching the pipe, the verb would only learn at its next write, never.
+        await using var quiet = new SimulatorServer(new SimulatorOptions { Host = "127.0.0.1", Port = 0, Markets = 1, EventsPerSecond = 0, MarketLifecycle = false });
+        await quiet.StartAsync(TestContext.Current.CancellationToken);
+        var token = quiet.Engine.Markets[0].YesTokenId;
+        var script = $"dotnet '{CliProcess.Dll}' stream --asset {token} --host {quiet.BaseUrl} --json | head -1; echo \"exit=${{PIPESTATUS[0]}}\" >&2";
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var (code, output, error) = await RunShellAsync(script);
+
+        Assert.Equal(0, code);
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(15), $"the pipeline took {started.Elapsed}");
+        Assert.Contains("\"type\":\"book_snapshot\"", Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+        Assert.Contains("exit=0", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("stopped after", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Daemon_IntoHeadOne_EndsQuietlyWithZeroOnceHeadExits()
     {
         var config = await DaemonConfigAsync(statusPort: 0);
         var script = $"dotnet '{CliProcess.Dll}' daemon --config '{config}' | head -1; echo \"exit=${{PIPESTATUS[0]}}\" >&2";
@@ -114,7 +133,6 @@ public sealed class CliProcessTests : IAsyncLifetime
         var started = System.Diagnostics.Stopwatch.StartNew();
         var (code, output, error) = await RunShellAsync(script);
 
-        // The daemon logs a status line every second (StatusIntervalSeconds: 1): the first write after head exits ends it.
         Assert.Equal(0, code);
         Assert.True(started.Elapsed < TimeSpan.FromSeconds(15), $"the pipeline took {started.Elapsed}");
         Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
