@@ -30,7 +30,13 @@ namespace PolyStream.Nats;
 /// is reused as the content hash instead of being computed again.
 /// </param>
 /// <param name="logger">Where refused events are logged; <see langword="null"/> for nowhere.</param>
-internal sealed class BusEncoder(string prefix, string publisher, BookHashVersion engineHashVersion = BookHashVersion.Current, ILogger? logger = null)
+/// <param name="bodiesInFlight">How many bodies wait for their acknowledgement at most: the sink's <see cref="NatsScaleOutOptions.MaxInFlight"/>.</param>
+internal sealed class BusEncoder(
+    string prefix,
+    string publisher,
+    BookHashVersion engineHashVersion = BookHashVersion.Current,
+    ILogger? logger = null,
+    int bodiesInFlight = NatsScaleOutOptions.DefaultMaxInFlight)
 {
     /// <summary>The schema version of a batch envelope, in its <c>v</c> field.</summary>
     public const int BatchVersion = 2;
@@ -39,9 +45,9 @@ internal sealed class BusEncoder(string prefix, string publisher, BookHashVersio
 
     // Bodies wait for their acknowledgement for a round trip (10-35 ms at 6,000 messages a second on busy cores); as fresh
     // arrays every collection copied them into an older generation. A batch is at most 64 KiB plus its envelope; a larger
-    // body (a re-base of a very deep book) is allocated and dropped by the pool. Each bucket keeps at most as many arrays
-    // as the sink keeps messages in flight by default.
-    private readonly ArrayPool<byte> _payloads = ArrayPool<byte>.Create(maxArrayLength: 128 * 1024, maxArraysPerBucket: NatsScaleOutOptions.DefaultMaxInFlight);
+    // body (a re-base of a very deep book) is allocated and dropped by the pool. Each bucket keeps as many arrays as the
+    // sink keeps messages in flight: fewer, and a sink with a full window allocates the rest anew.
+    private readonly ArrayPool<byte> _payloads = ArrayPool<byte>.Create(maxArrayLength: 128 * 1024, maxArraysPerBucket: Math.Max(1, bodiesInFlight));
 
     // One writer per thread, pointed at the encoder's buffer for each object and done with it before the call returns.
     [ThreadStatic]

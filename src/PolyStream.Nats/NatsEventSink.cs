@@ -83,7 +83,11 @@ internal sealed class NatsEventSink(IBusPublisher publisher, BusEncoder encoder,
             await RebaseDisorderedAsync(cancellationToken).ConfigureAwait(false);
 
             // Books with a gap and no event in this round: re-based at their current state.
-            await RebaseAsync(_gaps.Due(), cancellationToken).ConfigureAwait(false);
+            if (_gaps.Any)
+            {
+                await RebaseAsync(_gaps.Due(), cancellationToken).ConfigureAwait(false);
+            }
+
             if (withheld.Count > 0 && ownership.IsTrusted)
             {
                 await RebaseAsync(withheld, cancellationToken).ConfigureAwait(false);

@@ -61,7 +61,7 @@ public sealed class NatsNode : IAsyncDisposable
         };
         _contents = contents(_leases, new BusTakeOver(store, streamer, _logger));
         _snapshots = new SnapshotWriter(store.Snapshots, options, Publisher, _contents, time, loggers.CreateLogger<SnapshotWriter>());
-        _encoder = new BusEncoder(options.SubjectPrefix, Publisher, logger: loggers.CreateLogger<BusEncoder>());
+        _encoder = new BusEncoder(options.SubjectPrefix, Publisher, logger: loggers.CreateLogger<BusEncoder>(), bodiesInFlight: options.MaxInFlight);
         _sink = new NatsEventSink(publisher, _encoder, _snapshots.Published, options, _contents, streamer.GetOrderBook, time);
         _events = streamer.Subscribe(new SubscriberOptions { Capacity = SinkQueueCapacity, Overflow = OverflowPolicy.DropOldest, Name = "nats-sink" });
         _metrics = new NatsNodeMetrics(this);

@@ -63,6 +63,24 @@ public sealed class BusEncoderTests : IAsyncDisposable
     }
 
     [Fact]
+    public void Bodies_MoreInFlightThanTheDefault_AreAllReusedOnceReleased()
+    {
+        const int InFlight = NatsScaleOutOptions.DefaultMaxInFlight * 4;
+        var encoder = new BusEncoder("polystream", "node-a-1", bodiesInFlight: InFlight);
+        var first = Enumerable.Range(0, InFlight).Select(i => encoder.Message("polystream.batch.0001", $"A:1:{i}", "{}"u8, 1, [])).ToList();
+        var firstBodies = first.Select(Body).ToHashSet(ReferenceEqualityComparer.Instance);
+        first.ForEach(encoder.Release);
+
+        var second = Enumerable.Range(0, InFlight).Select(i => encoder.Message("polystream.batch.0001", $"B:1:{i}", "{}"u8, 1, [])).ToList();
+
+        // A pool sized for the default window would have kept some of them (its buckets hold 1,024 bodies each) and allocated the rest anew.
+        Assert.All(second, message => Assert.Contains(Body(message), firstBodies));
+
+        static object Body(BusMessage message) =>
+            System.Runtime.InteropServices.MemoryMarshal.TryGetArray(message.Payload, out var body) ? body.Array! : throw new InvalidOperationException("a body not over an array");
+    }
+
+    [Fact]
     public void DeltaAndTrade_CarryTheBooksMarketTimestampAndLastTrade()
     {
         var encoder = new BusEncoder("polystream", "node-a-1");
