@@ -23,6 +23,9 @@ internal static partial class NatsLog
     [LoggerMessage(7006, LogLevel.Warning, "Left a market of the universe out: one of its {Tokens} token ids is not 1-128 letters, digits, '-' or '_'")]
     public static partial void UnsafeMarket(ILogger logger, int tokens);
 
+    [LoggerMessage(7007, LogLevel.Information, "The streamer does not hash trades (StreamerConfig.HashTrades is off): each published trade's book is rebuilt here to hash it, which costs more CPU and garbage than hashing in the engine")]
+    public static partial void TradesNotHashed(ILogger logger);
+
     [LoggerMessage(7010, LogLevel.Information, "Acquired slot {Slot}")]
     public static partial void SlotAcquired(ILogger logger, int slot);
 

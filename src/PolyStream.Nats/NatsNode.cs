@@ -158,6 +158,11 @@ public sealed class NatsNode : IAsyncDisposable
             var publisher = await JetStreamPublisher.OpenAsync(connection, time, loggers.CreateLogger<JetStreamPublisher>(), cancellationToken).ConfigureAwait(false);
             var node = new NatsNode(connection, publisher, streamer, store, options, slotsBy, contents, time, loggers);
             NatsLog.Connected(node._logger, options.NodeId, Redaction.Url(options.Url), options.StreamName, options.SnapshotBucket, options.LeaseBucket);
+            if (!streamer.Config.HashTrades)
+            {
+                NatsLog.TradesNotHashed(node._logger);
+            }
+
             node.Start();
             return node;
         }

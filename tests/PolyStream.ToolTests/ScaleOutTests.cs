@@ -34,9 +34,9 @@ public sealed class ScaleOutTests
     /// <summary>A streamer and the node that shares the universe through it, in this process.</summary>
     private sealed record LocalNode(Streamer Streamer, NatsNode Node) : IAsyncDisposable
     {
-        public static async Task<LocalNode> StartAsync(SimHost host, string[] universe, NatsScaleOutOptions options, CapturingLoggerFactory? logs = null)
+        public static async Task<LocalNode> StartAsync(SimHost host, string[] universe, NatsScaleOutOptions options, CapturingLoggerFactory? logs = null, bool hashTrades = false)
         {
-            var streamer = new Streamer(Config());
+            var streamer = new Streamer(Config() with { HashTrades = hashTrades });
             await streamer.StartAsync(host.Server.BaseUrl, cancellationToken: TestContext.Current.CancellationToken);
             return new LocalNode(streamer, await NatsNode.StartAsync(streamer, universe, options, logs, cancellationToken: TestContext.Current.CancellationToken));
         }
@@ -95,8 +95,10 @@ public sealed class ScaleOutTests
         var tokens = host.AllTokens();
         var logs = new CapturingLoggerFactory();
         await using var a = await LocalNode.StartAsync(host, tokens, Options(nats, "node-a"), logs);
-        await using var b = await LocalNode.StartAsync(host, tokens, Options(nats, "node-b"), logs);
+        // One node's trades are hashed by its engine, the other's rebuilt by its sink: the replica proves both.
+        await using var b = await LocalNode.StartAsync(host, tokens, Options(nats, "node-b"), logs, hashTrades: true);
         var (nodeA, nodeB, streamerA, streamerB) = (a.Node, b.Node, a.Streamer, b.Streamer);
+        Assert.Single(logs.Lines, line => line.Contains("NatsNode 7007: The streamer does not hash trades", StringComparison.Ordinal));
 
         await WaitUntilAsync(() => nodeA.OwnedSlots.Count == 16 && nodeB.OwnedSlots.Count == 16, "16 slots each");
         Assert.Empty(nodeA.OwnedAssets.Intersect(nodeB.OwnedAssets));
