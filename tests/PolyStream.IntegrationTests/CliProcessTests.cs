@@ -93,16 +93,10 @@ public sealed class CliProcessTests : IAsyncLifetime
     public async Task Stream_IntoHeadTwo_EndsQuietlyWithZeroOnceHeadExits(string format)
     {
         var token = _sim.Engine.Markets[0].YesTokenId;
-        var script = $"dotnet '{CliProcess.Dll}' stream --asset {token} --host {_sim.BaseUrl} {format} | head -2; echo \"exit=${{PIPESTATUS[0]}}\" >&2";
 
-        var started = System.Diagnostics.Stopwatch.StartNew();
-        var (code, output, error) = await RunShellAsync(script);
+        var lines = await PipeIntoHeadAsync($"stream --asset {token} --host {_sim.BaseUrl} {format}", 2);
 
-        Assert.Equal(0, code);
-        Assert.True(started.Elapsed < TimeSpan.FromSeconds(15), $"the pipeline took {started.Elapsed}");
-        Assert.Equal(2, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
-        Assert.Contains("exit=0", error, StringComparison.Ordinal);
-        Assert.DoesNotContain("stopped after", error, StringComparison.Ordinal);
+        Assert.Equal(2, lines.Length);
     }
 
     [Fact]
@@ -112,32 +106,20 @@ public sealed class CliProcessTests : IAsyncLifetime
         await using var quiet = new SimulatorServer(new SimulatorOptions { Host = "127.0.0.1", Port = 0, Markets = 1, EventsPerSecond = 0, MarketLifecycle = false });
         await quiet.StartAsync(TestContext.Current.CancellationToken);
         var token = quiet.Engine.Markets[0].YesTokenId;
-        var script = $"dotnet '{CliProcess.Dll}' stream --asset {token} --host {quiet.BaseUrl} --json | head -1; echo \"exit=${{PIPESTATUS[0]}}\" >&2";
 
-        var started = System.Diagnostics.Stopwatch.StartNew();
-        var (code, output, error) = await RunShellAsync(script);
+        var lines = await PipeIntoHeadAsync($"stream --asset {token} --host {quiet.BaseUrl} --json", 1);
 
-        Assert.Equal(0, code);
-        Assert.True(started.Elapsed < TimeSpan.FromSeconds(15), $"the pipeline took {started.Elapsed}");
-        Assert.Contains("\"type\":\"book_snapshot\"", Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
-        Assert.Contains("exit=0", error, StringComparison.Ordinal);
-        Assert.DoesNotContain("stopped after", error, StringComparison.Ordinal);
+        Assert.Contains("\"type\":\"book_snapshot\"", Assert.Single(lines), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Daemon_IntoHeadOne_EndsQuietlyWithZeroOnceHeadExits()
     {
         var config = await DaemonConfigAsync(statusPort: 0);
-        var script = $"dotnet '{CliProcess.Dll}' daemon --config '{config}' | head -1; echo \"exit=${{PIPESTATUS[0]}}\" >&2";
 
-        var started = System.Diagnostics.Stopwatch.StartNew();
-        var (code, output, error) = await RunShellAsync(script);
+        var lines = await PipeIntoHeadAsync($"daemon --config '{config}'", 1);
 
-        Assert.Equal(0, code);
-        Assert.True(started.Elapsed < TimeSpan.FromSeconds(15), $"the pipeline took {started.Elapsed}");
-        Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Contains("exit=0", error, StringComparison.Ordinal);
-        Assert.DoesNotContain("did not stop", error, StringComparison.Ordinal);
+        Assert.Single(lines);
     }
 
     [Theory]
@@ -376,6 +358,22 @@ public sealed class CliProcessTests : IAsyncLifetime
         }
 
         return folder;
+    }
+
+    /// <summary>Runs the verb piped into <c>head -<paramref name="lines"/></c>; asserts it ended quietly with 0 and soon, and returns what head printed.</summary>
+    private async Task<string[]> PipeIntoHeadAsync(string arguments, int lines)
+    {
+        var script = $"dotnet '{CliProcess.Dll}' {arguments} | head -{lines}; echo \"exit=${{PIPESTATUS[0]}}\" >&2";
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var (code, output, error) = await RunShellAsync(script);
+
+        Assert.Equal(0, code);
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(15), $"the pipeline took {started.Elapsed}");
+        Assert.Contains("exit=0", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("stopped after", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("did not stop", error, StringComparison.Ordinal);
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 
     private async Task<(int ExitCode, string Output, string Error)> RunShellAsync(string script)
