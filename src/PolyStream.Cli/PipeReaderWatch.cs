@@ -39,22 +39,17 @@ internal static partial class PipeReaderWatch
     private static void Watch(int descriptor, Action readerGone)
     {
         var entry = new PollEntry { Descriptor = descriptor };
-        while (true)
+        int ready;
+        do
         {
-            var ready = Poll(ref entry, 1, -1);
-            if (ready < 0 && Marshal.GetLastPInvokeError() == Interrupted)
-            {
-                // A signal arrived on this thread; the wait goes on.
-                continue;
-            }
+            ready = Poll(ref entry, 1, -1);
+        }
+        while (ready < 0 && Marshal.GetLastPInvokeError() == Interrupted); // A signal arrived on this thread: the wait goes on.
 
-            if (ready > 0 && (entry.ReturnedEvents & PollInvalid) == 0 && (entry.ReturnedEvents & (PollError | PollHangUp)) != 0)
-            {
-                readerGone();
-            }
-
-            // Gone, or the descriptor cannot be watched (closed, invalid): a failed write remains the sign.
-            return;
+        // The reader is gone; anything else means the descriptor cannot be watched (closed, invalid), and a failed write remains the sign.
+        if (ready > 0 && (entry.ReturnedEvents & PollInvalid) == 0 && (entry.ReturnedEvents & (PollError | PollHangUp)) != 0)
+        {
+            readerGone();
         }
     }
 
