@@ -21,6 +21,9 @@ internal sealed class BlockingSocketStream : Stream
     [ThreadStatic]
     private static bool t_readsInPlace;
 
+    [ThreadStatic]
+    private static TimeSpan t_gather;
+
     private readonly Socket _socket;
 
     /// <summary>Wraps a connected socket that has never run an asynchronous operation; the stream owns it.</summary>
@@ -32,6 +35,13 @@ internal sealed class BlockingSocketStream : Stream
 
     /// <summary>Marks the calling thread as a connection's reader, whose reads wait in place for the rest of its life.</summary>
     public static void ReadInPlaceOnThisThread() => t_readsInPlace = true;
+
+    /// <summary>
+    /// Lets the calling reader's next read from the socket, if nothing has arrived yet, sleep for <paramref name="window"/>
+    /// first, so that the frames arriving meanwhile take one wake-up (<see cref="WsConfig.ReceiveGather"/>). Asked at a
+    /// frame's end and used by one read only: a large frame arriving in pieces is not slowed down piece by piece.
+    /// </summary>
+    public static void GatherBeforeNextRead(TimeSpan window) => t_gather = window;
 
     public override bool CanRead => true;
 
@@ -140,6 +150,16 @@ internal sealed class BlockingSocketStream : Stream
         HeldWakes.ReleaseOnThisThread();
         try
         {
+            if (t_gather > TimeSpan.Zero)
+            {
+                var window = t_gather;
+                t_gather = TimeSpan.Zero;
+                if (_socket.Available == 0)
+                {
+                    Thread.Sleep(window);
+                }
+            }
+
             return _socket.Receive(buffer);
         }
         catch (Exception exception) when (exception is SocketException or ObjectDisposedException)

@@ -27,6 +27,8 @@ internal sealed partial class WsClient
         var max = _config.MaxFrameBytes;
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialBufferBytes, max));
         using var heldWakes = HeldWakes.HoldOnThisThread(_time, _config.WakeHold);
+        var gather = _config.ReceiveGather;
+        var pace = new FramePace(_time);
         try
         {
             while (true)
@@ -81,6 +83,13 @@ internal sealed partial class WsClient
 
                 OnFrame(connection, buffer.AsSpan(0, length));
                 heldWakes.FrameDone();
+                pace.Frame(connection.LastFrameAt);
+                // At least two frames a window on average, or the sleep costs a wake-up of its own (FramePace).
+                if (gather > TimeSpan.Zero && pace.FasterThan(gather / 2))
+                {
+                    BlockingSocketStream.GatherBeforeNextRead(gather);
+                }
+
                 if (buffer.Length > KeepBufferBytes)
                 {
                     // Do not pin a giant initial-dump buffer for the life of the connection.

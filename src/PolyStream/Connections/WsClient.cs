@@ -63,6 +63,8 @@ internal sealed partial class WsClient : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(config.MaxIdsPerFrame, nameof(config));
         ArgumentOutOfRangeException.ThrowIfLessThan(config.WakeHold, TimeSpan.Zero, nameof(config));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(config.WakeHold, TimeSpan.FromMilliseconds(10), nameof(config));
+        ArgumentOutOfRangeException.ThrowIfLessThan(config.ReceiveGather, TimeSpan.Zero, nameof(config));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(config.ReceiveGather, WsConfig.MaxReceiveGather, nameof(config));
         ArgumentOutOfRangeException.ThrowIfLessThan(config.MaxFrameBytes, 1024, nameof(config));
         if (config.Channel == WsChannel.User && config.Credentials is null)
         {

@@ -93,6 +93,86 @@ public sealed class BlockingSocketStreamTests
     }
 
     /// <summary>A blocking client socket connected to an accepted server socket on loopback.</summary>
+    [Fact]
+    public async Task Read_AfterGatherWithNothingWaiting_SleepsFirstAndReadsWhatArrivedMeanwhileInOneRead()
+    {
+        var (client, server) = await PairAsync();
+        using var peer = server;
+        using var stream = new BlockingSocketStream(client);
+
+        var read = OnAReaderThread(() =>
+        {
+            BlockingSocketStream.GatherBeforeNextRead(TimeSpan.FromSeconds(1));
+            return ReadOnce(stream);
+        });
+        await Task.Delay(50, TestContext.Current.CancellationToken);
+        peer.Send("a"u8);
+        await Task.Delay(30, TestContext.Current.CancellationToken);
+        peer.Send("b"u8);
+
+        // Read as each byte came, the first read would hold "a" alone.
+        Assert.Equal("ab", await read.WaitAsync(TestEvents.WaitLimit, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Read_AfterAGatheredRead_WaitsForTheNextBytesWithoutGatheringAgain()
+    {
+        var (client, server) = await PairAsync();
+        using var peer = server;
+        using var stream = new BlockingSocketStream(client);
+        peer.Send("a"u8);
+
+        var read = OnAReaderThread(() =>
+        {
+            BlockingSocketStream.GatherBeforeNextRead(TimeSpan.FromSeconds(1));
+            var first = ReadOnce(stream);
+            return first + "|" + ReadOnce(stream);
+        });
+        await Task.Delay(50, TestContext.Current.CancellationToken);
+        peer.Send("c"u8);
+        await Task.Delay(300, TestContext.Current.CancellationToken);
+        peer.Send("d"u8);
+
+        // One gather per frame's end: a second sleep would have read "cd" together.
+        Assert.Equal("a|c", await read.WaitAsync(TestEvents.WaitLimit, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Read_AfterGatherWithBytesWaiting_ReadsThemWithoutSleeping()
+    {
+        var (client, server) = await PairAsync();
+        using var peer = server;
+        using var stream = new BlockingSocketStream(client);
+        peer.Send("ready"u8);
+        await Task.Delay(50, TestContext.Current.CancellationToken);
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var read = await OnAReaderThread(() =>
+        {
+            BlockingSocketStream.GatherBeforeNextRead(TimeSpan.FromSeconds(10));
+            return ReadOnce(stream);
+        }).WaitAsync(TestEvents.WaitLimit, TestContext.Current.CancellationToken);
+
+        Assert.Equal("ready", read);
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(5), $"the read took {started.Elapsed}");
+    }
+
+    private static Task<string> OnAReaderThread(Func<string> read) => Task.Factory.StartNew(
+        () =>
+        {
+            BlockingSocketStream.ReadInPlaceOnThisThread();
+            return read();
+        },
+        CancellationToken.None,
+        TaskCreationOptions.LongRunning,
+        TaskScheduler.Default);
+
+    private static string ReadOnce(BlockingSocketStream stream)
+    {
+        var buffer = new byte[16];
+        return System.Text.Encoding.ASCII.GetString(buffer, 0, stream.Read(buffer));
+    }
+
     private static async Task<(Socket Client, Socket Server)> PairAsync()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -31,6 +31,7 @@ public sealed class WsConfigTests
         Assert.Equal(32 * 1024 * 1024, config.MaxFrameBytes); // the parser's limit too (WireLimits)
         Assert.Equal(100, config.MaxIdsPerFrame);
         Assert.Equal(TimeSpan.FromMicroseconds(50), config.WakeHold);
+        Assert.Equal(TimeSpan.Zero, config.ReceiveGather);
         Assert.Equal(WsChannel.Market, config.Channel);
     }
 
@@ -77,6 +78,16 @@ public sealed class WsConfigTests
     public void Constructor_WakeHoldNegativeOrPastTenMilliseconds_Throws(int microseconds)
     {
         var config = new WsConfig { WakeHold = TimeSpan.FromMicroseconds(microseconds) };
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => new WsClient(config, new NullSink()));
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(50_001)]
+    public void Constructor_ReceiveGatherNegativeOrPastFiftyMilliseconds_Throws(int microseconds)
+    {
+        var config = new WsConfig { ReceiveGather = TimeSpan.FromMicroseconds(microseconds) };
 
         Assert.Throws<ArgumentOutOfRangeException>(() => new WsClient(config, new NullSink()));
     }
