@@ -90,6 +90,7 @@ public sealed class CliProcessTests : IAsyncLifetime
     [Theory]
     [InlineData("--json")]
     [InlineData("")]
+    [InlineData("--json --gather 10ms")]
     public async Task Stream_IntoHeadTwo_EndsQuietlyWithZeroOnceHeadExits(string format)
     {
         var token = _sim.Engine.Markets[0].YesTokenId;
@@ -143,6 +144,9 @@ public sealed class CliProcessTests : IAsyncLifetime
     [InlineData("replay x --speed slow")]
     [InlineData("markets search \"\"")]
     [InlineData("stream --asset 1 --duration soon")]
+    [InlineData("stream --asset 1 --gather 60ms")]
+    [InlineData("tui --asset 1 --gather 0s")]
+    [InlineData("record --asset 1 --out rec --gather 10ms")]
     [InlineData("stream --asset 1 --filter text=bitcoin")]
     [InlineData("stream --all --filter colour=red")]
     [InlineData("stream --all --filter bitcoin")]

@@ -10,7 +10,7 @@ internal static class RecordCommand
 {
     public static Command Create()
     {
-        var watch = new WatchVerb("record");
+        var watch = new WatchVerb("record", gatherOption: false);
         var output = new Option<string>("--out") { Description = "The recording's folder (segments are numbered files inside it).", Required = true };
         var duration = DurationOption.Create("--duration", "Stop after this long; default until Ctrl+C");
         var rotation = RecordingOptions.Create();

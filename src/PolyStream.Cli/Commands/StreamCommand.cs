@@ -10,7 +10,7 @@ internal static class StreamCommand
 {
     public static Command Create()
     {
-        var watch = new WatchVerb("stream");
+        var watch = new WatchVerb("stream", gatherOption: true);
         var json = new Option<bool>("--json") { Description = "One JSON object per line (NDJSON) with type, asset_id, epoch and seq." };
         var duration = DurationOption.Create("--duration", "Stop after this long; default until Ctrl+C");
         var nats = new Option<string?>("--nats") { Description = "Read the events a scale-out published to this NATS server (nats://host:4222) instead of the venue; --asset filters, all by default." };

@@ -11,7 +11,7 @@ internal static class TuiCommand
 {
     public static Command Create()
     {
-        var watch = new WatchVerb("tui");
+        var watch = new WatchVerb("tui", gatherOption: true);
         var command = new Command(
             "tui",
             "Live terminal view of some books: trust state, depth ladder, trades, feed health. ↑/↓ select, p pause, q quit.\n"

@@ -18,11 +18,27 @@ internal sealed class WatchVerb
 {
     private readonly string _verb;
 
-    public WatchVerb(string verb)
+    /// <param name="verb">The verb's name, for its lines on stderr.</param>
+    /// <param name="gatherOption">
+    /// Whether it has <c>--gather</c> (<see cref="Gather"/>): for a verb whose output waits anyway, not for a recording,
+    /// whose receive times pace its replay.
+    /// </param>
+    public WatchVerb(string verb, bool gatherOption)
     {
         _verb = verb;
         GammaHost = CommonOptions.GammaHost(ClobHost);
+        if (gatherOption)
+        {
+            Gather = DurationOption.Create(
+                "--gather",
+                $"Let each connection's frames gather this long before reading them, at most {WsConfig.MaxReceiveGather.TotalMilliseconds:F0}ms: one wake-up for the frames of a window when they come one at a time, each event up to that much later; default off",
+                WsConfig.MaxReceiveGather,
+                examples: "5ms, 10ms");
+        }
     }
+
+    /// <summary><c>--gather</c> (<see cref="WsConfig.ReceiveGather"/>), when the verb has it.</summary>
+    public Option<TimeSpan?>? Gather { get; }
 
     public Option<string[]> Assets { get; } = CommonOptions.Assets();
 
@@ -43,7 +59,9 @@ internal sealed class WatchVerb
     public Option<TimeSpan?> ConnectTimeout { get; } = DurationOption.Create("--connect-timeout", "Give up (exit 1) when the first connection has not succeeded after this long; default 30s");
 
     /// <summary>The options every watching verb has, in the order help lists them.</summary>
-    public IEnumerable<Option> Options => [Assets, Markets, All, Filter, ClobHost, GammaHost, ConnectTimeout];
+    public IEnumerable<Option> Options => Gather is null
+        ? [Assets, Markets, All, Filter, ClobHost, GammaHost, ConnectTimeout]
+        : [Assets, Markets, All, Filter, ClobHost, GammaHost, ConnectTimeout, Gather];
 
     /// <summary>The markets <c>--all</c> follows, or <see langword="null"/> without it.</summary>
     public UniverseFilter? Universe(ParseResult result) => result.GetValue(All) ? result.GetValue(Filter) ?? UniverseFilter.All : null;
@@ -93,7 +111,14 @@ internal sealed class WatchVerb
             }
 
             // The universe is discovered where --market names are looked up: one Gamma for both.
-            var config = new StreamerConfig { MarketAssets = [.. watched.Select(w => w.AssetId)], Universe = universe, GammaHost = gammaHost, AllowInsecureTransport = insecure };
+            var config = new StreamerConfig
+            {
+                MarketAssets = [.. watched.Select(w => w.AssetId)],
+                Universe = universe,
+                GammaHost = gammaHost,
+                AllowInsecureTransport = insecure,
+                Ws = new WsConfig { ReceiveGather = Gather is null ? TimeSpan.Zero : result.GetValue(Gather) ?? TimeSpan.Zero },
+            };
             return await watch(watched, config).ConfigureAwait(false);
         }
         catch (ClobApiException ex)
