@@ -67,9 +67,9 @@ public sealed record WsConfig
     /// How long the connection's reader lets the next frames gather after it has handled one and found no more
     /// waiting, instead of sleeping in the kernel until the next arrives. Where frames come one at a time a few
     /// hundred microseconds apart, each would wake the reader; gathered, one wake-up reads all that came meanwhile
-    /// (one frame a millisecond: 870 wake-ups a second down to 100 and a quarter less CPU in <c>polystream stream</c>).
+    /// (frames a millisecond apart: 870 wake-ups a second down to 100, and a quarter less CPU in <c>polystream stream</c>).
     /// Where frames already come in bursts it saves nothing and costs a timer a window (frames in 10 ms bursts: the
-    /// same 100 wake-ups, 15–25 % more CPU in the reader); further apart than half a window on average it is not
+    /// same 100 wake-ups, a fifth more CPU in the reader); further apart than half a window on average it is not
     /// used, as the sleep would cost a wake-up of its own (docs/performance.md, "Letting frames gather"). Every frame
     /// may wait this long more before it is handled, and its receive time is when it was read: not for recordings,
     /// whose receive times pace replays. At most 50 ms. Default <see cref="TimeSpan.Zero"/>: each frame is read as it
