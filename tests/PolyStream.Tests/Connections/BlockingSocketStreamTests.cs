@@ -96,65 +96,58 @@ public sealed class BlockingSocketStreamTests
     [Fact]
     public async Task Read_AfterGatherWithNothingWaiting_SleepsFirstAndReadsWhatArrivedMeanwhileInOneRead()
     {
-        var (client, server) = await PairAsync();
-        using var peer = server;
-        using var stream = new BlockingSocketStream(client);
+        using var loopback = await LoopbackAsync();
 
-        var read = OnAReaderThread(() =>
-        {
-            BlockingSocketStream.GatherBeforeNextRead(TimeSpan.FromSeconds(1));
-            return ReadOnce(stream);
-        });
-        await Task.Delay(50, TestContext.Current.CancellationToken);
-        peer.Send("a"u8);
-        await Task.Delay(30, TestContext.Current.CancellationToken);
-        peer.Send("b"u8);
+        var read = await GatheredReadsAsync(loopback, TimeSpan.FromSeconds(1), reads: 1, (50, "a"), (30, "b"));
 
         // Read as each byte came, the first read would hold "a" alone.
-        Assert.Equal("ab", await read.WaitAsync(TestEvents.WaitLimit, TestContext.Current.CancellationToken));
+        Assert.Equal("ab", read);
     }
 
     [Fact]
     public async Task Read_AfterAGatheredRead_WaitsForTheNextBytesWithoutGatheringAgain()
     {
-        var (client, server) = await PairAsync();
-        using var peer = server;
-        using var stream = new BlockingSocketStream(client);
-        peer.Send("a"u8);
+        using var loopback = await LoopbackAsync();
+        loopback.Peer.Send("a"u8);
 
-        var read = OnAReaderThread(() =>
-        {
-            BlockingSocketStream.GatherBeforeNextRead(TimeSpan.FromSeconds(1));
-            var first = ReadOnce(stream);
-            return first + "|" + ReadOnce(stream);
-        });
-        await Task.Delay(50, TestContext.Current.CancellationToken);
-        peer.Send("c"u8);
-        await Task.Delay(300, TestContext.Current.CancellationToken);
-        peer.Send("d"u8);
+        var reads = await GatheredReadsAsync(loopback, TimeSpan.FromSeconds(1), reads: 2, (50, "c"), (300, "d"));
 
         // One gather per frame's end: a second sleep would have read "cd" together.
-        Assert.Equal("a|c", await read.WaitAsync(TestEvents.WaitLimit, TestContext.Current.CancellationToken));
+        Assert.Equal("a|c", reads);
     }
 
     [Fact]
     public async Task Read_AfterGatherWithBytesWaiting_ReadsThemWithoutSleeping()
     {
-        var (client, server) = await PairAsync();
-        using var peer = server;
-        using var stream = new BlockingSocketStream(client);
-        peer.Send("ready"u8);
+        using var loopback = await LoopbackAsync();
+        loopback.Peer.Send("ready"u8);
         await Task.Delay(50, TestContext.Current.CancellationToken);
 
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var read = await OnAReaderThread(() =>
-        {
-            BlockingSocketStream.GatherBeforeNextRead(TimeSpan.FromSeconds(10));
-            return ReadOnce(stream);
-        }).WaitAsync(TestEvents.WaitLimit, TestContext.Current.CancellationToken);
+        var read = await GatheredReadsAsync(loopback, TimeSpan.FromSeconds(10), reads: 1);
 
         Assert.Equal("ready", read);
         Assert.True(started.Elapsed < TimeSpan.FromSeconds(5), $"the read took {started.Elapsed}");
+    }
+
+    /// <summary>
+    /// Reads <paramref name="reads"/> times on a reader thread that asked to gather for <paramref name="window"/> first,
+    /// while the peer sends each text after its delay; the reads joined by '|'.
+    /// </summary>
+    private static async Task<string> GatheredReadsAsync(Loopback loopback, TimeSpan window, int reads, params (int DelayMilliseconds, string Text)[] sends)
+    {
+        var read = OnAReaderThread(() =>
+        {
+            BlockingSocketStream.GatherBeforeNextRead(window);
+            return string.Join('|', Enumerable.Range(0, reads).Select(_ => ReadOnce(loopback.Stream)));
+        });
+        foreach (var (delay, text) in sends)
+        {
+            await Task.Delay(delay, TestContext.Current.CancellationToken);
+            loopback.Peer.Send(System.Text.Encoding.ASCII.GetBytes(text));
+        }
+
+        return await read.WaitAsync(TestEvents.WaitLimit, TestContext.Current.CancellationToken);
     }
 
     private static Task<string> OnAReaderThread(Func<string> read) => Task.Factory.StartNew(
@@ -173,6 +166,12 @@ public sealed class BlockingSocketStreamTests
         return System.Text.Encoding.ASCII.GetString(buffer, 0, stream.Read(buffer));
     }
 
+    private static async Task<Loopback> LoopbackAsync()
+    {
+        var (client, server) = await PairAsync();
+        return new Loopback(server, new BlockingSocketStream(client));
+    }
+
     private static async Task<(Socket Client, Socket Server)> PairAsync()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -181,5 +180,15 @@ public sealed class BlockingSocketStreamTests
         var accepted = listener.AcceptSocketAsync(TestContext.Current.CancellationToken);
         client.Connect(IPAddress.Loopback, ((IPEndPoint)listener.LocalEndpoint).Port);
         return (client, await accepted);
+    }
+
+    /// <summary>A blocking stream over one end of a loopback pair, and the other end to send from.</summary>
+    private sealed record Loopback(Socket Peer, BlockingSocketStream Stream) : IDisposable
+    {
+        public void Dispose()
+        {
+            Stream.Dispose();
+            Peer.Dispose();
+        }
     }
 }
