@@ -117,7 +117,7 @@ internal sealed class WatchVerb
                 Universe = universe,
                 GammaHost = gammaHost,
                 AllowInsecureTransport = insecure,
-                Ws = new WsConfig { ReceiveGather = Gather is null ? TimeSpan.Zero : result.GetValue(Gather) ?? TimeSpan.Zero },
+                Ws = new WsConfig { ReceiveGather = (Gather is null ? null : result.GetValue(Gather)) ?? TimeSpan.Zero },
             };
             return await watch(watched, config).ConfigureAwait(false);
         }

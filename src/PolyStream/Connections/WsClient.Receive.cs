@@ -83,11 +83,14 @@ internal sealed partial class WsClient
 
                 OnFrame(connection, buffer.AsSpan(0, length));
                 heldWakes.FrameDone();
-                pace.Frame(connection.LastFrameAt);
-                // At least two frames a window on average, or the sleep costs a wake-up of its own (FramePace).
-                if (gather > TimeSpan.Zero && pace.FasterThan(gather / 2))
+                if (gather > TimeSpan.Zero)
                 {
-                    BlockingSocketStream.GatherBeforeNextRead(gather);
+                    pace.Frame(connection.LastFrameAt);
+                    // At least two frames a window on average, or the sleep costs a wake-up of its own (FramePace).
+                    if (pace.FasterThan(gather / 2))
+                    {
+                        BlockingSocketStream.GatherBeforeNextRead(gather);
+                    }
                 }
 
                 if (buffer.Length > KeepBufferBytes)
