@@ -59,9 +59,14 @@ internal sealed class WatchVerb
     public Option<TimeSpan?> ConnectTimeout { get; } = DurationOption.Create("--connect-timeout", "Give up (exit 1) when the first connection has not succeeded after this long; default 30s");
 
     /// <summary>The options every watching verb has, in the order help lists them.</summary>
-    public IEnumerable<Option> Options => Gather is null
-        ? [Assets, Markets, All, Filter, ClobHost, GammaHost, ConnectTimeout]
-        : [Assets, Markets, All, Filter, ClobHost, GammaHost, ConnectTimeout, Gather];
+    public IEnumerable<Option> Options
+    {
+        get
+        {
+            Option[] shared = [Assets, Markets, All, Filter, ClobHost, GammaHost, ConnectTimeout];
+            return Gather is null ? shared : [.. shared, Gather];
+        }
+    }
 
     /// <summary>The markets <c>--all</c> follows, or <see langword="null"/> without it.</summary>
     public UniverseFilter? Universe(ParseResult result) => result.GetValue(All) ? result.GetValue(Filter) ?? UniverseFilter.All : null;

@@ -12,15 +12,15 @@ namespace PolyStream.Connections;
 /// </remarks>
 internal sealed class FramePace(TimeProvider time)
 {
-    private long _previousAt;
+    private long? _previousAt;
     private TimeSpan? _mean;
 
     /// <summary>Counts a frame read at <paramref name="timestamp"/> (of the clock given).</summary>
     public void Frame(long timestamp)
     {
-        if (_previousAt != 0)
+        if (_previousAt is { } previous)
         {
-            var interval = time.GetElapsedTime(_previousAt, timestamp);
+            var interval = time.GetElapsedTime(previous, timestamp);
             _mean = _mean is { } mean ? mean + ((interval - mean) / 8) : interval;
         }
 
