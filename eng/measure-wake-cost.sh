@@ -11,12 +11,16 @@
 # wake-up costs more the longer it idled.
 #
 # Usage: eng/measure-wake-cost.sh [count]     (default 1000; ~25 s)
-#   INTERVALS="10 1"   milliseconds between wake-ups
+#   INTERVALS="10 1"   milliseconds between wake-ups, each above 0 and at most 1000
 set -euo pipefail
 
 COUNT=${1:-1000}
 INTERVALS=${INTERVALS:-"10 1"}
 [[ "$COUNT" =~ ^[1-9][0-9]{0,5}$ ]] || { echo "measure-wake-cost: count is a whole number from 1 to 999999 (got '$COUNT')" >&2; exit 2; }
+for ms in $INTERVALS; do
+    [[ "$ms" =~ ^([1-9][0-9]{0,2}|0\.[0-9]*[1-9][0-9]*|1000)$ ]] ||
+        { echo "measure-wake-cost: an interval is a number of milliseconds above 0 and at most 1000 (got '$ms')" >&2; exit 2; }
+done
 
 python3 - "$COUNT" $INTERVALS <<'EOF'
 import os, socket, sys, time
