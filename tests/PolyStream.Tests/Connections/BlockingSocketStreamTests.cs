@@ -92,7 +92,6 @@ public sealed class BlockingSocketStreamTests
         await Assert.ThrowsAsync<IOException>(async () => await stream.WriteAsync(new byte[1], TestContext.Current.CancellationToken));
     }
 
-    /// <summary>A blocking client socket connected to an accepted server socket on loopback.</summary>
     [Fact]
     public async Task Read_AfterGatherWithNothingWaiting_SleepsFirstAndReadsWhatArrivedMeanwhileInOneRead()
     {
@@ -172,6 +171,7 @@ public sealed class BlockingSocketStreamTests
         return new Loopback(server, new BlockingSocketStream(client));
     }
 
+    /// <summary>A blocking client socket connected to an accepted server socket on loopback.</summary>
     private static async Task<(Socket Client, Socket Server)> PairAsync()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
